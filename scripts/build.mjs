@@ -1,0 +1,45 @@
+// Bundles the client, the language server and the CLI with esbuild, and merges the Danish l10n
+// sources into the one bundle both the client (vscode.l10n) and the server (@vscode/l10n) read.
+import { build } from 'esbuild';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+
+export function mergeL10n() {
+  const dir = join(root, 'l10n', 'src', 'da');
+  const merged = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const part = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    for (const [key, value] of Object.entries(part)) {
+      if (key in merged && merged[key] !== value) {
+        throw new Error(`l10n/src/da/${file}: "${key}" is translated differently in another file`);
+      }
+      merged[key] = value;
+    }
+  }
+  writeFileSync(join(root, 'l10n', 'bundle.l10n.da.json'), JSON.stringify(merged, null, 2) + '\n');
+  return Object.keys(merged).length;
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+mkdirSync(join(root, 'dist'), { recursive: true });
+const count = mergeL10n();
+await Promise.all([
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
+  build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' }),
+]);
+console.log(`built dist/client.js, dist/server.js, dist/cli.js (${count} Danish strings)`);

@@ -1,0 +1,11 @@
+import type { Dialect } from './dialect';
+import type { DialectId } from '../model/config';
+
+/** Every dialect the program knows, in the order detection asks them. One import per dialect folder. */
+export const DIALECTS: readonly Dialect[] = [];
+
+export function dialectById(id: string): Dialect | undefined {
+  return DIALECTS.find((d) => d.id === id);
+}
+
+export const DIALECT_IDS: readonly DialectId[] = ['nginx', 'pac', 'iptables', 'nftables', 'cisco'];

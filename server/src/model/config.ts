@@ -1,0 +1,184 @@
+import type { IpInterval } from './address';
+import type { Range } from './range';
+
+export type DialectId = 'nginx' | 'pac' | 'iptables' | 'nftables' | 'cisco';
+
+export type ReferenceKind =
+  | 'ipv4'
+  | 'ipv6'
+  | 'cidr'
+  | 'range'
+  | 'netmask'
+  | 'wildcard-mask'
+  | 'hostname'
+  | 'host-wildcard'
+  | 'host-regex';
+
+export type ReferenceRole = 'source' | 'destination' | 'host-pattern' | 'resolver' | 'other';
+
+/**
+ * How a host pattern matches, in the semantics of the dialect that wrote it.
+ * - exact: the host equals `host` (case-insensitive).
+ * - suffix: the host ends with `suffix` as a plain string (PAC dnsDomainIs), so ".x.com" excludes the apex.
+ * - glob: shExpMatch semantics, `*` matches any run including dots, `?` one character.
+ * - regex: a regular expression in the dialect's flavour, tested against the whole host.
+ * A dialect construct that means "apex or any subdomain" (nginx `.x.com`) is two matchers.
+ */
+export type HostMatcher =
+  | { kind: 'exact'; host: string }
+  | { kind: 'suffix'; suffix: string }
+  | { kind: 'glob'; glob: string }
+  | { kind: 'regex'; source: string; flags: string };
+
+/** Every address-like token of a file, where it is and what it is for. */
+export interface Reference {
+  text: string;
+  kind: ReferenceKind;
+  role: ReferenceRole;
+  range: Range;
+  /** Addresses covered, for address kinds that parsed. */
+  interval?: IpInterval;
+  /** For CIDRs: written with host bits set (`10.1.2.3/8`); the interval is the network the device uses. */
+  hostBitsSet?: boolean;
+  /** For host kinds. */
+  hostMatchers?: HostMatcher[];
+  /** Set when the token is meant as an address but does not parse; an AddressError or dialect reason. */
+  invalidReason?: string;
+}
+
+export type Protocol = 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'any' | string;
+
+export interface PortRange {
+  from: number;
+  to: number;
+}
+
+/** A set of addresses a rule matches on one side. `undefined` on a rule means "any". */
+export interface AddressMatch {
+  /** Index into ConfigModel.references for each element, in source order. */
+  referenceIds: number[];
+  intervals: IpInterval[];
+  negated: boolean;
+  /**
+   * Set when membership cannot be known without outside state: a named ipset with no members in
+   * the file, an FQDN object (resolved by the device at run time), a variable defined elsewhere.
+   */
+  unresolved?: string;
+}
+
+export type RuleAction =
+  | { type: 'accept' }
+  | { type: 'drop' }
+  | { type: 'reject' }
+  /** iptables/nftables jump: evaluate the target list, come back on RETURN or fall-through. */
+  | { type: 'jump'; target: string }
+  /** nftables goto: evaluate the target list, never come back. */
+  | { type: 'goto'; target: string }
+  | { type: 'return' }
+  /** A rule that matches but decides nothing (LOG, counter, comment-only). */
+  | { type: 'continue' }
+  /** PAC: the proxy string returned, e.g. "PROXY p:8080; DIRECT". */
+  | { type: 'proxy'; proxies: ProxyDirective[] };
+
+export interface ProxyDirective {
+  kind: 'DIRECT' | 'PROXY' | 'SOCKS' | 'SOCKS4' | 'SOCKS5' | 'HTTP' | 'HTTPS' | 'unknown';
+  target?: string;
+}
+
+export interface Rule {
+  /** Range of the whole rule (the line or statement). */
+  range: Range;
+  /** Range of the word that states the action, for "the rule that decides" pointers. */
+  actionRange: Range;
+  action: RuleAction;
+  /** undefined = any protocol. */
+  protocols?: Protocol[];
+  sources?: AddressMatch;
+  destinations?: AddressMatch;
+  sourcePorts?: PortRange[];
+  destinationPorts?: PortRange[];
+  /** For host-based rules (PAC conditions, nginx server_name/map): which hosts match. */
+  hosts?: { referenceIds: number[]; matchers: HostMatcher[]; negated: boolean };
+  /**
+   * Conditions that the analysis cannot decide from the file alone (conntrack state, interface,
+   * time, user, a PAC condition that is not a host test). A rule with any of these yields "unknown"
+   * for flows its other conditions match.
+   */
+  unknownConditions?: string[];
+  /** Free text the author attached (iptables -m comment, ACL remark). */
+  comment?: string;
+  /** The source line(s) as written, for messages. */
+  text: string;
+}
+
+export type ListKind =
+  /** Packet filter: iptables chain, nftables chain, Cisco ACL. */
+  | 'packet-filter'
+  /** nginx allow/deny for requests to a context. */
+  | 'http-access'
+  /** PAC FindProxyForURL returns, in program order. */
+  | 'proxy-selection'
+  /** nginx stream map on $ssl_preread_server_name. */
+  | 'sni-routing';
+
+export type TrafficDirection = 'inbound' | 'outbound' | 'forward';
+
+export interface RuleList {
+  /** Unique within the model; jump targets refer to it ("filter:OUTPUT", "inet fw:input", "ACL outside_in"). */
+  id: string;
+  /** As the user would name it in a message. */
+  name: string;
+  kind: ListKind;
+  rules: Rule[];
+  /**
+   * What happens to a flow that falls off the end: iptables policy, nftables chain policy, Cisco
+   * implicit deny, nginx "allow everything" when no rule matched. `undefined` for user chains,
+   * which return to the caller.
+   */
+  defaultAction?: 'accept' | 'drop';
+  /** Where the default is stated; absent when it is implicit. */
+  defaultRange?: Range;
+  /** Range of the list's header (chain declaration, `access-list` name, `location` line). */
+  range: Range;
+  /** Address families this list sees; undefined = both. */
+  families?: (4 | 6)[];
+}
+
+/**
+ * One path a flow takes through the device: the lists it meets in order. A flow is allowed by the
+ * path only when every stage lets it through (nftables base chains on one hook by priority; a Cisco
+ * interface with its bound ACL). iptables user chains and nftables jump targets are not stages;
+ * they are reached by jumps.
+ */
+export interface EvaluationPath {
+  id: string;
+  name: string;
+  direction?: TrafficDirection;
+  /** List ids in the order the device applies them. */
+  stages: string[];
+  range: Range;
+}
+
+export interface SyntaxProblem {
+  range: Range;
+  /** English message through the localisation layer. */
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+export interface Comment {
+  range: Range;
+  /** Text without the comment marker, trimmed. */
+  text: string;
+}
+
+export interface ConfigModel {
+  dialect: DialectId;
+  references: Reference[];
+  ruleLists: RuleList[];
+  paths: EvaluationPath[];
+  problems: SyntaxProblem[];
+  comments: Comment[];
+  /** Dialect-specific facts later stages need (nginx contexts, PAC program, nft tables); opaque to analysis. */
+  extra?: unknown;
+}

@@ -1,0 +1,85 @@
+import type { IpInterval } from './address';
+import type { HostMatcher, PortRange, RuleList, TrafficDirection } from './config';
+
+/**
+ * What a flow is for: a web-service endpoint set or an "other endpoints" row. Findings group by it
+ * so a hundred blocked addresses of one set make one diagnostic.
+ */
+export type FlowOrigin =
+  | { source: 'web-service'; instance: string; setId: number }
+  | { source: 'other-endpoints'; row: number };
+
+/**
+ * One kind of connection the catalogue says must work. `remote` is the Microsoft side: the
+ * destination for outbound flows, the source for inbound ones. The customer side is "any".
+ */
+export interface Flow {
+  origin: FlowOrigin;
+  direction: TrafficDirection;
+  protocol: 'tcp' | 'udp';
+  ports: PortRange[];
+  remote: { kind: 'addresses'; intervals: IpInterval[] } | { kind: 'host'; pattern: string };
+  /** Addresses of the customer's own server for inbound flows (Exchange hybrid), when known. */
+  local?: IpInterval[];
+}
+
+export type VerdictValue = 'allowed' | 'blocked' | 'unknown';
+
+/** Which rule (or list default) decided, so a finding can point at the line. */
+export interface DecidingPoint {
+  listId: string;
+  /** Index into the list's rules; -1 when the list's default decided. */
+  ruleIndex: number;
+}
+
+export interface Verdict {
+  value: VerdictValue;
+  decidedBy?: DecidingPoint;
+  /** Why the verdict is unknown, in the words of Rule.unknownConditions / AddressMatch.unresolved. */
+  reason?: string;
+}
+
+/** Rendering input: flows with one action and a purpose that names the managed block. */
+export interface Policy {
+  /** Stable name of the managed block, e.g. "exchange-hybrid", "sets-11-12". */
+  purpose: string;
+  /** Human description written into the block header. */
+  title: string;
+  action: 'allow' | 'deny';
+  direction: TrafficDirection;
+  instance: string;
+  catalogVersion: string;
+  entries: PolicyEntry[];
+}
+
+export interface PolicyEntry {
+  /** Shown as the rule comment: "set 11 Teams Optimize", "row 9". */
+  label: string;
+  origin: FlowOrigin;
+  protocol: 'tcp' | 'udp';
+  ports: PortRange[];
+  addresses: IpInterval[];
+  /** Catalogue URL patterns, written in Microsoft's notation; IP-only dialects render them as comments. */
+  urls: string[];
+  /** For PAC rendering: hosts that must keep going to the proxy although a broader DIRECT pattern covers them. */
+  excludedHosts?: string[];
+}
+
+/** Where in an existing file a rendered block should go and which names it should reuse. */
+export interface RenderTarget {
+  /** The list (chain, ACL, location) the rules belong in, when the file has one. */
+  list?: RuleList;
+  /** Existing named object-groups / sets: name → intervals, so renderers can reuse them. */
+  existingGroups?: Map<string, IpInterval[]>;
+  /** iptables: save-file or command script; nftables: inside a table or a new table. */
+  style?: string;
+}
+
+export interface RenderedBlock {
+  /** The whole text including BEGIN/END markers, ending with a newline. */
+  text: string;
+  /** Entries or URLs the dialect cannot express, already written as comments in `text`. */
+  notExpressible: string[];
+}
+
+export type { HostMatcher };
