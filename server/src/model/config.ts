@@ -46,7 +46,8 @@ export interface Reference {
   invalidReason?: string;
 }
 
-export type Protocol = 'tcp' | 'udp' | 'icmp' | 'icmpv6' | 'any' | string;
+/** Lower-case protocol name as the dialect wrote it (tcp, udp, icmp, gre, …); numbers are mapped to names. */
+export type Protocol = string;
 
 export interface PortRange {
   from: number;
