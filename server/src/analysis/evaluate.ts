@@ -1,0 +1,274 @@
+import { familyMax, mergeIntervals, type IpInterval } from '../model/address';
+import type { AddressMatch, ConfigModel, EvaluationPath, PortRange, Rule, RuleList } from '../model/config';
+import type { DecidingPoint, Flow, VerdictValue } from '../model/policy';
+import { t } from '../l10n';
+import { ALL_PORTS, intersectIntervals, intersectPorts, minusIntervals, regionIsEmpty, splitRegion, type Region } from './region';
+
+/** One piece of a flow with the verdict the device gives it. */
+export interface RegionOutcome {
+  region: Region;
+  value: VerdictValue;
+  decidedBy?: DecidingPoint;
+  reason?: string;
+}
+
+export interface PathEvaluation {
+  path: EvaluationPath;
+  outcomes: RegionOutcome[];
+}
+
+/** What a list does with a region: a final action, or fall through to the caller. */
+type ListResult = 'accept' | 'drop' | 'return' | 'unknown';
+
+interface ListOutcome {
+  region: Region;
+  result: ListResult;
+  decidedBy?: DecidingPoint;
+  reason?: string;
+}
+
+/** Deeper jump chains than this are treated as a loop the device would refuse or never finish. */
+const MAX_JUMP_DEPTH = 64;
+
+const PROTOCOL_ANY = new Set(['any', 'all', 'ip', 'ipv6', '0']);
+const PROTOCOL_NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp' };
+
+/** Which side of a rule holds the Microsoft end of the flow. */
+function remoteSide(rule: Rule, flow: Flow): AddressMatch | undefined {
+  return flow.direction === 'inbound' ? rule.sources : rule.destinations;
+}
+
+function localSide(rule: Rule, flow: Flow): AddressMatch | undefined {
+  return flow.direction === 'inbound' ? rule.destinations : rule.sources;
+}
+
+function complement(intervals: readonly IpInterval[]): IpInterval[] {
+  const all: IpInterval[] = [
+    { family: 4, first: 0n, last: familyMax(4) },
+    { family: 6, first: 0n, last: familyMax(6) },
+  ];
+  return minusIntervals(all, intervals);
+}
+
+/**
+ * Conditions the file alone cannot settle are sorted here. A new outbound connection is not
+ * ESTABLISHED, so state-only accepts do not let it through; loopback interfaces never carry
+ * Microsoft traffic; other interface names are taken to be the ones the author routes it over.
+ * Anything else (time, user, owner, FQDN objects) leaves the verdict unknown.
+ */
+export function classifyCondition(condition: string): 'matches' | 'never' | 'uncertain' {
+  const text = condition.toLowerCase();
+  if (/\b(ct ?state|conntrack|state)\b/.test(text)) {
+    if (/\bnew\b/.test(text)) return 'matches';
+    if (/\b(established|related|invalid|untracked)\b/.test(text)) return 'never';
+    return 'uncertain';
+  }
+  if (/\b(interface|iifname|oifname|iif|oif|in-interface|out-interface)\b|(^|\s)-[io]\b/.test(text)) {
+    return /(^|[\s"'=])lo(\b|$)/.test(text) ? 'never' : 'matches';
+  }
+  return 'uncertain';
+}
+
+interface RuleMatch {
+  addresses?: IpInterval[];
+  ports?: PortRange[];
+  uncertain?: string;
+}
+
+/** What part of the flow a rule matches, or undefined when it cannot match this flow at all. */
+export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
+  if (rule.protocols && rule.protocols.length > 0) {
+    const names = rule.protocols.map((p) => PROTOCOL_NUMBERS[p.toLowerCase()] ?? p.toLowerCase());
+    if (!names.some((p) => PROTOCOL_ANY.has(p) || p === flow.protocol)) return undefined;
+  }
+  if (rule.hosts) return undefined;
+  if (rule.sourcePorts && rule.sourcePorts.length > 0) {
+    // The client's source port is ephemeral; a rule on fixed source ports is for other traffic.
+    const ephemeral = intersectPorts([{ from: 1024, to: 65535 }], rule.sourcePorts);
+    if (ephemeral.length !== 1 || ephemeral[0]!.from !== 1024 || ephemeral[0]!.to !== 65535) return undefined;
+  }
+  let uncertain: string | undefined;
+  for (const condition of rule.unknownConditions ?? []) {
+    const kind = classifyCondition(condition);
+    if (kind === 'never') return undefined;
+    if (kind === 'uncertain') uncertain ??= condition;
+  }
+  const local = localSide(rule, flow);
+  if (local && flow.local && !local.unresolved) {
+    const overlap = intersectIntervals(flow.local, local.intervals).length > 0;
+    const fullyInside = minusIntervals(flow.local, local.intervals).length === 0;
+    if (local.negated ? fullyInside : !overlap) return undefined;
+  }
+  const match: RuleMatch = {};
+  const remote = remoteSide(rule, flow);
+  if (remote) {
+    if (remote.unresolved) uncertain ??= remote.unresolved;
+    else match.addresses = remote.negated ? complement(remote.intervals) : mergeIntervals(remote.intervals);
+  }
+  if (rule.destinationPorts && rule.destinationPorts.length > 0) match.ports = rule.destinationPorts;
+  if (uncertain) match.uncertain = uncertain;
+  return match;
+}
+
+function intersectRegions(a: Region, b: Region): Region | undefined {
+  const r = { intervals: intersectIntervals(a.intervals, b.intervals), ports: intersectPorts(a.ports, b.ports) };
+  return regionIsEmpty(r) ? undefined : r;
+}
+
+/**
+ * A rule whose match is uncertain: the device takes `ifMatched` or `ifNot`; where they agree the
+ * answer stands, elsewhere it is unknown and the uncertain rule is named as the reason.
+ */
+function combineUncertain(ifMatched: ListOutcome[], ifNot: ListOutcome[], point: DecidingPoint, reason: string): ListOutcome[] {
+  const out: ListOutcome[] = [];
+  for (const a of ifMatched) {
+    for (const b of ifNot) {
+      const region = intersectRegions(a.region, b.region);
+      if (!region) continue;
+      if (a.result === b.result && a.result !== 'unknown') out.push({ ...b, region });
+      else out.push({ region, result: 'unknown', decidedBy: point, reason: b.reason ?? a.reason ?? reason });
+    }
+  }
+  return out;
+}
+
+class Evaluator {
+  private readonly lists: Map<string, RuleList>;
+
+  constructor(
+    model: ConfigModel,
+    private readonly flow: Flow,
+  ) {
+    this.lists = new Map(model.ruleLists.map((l) => [l.id, l]));
+  }
+
+  list(id: string): RuleList | undefined {
+    return this.lists.get(id);
+  }
+
+  /** Evaluate `regions` through `list` starting at rule `start`. */
+  run(list: RuleList, start: number, regions: Region[], depth: number): ListOutcome[] {
+    const out: ListOutcome[] = [];
+    let pending = regions;
+    for (let index = start; index < list.rules.length && pending.length > 0; index++) {
+      const rule = list.rules[index]!;
+      if (rule.action.type === 'continue') continue;
+      const match = matchRule(rule, this.flow);
+      if (!match) continue;
+      const point: DecidingPoint = { listId: list.id, ruleIndex: index };
+      const next: Region[] = [];
+      for (const region of pending) {
+        const { matched, rest } = splitRegion(region, match.addresses, match.ports);
+        next.push(...rest);
+        if (!matched) continue;
+        const taken = this.apply(list, index, rule, matched, depth);
+        if (match.uncertain) {
+          out.push(...combineUncertain(taken, this.run(list, index + 1, [matched], depth), point, match.uncertain));
+        } else {
+          out.push(...taken);
+        }
+      }
+      pending = next;
+    }
+    for (const region of pending) {
+      if (list.defaultAction) out.push({ region, result: list.defaultAction, decidedBy: { listId: list.id, ruleIndex: -1 } });
+      else out.push({ region, result: 'return' });
+    }
+    return out;
+  }
+
+  private apply(list: RuleList, index: number, rule: Rule, region: Region, depth: number): ListOutcome[] {
+    const point: DecidingPoint = { listId: list.id, ruleIndex: index };
+    const action = rule.action;
+    switch (action.type) {
+      case 'accept':
+      case 'proxy':
+        return [{ region, result: 'accept', decidedBy: point }];
+      case 'drop':
+      case 'reject':
+        return [{ region, result: 'drop', decidedBy: point }];
+      case 'return':
+        return [{ region, result: 'return', decidedBy: point }];
+      case 'continue':
+        return [{ region, result: 'return' }];
+      case 'jump':
+      case 'goto': {
+        const target = this.lists.get(action.target);
+        if (!target) {
+          return [{ region, result: 'unknown', decidedBy: point, reason: t('chain {0} is not defined in this file', action.target) }];
+        }
+        if (depth >= MAX_JUMP_DEPTH) {
+          return [{ region, result: 'unknown', decidedBy: point, reason: t('jumps nest deeper than {0} (a loop?)', MAX_JUMP_DEPTH) }];
+        }
+        const inner = this.run(target, 0, [region], depth + 1);
+        if (action.type === 'goto') return inner;
+        const out: ListOutcome[] = [];
+        const returned: Region[] = [];
+        for (const o of inner) {
+          if (o.result === 'return') returned.push(o.region);
+          else out.push(o);
+        }
+        if (returned.length > 0) out.push(...this.run(list, index + 1, returned, depth));
+        return out;
+      }
+    }
+  }
+}
+
+/** Paths that see traffic of the flow's direction. */
+export function pathsForFlow(model: ConfigModel, flow: Flow): EvaluationPath[] {
+  return model.paths.filter((p) => p.direction === undefined || p.direction === 'forward' || p.direction === flow.direction);
+}
+
+function familiesOf(lists: RuleList[]): Set<4 | 6> {
+  const families = new Set<4 | 6>();
+  for (const l of lists) for (const f of l.families ?? [4, 6]) families.add(f);
+  return families;
+}
+
+/**
+ * Evaluate one flow on every path of the model that sees it. Stages run in order: a region dropped
+ * by one stage is blocked for good, a region accepted goes on to the next stage (nftables base
+ * chains on one hook), and a region accepted by the last stage is allowed.
+ */
+export function evaluateFlow(model: ConfigModel, flow: Flow): PathEvaluation[] {
+  if (flow.remote.kind !== 'addresses') return [];
+  const evaluator = new Evaluator(model, flow);
+  const results: PathEvaluation[] = [];
+  for (const path of pathsForFlow(model, flow)) {
+    const stages = path.stages.map((id) => evaluator.list(id)).filter((l): l is RuleList => l !== undefined);
+    if (stages.length === 0) continue;
+    const families = familiesOf(stages);
+    const intervals = flow.remote.intervals.filter((iv) => families.has(iv.family));
+    if (intervals.length === 0) continue;
+    let pending: Region[] = [{ intervals: mergeIntervals(intervals), ports: flow.ports.length > 0 ? flow.ports : ALL_PORTS }];
+    const outcomes: RegionOutcome[] = [];
+    for (let s = 0; s < stages.length && pending.length > 0; s++) {
+      const list = stages[s]!;
+      const last = s === stages.length - 1;
+      const next: Region[] = [];
+      for (const o of evaluator.run(list, 0, pending, 0)) {
+        // RETURN from a base chain, or the end of a list without a default, takes the list's policy.
+        const result = o.result === 'return' ? (list.defaultAction ?? 'accept') : o.result;
+        const decidedBy = o.result === 'return' && list.defaultAction ? { listId: list.id, ruleIndex: -1 } : o.decidedBy;
+        if (result === 'drop') outcomes.push(withPoint({ region: o.region, value: 'blocked' }, decidedBy));
+        else if (result === 'unknown') outcomes.push(withReason(withPoint({ region: o.region, value: 'unknown' }, decidedBy), o.reason));
+        else if (last) outcomes.push(withPoint({ region: o.region, value: 'allowed' }, decidedBy));
+        else next.push(o.region);
+      }
+      pending = next;
+    }
+    results.push({ path, outcomes });
+  }
+  return results;
+}
+
+function withPoint(outcome: RegionOutcome, point: DecidingPoint | undefined): RegionOutcome {
+  if (point) outcome.decidedBy = point;
+  return outcome;
+}
+
+function withReason(outcome: RegionOutcome, reason: string | undefined): RegionOutcome {
+  if (reason) outcome.reason = reason;
+  return outcome;
+}

@@ -1,0 +1,136 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateFlow, classifyCondition } from '../../../server/src/analysis/evaluate';
+import { cidrToInterval, formatInterval, parseCidr, type IpInterval } from '../../../server/src/model/address';
+import type { AddressMatch, ConfigModel, Rule, RuleAction, RuleList } from '../../../server/src/model/config';
+import type { Flow } from '../../../server/src/model/policy';
+
+const R = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
+
+function cidr(text: string): IpInterval {
+  const c = parseCidr(text);
+  if (!c.ok) throw new Error(text);
+  return cidrToInterval(c.value);
+}
+
+function match(...cidrs: string[]): AddressMatch {
+  return { referenceIds: [], intervals: cidrs.map(cidr), negated: false };
+}
+
+function rule(action: RuleAction, extra: Partial<Rule> = {}): Rule {
+  return { range: R, actionRange: R, action, text: '', ...extra };
+}
+
+function list(id: string, rules: Rule[], defaultAction?: 'accept' | 'drop'): RuleList {
+  return { id, name: id, kind: 'packet-filter', rules, range: R, ...(defaultAction ? { defaultAction } : {}) };
+}
+
+function model(lists: RuleList[], paths: Array<{ id: string; stages: string[]; direction?: 'inbound' | 'outbound' | 'forward' }>): ConfigModel {
+  return { dialect: 'iptables', references: [], ruleLists: lists, paths: paths.map((p) => ({ name: p.id, range: R, ...p })), problems: [], comments: [] };
+}
+
+const teams: Flow = {
+  origin: { source: 'web-service', instance: 'Worldwide', setId: 11 },
+  direction: 'outbound',
+  protocol: 'udp',
+  ports: [{ from: 3478, to: 3481 }],
+  remote: { kind: 'addresses', intervals: [cidr('52.112.0.0/14')] },
+};
+
+function summary(m: ConfigModel, flow: Flow): string[] {
+  return evaluateFlow(m, flow).flatMap((p) =>
+    p.outcomes.map(
+      (o) =>
+        `${p.path.id} ${o.value} ${o.region.intervals.map(formatInterval).join(',')} ${o.region.ports.map((x) => `${x.from}-${x.to}`).join(',')} @${o.decidedBy ? `${o.decidedBy.listId}#${o.decidedBy.ruleIndex}` : '-'}`,
+    ),
+  );
+}
+
+test('a rule that matches half of a prefix splits the flow', () => {
+  const m = model([list('filter:OUTPUT', [rule({ type: 'accept' }, { destinations: match('52.112.0.0/15') })], 'drop')], [{ id: 'out', stages: ['filter:OUTPUT'], direction: 'outbound' }]);
+  assert.deepEqual(summary(m, teams).sort(), [
+    'out allowed 52.112.0.0/15 3478-3481 @filter:OUTPUT#0',
+    'out blocked 52.114.0.0/15 3478-3481 @filter:OUTPUT#-1',
+  ]);
+});
+
+test('ports are split as well as addresses', () => {
+  const m = model([list('c', [rule({ type: 'accept' }, { protocols: ['udp'], destinationPorts: [{ from: 3478, to: 3479 }] })], 'drop')], [{ id: 'p', stages: ['c'] }]);
+  assert.deepEqual(summary(m, teams).sort(), ['p allowed 52.112.0.0/14 3478-3479 @c#0', 'p blocked 52.112.0.0/14 3480-3481 @c#-1']);
+});
+
+test('jump, RETURN and fall-through come back to the calling chain', () => {
+  const m = model(
+    [
+      list('filter:OUTPUT', [rule({ type: 'jump', target: 'M365' }), rule({ type: 'drop' })], 'accept'),
+      list('M365', [rule({ type: 'return' }, { destinations: match('52.113.0.0/16') }), rule({ type: 'accept' }, { destinations: match('52.112.0.0/14') })]),
+    ],
+    [{ id: 'out', stages: ['filter:OUTPUT'], direction: 'outbound' }],
+  );
+  assert.deepEqual(summary(m, teams).sort(), [
+    'out allowed 52.112.0.0/16,52.114.0.0/15 3478-3481 @M365#1',
+    'out blocked 52.113.0.0/16 3478-3481 @filter:OUTPUT#1',
+  ].sort());
+});
+
+test('nftables stages: accept ends one base chain only, drop is final', () => {
+  const m = model(
+    [list('inet a:output', [rule({ type: 'accept' })], 'accept'), list('inet b:output', [rule({ type: 'drop' }, { destinations: match('52.112.0.0/16') })], 'accept')],
+    [{ id: 'hook output', stages: ['inet a:output', 'inet b:output'], direction: 'outbound' }],
+  );
+  assert.deepEqual(summary(m, teams).sort(), [
+    'hook output allowed 52.113.0.0-52.115.255.255 3478-3481 @inet b:output#-1',
+    'hook output blocked 52.112.0.0/16 3478-3481 @inet b:output#0',
+  ]);
+});
+
+test('protocol and loopback rules do not match; established-only accepts do not let a new connection out', () => {
+  const m = model(
+    [
+      list(
+        'filter:OUTPUT',
+        [
+          rule({ type: 'accept' }, { protocols: ['tcp'] }),
+          rule({ type: 'accept' }, { unknownConditions: ['out-interface lo'] }),
+          rule({ type: 'accept' }, { unknownConditions: ['conntrack state ESTABLISHED,RELATED'] }),
+        ],
+        'drop',
+      ),
+    ],
+    [{ id: 'out', stages: ['filter:OUTPUT'], direction: 'outbound' }],
+  );
+  assert.deepEqual(summary(m, teams), ['out blocked 52.112.0.0/14 3478-3481 @filter:OUTPUT#-1']);
+});
+
+test('an unresolved set makes the verdict unknown only where the outcomes differ', () => {
+  const unresolved: AddressMatch = { referenceIds: [], intervals: [], negated: false, unresolved: 'ipset m365 has no members in this file' };
+  const m = model([list('c', [rule({ type: 'accept' }, { destinations: unresolved })], 'drop')], [{ id: 'p', stages: ['c'] }]);
+  const [only] = evaluateFlow(m, teams);
+  assert.equal(only?.outcomes.length, 1);
+  assert.equal(only?.outcomes[0]?.value, 'unknown');
+  assert.match(only?.outcomes[0]?.reason ?? '', /ipset m365/);
+  const m2 = model([list('c', [rule({ type: 'drop' }, { destinations: unresolved })], 'drop')], [{ id: 'p', stages: ['c'] }]);
+  assert.equal(evaluateFlow(m2, teams)[0]?.outcomes[0]?.value, 'blocked');
+});
+
+test('negated destination and inbound direction use the right side', () => {
+  const inbound: Flow = { ...teams, direction: 'inbound', protocol: 'tcp', ports: [{ from: 25, to: 25 }], remote: { kind: 'addresses', intervals: [cidr('40.92.0.0/15')] } };
+  const neg: AddressMatch = { ...match('40.92.0.0/16'), negated: true };
+  const m = model([list('filter:INPUT', [rule({ type: 'drop' }, { sources: neg })], 'accept')], [{ id: 'in', stages: ['filter:INPUT'], direction: 'inbound' }]);
+  assert.deepEqual(summary(m, inbound).sort(), ['in allowed 40.92.0.0/16 25-25 @filter:INPUT#-1', 'in blocked 40.93.0.0/16 25-25 @filter:INPUT#0']);
+  assert.deepEqual(summary(m, teams), [], 'an inbound-only path does not see outbound flows');
+});
+
+test('a jump loop ends as unknown instead of hanging', () => {
+  const m = model([list('A', [rule({ type: 'jump', target: 'B' })], 'drop'), list('B', [rule({ type: 'jump', target: 'A' })])], [{ id: 'p', stages: ['A'] }]);
+  const outcome = evaluateFlow(m, teams)[0]?.outcomes[0];
+  assert.equal(outcome?.value, 'unknown');
+});
+
+test('conditions are classified the way a new connection meets them', () => {
+  assert.equal(classifyCondition('ct state new'), 'matches');
+  assert.equal(classifyCondition('ct state established,related'), 'never');
+  assert.equal(classifyCondition('oifname "lo"'), 'never');
+  assert.equal(classifyCondition('-o eth0'), 'matches');
+  assert.equal(classifyCondition('time 09:00-17:00'), 'uncertain');
+});
