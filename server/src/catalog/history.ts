@@ -1,0 +1,399 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cidrToInterval, intervalsOverlap, parseCidr, type IpInterval } from '../model/address';
+import { packageRoot } from '../paths';
+import type { CatalogChange, CatalogHistory, CatalogSnapshot, EndpointSet, InstanceId } from './types';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/** Shape check of a stored set: the files are written by this project, so a light check suffices to refuse a damaged one. */
+function isStoredSet(value: unknown): value is EndpointSet {
+  return isRecord(value) && typeof value.id === 'number' && typeof value.serviceArea === 'string' && isStringArray(value.ips) && isStringArray(value.urls);
+}
+
+function isStoredChange(value: unknown): value is CatalogChange {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'number' &&
+    typeof value.endpointSetId === 'number' &&
+    typeof value.version === 'string' &&
+    (value.disposition === 'Change' || value.disposition === 'Add' || value.disposition === 'Remove')
+  );
+}
+
+export interface CurrentSnapshot {
+  snapshot: CatalogSnapshot;
+  source: 'cache' | 'shipped';
+}
+
+function readSnapshotFile(path: string, instance: InstanceId): CatalogSnapshot | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(raw) || raw.format !== 1 || raw.instance !== instance || typeof raw.version !== 'string' || typeof raw.capturedOn !== 'string') return undefined;
+  if (!Array.isArray(raw.sets) || raw.sets.length === 0 || !raw.sets.every(isStoredSet)) return undefined;
+  return { format: 1, instance, version: raw.version, capturedOn: raw.capturedOn, versionInferred: raw.versionInferred === true, sets: raw.sets };
+}
+
+/** The catalogue in use for an instance: the cache's when it holds a valid one, else the shipped one. */
+export function readCurrentSnapshot(instance: InstanceId, cacheDir: string | undefined): CurrentSnapshot | undefined {
+  if (cacheDir !== undefined) {
+    const cached = readSnapshotFile(join(cacheDir, `${instance.toLowerCase()}.json`), instance);
+    if (cached) return { snapshot: cached, source: 'cache' };
+  }
+  const shipped = readSnapshotFile(join(packageRoot(), 'catalog', `${instance.toLowerCase()}.json`), instance);
+  return shipped ? { snapshot: shipped, source: 'shipped' } : undefined;
+}
+
+/** A history file, or undefined when it is missing, unreadable, for another instance or damaged. */
+export function readHistoryFile(path: string, instance: InstanceId): CatalogHistory | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(raw) || raw.format !== 1 || raw.instance !== instance) return undefined;
+  if (!Array.isArray(raw.versions) || !Array.isArray(raw.changes)) return undefined;
+  const versions: CatalogHistory['versions'] = [];
+  for (const v of raw.versions) {
+    if (!isRecord(v) || typeof v.version !== 'string' || typeof v.capturedOn !== 'string' || !Array.isArray(v.sets)) return undefined;
+    if (!v.sets.every(isStoredSet)) return undefined;
+    versions.push({ version: v.version, capturedOn: v.capturedOn, sets: v.sets });
+  }
+  if (!raw.changes.every(isStoredChange)) return undefined;
+  return { format: 1, instance, versions, changes: raw.changes };
+}
+
+export function shippedHistoryPath(instance: InstanceId): string {
+  return join(packageRoot(), 'catalog', 'history', `${instance.toLowerCase()}.json`);
+}
+
+export function cacheHistoryPath(cacheDir: string, instance: InstanceId): string {
+  return join(cacheDir, 'history', `${instance.toLowerCase()}.json`);
+}
+
+/** The history that ships with the extension; an empty one for instances without a file. */
+export function readShippedHistory(instance: InstanceId): CatalogHistory {
+  return readHistoryFile(shippedHistoryPath(instance), instance) ?? { format: 1, instance, versions: [], changes: [] };
+}
+
+export function readCacheHistory(instance: InstanceId, cacheDir: string): CatalogHistory | undefined {
+  return readHistoryFile(cacheHistoryPath(cacheDir, instance), instance);
+}
+
+/**
+ * Record the catalogue being replaced and the change records that lead away from it. A version
+ * already present is not stored twice, nor is a change record id.
+ */
+export function appendToHistory(history: CatalogHistory, replaced: CatalogSnapshot | undefined, changes: readonly CatalogChange[]): void {
+  if (replaced && !history.versions.some((v) => v.version === replaced.version)) {
+    history.versions.push({ version: replaced.version, capturedOn: replaced.capturedOn, sets: replaced.sets });
+    history.versions.sort((a, b) => compareVersions(a.version, b.version));
+  }
+  const known = new Set(history.changes.map((c) => c.id));
+  for (const change of changes) {
+    if (known.has(change.id)) continue;
+    known.add(change.id);
+    history.changes.push(change);
+  }
+  history.changes.sort((a, b) => compareVersions(a.version, b.version) || a.id - b.id);
+}
+
+/** Versions are yyyymmddnn strings, so text order is time order. */
+function compareVersions(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Shipped history merged with the cache's: versions by version string, change records by id. */
+export function mergeHistories(instance: InstanceId, histories: ReadonlyArray<CatalogHistory | undefined>): CatalogHistory {
+  const merged: CatalogHistory = { format: 1, instance, versions: [], changes: [] };
+  for (const history of histories) {
+    if (!history) continue;
+    for (const version of history.versions) {
+      if (!merged.versions.some((v) => v.version === version.version)) merged.versions.push(version);
+    }
+    appendToHistory(merged, undefined, history.changes);
+  }
+  merged.versions.sort((a, b) => compareVersions(a.version, b.version));
+  return merged;
+}
+
+export interface RemovedEntry {
+  kind: 'ip' | 'url';
+  /** The catalogue's entry as it was written (a CIDR or a URL pattern). */
+  entry: string;
+  setId: number;
+  serviceArea?: string;
+  /** The newest known version that still listed the entry; absent when only a change record tells of it. */
+  lastSeenVersion?: string;
+  lastSeenCapturedOn?: string;
+  /** The version that no longer lists it (from a change record, or the next known snapshot). */
+  removedInVersion?: string;
+  /** What to use instead: the change records' additions to the same set, else the set's current entries of the same kind. */
+  replacements: string[];
+  replacementSource: 'change-records' | 'current-set' | 'none';
+  /** For IP entries. */
+  interval?: IpInterval;
+}
+
+export interface PendingAddition {
+  changeId: number;
+  setId: number;
+  version: string;
+  /** ISO date (yyyy-mm-dd) from which the service says the addresses are in use. */
+  effectiveDate: string;
+  ips: string[];
+  urls: string[];
+}
+
+/** The service writes effectiveDate as yyyymmdd; ISO forms are accepted too. Undefined when unreadable. */
+export function normaliseEffectiveDate(text: string): string | undefined {
+  const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  if (compact) return `${compact[1]}-${compact[2]}-${compact[3]}`;
+  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/.exec(text);
+  if (iso) return `${iso[1]}-${iso[2]}-${iso[3]}`;
+  return undefined;
+}
+
+const HOST_LABEL = '[a-z0-9_-]';
+
+/**
+ * Whether a host (or a pattern written the same way) falls under a catalogue URL pattern:
+ * a leading `*.` stands for one or more labels, any other `*` for part of one label.
+ */
+export function hostMatchesPattern(host: string, pattern: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  const p = pattern.toLowerCase();
+  if (h === p) return true;
+  if (p.length > 253 || h.length > 253) return false;
+  let source = '';
+  let rest = p;
+  if (rest.startsWith('*.')) {
+    source = `(?:${HOST_LABEL}+\\.)+`;
+    rest = rest.slice(2);
+  }
+  for (const ch of rest) {
+    source += ch === '*' ? `${HOST_LABEL}*` : ch.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`).test(h);
+}
+
+/**
+ * Everything known about one instance's catalogue over time: the catalogue in use (cache, else
+ * shipped) and the earlier versions and change records (shipped history plus the cache's).
+ */
+export class CatalogHistoryIndex {
+  private removedCache: RemovedEntry[] | undefined;
+
+  constructor(
+    readonly current: CatalogSnapshot,
+    readonly history: CatalogHistory,
+  ) {}
+
+  /** Current catalogue from the cache when it holds a valid one, else the shipped one; histories merged. */
+  static load(instance: InstanceId, cacheDir?: string): CatalogHistoryIndex {
+    const current = readCurrentSnapshot(instance, cacheDir);
+    if (!current) throw new Error(`endpoint-lens: no catalogue for ${instance} is installed`);
+    const history = mergeHistories(instance, [readShippedHistory(instance), cacheDir === undefined ? undefined : readCacheHistory(instance, cacheDir)]);
+    return new CatalogHistoryIndex(current.snapshot, history);
+  }
+
+  /** Removed IP entries that overlap the interval, newest removal first. */
+  findRemovedAddress(interval: IpInterval): RemovedEntry[] {
+    return this.removed().filter((r) => r.interval !== undefined && intervalsOverlap(r.interval, interval));
+  }
+
+  /** Removed URL patterns that equal the given host or pattern, or that it falls under. */
+  findRemovedUrl(host: string): RemovedEntry[] {
+    return this.removed().filter((r) => r.kind === 'url' && hostMatchesPattern(host, r.entry));
+  }
+
+  /** Additions whose effectiveDate lies after `today` (default: now), soonest first. */
+  pendingAdditions(today: Date = new Date()): PendingAddition[] {
+    const todayIso = today.toISOString().slice(0, 10);
+    const out: PendingAddition[] = [];
+    for (const change of this.history.changes) {
+      const raw = change.add?.effectiveDate;
+      if (raw === undefined) continue;
+      const effectiveDate = normaliseEffectiveDate(raw);
+      if (effectiveDate === undefined || effectiveDate <= todayIso) continue;
+      out.push({
+        changeId: change.id,
+        setId: change.endpointSetId,
+        version: change.version,
+        effectiveDate,
+        ips: change.add?.ips ?? [],
+        urls: change.add?.urls ?? [],
+      });
+    }
+    return out.sort((a, b) => (a.effectiveDate < b.effectiveDate ? -1 : a.effectiveDate > b.effectiveDate ? 1 : a.changeId - b.changeId));
+  }
+
+  /**
+   * What changed after `version` up to the current catalogue: the service's change records when
+   * any are known for that span; otherwise a set-level diff of the stored snapshot of that
+   * version (or the newest one before it) against the current catalogue, as records with negative
+   * ids. Empty when the version is the current one or nothing older is stored.
+   */
+  changesSince(version: string): CatalogChange[] {
+    if (version >= this.current.version) return [];
+    const records = this.history.changes.filter((c) => c.version > version && c.version <= this.current.version);
+    if (records.length > 0) return records;
+    const older = [...this.history.versions].reverse().find((v) => v.version <= version);
+    if (!older) return [];
+    return diffSnapshots(older.sets, this.current.sets, this.current.version);
+  }
+
+  /** Every removed entry, computed once. */
+  private removed(): RemovedEntry[] {
+    if (this.removedCache) return this.removedCache;
+    const currentIps = new Set<string>();
+    const currentUrls = new Set<string>();
+    const currentSets = new Map<number, EndpointSet>();
+    for (const set of this.current.sets) {
+      currentSets.set(set.id, set);
+      for (const ip of set.ips) currentIps.add(ip);
+      for (const url of set.urls) currentUrls.add(url.toLowerCase());
+    }
+    const versionsNewestFirst = [...this.history.versions].sort((a, b) => compareVersions(b.version, a.version));
+    const allVersions = [...this.history.versions.map((v) => v.version), this.current.version].sort(compareVersions);
+    const byKey = new Map<string, RemovedEntry>();
+    const key = (kind: string, setId: number, entry: string): string => `${kind}|${setId}|${entry.toLowerCase()}`;
+
+    const replacementsFor = (kind: 'ip' | 'url', setId: number, entry: string, removedIn: string | undefined): Pick<RemovedEntry, 'replacements' | 'replacementSource'> => {
+      const family = kind === 'ip' ? cidrFamily(entry) : undefined;
+      const sameKind = (list: readonly string[]): string[] => (kind === 'ip' ? list.filter((ip) => cidrFamily(ip) === family) : [...list]);
+      const added = this.history.changes
+        .filter((c) => c.endpointSetId === setId && (removedIn === undefined || c.version === removedIn))
+        .flatMap((c) => sameKind(kind === 'ip' ? (c.add?.ips ?? []) : (c.add?.urls ?? [])));
+      if (added.length > 0) return { replacements: [...new Set(added)], replacementSource: 'change-records' };
+      const set = currentSets.get(setId);
+      const now = set ? sameKind(kind === 'ip' ? set.ips : set.urls) : [];
+      return now.length > 0 ? { replacements: now, replacementSource: 'current-set' } : { replacements: [], replacementSource: 'none' };
+    };
+
+    const record = (kind: 'ip' | 'url', set: { id: number; serviceArea?: string }, entry: string, seen: { version: string; capturedOn: string } | undefined, removedIn: string | undefined): void => {
+      const k = key(kind, set.id, entry);
+      if (byKey.has(k)) return;
+      const removed: RemovedEntry = { kind, entry, setId: set.id, ...replacementsFor(kind, set.id, entry, removedIn) };
+      if (set.serviceArea !== undefined) removed.serviceArea = set.serviceArea;
+      if (seen) {
+        removed.lastSeenVersion = seen.version;
+        removed.lastSeenCapturedOn = seen.capturedOn;
+      }
+      if (removedIn !== undefined) removed.removedInVersion = removedIn;
+      if (kind === 'ip') {
+        const parsed = parseCidr(entry);
+        if (parsed.ok) removed.interval = cidrToInterval(parsed.value);
+      }
+      byKey.set(k, removed);
+    };
+
+    // Change records say exactly in which version an entry went.
+    const removalRecords = [...this.history.changes].filter((c) => c.remove).sort((a, b) => compareVersions(b.version, a.version));
+    const removedInByKey = new Map<string, string>();
+    for (const change of removalRecords) {
+      for (const ip of change.remove?.ips ?? []) if (!removedInByKey.has(key('ip', change.endpointSetId, ip))) removedInByKey.set(key('ip', change.endpointSetId, ip), change.version);
+      for (const url of change.remove?.urls ?? []) if (!removedInByKey.has(key('url', change.endpointSetId, url))) removedInByKey.set(key('url', change.endpointSetId, url), change.version);
+    }
+
+    for (const version of versionsNewestFirst) {
+      const next = allVersions.find((v) => v > version.version);
+      for (const set of version.sets) {
+        for (const ip of set.ips) {
+          if (!currentIps.has(ip)) record('ip', set, ip, version, removedInByKey.get(key('ip', set.id, ip)) ?? next);
+        }
+        for (const url of set.urls) {
+          if (!currentUrls.has(url.toLowerCase())) record('url', set, url, version, removedInByKey.get(key('url', set.id, url)) ?? next);
+        }
+      }
+    }
+    for (const change of removalRecords) {
+      const set = { id: change.endpointSetId };
+      for (const ip of change.remove?.ips ?? []) if (!currentIps.has(ip)) record('ip', set, ip, undefined, change.version);
+      for (const url of change.remove?.urls ?? []) if (!currentUrls.has(url.toLowerCase())) record('url', set, url, undefined, change.version);
+    }
+    this.removedCache = [...byKey.values()].sort((a, b) => compareVersions(b.removedInVersion ?? '', a.removedInVersion ?? '') || a.setId - b.setId);
+    return this.removedCache;
+  }
+}
+
+function cidrFamily(text: string): 4 | 6 | undefined {
+  const parsed = parseCidr(text);
+  return parsed.ok ? parsed.value.family : undefined;
+}
+
+const COMPARED_FIELDS = ['serviceArea', 'category', 'required', 'tcpPortsText', 'udpPortsText', 'expressRoute', 'notes'] as const;
+
+function setSummary(set: EndpointSet): Record<string, unknown> {
+  return {
+    serviceArea: set.serviceArea,
+    category: set.category,
+    required: set.required,
+    tcpPorts: set.tcpPortsText,
+    udpPorts: set.udpPortsText,
+    expressRoute: set.expressRoute,
+  };
+}
+
+/**
+ * Set-level differences between two snapshots as change records (negative ids, version = the
+ * newer snapshot's). Sets carried over from another capture (`capturedOn`, the MEM sets) are only
+ * compared when both sides have them, so a request that did or did not ask for MEM does not
+ * read as MEM sets added or removed.
+ */
+export function diffSnapshots(before: readonly EndpointSet[], after: readonly EndpointSet[], version: string): CatalogChange[] {
+  const out: CatalogChange[] = [];
+  let nextSyntheticId = -1;
+  const old = new Map(before.map((s) => [s.id, s]));
+  const now = new Map(after.map((s) => [s.id, s]));
+  const ids = [...new Set([...old.keys(), ...now.keys()])].sort((a, b) => a - b);
+  for (const id of ids) {
+    const a = old.get(id);
+    const b = now.get(id);
+    if (a && !b) {
+      if (a.capturedOn !== undefined) continue;
+      out.push({ id: nextSyntheticId--, endpointSetId: id, disposition: 'Remove', version, previous: setSummary(a), remove: { ips: a.ips, urls: a.urls } });
+    } else if (b && !a) {
+      if (b.capturedOn !== undefined) continue;
+      out.push({ id: nextSyntheticId--, endpointSetId: id, disposition: 'Add', version, current: setSummary(b), add: { ips: b.ips, urls: b.urls } });
+    } else if (a && b) {
+      const addedIps = b.ips.filter((ip) => !a.ips.includes(ip));
+      const removedIps = a.ips.filter((ip) => !b.ips.includes(ip));
+      const lowerA = new Set(a.urls.map((u) => u.toLowerCase()));
+      const lowerB = new Set(b.urls.map((u) => u.toLowerCase()));
+      const addedUrls = b.urls.filter((u) => !lowerA.has(u.toLowerCase()));
+      const removedUrls = a.urls.filter((u) => !lowerB.has(u.toLowerCase()));
+      const previous: Record<string, unknown> = {};
+      const current: Record<string, unknown> = {};
+      for (const field of COMPARED_FIELDS) {
+        if (a[field] !== b[field]) {
+          const name = field === 'tcpPortsText' ? 'tcpPorts' : field === 'udpPortsText' ? 'udpPorts' : field;
+          previous[name] = a[field];
+          current[name] = b[field];
+        }
+      }
+      const fieldsChanged = Object.keys(previous).length > 0;
+      if (addedIps.length + removedIps.length + addedUrls.length + removedUrls.length === 0 && !fieldsChanged) continue;
+      const change: CatalogChange = { id: nextSyntheticId--, endpointSetId: id, disposition: 'Change', version };
+      if (fieldsChanged) {
+        change.previous = previous;
+        change.current = current;
+      }
+      if (addedIps.length + addedUrls.length > 0) change.add = { ips: addedIps, urls: addedUrls };
+      if (removedIps.length + removedUrls.length > 0) change.remove = { ips: removedIps, urls: removedUrls };
+      out.push(change);
+    }
+  }
+  return out;
+}
