@@ -1,7 +1,8 @@
 // Bundles the client, the language server and the CLI with esbuild, and merges the Danish l10n
 // sources into the one bundle both the client (vscode.l10n) and the server (@vscode/l10n) read.
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -42,4 +43,11 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' }),
 ]);
+// The PAC sandbox's QuickJS engine is a .wasm file that esbuild cannot inline; server/src/pac/sandbox.ts
+// looks for it next to the bundle under this name.
+copyFileSync(
+  createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm'),
+  join(root, 'dist', 'quickjs-release-sync.wasm'),
+);
+
 console.log(`built dist/client.js, dist/server.js, dist/cli.js (${count} Danish strings)`);

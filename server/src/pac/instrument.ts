@@ -1,0 +1,92 @@
+import * as acorn from 'acorn';
+
+/** The function instrumented returns call; defined by the helper source inside the sandbox. */
+export const RETURN_RECORDER = '__endpointLensReturn';
+
+export interface ReturnSite {
+  /** Position of the return among all `return <value>` statements of the program, in source order. */
+  id: number;
+  /** Offsets of the whole statement. */
+  start: number;
+  end: number;
+  /** Offsets of the returned expression. */
+  argumentStart: number;
+  argumentEnd: number;
+}
+
+/** Children of an ESTree node, found generically so every node type (and acorn-loose's) is covered. */
+export function childNodes(node: acorn.Node): acorn.Node[] {
+  const out: acorn.Node[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'loc' || key === 'range') continue;
+    if (Array.isArray(value)) {
+      for (const item of value as unknown[]) if (isNode(item)) out.push(item);
+    } else if (isNode(value)) {
+      out.push(value);
+    }
+  }
+  return out;
+}
+
+export function isNode(value: unknown): value is acorn.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' &&
+    typeof (value as { start?: unknown }).start === 'number';
+}
+
+/**
+ * Every `return <value>` in the program, numbered in source order. The parser and the
+ * instrumentation both number returns with this one function, so a recorded id names the rule.
+ * Iterative, so a deeply nested program cannot overflow the stack here.
+ */
+export function collectReturnSites(program: acorn.Node): ReturnSite[] {
+  const sites: Omit<ReturnSite, 'id'>[] = [];
+  const stack: acorn.Node[] = [program];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node) break;
+    if (node.type === 'ReturnStatement') {
+      const argument = (node as acorn.ReturnStatement).argument;
+      if (argument) sites.push({ start: node.start, end: node.end, argumentStart: argument.start, argumentEnd: argument.end });
+    }
+    stack.push(...childNodes(node));
+  }
+  sites.sort((a, b) => a.start - b.start);
+  return sites.map((site, id) => ({ id, ...site }));
+}
+
+export interface InstrumentResult {
+  ok: boolean;
+  /** The rewritten program, or the original text when it does not parse (the sandbox then reports the compile error). */
+  program: string;
+  returns: ReturnSite[];
+}
+
+/**
+ * Rewrites each `return X` into `return __endpointLensReturn(<id>, (X))`. Only insertions on the
+ * same line as the original text, so line numbers in sandbox errors still point at the user's file.
+ */
+export function instrumentProgram(text: string): InstrumentResult {
+  let program: acorn.Node;
+  try {
+    program = acorn.parse(text, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: false });
+  } catch {
+    return { ok: false, program: text, returns: [] };
+  }
+  const returns = collectReturnSites(program);
+  const inserts: Array<{ at: number; text: string; order: number }> = [];
+  for (const site of returns) {
+    inserts.push({ at: site.argumentStart, text: `${RETURN_RECORDER}(${site.id}, (`, order: 1 });
+    inserts.push({ at: site.argumentEnd, text: '))', order: 0 });
+  }
+  // At one offset a closing goes before an opening: `))` ends one return, the next opens after it.
+  inserts.sort((a, b) => a.at - b.at || a.order - b.order);
+  const pieces: string[] = [];
+  let done = 0;
+  for (const insert of inserts) {
+    pieces.push(text.slice(done, insert.at), insert.text);
+    done = insert.at;
+  }
+  pieces.push(text.slice(done));
+  const out = pieces.join('');
+  return { ok: true, program: out, returns };
+}
