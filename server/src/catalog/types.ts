@@ -45,6 +45,8 @@ export interface OtherEndpointDestination {
   udpPorts: PortRange[];
   /** What the customer side is when it is not an address: "customer EWS/MRS proxy", "customer STS". */
   customerSide?: { en: string; da: string };
+  /** A qualification the row states for this group (paths, "only for Exchange 2010 SP3", no port named). */
+  note?: { en: string; da: string };
 }
 
 export interface OtherEndpointRow {
@@ -81,7 +83,7 @@ export interface OtherEndpointsFile {
 export interface CatalogHistory {
   format: 1;
   instance: InstanceId;
-  versions: Array<{ version: string; capturedOn: string; sets: EndpointSet[] }>;
+  versions: Array<{ version: string; capturedOn: string; versionInferred?: boolean; sets: EndpointSet[] }>;
   changes: CatalogChange[];
 }
 

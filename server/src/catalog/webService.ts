@@ -1,7 +1,7 @@
 import { formatCidr, parseCidr } from '../model/address';
 import { t } from '../l10n';
 import { parsePortListChecked } from './ports';
-import { CATEGORIES, type Category, type EndpointSet } from './types';
+import { CATEGORIES, type CatalogHistory, type CatalogSnapshot, type Category, type EndpointSet, type OtherEndpointsFile } from './types';
 
 export type WebServiceParseResult = { ok: true; sets: EndpointSet[] } | { ok: false; reason: string };
 
@@ -119,4 +119,39 @@ export function fromWebServiceJson(raw: unknown, options: { capturedOn?: string 
     sets.push(parsed);
   }
   return { ok: true, sets };
+}
+
+function jsonLines(items: readonly unknown[]): string {
+  return items.length === 0 ? '[]' : `[\n${items.map((item) => JSON.stringify(item)).join(',\n')}\n]`;
+}
+
+/**
+ * The one text form of catalogue files (catalog/*.json and the update cache): header fields first,
+ * then one endpoint set per line, so a new catalogue version shows up in a diff as the sets that
+ * changed. The same input always gives the same bytes.
+ */
+export function serializeSnapshot(snapshot: CatalogSnapshot): string {
+  const header = {
+    format: snapshot.format,
+    instance: snapshot.instance,
+    version: snapshot.version,
+    capturedOn: snapshot.capturedOn,
+    versionInferred: snapshot.versionInferred,
+  };
+  return `${JSON.stringify(header).slice(0, -1)},\n"sets": ${jsonLines(snapshot.sets)}\n}\n`;
+}
+
+export function serializeHistory(history: CatalogHistory): string {
+  const versions = history.versions.map(
+    (v) => {
+      const head = { version: v.version, capturedOn: v.capturedOn, versionInferred: v.versionInferred ?? false };
+      return `${JSON.stringify(head).slice(0, -1)},\n"sets": ${jsonLines(v.sets)}}`;
+    },
+  );
+  const header = { format: history.format, instance: history.instance };
+  return `${JSON.stringify(header).slice(0, -1)},\n"versions": [\n${versions.join(',\n')}\n],\n"changes": ${jsonLines(history.changes)}\n}\n`;
+}
+
+export function serializeOtherEndpoints(file: OtherEndpointsFile): string {
+  return `{"format": ${file.format},\n"rows": ${jsonLines(file.rows)}\n}\n`;
 }
