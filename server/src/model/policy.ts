@@ -50,6 +50,11 @@ export interface Policy {
   instance: string;
   catalogVersion: string;
   entries: PolicyEntry[];
+  /**
+   * What the policy was made from (features, server addresses, set filters), written into the
+   * managed block so "Refresh managed blocks" can rebuild it from a newer catalogue.
+   */
+  parameters?: Record<string, string[]>;
 }
 
 export interface PolicyEntry {
@@ -63,6 +68,11 @@ export interface PolicyEntry {
   urls: string[];
   /** For PAC rendering: hosts that must keep going to the proxy although a broader DIRECT pattern covers them. */
   excludedHosts?: string[];
+  /**
+   * The customer side of an inbound entry (the on-premises Exchange server): the destination the
+   * rule matches. Absent means any local address.
+   */
+  localAddresses?: IpInterval[];
 }
 
 /** Where in an existing file a rendered block should go and which names it should reuse. */

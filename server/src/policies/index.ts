@@ -1,0 +1,106 @@
+import type { Flow, Policy } from '../model/policy';
+import type { InsertPolicyParams, PolicyName } from '../protocol';
+import { t } from '../l10n';
+import type { PolicyCatalog, PolicyResult } from './common';
+import { exchangeHybridPolicies } from './exchangeHybrid';
+import { GRAPH_NOTIFICATIONS_PURPOSE, graphNotificationsPolicy } from './graphNotifications';
+import { endpointSetsPolicy } from './endpointSets';
+
+export type { PolicyCatalog, PolicyResult } from './common';
+export { exchangeHybridPolicies, exchangeHybridPurpose, parseServerAddresses, featureDirection } from './exchangeHybrid';
+export { graphNotificationsPolicy, GRAPH_NOTIFICATIONS_PURPOSE } from './graphNotifications';
+export { endpointSetsPolicy } from './endpointSets';
+
+export const POLICY_NAMES: readonly PolicyName[] = ['exchange-hybrid', 'graph-notifications', 'sets'];
+
+/** Everything a policy is made from; the same shape comes from the CLI, the client and a block's parameters. */
+export type PolicyRequest =
+  | { policy: 'exchange-hybrid'; features: string[]; serverAddresses: string[] }
+  | { policy: 'graph-notifications'; serverAddresses: string[] }
+  | { policy: 'sets'; setIds: number[]; serviceAreas: string[]; categories: string[]; includeOptional: boolean };
+
+export function buildPolicies(catalog: PolicyCatalog, request: PolicyRequest): PolicyResult {
+  switch (request.policy) {
+    case 'exchange-hybrid':
+      return exchangeHybridPolicies(catalog, request);
+    case 'graph-notifications':
+      return graphNotificationsPolicy(catalog, request);
+    case 'sets':
+      return endpointSetsPolicy(catalog, request);
+  }
+}
+
+export function requestFromInsertParams(params: InsertPolicyParams): PolicyRequest {
+  switch (params.policy) {
+    case 'exchange-hybrid':
+      return { policy: 'exchange-hybrid', features: params.features ?? [], serverAddresses: params.serverAddresses ?? [] };
+    case 'graph-notifications':
+      return { policy: 'graph-notifications', serverAddresses: params.serverAddresses ?? [] };
+    case 'sets':
+      return {
+        policy: 'sets',
+        setIds: params.setIds ?? [],
+        serviceAreas: params.serviceAreas ?? [],
+        categories: params.categories ?? [],
+        includeOptional: params.includeOptional ?? false,
+      };
+  }
+}
+
+/**
+ * The request a managed block was made from, read back from its purpose and the parameters
+ * written into it; undefined for blocks this version did not write.
+ */
+export function requestFromBlock(purpose: string, parameters: Record<string, string[]>): PolicyRequest | undefined {
+  if (purpose === 'exchange-hybrid-inbound' || purpose === 'exchange-hybrid-outbound') {
+    return { policy: 'exchange-hybrid', features: parameters.features ?? [], serverAddresses: parameters.servers ?? [] };
+  }
+  if (purpose === GRAPH_NOTIFICATIONS_PURPOSE) {
+    return { policy: 'graph-notifications', serverAddresses: parameters.servers ?? [] };
+  }
+  if (purpose.startsWith('sets-')) {
+    const setIds: number[] = [];
+    for (const text of parameters.sets ?? []) {
+      if (!/^\d{1,6}$/.test(text)) return undefined;
+      setIds.push(Number(text));
+    }
+    return {
+      policy: 'sets',
+      setIds,
+      serviceAreas: parameters.serviceAreas ?? [],
+      categories: parameters.categories ?? [],
+      includeOptional: (parameters.includeOptional ?? []).includes('true'),
+    };
+  }
+  return undefined;
+}
+
+/** Rebuild a block's policy from the current catalogue, or say why it cannot be. */
+export function policyForBlock(
+  catalog: PolicyCatalog,
+  block: { purpose: string; parameters: Record<string, string[]> },
+): { ok: true; policy: Policy } | { ok: false; errors: string[] } {
+  const request = requestFromBlock(block.purpose, block.parameters);
+  if (!request) return { ok: false, errors: [t('Managed block "{0}" was not written by this version of Endpoint Lens.', block.purpose)] };
+  const result = buildPolicies(catalog, request);
+  if (!result.ok) return result;
+  const policy = result.policies.find((p) => p.purpose === block.purpose);
+  if (!policy) return { ok: false, errors: [t('Managed block "{0}" no longer matches the parameters written in it.', block.purpose)] };
+  return { ok: true, policy };
+}
+
+/** The flows a policy lets through: one per entry and protocol for addresses, one per URL. */
+export function flowsOfPolicy(policy: Policy): Flow[] {
+  const flows: Flow[] = [];
+  const direction = policy.direction;
+  for (const entry of policy.entries) {
+    const local = entry.localAddresses && entry.localAddresses.length > 0 ? { local: entry.localAddresses } : {};
+    if (entry.addresses.length > 0) {
+      flows.push({ origin: entry.origin, direction, protocol: entry.protocol, ports: entry.ports, remote: { kind: 'addresses', intervals: entry.addresses }, ...local });
+    }
+    for (const url of entry.urls) {
+      flows.push({ origin: entry.origin, direction, protocol: entry.protocol, ports: entry.ports, remote: { kind: 'host', pattern: url }, ...local });
+    }
+  }
+  return flows;
+}
