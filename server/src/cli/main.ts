@@ -5,7 +5,9 @@ import { processIo, EXIT_USAGE, type CliCommand, type CliIo } from './io';
 import { t, useBundle } from '../l10n';
 
 /** Each command lives in its own module; this table is the only place that lists them. */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {};
+const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  update: { summary: 'Download the newest endpoint catalogue into the cache', load: async () => (await import('./update')).run },
+};
 
 /** `--locale da` (or ENDPOINT_LENS_LOCALE) switches messages to Danish before anything prints. */
 function applyLocale(argv: string[]): string[] {
