@@ -1,0 +1,138 @@
+import { mergeIntervals, type IpInterval } from '../../model/address';
+import type { ConfigModel, RuleList } from '../../model/config';
+import type { DecidingPoint, Flow, Policy, PolicyEntry } from '../../model/policy';
+import { t } from '../../l10n';
+import type { CatalogView, Check, CheckContext } from '../context';
+import { catalogReference, decidingLocation, describeIntervals, describeOrigin, formatPorts } from '../describe';
+import { evaluateFlow } from '../evaluate';
+import type { Finding } from '../finding';
+import { flowsFor, originKey } from '../scope';
+
+interface BlockedGroup {
+  flow: Flow;
+  point: DecidingPoint | undefined;
+  pieces: Map<string, { flow: Flow; intervals: IpInterval[] }>;
+  paths: Set<string>;
+}
+
+/** Lists that name at least one catalogue address: the author meant them for Microsoft traffic. */
+function listsAboutMicrosoft(model: ConfigModel, catalog: CatalogView): Set<string> {
+  const out = new Set<string>();
+  for (const list of model.ruleLists) {
+    const mentions = list.rules.some((rule) =>
+      [rule.sources, rule.destinations].some((side) => side?.intervals.some((iv) => catalog.lookupAddress(iv).some((m) => m.source === 'web-service'))),
+    );
+    if (mentions) out.add(list.id);
+  }
+  return out;
+}
+
+/** Jump targets count as part of the path that reaches them. */
+function reachableLists(model: ConfigModel, start: string[]): Set<string> {
+  const byId = new Map<string, RuleList>(model.ruleLists.map((l) => [l.id, l]));
+  const seen = new Set<string>();
+  const queue = [...start];
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const rule of byId.get(id)?.rules ?? []) {
+      if (rule.action.type === 'jump' || rule.action.type === 'goto') queue.push(rule.action.target);
+    }
+  }
+  return seen;
+}
+
+/**
+ * Inbound flows only matter on paths written for Microsoft traffic; an admin-only allow-list on an
+ * unrelated server would otherwise "block Exchange Online".
+ */
+function inboundRelevantPaths(model: ConfigModel, catalog: CatalogView): Set<string> {
+  const about = listsAboutMicrosoft(model, catalog);
+  const out = new Set<string>();
+  for (const path of model.paths) {
+    if ([...reachableLists(model, path.stages)].some((id) => about.has(id))) out.add(path.id);
+  }
+  return out;
+}
+
+export function blockedPolicy(flows: Array<{ flow: Flow; intervals: IpInterval[] }>, catalog: CatalogView, title: string, purpose: string): Policy {
+  const first = flows[0]!.flow;
+  const entries: PolicyEntry[] = flows.map(({ flow, intervals }) => ({
+    label: describeOrigin(flow.origin, catalog),
+    origin: flow.origin,
+    protocol: flow.protocol,
+    ports: flow.ports,
+    addresses: mergeIntervals(intervals),
+    urls: [],
+  }));
+  return { purpose, title, action: 'allow', direction: first.direction, instance: catalog.instance, catalogVersion: catalog.version, entries };
+}
+
+export function purposeFor(flow: Flow): string {
+  return flow.origin.source === 'web-service' ? `set-${flow.origin.setId}` : `row-${flow.origin.row}`;
+}
+
+/** Required endpoints that a rule or a default policy blocks, one finding per set and deciding line. */
+export const blockedRequired: Check = (context: CheckContext) => {
+  const { model, catalog } = context;
+  if (model.paths.length === 0) return [];
+  const relevantInbound = inboundRelevantPaths(model, catalog);
+  const groups = new Map<string, BlockedGroup>();
+  for (const flow of flowsFor(catalog, context.settings)) {
+    for (const evaluation of evaluateFlow(model, flow)) {
+      if (flow.direction === 'inbound' && !relevantInbound.has(evaluation.path.id)) continue;
+      for (const outcome of evaluation.outcomes) {
+        if (outcome.value !== 'blocked') continue;
+        const pointKey = outcome.decidedBy ? `${outcome.decidedBy.listId}#${outcome.decidedBy.ruleIndex}` : evaluation.path.id;
+        const key = `${originKey(flow.origin)}|${flow.direction}|${pointKey}`;
+        let group = groups.get(key);
+        if (!group) {
+          group = { flow, point: outcome.decidedBy, pieces: new Map(), paths: new Set() };
+          groups.set(key, group);
+        }
+        group.paths.add(evaluation.path.name);
+        const flowKey = `${flow.protocol}:${flow.ports.map((p) => `${p.from}-${p.to}`).join(',')}`;
+        const piece = group.pieces.get(flowKey) ?? { flow, intervals: [] };
+        piece.intervals.push(...outcome.region.intervals);
+        group.pieces.set(flowKey, piece);
+      }
+    }
+  }
+  const findings: Finding[] = [];
+  for (const group of groups.values()) {
+    const origin = describeOrigin(group.flow.origin, catalog);
+    const location = group.point
+      ? decidingLocation(model, group.point)
+      : { range: model.paths.find((p) => group.paths.has(p.name))?.range ?? model.paths[0]!.range, label: [...group.paths].join(', ') };
+    const what = [...group.pieces.values()]
+      .map(({ flow, intervals }) => {
+        const prefixes = flow.remote.kind === 'addresses' ? flow.remote.intervals : [];
+        const toFrom = flow.direction === 'inbound' ? t('from') : t('to');
+        return `${formatPorts(flow.protocol, flow.ports)} ${toFrom} ${describeIntervals(mergeIntervals(intervals), prefixes)}`;
+      })
+      .join('; ');
+    const required = group.flow.origin.source === 'web-service' ? catalog.sets.find((s) => s.id === (group.flow.origin as { setId: number }).setId)?.required !== false : false;
+    const message = required
+      ? t('Required Microsoft 365 {0} is blocked: {1}. Decided by {2}.', origin, what, location.label)
+      : t('Microsoft 365 {0} is blocked: {1}. Decided by {2}.', origin, what, location.label);
+    const pieces = [...group.pieces.values()];
+    findings.push({
+      code: 'blocked-required',
+      severity: required ? 'error' : 'warning',
+      message,
+      range: location.range,
+      related: [
+        { message: t('Catalogue entry for {0} (version {1})', origin, catalog.version), catalog: catalogReference(group.flow.origin) },
+      ],
+      fixes: [
+        {
+          title: t('Insert rules that allow {0}', origin),
+          preferred: true,
+          policy: blockedPolicy(pieces, catalog, origin, purposeFor(group.flow)),
+        },
+      ],
+    });
+  }
+  return findings;
+};

@@ -1,0 +1,75 @@
+import { mergeIntervals, type IpInterval } from '../../model/address';
+import type { Rule, RuleList } from '../../model/config';
+import type { Flow } from '../../model/policy';
+import { t } from '../../l10n';
+import type { Check, CheckContext } from '../context';
+import { catalogReference, describeIntervals, describeOrigin } from '../describe';
+import type { Finding } from '../finding';
+import { minusIntervals } from '../region';
+import { intervalsOf } from '../scope';
+import { blockedPolicy } from './blockedRequired';
+
+/** A set counts as meant when the list names at least this share of its prefixes. */
+const MEANT_SHARE = 0.5;
+
+function acceptedIntervals(list: RuleList): IpInterval[] {
+  return list.rules
+    .filter((r) => r.action.type === 'accept' || r.action.type === 'proxy')
+    .flatMap((r) => [r.sources, r.destinations])
+    .filter((side) => side !== undefined && !side.negated && !side.unresolved)
+    .flatMap((side) => side!.intervals);
+}
+
+function firstRuleNaming(list: RuleList, intervals: readonly IpInterval[]): Rule | undefined {
+  return list.rules.find((r) =>
+    [r.sources, r.destinations].some((side) => side?.intervals.some((iv) => intervals.some((x) => x.family === iv.family && x.first <= iv.last && iv.first <= x.last))),
+  );
+}
+
+/**
+ * A list that allows most of an endpoint set but not all of it: usually a copy of an older
+ * catalogue or a missed IPv6 line. The message lists what is missing.
+ */
+export const incompleteSet: Check = (context: CheckContext) => {
+  const { model, catalog } = context;
+  const findings: Finding[] = [];
+  for (const list of model.ruleLists) {
+    if (list.kind !== 'packet-filter' && list.kind !== 'http-access') continue;
+    const accepted = mergeIntervals(acceptedIntervals(list));
+    if (accepted.length === 0) continue;
+    const families = new Set(accepted.map((iv) => iv.family));
+    const candidateSets = new Set<number>();
+    for (const iv of accepted) {
+      for (const m of catalog.lookupAddress(iv)) if (m.source === 'web-service' && m.id !== undefined) candidateSets.add(m.id);
+    }
+    for (const id of candidateSets) {
+      const set = catalog.sets.find((s) => s.id === id);
+      if (!set) continue;
+      const prefixes = intervalsOf(set.ips).filter((iv) => families.has(iv.family));
+      if (prefixes.length === 0) continue;
+      const named = prefixes.filter((p) => minusIntervals([p], accepted).length === 0);
+      if (named.length === prefixes.length || named.length / prefixes.length < MEANT_SHARE) continue;
+      const missing = mergeIntervals(prefixes.flatMap((p) => minusIntervals([p], accepted)));
+      const rule = firstRuleNaming(list, named);
+      if (!rule) continue;
+      const origin = { source: 'web-service' as const, instance: catalog.instance, setId: set.id };
+      const flows: Array<{ flow: Flow; intervals: IpInterval[] }> = [];
+      const direction = context.settings.direction === 'inbound' ? 'inbound' : 'outbound';
+      if (set.tcpPorts.length > 0) flows.push({ flow: { origin, direction, protocol: 'tcp', ports: set.tcpPorts, remote: { kind: 'addresses', intervals: prefixes } }, intervals: missing });
+      if (set.udpPorts.length > 0) flows.push({ flow: { origin, direction, protocol: 'udp', ports: set.udpPorts, remote: { kind: 'addresses', intervals: prefixes } }, intervals: missing });
+      const name = describeOrigin(origin, catalog);
+      findings.push({
+        code: 'incomplete-set',
+        severity: 'warning',
+        message: t('{0} names {1} of the {2} prefixes of {3}; missing: {4}.', list.name, named.length, prefixes.length, name, describeIntervals(missing, prefixes, 6)),
+        range: rule.range,
+        related: [{ message: t('Catalogue entry for {0} (version {1})', name, catalog.version), catalog: catalogReference(origin) }],
+        fixes:
+          flows.length > 0
+            ? [{ title: t('Add the {0} missing prefixes of {1}', missing.length, name), preferred: true, policy: blockedPolicy(flows, catalog, name, `set-${set.id}`) }]
+            : [],
+      });
+    }
+  }
+  return findings;
+};

@@ -1,0 +1,128 @@
+import { formatIp, parseCidr } from '../../model/address';
+import type { Range } from '../../model/range';
+import type { EndpointSet } from '../../catalog/types';
+import { probeHosts } from '../../catalog/urlPattern';
+import type { PacQuery, PacRunResult } from '../../pac/sandbox';
+import { t } from '../../l10n';
+import type { Check, CheckContext } from '../context';
+import { catalogReference, describeOrigin } from '../describe';
+import type { Finding } from '../finding';
+import { setInScope } from '../scope';
+import { pacFacts } from './pacFacts';
+
+interface Probe {
+  query: PacQuery;
+  set: EndpointSet;
+  pattern: string;
+}
+
+/** An address inside the set, so isInNet/dnsResolve answer for catalogue hosts as they would live. */
+function sampleAddress(set: EndpointSet): string | undefined {
+  for (const ip of set.ips) {
+    const cidr = parseCidr(ip);
+    if (cidr.ok && cidr.value.family === 4) return formatIp(4, cidr.value.prefixLength < 32 ? cidr.value.network + 1n : cidr.value.network);
+  }
+  return undefined;
+}
+
+/** Optimize and Allow hosts of every in-scope set, as the browser would ask about them. */
+function probes(context: CheckContext): { probes: Probe[]; hostAddresses: Record<string, string> } {
+  const out: Probe[] = [];
+  const hostAddresses: Record<string, string> = {};
+  const tenant = context.settings.tenantName || undefined;
+  for (const set of context.catalog.sets) {
+    if (set.category === 'Default' || !setInScope(set, context.settings)) continue;
+    const address = sampleAddress(set);
+    for (const pattern of set.urls) {
+      for (const host of probeHosts(pattern, tenant)) {
+        out.push({ query: { url: `https://${host}/`, host }, set, pattern });
+        if (address) hostAddresses[host] = address;
+      }
+    }
+  }
+  // The user's own DNS table wins over the catalogue's sample answers.
+  return { probes: out, hostAddresses: { ...hostAddresses, ...context.settings.pac.hostAddresses } };
+}
+
+function firstDirective(value: string): string {
+  return (value.split(';')[0] ?? '').trim();
+}
+
+const WHOLE_FIRST_LINE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/**
+ * Runs the PAC program in the sandbox for every Optimize/Allow host: a proxy answer is
+ * `proxied-optimize` at the `return` that gave it; a failed run is `pac-runtime-error`.
+ */
+export const pacRun: Check = (context: CheckContext) => {
+  const facts = pacFacts(context.model);
+  if (!facts || !context.pac) return [];
+  const { probes: list, hostAddresses } = probes(context);
+  if (list.length === 0) return [];
+  const results: PacRunResult[] = context.pac.sandbox.evaluate(
+    facts.program,
+    list.map((p) => p.query),
+    { ...context.pac.options, hostAddresses, clientAddress: context.settings.pac.clientAddress },
+  );
+  const findings: Finding[] = [];
+  const failures = new Map<string, { result: Extract<PacRunResult, { ok: false }>; hosts: string[] }>();
+  const proxied = new Map<string, { set: EndpointSet; value: string; returnId: number | undefined; hosts: Set<string>; patterns: Set<string> }>();
+  results.forEach((result, index) => {
+    const probe = list[index]!;
+    if (!result.ok) {
+      const key = `${result.kind}|${result.message}`;
+      const entry = failures.get(key) ?? { result, hosts: [] };
+      entry.hosts.push(probe.query.host);
+      failures.set(key, entry);
+      return;
+    }
+    const first = firstDirective(result.value);
+    if (first.toUpperCase() === 'DIRECT') return;
+    const key = `${probe.set.id}|${result.returnId ?? -1}|${first}`;
+    const entry = proxied.get(key) ?? { set: probe.set, value: result.value, returnId: result.returnId, hosts: new Set<string>(), patterns: new Set<string>() };
+    entry.hosts.add(probe.query.host);
+    entry.patterns.add(probe.pattern);
+    proxied.set(key, entry);
+  });
+  for (const { result, hosts } of failures.values()) {
+    const line = result.line;
+    const range: Range = line !== undefined ? { start: { line, character: 0 }, end: { line, character: context.lines.lineText(line).length } } : WHOLE_FIRST_LINE;
+    findings.push({
+      code: 'pac-runtime-error',
+      severity: 'error',
+      message: t('FindProxyForURL failed ({0}) for {1} host(s), e.g. {2}: {3}', result.kind, hosts.length, hosts[0] ?? '', result.message),
+      range,
+      related: [],
+      fixes: [],
+    });
+  }
+  for (const entry of proxied.values()) {
+    const site = facts.returns.find((r) => r.id === entry.returnId);
+    const origin = { source: 'web-service' as const, instance: context.catalog.instance, setId: entry.set.id };
+    const name = describeOrigin(origin, context.catalog);
+    const patterns = [...entry.patterns];
+    findings.push({
+      code: 'proxied-optimize',
+      severity: entry.set.category === 'Optimize' ? 'warning' : 'information',
+      message: t('{0} goes to "{1}" for {2}; Microsoft asks that {3} endpoints bypass the proxy (DIRECT).', name, entry.value, patterns.slice(0, 4).join(', ') + (patterns.length > 4 ? ' …' : ''), entry.set.category),
+      range: site?.range ?? WHOLE_FIRST_LINE,
+      related: [{ message: t('Catalogue entry for {0} (version {1})', name, context.catalog.version), catalog: catalogReference(origin) }],
+      fixes: [
+        {
+          title: t('Send {0} DIRECT', name),
+          preferred: true,
+          policy: {
+            purpose: `direct-set-${entry.set.id}`,
+            title: name,
+            action: 'allow',
+            direction: 'outbound',
+            instance: context.catalog.instance,
+            catalogVersion: context.catalog.version,
+            entries: [{ label: name, origin, protocol: 'tcp', ports: entry.set.tcpPorts, addresses: [], urls: entry.set.urls }],
+          },
+        },
+      ],
+    });
+  }
+  return findings;
+};

@@ -1,0 +1,76 @@
+import type { IpInterval } from '../model/address';
+import type { ConfigModel, Reference, Rule, RuleList } from '../model/config';
+import type { LineIndex, Range } from '../model/range';
+import type { Dialect } from '../dialects/dialect';
+import type { CatalogMatch, EndpointSet, InstanceId, OtherEndpointRow } from '../catalog/types';
+import type { Finding } from './finding';
+import type { PacRunOptions, PacSandbox } from '../pac/sandbox';
+import type { RemovedEntry } from '../catalog/history';
+
+/** What the analysis needs of the catalogue; the catalogue index satisfies it. */
+export interface CatalogView {
+  instance: InstanceId;
+  version: string;
+  sets: readonly EndpointSet[];
+  otherRows: readonly OtherEndpointRow[];
+  lookupAddress(interval: IpInterval): CatalogMatch[];
+  lookupHost(host: string, tenant?: string): CatalogMatch[];
+}
+
+/** What the analysis needs of the version history: entries that earlier catalogues had. */
+export interface HistoryView {
+  findRemovedAddress(interval: IpInterval): RemovedEntry[];
+  findRemovedUrl(host: string): RemovedEntry[];
+}
+
+export type Direction = 'outbound' | 'inbound' | 'both';
+
+/** Settings as the analysis sees them, already resolved for one document. */
+export interface AnalysisSettings {
+  instance: InstanceId;
+  serviceAreas: string[];
+  categories: string[];
+  includeOptional: boolean;
+  tenantName: string;
+  direction: Direction;
+  /** Workspace Trust: PAC programs run only when true. */
+  trusted: boolean;
+  pac: { hostAddresses: Record<string, string>; clientAddress: string };
+}
+
+export interface CheckContext {
+  model: ConfigModel;
+  text: string;
+  lines: LineIndex;
+  dialect: Dialect;
+  catalog: CatalogView;
+  history?: HistoryView;
+  settings: AnalysisSettings;
+  /** Present for PAC files in trusted workspaces: the sandbox and the budget of a run. */
+  pac?: { sandbox: PacSandbox; options: PacRunOptions };
+}
+
+export type Check = (context: CheckContext) => Finding[];
+
+export function listById(model: ConfigModel, id: string): RuleList | undefined {
+  return model.ruleLists.find((l) => l.id === id);
+}
+
+/** The line a finding about a list default points at: the policy statement, else the list header. */
+export function defaultRangeOf(list: RuleList): Range {
+  return list.defaultRange ?? list.range;
+}
+
+export function referencesOf(model: ConfigModel, ids: readonly number[]): Reference[] {
+  return ids.map((id) => model.references[id]).filter((r): r is Reference => r !== undefined);
+}
+
+/** "line 40" in messages is 1-based, like every editor shows it. */
+export function lineLabel(range: Range): number {
+  return range.start.line + 1;
+}
+
+export function ruleLabel(rule: Rule): string {
+  const text = rule.text.trim().replace(/\s+/g, ' ');
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}

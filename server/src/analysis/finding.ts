@@ -1,0 +1,78 @@
+import type { Range } from '../model/range';
+import type { Policy } from '../model/policy';
+
+export const FINDING_CODES = [
+  'blocked-required',
+  'proxied-optimize',
+  'incomplete-set',
+  'stale-entry',
+  'host-bits-set',
+  'invalid-address',
+  'shadowed-rule',
+  'redundant-entry',
+  'pac-wildcard-gap',
+  'pac-dns-dependency',
+  'pac-runtime-error',
+  'managed-block-outdated',
+  'syntax-error',
+] as const;
+
+export type FindingCode = (typeof FINDING_CODES)[number];
+
+export type FindingSeverity = 'error' | 'warning' | 'information' | 'hint';
+
+export const DEFAULT_SEVERITY: Record<FindingCode, FindingSeverity> = {
+  'blocked-required': 'error',
+  'proxied-optimize': 'warning',
+  'incomplete-set': 'warning',
+  'stale-entry': 'warning',
+  'host-bits-set': 'warning',
+  'invalid-address': 'error',
+  'shadowed-rule': 'warning',
+  'redundant-entry': 'information',
+  'pac-wildcard-gap': 'warning',
+  'pac-dns-dependency': 'information',
+  'pac-runtime-error': 'error',
+  'managed-block-outdated': 'information',
+  'syntax-error': 'error',
+};
+
+export function isFindingCode(value: string): value is FindingCode {
+  return (FINDING_CODES as readonly string[]).includes(value);
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/**
+ * A way to make a finding go away. Either concrete edits, or a policy to insert (the fix layer
+ * plans where it goes with the same code as the insert commands), or a managed block to refresh.
+ */
+export interface Fix {
+  title: string;
+  /** Shown as the preferred quick fix and applied by `check --fix`. */
+  preferred: boolean;
+  edits?: TextEdit[];
+  policy?: Policy;
+  refreshBlock?: string;
+}
+
+/** A place in the catalogue a finding talks about; the LSP layer turns it into a location. */
+export type CatalogReference = { source: 'web-service'; instance: string; id: number } | { source: 'other-endpoints'; row: number };
+
+export interface RelatedInformation {
+  message: string;
+  range?: Range;
+  catalog?: CatalogReference;
+}
+
+export interface Finding {
+  code: FindingCode;
+  severity: FindingSeverity;
+  message: string;
+  range: Range;
+  related: RelatedInformation[];
+  fixes: Fix[];
+}

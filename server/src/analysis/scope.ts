@@ -1,0 +1,96 @@
+import { cidrToInterval, parseCidr, type IpInterval } from '../model/address';
+import type { PortRange } from '../model/config';
+import type { Flow, FlowOrigin } from '../model/policy';
+import type { EndpointSet, OtherEndpointRow } from '../catalog/types';
+import type { AnalysisSettings, CatalogView } from './context';
+
+/** Other-endpoints rows whose inbound traffic comes from Exchange Online's own addresses. */
+const EXCHANGE_INBOUND_ROWS = [6, 7, 8] as const;
+
+export function intervalsOf(entries: readonly string[]): IpInterval[] {
+  const out: IpInterval[] = [];
+  for (const entry of entries) {
+    const parsed = parseCidr(entry);
+    if (parsed.ok) out.push(cidrToInterval(parsed.value));
+  }
+  return out;
+}
+
+export function setInScope(set: EndpointSet, settings: AnalysisSettings): boolean {
+  if (!set.required && !settings.includeOptional) return false;
+  if (settings.serviceAreas.length > 0 && !settings.serviceAreas.some((a) => a.toLowerCase() === set.serviceArea.toLowerCase())) return false;
+  if (settings.categories.length > 0 && !settings.categories.includes(set.category)) return false;
+  return true;
+}
+
+function addressFlows(origin: FlowOrigin, direction: Flow['direction'], intervals: IpInterval[], tcp: PortRange[], udp: PortRange[]): Flow[] {
+  if (intervals.length === 0) return [];
+  const flows: Flow[] = [];
+  if (tcp.length > 0) flows.push({ origin, direction, protocol: 'tcp', ports: tcp, remote: { kind: 'addresses', intervals } });
+  if (udp.length > 0) flows.push({ origin, direction, protocol: 'udp', ports: udp, remote: { kind: 'addresses', intervals } });
+  return flows;
+}
+
+function rowFlows(row: OtherEndpointRow, instance: string): Flow[] {
+  const direction = row.direction === 'inbound' ? 'inbound' : 'outbound';
+  return row.destinations
+    .filter((d) => (d.instances as readonly string[]).includes(instance))
+    .flatMap((d) => addressFlows({ source: 'other-endpoints', row: row.row }, direction, intervalsOf(d.ips), d.tcpPorts, d.udpPorts));
+}
+
+/**
+ * Outbound: every in-scope set's IPs × its TCP and UDP ports, plus the other-endpoints rows with
+ * addresses when optional endpoints are included (Microsoft calls all of them optional for most
+ * customers). The customer side is "any client".
+ */
+export function outboundFlows(catalog: CatalogView, settings: AnalysisSettings): Flow[] {
+  const flows: Flow[] = [];
+  for (const set of catalog.sets) {
+    if (!setInScope(set, settings)) continue;
+    const origin: FlowOrigin = { source: 'web-service', instance: catalog.instance, setId: set.id };
+    flows.push(...addressFlows(origin, 'outbound', intervalsOf(set.ips), set.tcpPorts, set.udpPorts));
+  }
+  if (settings.includeOptional) {
+    for (const row of catalog.otherRows) if (row.direction !== 'inbound') flows.push(...rowFlows(row, catalog.instance));
+  }
+  return flows;
+}
+
+/**
+ * Inbound (Exchange hybrid): mail from Exchange Online Protection on TCP 25 (the Exchange set that
+ * lists port 25), and EWS/MRS, free/busy and hybrid proxy authentication on TCP 443 from Exchange
+ * Online's addresses (rows 6–8 point at the Exchange Online sets for their sources).
+ */
+export function inboundFlows(catalog: CatalogView, settings: AnalysisSettings): Flow[] {
+  const flows: Flow[] = [];
+  const exchange = catalog.sets.filter((s) => s.serviceArea === 'Exchange' && s.ips.length > 0);
+  const https: PortRange[] = [{ from: 443, to: 443 }];
+  const smtp: PortRange[] = [{ from: 25, to: 25 }];
+  for (const set of exchange) {
+    if (set.tcpPorts.some((p) => p.from <= 25 && 25 <= p.to)) {
+      const origin: FlowOrigin = { source: 'web-service', instance: catalog.instance, setId: set.id };
+      flows.push(...addressFlows(origin, 'inbound', intervalsOf(set.ips), smtp, []));
+    }
+  }
+  const online = exchange.find((s) => s.category === 'Optimize' && s.tcpPorts.some((p) => p.from <= 443 && 443 <= p.to));
+  if (online) {
+    const row = catalog.otherRows.find((r) => (EXCHANGE_INBOUND_ROWS as readonly number[]).includes(r.row));
+    const origin: FlowOrigin = row ? { source: 'other-endpoints', row: row.row } : { source: 'web-service', instance: catalog.instance, setId: online.id };
+    flows.push(...addressFlows(origin, 'inbound', intervalsOf(online.ips), https, []));
+  }
+  if (settings.includeOptional) {
+    for (const row of catalog.otherRows) if (row.direction === 'inbound') flows.push(...rowFlows(row, catalog.instance));
+  }
+  return flows;
+}
+
+export function flowsFor(catalog: CatalogView, settings: AnalysisSettings): Flow[] {
+  const flows: Flow[] = [];
+  if (settings.direction !== 'inbound') flows.push(...outboundFlows(catalog, settings));
+  if (settings.direction !== 'outbound') flows.push(...inboundFlows(catalog, settings));
+  return flows;
+}
+
+export function originKey(origin: FlowOrigin): string {
+  return origin.source === 'web-service' ? `set:${origin.setId}` : `row:${origin.row}`;
+}
