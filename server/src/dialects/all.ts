@@ -1,8 +1,9 @@
 import type { Dialect } from './dialect';
 import type { DialectId } from '../model/config';
+import { nginxDialect } from './nginx';
 
 /** Every dialect the program knows, in the order detection asks them. One import per dialect folder. */
-export const DIALECTS: readonly Dialect[] = [];
+export const DIALECTS: readonly Dialect[] = [nginxDialect];
 
 export function dialectById(id: string): Dialect | undefined {
   return DIALECTS.find((d) => d.id === id);

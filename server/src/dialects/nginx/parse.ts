@@ -1,0 +1,860 @@
+import { t } from '../../l10n';
+import { parseAddressRange, parseCidr, cidrToInterval, parseIp, type IpInterval } from '../../model/address';
+import type {
+  Comment,
+  ConfigModel,
+  EvaluationPath,
+  HostMatcher,
+  Reference,
+  ReferenceKind,
+  ReferenceRole,
+  Rule,
+  RuleList,
+  SyntaxProblem,
+} from '../../model/config';
+import { LineIndex, type Range } from '../../model/range';
+import type { ParseOptions } from '../dialect';
+import { lex, type NginxToken } from './lexer';
+
+/** The kinds of block nginx gives meaning to; `other` is any block this parser does not model. */
+export type NginxContextKind =
+  | 'main'
+  | 'events'
+  | 'http'
+  | 'server'
+  | 'location'
+  | 'limit_except'
+  | 'if'
+  | 'upstream'
+  | 'map'
+  | 'geo'
+  | 'types'
+  | 'stream'
+  | 'stream-server'
+  | 'stream-upstream'
+  | 'other';
+
+export interface NginxDirective {
+  name: string;
+  nameToken: NginxToken;
+  args: NginxToken[];
+  /** Children when the directive opened a block (`{ … }`). */
+  block?: NginxDirective[];
+  /** A Lua body read as one raw token. */
+  rawBlock?: NginxToken;
+  /** Offset of the first character of the name. */
+  start: number;
+  /** Offset just past the `;` or `}` that ends it, or past its last token when it is not terminated. */
+  end: number;
+  /** Offset of the `{` that opens the block. */
+  openOffset?: number;
+  /** Offset of the `}` that closes the block, when there is one. */
+  closeOffset?: number;
+}
+
+export interface NginxContextInfo {
+  kind: NginxContextKind;
+  /** Unique id; equals the RuleList id when the context has an effective access list. */
+  id: string;
+  name: string;
+  /** Range of the block's header (`location /owa`), or the whole file for the fragment root. */
+  range: Range;
+  /** Index into NginxExtra.contexts of the enclosing context. */
+  parent?: number;
+  /** Id of the RuleList that applies to requests handled here, own or inherited. */
+  accessListId?: string;
+  /** Whether the list is written here (true) or inherited from an enclosing block (false). */
+  accessListOwn?: boolean;
+  listenPorts: number[];
+  serverNames: string[];
+  /** Includes written directly in this context: rules in those files may change the access list. */
+  includes: string[];
+}
+
+export interface NginxInclude {
+  path: string;
+  range: Range;
+  context: NginxContextKind;
+}
+
+export interface NginxMapInfo {
+  source: string;
+  variable: string;
+  hostnames: boolean;
+  range: Range;
+  /** Set for maps on $ssl_preread_server_name. */
+  listId?: string;
+  entries: { key: string; value: string; referenceId?: number }[];
+  defaultValue?: string;
+}
+
+export interface NginxExtra {
+  /** True when the file has no main-context directives and is read as an included fragment. */
+  fragment: boolean;
+  /** The context the top level of the file is read in (`main` for a whole configuration). */
+  rootContext: NginxContextKind;
+  directives: NginxDirective[];
+  contexts: NginxContextInfo[];
+  includes: NginxInclude[];
+  maps: NginxMapInfo[];
+  upstreams: string[];
+}
+
+/** Directives that only a whole configuration has at its top level. */
+const MAIN_ONLY = new Set([
+  'http',
+  'events',
+  'stream',
+  'mail',
+  'user',
+  'worker_processes',
+  'pid',
+  'load_module',
+  'worker_rlimit_nofile',
+  'daemon',
+  'master_process',
+  'env',
+  'worker_cpu_affinity',
+  'thread_pool',
+  'pcre_jit',
+  'lock_file',
+]);
+
+/** Directives that live in the http context (not in server or location), used to place fragments. */
+const HTTP_LEVEL = new Set([
+  'upstream',
+  'log_format',
+  'proxy_cache_path',
+  'limit_req_zone',
+  'limit_conn_zone',
+  'server_names_hash_bucket_size',
+  'server_names_hash_max_size',
+  'variables_hash_max_size',
+  'map_hash_bucket_size',
+  'ssl_session_cache',
+]);
+
+const BLOCK_DIRECTIVES = new Set(['http', 'events', 'stream', 'location', 'map', 'geo', 'upstream', 'limit_except', 'if', 'types']);
+const SIMPLE_DIRECTIVES = new Set(['allow', 'deny', 'listen', 'server_name', 'proxy_pass', 'resolver', 'set_real_ip_from', 'include']);
+const ACCESS_CONTEXTS = new Set<NginxContextKind>(['http', 'server', 'location', 'limit_except', 'stream', 'stream-server']);
+/** Contexts where nginx certainly rejects allow/deny; unknown module blocks are given the benefit of the doubt. */
+const NO_ACCESS_CONTEXTS = new Set<NginxContextKind>(['main', 'events', 'if', 'upstream', 'stream-upstream', 'types']);
+const HOST_VARIABLES = new Set(['$ssl_preread_server_name', '$host', '$http_host', '$server_name']);
+const MAP_SPECIAL = new Set(['hostnames', 'volatile']);
+
+function childContext(parent: NginxContextKind, name: string): NginxContextKind {
+  switch (parent) {
+    case 'main':
+      return name === 'http' ? 'http' : name === 'stream' ? 'stream' : name === 'events' ? 'events' : 'other';
+    case 'http':
+      if (name === 'server') return 'server';
+      if (name === 'upstream') return 'upstream';
+      if (name === 'map') return 'map';
+      if (name === 'geo') return 'geo';
+      return name === 'types' ? 'types' : 'other';
+    case 'server':
+    case 'location':
+      if (name === 'location') return 'location';
+      if (name === 'if') return 'if';
+      if (name === 'types') return 'types';
+      return name === 'limit_except' && parent === 'location' ? 'limit_except' : 'other';
+    case 'stream':
+      if (name === 'server') return 'stream-server';
+      if (name === 'upstream') return 'stream-upstream';
+      if (name === 'map') return 'map';
+      return name === 'geo' ? 'geo' : 'other';
+    default:
+      return 'other';
+  }
+}
+
+interface BuiltTree {
+  directives: NginxDirective[];
+  upstreams: string[];
+}
+
+/** Tokens to a directive tree with an explicit stack, so nesting depth never touches the call stack. */
+function buildTree(text: string, tokens: NginxToken[], problem: (start: number, end: number, message: string) => void): BuiltTree {
+  const root: NginxDirective[] = [];
+  const upstreams: string[] = [];
+  const stack: { children: NginxDirective[]; owner?: NginxDirective }[] = [{ children: root }];
+  let words: NginxToken[] = [];
+
+  const top = (): { children: NginxDirective[]; owner?: NginxDirective } => stack[stack.length - 1]!;
+  const makeDirective = (ws: NginxToken[], end: number): NginxDirective => {
+    const nameToken = ws[0]!;
+    const d: NginxDirective = { name: nameToken.value, nameToken, args: ws.slice(1), start: nameToken.start, end };
+    top().children.push(d);
+    return d;
+  };
+
+  for (const token of tokens) {
+    switch (token.kind) {
+      case 'comment':
+        break;
+      case 'word':
+        words.push(token);
+        break;
+      case 'semicolon':
+        if (words.length === 0) {
+          problem(token.start, token.end, t('Unexpected "{0}"', ';'));
+        } else {
+          makeDirective(words, token.end);
+          words = [];
+        }
+        break;
+      case 'raw-block':
+        if (words.length === 0) {
+          problem(token.start, token.start + 1, t('Unexpected "{0}"', '{'));
+        } else {
+          const d = makeDirective(words, token.end);
+          d.rawBlock = token;
+          d.openOffset = token.start;
+          words = [];
+        }
+        break;
+      case 'open': {
+        let d: NginxDirective;
+        if (words.length === 0) {
+          problem(token.start, token.end, t('Unexpected "{0}"', '{'));
+          // Keep the braces balanced so one stray `{` does not misplace everything after it.
+          d = { name: '', nameToken: token, args: [], start: token.start, end: token.end };
+          top().children.push(d);
+        } else {
+          d = makeDirective(words, token.end);
+        }
+        d.block = [];
+        d.openOffset = token.start;
+        if (d.name === 'upstream' && d.args.length === 1) upstreams.push(d.args[0]!.value);
+        stack.push({ children: d.block, owner: d });
+        words = [];
+        break;
+      }
+      case 'close': {
+        if (words.length > 0) {
+          const last = words[words.length - 1]!;
+          problem(words[0]!.start, last.end, t('"{0}" is not terminated by ";"', words[0]!.value));
+          makeDirective(words, last.end);
+          words = [];
+        }
+        if (stack.length === 1) {
+          problem(token.start, token.end, t('Unexpected "{0}"', '}'));
+        } else {
+          const frame = stack.pop()!;
+          if (frame.owner) {
+            frame.owner.end = token.end;
+            frame.owner.closeOffset = token.start;
+          }
+        }
+        break;
+      }
+    }
+  }
+  if (words.length > 0) {
+    const last = words[words.length - 1]!;
+    problem(words[0]!.start, last.end, t('Unexpected end of file: "{0}" is not terminated by ";"', words[0]!.value));
+    makeDirective(words, last.end);
+  }
+  while (stack.length > 1) {
+    const frame = stack.pop()!;
+    const owner = frame.owner;
+    if (owner) {
+      problem(owner.start, (owner.openOffset ?? owner.start) + 1, t('Unexpected end of file: the block "{0}" is not closed with "}"', owner.name || '{'));
+      const lastChild = owner.block?.[owner.block.length - 1];
+      owner.end = Math.max(owner.end, lastChild?.end ?? owner.end, text.length);
+    }
+  }
+  return { directives: root, upstreams };
+}
+
+interface AddressClass {
+  kind: ReferenceKind;
+  interval?: IpInterval;
+  hostBitsSet?: boolean;
+  invalidReason?: string;
+}
+
+/** A token that nginx reads as an address or network (allow, deny, geo, set_real_ip_from). */
+function classifyAddress(value: string): AddressClass {
+  if (value.includes('/')) {
+    const r = parseCidr(value);
+    if (r.ok) return { kind: 'cidr', interval: cidrToInterval(r.value), hostBitsSet: r.value.hostBitsSet };
+    return { kind: 'cidr', invalidReason: r.reason };
+  }
+  const r = parseIp(value);
+  if (r.ok) {
+    const interval: IpInterval = { family: r.value.family, first: r.value.value, last: r.value.value };
+    return { kind: r.value.family === 4 ? 'ipv4' : 'ipv6', interval };
+  }
+  if (value.includes(':')) return { kind: 'ipv6', invalidReason: r.reason };
+  if (/^[\d.]+$/.test(value)) return { kind: 'ipv4', invalidReason: r.reason };
+  return { kind: 'hostname', invalidReason: 'hostname-not-allowed' };
+}
+
+/** A host or IP written where nginx connects to or resolves something (proxy_pass, resolver, upstream server). */
+function classifyHost(value: string): AddressClass | undefined {
+  if (value.length === 0 || value.includes('$') || value === '*') return undefined;
+  const ip = parseIp(value);
+  if (ip.ok) {
+    return { kind: ip.value.family === 4 ? 'ipv4' : 'ipv6', interval: { family: ip.value.family, first: ip.value.value, last: ip.value.value } };
+  }
+  if (/^[\d.]+$/.test(value)) return { kind: 'ipv4', invalidReason: ip.reason };
+  if (value.includes(':')) return { kind: 'ipv6', invalidReason: ip.reason };
+  // A name without a dot is an upstream or a local name; it says nothing the catalogue can match.
+  if (!value.includes('.') || !/^[A-Za-z0-9._-]+$/.test(value)) return undefined;
+  return { kind: 'hostname' };
+}
+
+/** `host`, `host:port`, `[v6]:port` → where the host part sits inside the value. */
+function splitHostPort(value: string, bareIpv6: boolean): { host: string; offset: number } | undefined {
+  if (value.startsWith('[')) {
+    const close = value.indexOf(']');
+    if (close < 0) return undefined;
+    return { host: value.slice(1, close), offset: 1 };
+  }
+  const colons = value.split(':').length - 1;
+  if (colons > 1) return bareIpv6 ? { host: value, offset: 0 } : undefined;
+  if (colons === 1) return { host: value.slice(0, value.indexOf(':')), offset: 0 };
+  return { host: value, offset: 0 };
+}
+
+function regexMatcher(pattern: string): HostMatcher {
+  if (pattern.startsWith('~*')) return { kind: 'regex', source: pattern.slice(2), flags: 'i' };
+  return { kind: 'regex', source: pattern.slice(1), flags: '' };
+}
+
+/**
+ * nginx host-name patterns (server_name, map with `hostnames`): `.x.com` is the apex and every
+ * subdomain, `*.x.com` subdomains at any depth, `www.x.*` any ending, `~…` a regex.
+ */
+function hostPattern(value: string, wildcards: boolean): { kind: ReferenceKind; matchers: HostMatcher[]; interval?: IpInterval } | undefined {
+  if (value.startsWith('~') && value.length > 1) return { kind: 'host-regex', matchers: [regexMatcher(value)] };
+  if (value.length === 0 || value === '_' || value.includes('$')) return undefined;
+  if (wildcards) {
+    if (value.startsWith('.') && value.length > 1) {
+      return { kind: 'host-wildcard', matchers: [{ kind: 'exact', host: value.slice(1) }, { kind: 'glob', glob: `*${value}` }] };
+    }
+    if (value.startsWith('*.') || value.endsWith('.*')) return { kind: 'host-wildcard', matchers: [{ kind: 'glob', glob: value }] };
+  }
+  const ip = parseIp(value);
+  if (ip.ok) {
+    return {
+      kind: ip.value.family === 4 ? 'ipv4' : 'ipv6',
+      matchers: [{ kind: 'exact', host: value }],
+      interval: { family: ip.value.family, first: ip.value.value, last: ip.value.value },
+    };
+  }
+  return { kind: 'hostname', matchers: [{ kind: 'exact', host: value }] };
+}
+
+interface WalkContext {
+  info: NginxContextInfo;
+  index: number;
+  parent?: WalkContext;
+  ownRules: Rule[];
+  /** limit_except: the rules apply only to some requests. */
+  condition?: string;
+}
+
+/** Which context a file without main-context directives was most likely included into. */
+function inferRootContext(directives: NginxDirective[]): { kind: NginxContextKind; fragment: boolean } {
+  if (directives.length === 0 || directives.some((d) => MAIN_ONLY.has(d.name))) return { kind: 'main', fragment: false };
+  const names = new Set(directives.map((d) => d.name));
+  const streamSign = (list: NginxDirective[]): boolean =>
+    list.some(
+      (d) =>
+        d.name === 'ssl_preread' ||
+        (d.name === 'proxy_pass' && d.args.length === 1 && !d.args[0]!.value.includes('://')) ||
+        (d.name === 'listen' && d.args.some((a) => a.value === 'udp')),
+    );
+  const isSniMap = (d: NginxDirective): boolean => d.name === 'map' && d.args[0]?.value === '$ssl_preread_server_name';
+  const servers = directives.filter((d) => d.name === 'server' && d.block);
+  if (servers.length > 0) {
+    return { kind: servers.some((s) => streamSign(s.block!)) || directives.some(isSniMap) ? 'stream' : 'http', fragment: true };
+  }
+  if (names.has('location') || names.has('server_name') || names.has('listen')) {
+    return { kind: streamSign(directives) && !names.has('location') ? 'stream-server' : 'server', fragment: true };
+  }
+  if (directives.some(isSniMap)) return { kind: 'stream', fragment: true };
+  if (directives.some((d) => HTTP_LEVEL.has(d.name) || ((d.name === 'map' || d.name === 'geo') && d.block))) {
+    return { kind: 'http', fragment: true };
+  }
+  const geoKeys = new Set(['default', 'proxy', 'proxy_recursive', 'ranges', 'delete', 'include']);
+  const looksAddress = (d: NginxDirective): boolean => classifyAddress(d.name.split('-')[0]!).invalidReason === undefined;
+  if (directives.some(looksAddress) && directives.every((d) => looksAddress(d) || geoKeys.has(d.name))) return { kind: 'geo', fragment: true };
+  const mapKey = (d: NginxDirective): boolean => !d.block && d.args.length === 1 && /^[~.*]|\.[a-z]/i.test(d.name);
+  if (names.has('hostnames') || (directives.some(mapKey) && directives.every((d) => mapKey(d) || d.name === 'default' || d.name === 'include' || MAP_SPECIAL.has(d.name)))) {
+    return { kind: 'map', fragment: true };
+  }
+  if (streamSign(directives)) return { kind: 'stream-server', fragment: true };
+  return { kind: 'location', fragment: true };
+}
+
+export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
+  const lines = new LineIndex(text);
+  const rangeOf = (start: number, end: number): Range => lines.rangeOf(start, end);
+  const problems: SyntaxProblem[] = [];
+  const problem = (start: number, end: number, message: string, severity: 'error' | 'warning' = 'error'): void => {
+    problems.push({ range: rangeOf(start, end), message, severity });
+  };
+
+  const lexed = lex(text);
+  for (const p of lexed.problems) {
+    if (p.code === 'unterminated-quote') problem(p.start, p.start + 1, t('Unterminated string: the closing {0} is missing', text[p.start] ?? '"'));
+    else if (p.code === 'unexpected-after-quote') problem(p.start, p.end, t('Unexpected "{0}" after a quoted string', p.detail ?? ''));
+    else problem(p.start, p.end, t('Unterminated Lua block'));
+  }
+  const comments: Comment[] = lexed.tokens
+    .filter((tok) => tok.kind === 'comment')
+    .map((tok) => ({ range: rangeOf(tok.start, tok.end), text: tok.value.trim() }));
+
+  const tree = buildTree(text, lexed.tokens, problem);
+  const baseName = (options?.fileName ?? '').split(/[\\/]/).pop() ?? '';
+  const inferred = baseName === 'nginx.conf' ? { kind: 'main' as const, fragment: false } : inferRootContext(tree.directives);
+  const upstreamNames = new Set(tree.upstreams);
+
+  const references: Reference[] = [];
+  const contexts: NginxContextInfo[] = [];
+  const walkContexts: WalkContext[] = [];
+  const includes: NginxInclude[] = [];
+  const maps: NginxMapInfo[] = [];
+  const ruleLists: RuleList[] = [];
+  const paths: EvaluationPath[] = [];
+  const usedIds = new Set<string>();
+
+  const uniqueId = (base: string): string => {
+    let id = base;
+    for (let n = 2; usedIds.has(id); n++) id = `${base} #${n}`;
+    usedIds.add(id);
+    return id;
+  };
+
+  /** A reference for part of a token; offsets inside the value map 1:1 only when nothing was escaped. */
+  const addReference = (
+    token: NginxToken,
+    role: ReferenceRole,
+    cls: { kind: ReferenceKind; interval?: IpInterval; hostBitsSet?: boolean; invalidReason?: string; hostMatchers?: HostMatcher[] },
+    from = 0,
+    to = token.value.length,
+  ): number => {
+    const exact = !token.escaped;
+    const start = exact ? token.contentStart + from : token.contentStart;
+    const end = exact ? token.contentStart + to : token.contentEnd;
+    const ref: Reference = { text: exact ? token.value.slice(from, to) : token.value, kind: cls.kind, role, range: rangeOf(start, end) };
+    if (cls.interval) ref.interval = cls.interval;
+    if (cls.hostBitsSet) ref.hostBitsSet = true;
+    if (cls.hostMatchers) ref.hostMatchers = cls.hostMatchers;
+    if (cls.invalidReason) ref.invalidReason = cls.invalidReason;
+    references.push(ref);
+    return references.length - 1;
+  };
+
+  const hostReference = (token: NginxToken, role: ReferenceRole, value: string, offset: number, bareIpv6: boolean): void => {
+    const hp = splitHostPort(value, bareIpv6);
+    if (!hp) return;
+    const cls = classifyHost(hp.host);
+    if (!cls || (cls.kind === 'hostname' && upstreamNames.has(hp.host))) return;
+    if (cls.kind === 'hostname') addReference(token, role, { ...cls, hostMatchers: [{ kind: 'exact', host: hp.host }] }, offset + hp.offset, offset + hp.offset + hp.host.length);
+    else addReference(token, role, cls, offset + hp.offset, offset + hp.offset + hp.host.length);
+  };
+
+  const argCount = (d: NginxDirective, min: number, max: number): boolean => {
+    const n = d.args.length;
+    if (n >= min && n <= max) return true;
+    const first = d.args[0];
+    const onFirstLine = first ? d.args.filter((a) => lines.positionAt(a.start).line === lines.positionAt(d.start).line) : [];
+    const spansLines = first !== undefined && onFirstLine.length < n;
+    if (spansLines && n > max) {
+      const lastOnFirst = onFirstLine[onFirstLine.length - 1] ?? d.nameToken;
+      problem(d.start, lastOnFirst.end, t('Invalid number of arguments in "{0}"; is a ";" missing at the end of line {1}?', d.name, lines.positionAt(d.start).line + 1));
+    } else {
+      const last = d.args[d.args.length - 1] ?? d.nameToken;
+      problem(d.start, last.end, t('Invalid number of arguments in "{0}"', d.name));
+    }
+    return false;
+  };
+
+  const directiveRange = (d: NginxDirective): Range => rangeOf(d.start, d.end);
+  const headerEnd = (d: NginxDirective): number => (d.args.length > 0 ? d.args[d.args.length - 1]!.end : d.nameToken.end);
+
+  const newContext = (kind: NginxContextKind, d: NginxDirective | undefined, parent: WalkContext | undefined): WalkContext => {
+    let label: string;
+    if (!d) {
+      label = inferred.fragment ? `fragment (${kind})` : 'main';
+    } else if (kind === 'server' || kind === 'stream-server') {
+      const names = (d.block ?? []).find((c) => c.name === 'server_name')?.args.map((a) => a.value) ?? [];
+      const listen = (d.block ?? []).find((c) => c.name === 'listen')?.args[0]?.value;
+      label = `server ${names[0] ?? listen ?? ''}`.trim();
+    } else {
+      label = [d.name, ...d.args.map((a) => (a.quoted ? `"${a.value}"` : a.value))].join(' ');
+    }
+    const prefix = parent && parent.info.kind !== 'main' ? `${parent.info.id} > ` : '';
+    const id = uniqueId(`${prefix}${label}`);
+    const name = d ? id.replace(/^(http|fragment \([a-z-]+\)) > /, '') : t('{0} (included fragment)', kind);
+    const info: NginxContextInfo = {
+      kind,
+      id,
+      name,
+      range: d ? rangeOf(d.start, headerEnd(d)) : rangeOf(0, text.length),
+      listenPorts: [],
+      serverNames: [],
+      includes: [],
+    };
+    if (parent) info.parent = parent.index;
+    contexts.push(info);
+    const wc: WalkContext = { info, index: contexts.length - 1, ownRules: [] };
+    if (parent) wc.parent = parent;
+    if (kind === 'limit_except' && d) wc.condition = `request method other than ${d.args.map((a) => a.value).join(', ')}`;
+    walkContexts.push(wc);
+    return wc;
+  };
+
+  const accessRule = (d: NginxDirective, ctx: WalkContext): void => {
+    if (NO_ACCESS_CONTEXTS.has(ctx.info.kind) && !(inferred.fragment && ctx.parent === undefined)) {
+      problem(d.nameToken.start, d.nameToken.end, t('"{0}" is not allowed here', d.name));
+    }
+    if (!argCount(d, 1, 1)) return;
+    const arg = d.args[0]!;
+    const rule: Rule = {
+      range: directiveRange(d),
+      actionRange: rangeOf(d.nameToken.start, d.nameToken.end),
+      action: { type: d.name === 'allow' ? 'accept' : 'drop' },
+      text: text.slice(d.start, d.end),
+    };
+    if (arg.value === 'all') {
+      // No `sources`: the rule matches any client.
+    } else if (arg.value.startsWith('unix:')) {
+      // Only requests over a UNIX socket match; no IP flow ever does.
+      rule.sources = { referenceIds: [], intervals: [], negated: false };
+      rule.comment = 'unix:';
+    } else {
+      const cls = classifyAddress(arg.value);
+      const id = addReference(arg, 'source', cls);
+      rule.sources = { referenceIds: [id], intervals: cls.interval ? [cls.interval] : [], negated: false };
+    }
+    if (ctx.condition) rule.unknownConditions = [ctx.condition];
+    ctx.ownRules.push(rule);
+  };
+
+  const handleListen = (d: NginxDirective, ctx: WalkContext): void => {
+    if (!argCount(d, 1, Number.MAX_SAFE_INTEGER)) return;
+    const arg = d.args[0]!;
+    const v = arg.value;
+    if (v.startsWith('unix:')) return;
+    let host: string | undefined;
+    let offset = 0;
+    let port: string | undefined;
+    if (v.startsWith('[')) {
+      const close = v.indexOf(']');
+      if (close > 0) {
+        host = v.slice(1, close);
+        offset = 1;
+        port = v.slice(close + 1).replace(/^:/, '');
+      }
+    } else if (/^\d+$/.test(v)) {
+      port = v;
+    } else {
+      const colon = v.lastIndexOf(':');
+      host = colon < 0 ? v : v.slice(0, colon);
+      port = colon < 0 ? undefined : v.slice(colon + 1);
+    }
+    const portNumber = port ? Number(port) : 80;
+    if (Number.isInteger(portNumber) && portNumber > 0 && portNumber < 65536) ctx.info.listenPorts.push(portNumber);
+    if (host === undefined || host === '*' || host.length === 0) return;
+    const ip = parseIp(host);
+    let cls: AddressClass;
+    if (ip.ok) cls = { kind: ip.value.family === 4 ? 'ipv4' : 'ipv6', interval: { family: ip.value.family, first: ip.value.value, last: ip.value.value } };
+    else if (/^[\d.]+$/.test(host)) cls = { kind: 'ipv4', invalidReason: ip.reason };
+    else if (offset === 1) cls = { kind: 'ipv6', invalidReason: ip.reason };
+    else cls = { kind: 'hostname' };
+    addReference(arg, 'other', cls.kind === 'hostname' ? { ...cls, hostMatchers: [{ kind: 'exact', host }] } : cls, offset, offset + host.length);
+  };
+
+  const handleServerName = (d: NginxDirective, ctx: WalkContext): void => {
+    for (const arg of d.args) {
+      ctx.info.serverNames.push(arg.value);
+      const hp = hostPattern(arg.value, true);
+      if (!hp) continue;
+      const cls: AddressClass & { hostMatchers: HostMatcher[] } = { kind: hp.kind, hostMatchers: hp.matchers };
+      if (hp.interval) cls.interval = hp.interval;
+      addReference(arg, 'host-pattern', cls);
+    }
+  };
+
+  const handleProxyPass = (d: NginxDirective): void => {
+    if (!argCount(d, 1, 1)) return;
+    const arg = d.args[0]!;
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(arg.value);
+    const offset = scheme ? scheme[0].length : 0;
+    const rest = arg.value.slice(offset);
+    const slash = rest.indexOf('/');
+    hostReference(arg, 'destination', slash < 0 ? rest : rest.slice(0, slash), offset, false);
+  };
+
+  const handleUpstreamServer = (d: NginxDirective): void => {
+    const arg = d.args[0];
+    if (!arg || arg.value.startsWith('unix:')) return;
+    hostReference(arg, 'destination', arg.value, 0, false);
+  };
+
+  const handleResolver = (d: NginxDirective): void => {
+    if (!argCount(d, 1, Number.MAX_SAFE_INTEGER)) return;
+    for (const arg of d.args) {
+      if (arg.value.includes('=')) continue;
+      hostReference(arg, 'resolver', arg.value, 0, true);
+    }
+  };
+
+  const handleInclude = (d: NginxDirective, ctx: WalkContext): void => {
+    if (!argCount(d, 1, 1)) return;
+    const arg = d.args[0]!;
+    includes.push({ path: arg.value, range: rangeOf(arg.start, arg.end), context: ctx.info.kind });
+    ctx.info.includes.push(arg.value);
+  };
+
+  const handleGeoEntries = (entries: NginxDirective[], ctx: WalkContext, rangesMode: boolean): void => {
+    let ranges = rangesMode;
+    for (const e of entries) {
+      if (e.block) problem(e.start, (e.openOffset ?? e.start) + 1, t('Unexpected "{0}"', '{'));
+      if (e.name === 'ranges' && e.args.length === 0) {
+        ranges = true;
+        continue;
+      }
+      if (e.name === 'proxy_recursive') continue;
+      if (e.name === 'include') {
+        handleInclude(e, ctx);
+        continue;
+      }
+      if (e.name === 'default') {
+        argCount(e, 1, 1);
+        continue;
+      }
+      if (e.name === 'proxy' || e.name === 'delete') {
+        if (!argCount(e, 1, 1)) continue;
+        addReference(e.args[0]!, 'source', classifyAddress(e.args[0]!.value));
+        continue;
+      }
+      argCount(e, 1, 1);
+      const key = e.nameToken;
+      const dash = key.value.indexOf('-');
+      if (ranges && dash > 0) {
+        const r = parseAddressRange(key.value.slice(0, dash), key.value.slice(dash + 1));
+        addReference(key, 'source', r.ok ? { kind: 'range', interval: r.value } : { kind: 'range', invalidReason: r.reason });
+      } else {
+        addReference(key, 'source', classifyAddress(key.value));
+      }
+    }
+  };
+
+  const handleMapEntries = (entries: NginxDirective[], ctx: WalkContext, info: NginxMapInfo, hostKeys: boolean): Rule[] => {
+    const rules: Rule[] = [];
+    const hostnames = info.hostnames;
+    for (const e of entries) {
+      if (e.block) problem(e.start, (e.openOffset ?? e.start) + 1, t('Unexpected "{0}"', '{'));
+      if (MAP_SPECIAL.has(e.name) && e.args.length === 0 && !e.nameToken.quoted) continue;
+      if (e.name === 'include' && !e.nameToken.quoted) {
+        handleInclude(e, ctx);
+        continue;
+      }
+      if (!argCount(e, 1, 1)) continue;
+      const valueToken = e.args[0]!;
+      if (e.name === 'default' && !e.nameToken.quoted) {
+        info.defaultValue = valueToken.value;
+        continue;
+      }
+      // A leading backslash lets a key spell a special word (`\default`).
+      const key = e.name.startsWith('\\') ? e.name.slice(1) : e.name;
+      const entry: NginxMapInfo['entries'][number] = { key, value: valueToken.value };
+      if (hostKeys) {
+        const hp = hostPattern(key, hostnames);
+        if (hp) {
+          const cls: AddressClass & { hostMatchers: HostMatcher[] } = { kind: hp.kind, hostMatchers: hp.matchers };
+          if (hp.interval) cls.interval = hp.interval;
+          const id = addReference(e.nameToken, 'host-pattern', cls, e.name.length - key.length);
+          entry.referenceId = id;
+          for (const matcher of hp.matchers) {
+            rules.push({
+              range: directiveRange(e),
+              actionRange: rangeOf(valueToken.start, valueToken.end),
+              action: { type: valueToken.value === '' ? 'drop' : 'accept' },
+              hosts: { referenceIds: [id], matchers: [matcher], negated: false },
+              comment: valueToken.value,
+              text: text.slice(e.start, e.end),
+            });
+          }
+        }
+        hostReference(valueToken, 'destination', valueToken.value, 0, false);
+      }
+      info.entries.push(entry);
+    }
+    return rules;
+  };
+
+  /** nginx tries exact names, then the longest leading wildcard, then the longest trailing one, then regexes in order. */
+  const mapPriority = (rules: Rule[]): Rule[] => {
+    const klass = (m: HostMatcher): number => (m.kind === 'exact' ? 0 : m.kind === 'glob' ? (m.glob.startsWith('*') ? 1 : 2) : 3);
+    const length = (m: HostMatcher): number => (m.kind === 'glob' ? m.glob.length : 0);
+    return rules
+      .map((rule, index) => ({ rule, index, m: rule.hosts!.matchers[0]! }))
+      .sort((a, b) => klass(a.m) - klass(b.m) || length(b.m) - length(a.m) || a.index - b.index)
+      .map((x) => x.rule);
+  };
+
+  const handleMap = (d: NginxDirective, ctx: WalkContext): void => {
+    argCount(d, 2, 2);
+    const source = d.args[0]?.value ?? '';
+    const variable = d.args[1]?.value ?? '';
+    const entries = d.block ?? [];
+    const info: NginxMapInfo = {
+      source,
+      variable,
+      hostnames: entries.some((e) => e.name === 'hostnames' && e.args.length === 0),
+      range: rangeOf(d.start, headerEnd(d)),
+      entries: [],
+    };
+    maps.push(info);
+    const rules = handleMapEntries(entries, ctx, info, HOST_VARIABLES.has(source));
+    if (source !== '$ssl_preread_server_name') return;
+    const id = uniqueId(`map ${source} ${variable}`);
+    info.listId = id;
+    const defaultEntry = entries.find((e) => e.name === 'default' && !e.nameToken.quoted && e.args.length === 1);
+    const list: RuleList = {
+      id,
+      name: `map ${source} ${variable}`,
+      kind: 'sni-routing',
+      rules: mapPriority(rules),
+      // A name no entry matches gets the default value; without one it gets "" and proxy_pass has nowhere to go.
+      defaultAction: info.defaultValue !== undefined && info.defaultValue !== '' ? 'accept' : 'drop',
+      range: info.range,
+    };
+    if (defaultEntry) list.defaultRange = directiveRange(defaultEntry);
+    ruleLists.push(list);
+  };
+
+  const checkBlockShape = (d: NginxDirective, kind: NginxContextKind): void => {
+    const isBlock = d.block !== undefined || d.rawBlock !== undefined;
+    const serverIsBlock = d.name === 'server' && kind !== 'upstream' && kind !== 'stream-upstream';
+    if ((BLOCK_DIRECTIVES.has(d.name) || serverIsBlock) && !isBlock && !(kind === 'map' || kind === 'geo')) {
+      problem(d.start, headerEnd(d), t('Directive "{0}" has no opening "{"', d.name));
+    } else if (SIMPLE_DIRECTIVES.has(d.name) && isBlock && kind !== 'map' && kind !== 'geo') {
+      problem(d.start, (d.openOffset ?? headerEnd(d)) + 1, t('"{0}" is not terminated by ";"', d.name));
+    }
+  };
+
+  // Walk the tree depth-first with an explicit stack; children are visited in source order.
+  const rootCtx = newContext(inferred.kind, undefined, undefined);
+  interface Frame {
+    list: NginxDirective[];
+    index: number;
+    ctx: WalkContext;
+  }
+  const stack: Frame[] = [];
+  if (inferred.kind === 'geo') handleGeoEntries(tree.directives, rootCtx, false);
+  else if (inferred.kind === 'map') {
+    const info: NginxMapInfo = { source: '', variable: '', hostnames: tree.directives.some((e) => e.name === 'hostnames'), range: rangeOf(0, 0), entries: [] };
+    maps.push(info);
+    handleMapEntries(tree.directives, rootCtx, info, true);
+  } else stack.push({ list: tree.directives, index: 0, ctx: rootCtx });
+
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    const d = frame.list[frame.index++];
+    if (!d) {
+      stack.pop();
+      continue;
+    }
+    const ctx = frame.ctx;
+    const kind = ctx.info.kind;
+    checkBlockShape(d, kind);
+    switch (d.name) {
+      case 'allow':
+      case 'deny':
+        accessRule(d, ctx);
+        break;
+      case 'listen':
+        handleListen(d, ctx);
+        break;
+      case 'server_name':
+        handleServerName(d, ctx);
+        break;
+      case 'proxy_pass':
+        handleProxyPass(d);
+        break;
+      case 'resolver':
+        handleResolver(d);
+        break;
+      case 'set_real_ip_from':
+        if (argCount(d, 1, 1)) {
+          const arg = d.args[0]!;
+          if (!arg.value.startsWith('unix:')) addReference(arg, 'source', classifyAddress(arg.value));
+        }
+        break;
+      case 'include':
+        handleInclude(d, ctx);
+        break;
+      case 'server':
+        if (kind === 'upstream' || kind === 'stream-upstream') handleUpstreamServer(d);
+        break;
+      case 'map':
+        if (d.block) handleMap(d, ctx);
+        continue;
+      case 'geo':
+        if (d.block) {
+          argCount(d, 1, 2);
+          handleGeoEntries(d.block, ctx, false);
+        }
+        continue;
+      default:
+        break;
+    }
+    if (d.block && d.name !== 'types') {
+      const childKind = childContext(kind, d.name);
+      // Blocks this parser does not model get a context of their own that no access list is built
+      // from, and nothing inside them is flagged as misplaced.
+      const childCtx: WalkContext =
+        childKind === 'other' ? { info: { ...ctx.info, kind: 'other' }, index: ctx.index, parent: ctx, ownRules: [] } : newContext(childKind, d, ctx);
+      stack.push({ list: d.block, index: 0, ctx: childCtx });
+    }
+  }
+
+  // Access lists: a context with its own allow/deny replaces what it would inherit; otherwise it inherits.
+  const effective = new Map<WalkContext, { rules: Rule[]; own: boolean }>();
+  for (const wc of walkContexts) {
+    if (!ACCESS_CONTEXTS.has(wc.info.kind)) continue;
+    let inherited: { rules: Rule[]; own: boolean } | undefined;
+    for (let p = wc.parent; p; p = p.parent) {
+      const e = effective.get(p);
+      if (e) {
+        inherited = e;
+        break;
+      }
+    }
+    const eff = wc.ownRules.length > 0 ? { rules: wc.ownRules, own: true } : inherited ? { rules: inherited.rules, own: false } : undefined;
+    if (!eff) continue;
+    effective.set(wc, eff);
+    const list: RuleList = {
+      id: wc.info.id,
+      name: wc.info.name,
+      kind: 'http-access',
+      rules: eff.rules,
+      defaultAction: 'accept',
+      range: wc.info.range,
+    };
+    ruleLists.push(list);
+    wc.info.accessListId = list.id;
+    wc.info.accessListOwn = eff.own;
+    paths.push({ id: `path:${list.id}`, name: list.name, direction: 'inbound', stages: [list.id], range: list.range });
+  }
+
+  const extra: NginxExtra = {
+    fragment: inferred.fragment,
+    rootContext: inferred.kind,
+    directives: tree.directives,
+    contexts,
+    includes,
+    maps,
+    upstreams: tree.upstreams,
+  };
+  problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return { dialect: 'nginx', references, ruleLists, paths, problems, comments, extra };
+}
