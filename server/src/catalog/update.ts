@@ -386,8 +386,8 @@ export async function updateCatalog(options: UpdateOptions): Promise<UpdateOutco
     // History first: when it fails nothing has changed; when the catalogue write after it fails,
     // the history only holds an extra copy of the version still in use.
     const history = readCacheHistory(instance, cacheDir) ?? readShippedHistory(instance);
-    if (current) appendToHistory(history, current.snapshot, changes);
-    else appendToHistory(history, undefined, changes);
+    const replaced = current && current.snapshot.version !== latest ? current.snapshot : undefined;
+    appendToHistory(history, replaced, changes);
     mkdirSync(join(cacheDir, 'history'), { recursive: true });
     writeFileAtomic(join(cacheDir, 'history', `${instance.toLowerCase()}.json`), JSON.stringify(history, null, 1) + '\n');
     writeFileAtomic(cacheCatalogPath(cacheDir, instance), JSON.stringify(snapshot, null, 1) + '\n');
@@ -401,7 +401,7 @@ export async function updateCatalog(options: UpdateOptions): Promise<UpdateOutco
     status: 'updated',
     version: latest,
     message:
-      previousVersion === undefined
+      previousVersion === undefined || previousVersion === latest
         ? t('The catalogue for {0} was updated to version {1}.', instance, latest)
         : t('The catalogue for {0} was updated from version {1} to {2} ({3} change records).', instance, previousVersion, latest, changes.length),
     changes,
