@@ -1,9 +1,10 @@
 import type { Dialect } from './dialect';
 import type { DialectId } from '../model/config';
+import { ciscoDialect } from './cisco';
 import { nginxDialect } from './nginx';
 
 /** Every dialect the program knows, in the order detection asks them. One import per dialect folder. */
-export const DIALECTS: readonly Dialect[] = [nginxDialect];
+export const DIALECTS: readonly Dialect[] = [nginxDialect, ciscoDialect];
 
 export function dialectById(id: string): Dialect | undefined {
   return DIALECTS.find((d) => d.id === id);

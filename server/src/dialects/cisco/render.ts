@@ -1,0 +1,302 @@
+import {
+  formatIp,
+  intervalToCidrs,
+  mergeIntervals,
+  type AddressFamily,
+  type Cidr,
+  type IpInterval,
+} from '../../model/address';
+import type { ConfigModel, PortRange } from '../../model/config';
+import type { Policy, PolicyEntry, RenderTarget, RenderedBlock } from '../../model/policy';
+import { t } from '../../l10n';
+import type { CiscoExtra, CiscoPlatform } from './parse';
+
+/** A policy entry may carry the customer's own server addresses (inbound flows); older callers leave them out. */
+type EntryWithLocal = PolicyEntry & { local?: IpInterval[] };
+
+/** ASA rejects object and ACL names longer than this. */
+const MAX_NAME = 64;
+/** ASA truncates remarks beyond this length. */
+const MAX_REMARK = 100;
+
+interface Names {
+  platform: CiscoPlatform;
+  /** IPv4 (and on ASA unified) list name. */
+  acl: string;
+  /** IPv6 list name; on ASA 9 the same unified list. */
+  acl6: string;
+  /** IOS numbered list: plain lines with wildcard masks, no object-groups. */
+  numbered: boolean;
+  prefix: string;
+}
+
+function slug(text: string): string {
+  return text.toUpperCase().replace(/[^A-Z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'POLICY';
+}
+
+function clampName(name: string): string {
+  if (name.length <= MAX_NAME) return name;
+  let hash = 0;
+  for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) >>> 0;
+  const suffix = `-${hash.toString(16).toUpperCase()}`;
+  return name.slice(0, MAX_NAME - suffix.length) + suffix;
+}
+
+function oneLine(text: string, max = MAX_REMARK): string {
+  const flat = text.replace(/[\r\n]+/g, ' ').trim();
+  return flat.length <= max ? flat : flat.slice(0, max - 1) + '…';
+}
+
+function ipv4Mask(prefixLength: number, wildcard: boolean): string {
+  const mask = prefixLength === 0 ? 0n : (0xffffffffn << BigInt(32 - prefixLength)) & 0xffffffffn;
+  return formatIp(4, wildcard ? mask ^ 0xffffffffn : mask);
+}
+
+/** One prefix as an ACL or object-group operand: `host a`, `a mask` / `a wildcard`, or `x::/n`. */
+function operand(cidr: Cidr, wildcard: boolean): string {
+  const address = formatIp(cidr.family, cidr.network);
+  const bits = cidr.family === 4 ? 32 : 128;
+  if (cidr.prefixLength === bits) return `host ${address}`;
+  if (cidr.family === 6) return `${address}/${cidr.prefixLength}`;
+  return `${address} ${ipv4Mask(cidr.prefixLength, wildcard)}`;
+}
+
+function cidrsOf(intervals: readonly IpInterval[], family: AddressFamily): Cidr[] {
+  const out: Cidr[] = [];
+  for (const iv of mergeIntervals(intervals.filter((i) => i.family === family))) out.push(...intervalToCidrs(iv));
+  return out;
+}
+
+function intervalsKey(intervals: readonly IpInterval[]): string {
+  return mergeIntervals(intervals)
+    .map((i) => `${i.family}:${i.first.toString(16)}-${i.last.toString(16)}`)
+    .join(',');
+}
+
+function mergePorts(ports: readonly PortRange[]): PortRange[] {
+  const sorted = [...ports].sort((a, b) => a.from - b.from);
+  const out: PortRange[] = [];
+  for (const p of sorted) {
+    const prev = out[out.length - 1];
+    if (prev !== undefined && p.from <= prev.to + 1) prev.to = Math.max(prev.to, p.to);
+    else out.push({ ...p });
+  }
+  return out;
+}
+
+function portOperator(port: PortRange): string {
+  return port.from === port.to ? `eq ${port.from}` : `range ${port.from} ${port.to}`;
+}
+
+function originTag(entry: PolicyEntry): string {
+  return entry.origin.source === 'web-service' ? `SET${entry.origin.setId}` : `ROW${entry.origin.row}`;
+}
+
+function namesFor(policy: Policy, target: RenderTarget): Names {
+  const listId = target.list?.id;
+  const listName = listId?.replace(/^(IPv6 )?ACL /, '');
+  const style = target.style?.toLowerCase();
+  const platform: CiscoPlatform = style === 'ios' || style === 'ios-numbered' ? 'ios' : 'asa';
+  const prefix = clampName(`EL-${slug(policy.purpose)}`);
+  const inbound = policy.direction === 'inbound';
+  if (platform === 'asa') {
+    const acl = listName ?? (inbound ? 'outside_in' : 'inside_in');
+    return { platform, acl, acl6: acl, numbered: false, prefix };
+  }
+  const isV6List = listId?.startsWith('IPv6 ') ?? false;
+  const numbered = listName !== undefined && !isV6List && /^\d+$/.test(listName);
+  const base = listName ?? prefix;
+  return {
+    platform,
+    acl: base,
+    acl6: isV6List ? base : clampName(`${numbered ? prefix : base}-V6`),
+    numbered,
+    prefix,
+  };
+}
+
+/**
+ * Renders a policy as Cisco configuration: network and service object-groups, then the ACL
+ * entries, inside a managed block. ASA 9 unified access lists take IPv6 in the same list; IOS
+ * needs a separate `ipv6 access-list` with one line per prefix because classic IOS object-groups
+ * hold IPv4 only. Outbound (and forward) flows have Microsoft as the destination; inbound flows as
+ * the source, with the on-premises server (when the entry names it) as the destination.
+ */
+export function renderCisco(policy: Policy, target: RenderTarget): RenderedBlock {
+  const names = namesFor(policy, target);
+  const asa = names.platform === 'asa';
+  const action = policy.action === 'allow' ? 'permit' : 'deny';
+  const inbound = policy.direction === 'inbound';
+  const definitions: string[] = [];
+  const aclLines: string[] = [];
+  const acl6Lines: string[] = [];
+  const notes: string[] = [];
+  const notExpressible: string[] = [];
+  const groupByKey = new Map<string, string>();
+  const usedNames = new Set<string>();
+  const seenUrls = new Set<string>();
+
+  for (const [name, intervals] of target.existingGroups ?? []) {
+    const key = intervalsKey(intervals);
+    if (key !== '' && !groupByKey.has(key)) groupByKey.set(key, name);
+    usedNames.add(name);
+  }
+
+  const uniqueName = (wanted: string): string => {
+    let name = clampName(wanted);
+    for (let n = 2; usedNames.has(name); n++) name = clampName(`${wanted}-${n}`);
+    usedNames.add(name);
+    return name;
+  };
+
+  /** An object-group holding these prefixes (IPv4 on IOS), defined once and reused by content. */
+  const networkGroup = (wanted: string, cidrs: Cidr[], description: string): string => {
+    const intervals = cidrs.map((c) => ({ family: c.family, first: c.network, last: c.network | ((1n << BigInt((c.family === 4 ? 32 : 128) - c.prefixLength)) - 1n) }));
+    const key = intervalsKey(intervals);
+    const existing = groupByKey.get(key);
+    if (existing !== undefined) return existing;
+    const name = uniqueName(wanted);
+    groupByKey.set(key, name);
+    definitions.push(`object-group network ${name}`);
+    definitions.push(` description ${oneLine(description, 200)}`);
+    for (const cidr of cidrs) definitions.push(asa ? ` network-object ${operand(cidr, false)}` : ` ${operand(cidr, false)}`);
+    return name;
+  };
+
+  const serviceGroups = new Map<string, string>();
+  const serviceGroup = (wanted: string, protocol: 'tcp' | 'udp', ports: PortRange[]): string => {
+    const key = `${protocol}:${ports.map((p) => `${p.from}-${p.to}`).join(',')}`;
+    const existing = serviceGroups.get(key);
+    if (existing !== undefined) return existing;
+    const name = uniqueName(wanted);
+    serviceGroups.set(key, name);
+    definitions.push(asa ? `object-group service ${name} ${protocol}` : `object-group service ${name}`);
+    for (const port of ports) definitions.push(asa ? ` port-object ${portOperator(port)}` : ` ${protocol} ${portOperator(port)}`);
+    return name;
+  };
+
+  /** Address operands for one side in one family: `any`, `host x`, an object-group, or (IOS v6/numbered) one per prefix. */
+  const sideOperands = (cidrs: Cidr[] | undefined, wanted: string, description: string, grouped: boolean, wildcard: boolean): string[] => {
+    if (cidrs === undefined) return ['any'];
+    if (cidrs.length === 1) return [operand(cidrs[0]!, wildcard)];
+    if (!grouped) return cidrs.map((c) => operand(c, wildcard));
+    return [`object-group ${networkGroup(wanted, cidrs, description)}`];
+  };
+
+  for (const rawEntry of policy.entries) {
+    const entry = rawEntry as EntryWithLocal;
+    const tag = originTag(entry);
+    const label = entry.label;
+    const ports = mergePorts(entry.ports);
+    const protocol = entry.protocol;
+    const remarkAdded = { v4: false, v6: false };
+    for (const family of [4, 6] as const) {
+      const remote = cidrsOf(entry.addresses, family);
+      if (remote.length === 0) continue;
+      const local = entry.local === undefined ? undefined : cidrsOf(entry.local, family);
+      if (inbound && local !== undefined && local.length === 0) {
+        notes.push(`! ${t('{0}: the IPv{1} addresses are not rendered because no on-premises IPv{1} address was given.', oneLine(label, 200), family)}`);
+        notExpressible.push(`${label} IPv${family}`);
+        continue;
+      }
+      const ios6 = !asa && family === 6;
+      const grouped = !names.numbered && !ios6;
+      const wildcard = !asa;
+      const v6Suffix = family === 6 ? '-V6' : '';
+      const remoteOperands = sideOperands(remote, `${names.prefix}-${tag}${v6Suffix}`, label, grouped, wildcard);
+      const localOperands = inbound ? sideOperands(local, `${names.prefix}-LOCAL${v6Suffix}`, t('on-premises servers'), grouped, wildcard) : ['any'];
+      const sources = inbound ? remoteOperands : localOperands;
+      const destinations = inbound ? localOperands : remoteOperands;
+      let protocolWord: string = protocol;
+      let portSuffixes: string[] = [''];
+      if (ports.length === 1) portSuffixes = [` ${portOperator(ports[0]!)}`];
+      else if (ports.length > 1) {
+        if (asa) portSuffixes = [` object-group ${serviceGroup(`${names.prefix}-${tag}-${protocol.toUpperCase()}`, protocol, ports)}`];
+        else if (grouped) protocolWord = `object-group ${serviceGroup(`${names.prefix}-${tag}-${protocol.toUpperCase()}`, protocol, ports)}`;
+        else portSuffixes = ports.map((p) => ` ${portOperator(p)}`);
+      }
+      const lines = ios6 ? acl6Lines : aclLines;
+      const remarkKey = ios6 ? 'v6' : 'v4';
+      if (!remarkAdded[remarkKey]) {
+        remarkAdded[remarkKey] = true;
+        lines.push(remarkLine(names, ios6, oneLine(label)));
+      }
+      for (const source of sources) {
+        for (const destination of destinations) {
+          for (const suffix of portSuffixes) {
+            lines.push(entryLine(names, ios6, `${action} ${protocolWord} ${source} ${destination}${suffix}`));
+          }
+        }
+      }
+    }
+    for (const url of entry.urls) {
+      if (seenUrls.has(url)) continue;
+      seenUrls.add(url);
+      const exactHost = !url.includes('*') && !url.includes('<') && /^[a-z0-9.-]+$/i.test(url);
+      if (asa && exactHost && !inbound) {
+        const objectName = uniqueName(`EL-FQDN-${url.toLowerCase()}`);
+        definitions.push(`! ${t('{0}: the firewall resolves this name itself at run time; its answer can differ from the clients\' lookups.', url)}`);
+        definitions.push(`object network ${objectName}`);
+        definitions.push(` fqdn ${url.toLowerCase()}`);
+        const portSuffixes = ports.length === 0 ? [''] : ports.map((p) => ` ${portOperator(p)}`);
+        for (const suffix of portSuffixes) aclLines.push(entryLine(names, false, `${action} ${protocol} any object ${objectName}${suffix}`));
+        continue;
+      }
+      notes.push(`! ${t('{0} ({1}): access lists match addresses, not names; allow it on the proxy or with a DNS-aware rule.', url, oneLine(label, 200))}`);
+      notExpressible.push(url);
+    }
+    if (entry.addresses.length === 0 && entry.urls.length === 0) {
+      notes.push(`! ${t('{0}: the catalogue lists no addresses or URLs for this entry.', oneLine(label, 200))}`);
+      notExpressible.push(label);
+    }
+  }
+
+  const out: string[] = [];
+  out.push(`! BEGIN endpoint-lens ${policy.purpose} ${policy.instance} ${policy.catalogVersion}`);
+  if (policy.title.trim() !== '') out.push(`! ${oneLine(policy.title, 200)}`);
+  out.push(...notes);
+  out.push(...definitions);
+  if (aclLines.length > 0) {
+    if (!asa && !names.numbered) out.push(`ip access-list extended ${names.acl}`);
+    out.push(...aclLines);
+  }
+  if (acl6Lines.length > 0) {
+    out.push(`ipv6 access-list ${names.acl6}`);
+    out.push(...acl6Lines);
+  }
+  out.push(`! END endpoint-lens ${policy.purpose}`);
+  return { text: out.join('\n') + '\n', notExpressible };
+}
+
+function remarkLine(names: Names, ipv6: boolean, text: string): string {
+  if (names.platform === 'asa') return `access-list ${names.acl} remark ${text}`;
+  if (ipv6) return ` remark ${text}`;
+  if (names.numbered) return `access-list ${names.acl} remark ${text}`;
+  return ` remark ${text}`;
+}
+
+function entryLine(names: Names, ipv6: boolean, body: string): string {
+  if (names.platform === 'asa') return `access-list ${names.acl} extended ${body}`;
+  if (ipv6) return ` ${body}`;
+  if (names.numbered) return `access-list ${names.acl} ${body}`;
+  return ` ${body}`;
+}
+
+/**
+ * The render target for a parsed Cisco file: its platform, its network object-groups for reuse,
+ * and the list to add to (by name, or the only ACL bound in the wanted direction).
+ */
+export function ciscoRenderTarget(model: ConfigModel, listId?: string): RenderTarget {
+  const extra = model.extra as CiscoExtra | undefined;
+  const target: RenderTarget = { style: extra?.platform ?? 'asa' };
+  if (extra !== undefined) {
+    const groups = new Map<string, IpInterval[]>();
+    for (const group of extra.networkGroups) {
+      if (group.kind === 'object-group' && group.unresolved === undefined && group.intervals.length > 0) groups.set(group.name, group.intervals);
+    }
+    target.existingGroups = groups;
+  }
+  const list = listId === undefined ? undefined : model.ruleLists.find((l) => l.id === listId);
+  if (list !== undefined) target.list = list;
+  return target;
+}
