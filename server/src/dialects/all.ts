@@ -2,9 +2,10 @@ import type { Dialect } from './dialect';
 import type { DialectId } from '../model/config';
 import { ciscoDialect } from './cisco';
 import { nginxDialect } from './nginx';
+import { pacDialect } from './pac';
 
 /** Every dialect the program knows, in the order detection asks them. One import per dialect folder. */
-export const DIALECTS: readonly Dialect[] = [nginxDialect, ciscoDialect];
+export const DIALECTS: readonly Dialect[] = [nginxDialect, ciscoDialect, pacDialect];
 
 export function dialectById(id: string): Dialect | undefined {
   return DIALECTS.find((d) => d.id === id);

@@ -1,0 +1,222 @@
+import { t } from '../../l10n';
+import { formatCidr, formatIp, intervalToCidrs, mergeIntervals, type IpInterval } from '../../model/address';
+import type { ProxyDirective } from '../../model/config';
+import type { Policy, PolicyEntry, RenderTarget, RenderedBlock } from '../../model/policy';
+import { parseUrlPattern, type ParsedUrlPattern } from '../../catalog/urlPattern';
+import { parseProxyString } from './proxyString';
+
+const INDENT_STEP = '    ';
+/** Variable the block resolves the host into, only when the policy asks for address tests. */
+const ADDRESS_VARIABLE = 'endpointLensAddress';
+/**
+ * `Policy.parameters.pacAddresses = ['isInNet']` asks for isInNet tests of the catalogue's IPv4
+ * ranges. Off by default: isInNet makes the browser resolve every host name it is asked about.
+ */
+export const PAC_ADDRESS_PARAMETER = 'pacAddresses';
+const CIDRS_PER_COMMENT_LINE = 4;
+
+/**
+ * The test that keeps Microsoft's meaning of one catalogue pattern (see catalog/urlPattern.ts):
+ * - `*.x` is any host below x, never x itself: dnsDomainIs(host, ".x").
+ * - a plain name is that host only: host == "x".
+ * - a `*` inside the name stands for characters within ONE label, but shExpMatch's `*` also
+ *   crosses dots, so `autodiscover.*.onmicrosoft.com` would match `autodiscover.a.b.onmicrosoft.com`;
+ *   fixing the number of dots with dnsDomainLevels keeps the wildcard inside its label.
+ * - a leading `*.` together with a wildcard inside a label cannot be pinned by a dot count; a
+ *   regular expression says it exactly.
+ */
+export function pacHostTest(pattern: string, tenant?: string): string | undefined {
+  const parsed = parseUrlPattern(pattern, tenant);
+  if (!parsed) return undefined;
+  const wildcardInside = parsed.labels.some((label) => /[*?]/.test(label));
+  const name = parsed.labels.join('.');
+  if (!wildcardInside) return parsed.deep ? `dnsDomainIs(host, ${quote(`.${name}`)})` : `host == ${quote(name)}`;
+  if (!parsed.deep) {
+    return `(shExpMatch(host, ${quote(name)}) && dnsDomainLevels(host) == ${parsed.labels.length - 1})`;
+  }
+  return `${labelRegex(parsed)}.test(host)`;
+}
+
+function labelRegex(parsed: ParsedUrlPattern): string {
+  const labels = parsed.labels.map((label) => label.replace(/\?/g, '[^.]').replace(/\*/g, '[^.]*'));
+  return `/^([^.]+\\.)+${labels.join('\\.')}$/`;
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value);
+}
+
+function formatDirectives(directives: readonly ProxyDirective[]): string | undefined {
+  if (directives.length === 0 || directives.some((d) => d.kind === 'unknown')) return undefined;
+  if (directives.every((d) => d.kind === 'DIRECT')) return undefined;
+  return directives.map((d) => (d.target ? `${d.kind} ${d.target}` : d.kind)).join('; ');
+}
+
+/**
+ * The proxy string the file already uses: the one the caller passes in `style`, else the last
+ * return of FindProxyForURL that names a proxy. Never a made-up default: a wrong proxy name would
+ * break browsing for the hosts that must keep going through the proxy.
+ */
+export function existingProxyString(target: RenderTarget): string | undefined {
+  if (target.style) {
+    const parsed = parseProxyString(target.style);
+    if (parsed.issues.length === 0) return formatDirectives(parsed.directives) ?? undefined;
+  }
+  const rules = target.list?.rules ?? [];
+  for (let i = rules.length - 1; i >= 0; i--) {
+    const action = rules[i]?.action;
+    if (action?.type !== 'proxy') continue;
+    const formatted = formatDirectives(action.proxies);
+    if (formatted) return formatted;
+  }
+  return undefined;
+}
+
+interface HostTests {
+  tests: string[];
+  notExpressible: string[];
+}
+
+function hostTests(patterns: readonly string[], tenant: string | undefined, written: Set<string>): HostTests {
+  const tests: string[] = [];
+  const notExpressible: string[] = [];
+  for (const pattern of patterns) {
+    const test = pacHostTest(pattern, tenant);
+    if (!test) {
+      notExpressible.push(pattern);
+      continue;
+    }
+    if (written.has(test)) continue;
+    written.add(test);
+    tests.push(test);
+  }
+  return { tests, notExpressible };
+}
+
+/** `if (a\n    || b)\n    return "X";` with one test per line, as hand-written PAC files read. */
+function ifBlock(indent: string, condition: string[], result: string): string[] {
+  const lines = condition.map((test, i) => {
+    if (condition.length === 1) return `${indent}if (${test})`;
+    if (i === 0) return `${indent}if (${test}`;
+    return `${indent}${INDENT_STEP}|| ${test}${i === condition.length - 1 ? ')' : ''}`;
+  });
+  lines.push(`${indent}${INDENT_STEP}return ${quote(result)};`);
+  return lines;
+}
+
+function bodyIndent(target: RenderTarget): string {
+  const column = target.list?.range.start.character ?? 0;
+  return ' '.repeat(column) + INDENT_STEP;
+}
+
+function cidrsOf(intervals: readonly IpInterval[]): string[] {
+  return mergeIntervals(intervals).flatMap((iv) => intervalToCidrs(iv).map(formatCidr));
+}
+
+/**
+ * A managed block for the body of FindProxyForURL: exclusions first (Default-category hosts that
+ * a broader DIRECT wildcard below would catch keep going to the proxy), then one `if` per policy
+ * entry. The block uses the standard parameter name `host`.
+ */
+export function renderPac(policy: Policy, target: RenderTarget): RenderedBlock {
+  const indent = bodyIndent(target);
+  const lines: string[] = [`${indent}// BEGIN endpoint-lens ${policy.purpose} ${policy.instance} ${policy.catalogVersion}`];
+  const notExpressible: string[] = [];
+  const comment = (text: string): void => {
+    lines.push(`${indent}// ${text}`);
+  };
+  if (policy.title) comment(policy.title);
+  const tenant = policy.parameters?.tenantName?.[0];
+  const proxy = existingProxyString(target);
+  const written = new Set<string>();
+
+  const excluded = [...new Set(policy.entries.flatMap((e) => e.excludedHosts ?? []))];
+  let exclusionGuard: string | undefined;
+  if (excluded.length > 0) {
+    const { tests, notExpressible: bad } = hostTests(excluded, tenant, new Set<string>());
+    notExpressible.push(...bad);
+    if (tests.length > 0 && proxy) {
+      comment(t('Default-category hosts that a wildcard below would send DIRECT keep going to the proxy.'));
+      lines.push(...ifBlock(indent, tests, proxy));
+    } else if (tests.length > 0) {
+      // Without the file's proxy string the excluded hosts simply skip this block and reach the
+      // file's own returns further down, which is where they went before.
+      comment(t('Default-category hosts that a wildcard below would catch skip this block and reach the rules after it.'));
+      exclusionGuard = tests.length === 1 ? `!${tests[0]}` : `!(${tests.join(' || ')})`;
+    }
+  }
+
+  const result = policy.action === 'allow' ? 'DIRECT' : proxy;
+  const useAddresses = policy.parameters?.[PAC_ADDRESS_PARAMETER]?.includes('isInNet') ?? false;
+  let addressVariableWritten = false;
+  for (const entry of policy.entries) {
+    const { tests, notExpressible: bad } = hostTests(entry.urls, tenant, written);
+    for (const pattern of bad) {
+      comment(t('{0}: "{1}" is not a host name pattern a PAC file can test.', entry.label, pattern));
+      notExpressible.push(pattern);
+    }
+    const addressTests: string[] = [];
+    const v4 = cidrsOf(entry.addresses.filter((a) => a.family === 4));
+    const v6 = cidrsOf(entry.addresses.filter((a) => a.family === 6));
+    if (useAddresses && v4.length > 0) {
+      for (const cidr of mergeIntervals(entry.addresses.filter((a) => a.family === 4)).flatMap((iv) => intervalToCidrs(iv))) {
+        const mask = formatIp(4, (0xffffffffn << BigInt(32 - cidr.prefixLength)) & 0xffffffffn);
+        addressTests.push(`isInNet(${ADDRESS_VARIABLE}, ${quote(formatIp(4, cidr.network))}, ${quote(mask)})`);
+      }
+    }
+    if (tests.length === 0 && addressTests.length === 0 && v4.length === 0 && v6.length === 0) continue;
+    if (result === undefined) {
+      comment(t('{0}: no proxy string is known for this file, so these hosts cannot be sent to the proxy here.', entry.label));
+      notExpressible.push(...entry.urls);
+      continue;
+    }
+    if (tests.length > 0 || addressTests.length > 0) comment(entry.label);
+    if (tests.length > 0) lines.push(...ifBlock(indent, guarded(tests, exclusionGuard), result));
+    if (addressTests.length > 0) {
+      if (!addressVariableWritten) {
+        lines.push(`${indent}var ${ADDRESS_VARIABLE} = dnsResolve(host);`);
+        addressVariableWritten = true;
+      }
+      lines.push(...addressBlock(indent, addressTests, exclusionGuard, result));
+    }
+    const untested = [...(useAddresses ? [] : v4), ...v6];
+    if (untested.length > 0) writeUntestedAddresses(entry, untested, useAddresses, comment, notExpressible);
+  }
+  lines.push(`${indent}// END endpoint-lens ${policy.purpose}`);
+  return { text: `${lines.join('\n')}\n`, notExpressible };
+}
+
+/** Adds the exclusion guard to a condition list, keeping one test per line. */
+function guarded(tests: string[], guard: string | undefined): string[] {
+  if (!guard) return tests;
+  if (tests.length === 1) return [`${guard} && ${tests[0] ?? ''}`];
+  return tests.map((test, i) => (i === 0 ? `${guard} && (${test}` : i === tests.length - 1 ? `${test})` : test));
+}
+
+/** `if (address && (isInNet(…) || isInNet(…)))`: dnsResolve answers null for names it cannot resolve. */
+function addressBlock(indent: string, tests: string[], guard: string | undefined, result: string): string[] {
+  const head = [...(guard ? [guard] : []), ADDRESS_VARIABLE].join(' && ');
+  const lines = [`${indent}if (${head}`];
+  tests.forEach((test, i) => {
+    const lead = i === 0 ? '&& (' : '|| ';
+    lines.push(`${indent}${INDENT_STEP}${lead}${test}${i === tests.length - 1 ? '))' : ''}`);
+  });
+  lines.push(`${indent}${INDENT_STEP}return ${quote(result)};`);
+  return lines;
+}
+
+function writeUntestedAddresses(
+  entry: PolicyEntry,
+  cidrs: string[],
+  addressTestsAsked: boolean,
+  comment: (text: string) => void,
+  notExpressible: string[],
+): void {
+  comment(
+    addressTestsAsked
+      ? t('{0}: IPv6 ranges are not tested; isInNet compares IPv4 addresses only.', entry.label)
+      : t('{0}: address ranges are not tested; a PAC file chooses by host name, and isInNet would make the browser resolve every host name it is asked about.', entry.label),
+  );
+  for (let i = 0; i < cidrs.length; i += CIDRS_PER_COMMENT_LINE) comment(`  ${cidrs.slice(i, i + CIDRS_PER_COMMENT_LINE).join(' ')}`);
+  notExpressible.push(...cidrs);
+}
