@@ -19,6 +19,8 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const VERSION_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 /** Back-off after HTTP 429 when the answer names no longer wait. */
 export const BACKOFF_MS = 60 * 60 * 1000;
+/** A Retry-After longer than a day is taken as a day, so a misconfigured mirror cannot stop updates for good. */
+export const MAX_BACKOFF_MS = 24 * 60 * 60 * 1000;
 
 export type UpdateStatus = 'updated' | 'unchanged' | 'skipped-recent' | 'backing-off' | 'failed';
 
@@ -322,7 +324,7 @@ export async function updateCatalog(options: UpdateOptions): Promise<UpdateOutco
     const result = await fetchJson(`${base}${path}`, timeoutMs);
     if (result.kind === 'ok') return { ok: true, body: result.body };
     if (result.kind === 'http-error' && result.status === 429) {
-      const wait = Math.max(BACKOFF_MS, (result.retryAfterSeconds ?? 0) * 1000);
+      const wait = Math.min(MAX_BACKOFF_MS, Math.max(BACKOFF_MS, (result.retryAfterSeconds ?? 0) * 1000));
       state.backoffUntil = new Date(now().getTime() + wait).toISOString();
       persist();
       return { ok: false, reason: t('The web service answered "too many requests" (HTTP 429); no request is made before {0}.', state.backoffUntil) };

@@ -401,3 +401,26 @@ test('CLI: exit 0 when the cache holds a valid catalogue, 1 when the update fail
   assert.equal(await runUpdateCli(['--url', 'ftp://example.invalid', '--cache', cacheDir], captureIo()), 2);
   assert.equal(await runUpdateCli(['--url', service.baseUrl, '--timeout', 'abc', '--cache', cacheDir], captureIo()), 2);
 });
+
+test('first run for an instance whose shipped version is older asks for the change records since the shipped version', async () => {
+  const dod = shippedSnapshot('usgovdod.json');
+  service.handler = (path) => {
+    if (path === '/version/USGovDoD') return { json: { instance: 'USGovDoD', latest: '2026110200' } };
+    if (path === '/endpoints/USGovDoD') return { json: dod.sets.map(toServiceJson) };
+    if (path === `/changes/USGovDoD/${dod.version}`) return { json: [{ id: 12, endpointSetId: 9, disposition: 'Change', version: '2026110200', add: { urls: ['*.example.dod.microsoft'] } }] };
+    return { status: 404, json: {} };
+  };
+  const outcome = await updateCatalog({ baseUrl: service.baseUrl, instance: 'USGovDoD', cacheDir, force: false, now: () => clock, timeoutMs: 2000 });
+  assert.equal(outcome.status, 'updated', outcome.message);
+  assert.equal(outcome.previousVersion, dod.version);
+  assert.deepEqual(
+    service.requests.map((r) => r.path),
+    ['/version/USGovDoD', '/endpoints/USGovDoD', `/changes/USGovDoD/${dod.version}`],
+  );
+  assert.deepEqual(outcome.changes?.map((c) => c.id), [12]);
+  const cached = JSON.parse(readFileSync(cacheCatalogPath(cacheDir, 'USGovDoD'), 'utf8')) as CatalogSnapshot;
+  assert.equal(cached.version, '2026110200');
+  assert.equal(cached.versionInferred, false);
+  assert.deepEqual(readCacheHistory('USGovDoD', cacheDir)?.versions.map((v) => v.version), [dod.version], 'the shipped catalogue it replaced is kept for pinning');
+  assertOnlyTheGuidWasSent();
+});
