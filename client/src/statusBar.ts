@@ -1,0 +1,94 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { CATALOG_INFO_REQUEST, type CatalogInfo } from '../../server/src/protocol';
+import { isOurDocument } from './languages';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Whole days between the capture date (ISO date) and now; undefined for a date we cannot read. */
+export function ageInDays(capturedOn: string, now: Date): number | undefined {
+  const captured = Date.parse(capturedOn);
+  if (Number.isNaN(captured)) return undefined;
+  return Math.max(0, Math.floor((now.getTime() - captured) / DAY_MS));
+}
+
+function ageText(days: number | undefined): string {
+  if (days === undefined) return '';
+  if (days === 0) return vscode.l10n.t('today');
+  return days === 1 ? vscode.l10n.t('1 day old') : vscode.l10n.t('{0} days old', days);
+}
+
+/**
+ * One item: the catalogue in use (instance, version, age) and the problems in the active file.
+ * Shown while an Endpoint Lens file is active; a click offers update and change report.
+ */
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('endpointLens.status', vscode.StatusBarAlignment.Right, 100);
+  private info: CatalogInfo | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly client: LanguageClient, private readonly output: vscode.LogOutputChannel) {
+    this.item.name = vscode.l10n.t('Endpoint Lens catalogue');
+    this.item.command = 'endpointLens.statusMenu';
+    this.disposables.push(
+      vscode.window.onDidChangeActiveTextEditor(() => this.render()),
+      vscode.languages.onDidChangeDiagnostics((event) => {
+        const active = vscode.window.activeTextEditor?.document.uri.toString();
+        if (active !== undefined && event.uris.some((uri) => uri.toString() === active)) this.render();
+      }),
+    );
+  }
+
+  get catalogInfo(): CatalogInfo | undefined {
+    return this.info;
+  }
+
+  /** Asks the server which catalogue it uses; call after start, an update or an instance change. */
+  async refresh(): Promise<void> {
+    try {
+      this.info = await this.client.sendRequest<CatalogInfo>(CATALOG_INFO_REQUEST);
+    } catch (error) {
+      this.info = undefined;
+      this.output.warn(vscode.l10n.t('The language server did not say which catalogue it uses: {0}', error instanceof Error ? error.message : String(error)));
+    }
+    this.render();
+  }
+
+  render(): void {
+    const document = vscode.window.activeTextEditor?.document;
+    if (!document || !isOurDocument(document)) {
+      this.item.hide();
+      return;
+    }
+    const problems = vscode.languages.getDiagnostics(document.uri).filter((d) => d.severity <= vscode.DiagnosticSeverity.Warning).length;
+    const parts: string[] = [];
+    const tooltip = new vscode.MarkdownString();
+    if (this.info) {
+      const days = ageInDays(this.info.capturedOn, new Date());
+      parts.push(`$(globe) ${this.info.instance} ${this.info.version}`);
+      tooltip.appendMarkdown(`**${vscode.l10n.t('Endpoint Lens catalogue')}**\n\n`);
+      tooltip.appendMarkdown(`${vscode.l10n.t('Instance: {0}', this.info.instance)}  \n`);
+      tooltip.appendMarkdown(`${vscode.l10n.t('Version: {0}', this.info.version)}${this.info.versionInferred ? ` ${vscode.l10n.t('(inferred from the capture date)')}` : ''}  \n`);
+      tooltip.appendMarkdown(`${vscode.l10n.t('Captured on {0} ({1})', this.info.capturedOn, ageText(days))}  \n`);
+      tooltip.appendMarkdown(`${this.info.source === 'cache' ? vscode.l10n.t('Source: downloaded update') : vscode.l10n.t('Source: shipped with the extension')}\n\n`);
+      if (this.info.warning) tooltip.appendMarkdown(`$(warning) ${this.info.warning}\n\n`);
+      if (days !== undefined && days > 0) parts.push(`(${ageText(days)})`);
+    } else {
+      parts.push(`$(globe) ${vscode.l10n.t('Endpoint Lens')}`);
+      tooltip.appendMarkdown(`${vscode.l10n.t('The catalogue in use is not known yet.')}\n\n`);
+    }
+    parts.push(problems > 0 ? `$(warning) ${problems}` : '$(check)');
+    tooltip.appendMarkdown(problems === 1 ? vscode.l10n.t('1 problem in this file') : vscode.l10n.t('{0} problems in this file', problems));
+    tooltip.appendMarkdown(`\n\n${vscode.l10n.t('Click to update the catalogue or show what changed.')}`);
+    tooltip.supportThemeIcons = true;
+    this.item.text = parts.join(' ');
+    this.item.tooltip = tooltip;
+    this.item.backgroundColor = this.info?.warning ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
