@@ -3,9 +3,10 @@ import type { DialectId } from '../model/config';
 import { ciscoDialect } from './cisco';
 import { nginxDialect } from './nginx';
 import { pacDialect } from './pac';
+import { iptablesDialect } from './iptables';
 
 /** Every dialect the program knows, in the order detection asks them. One import per dialect folder. */
-export const DIALECTS: readonly Dialect[] = [nginxDialect, ciscoDialect, pacDialect];
+export const DIALECTS: readonly Dialect[] = [nginxDialect, ciscoDialect, pacDialect, iptablesDialect];
 
 export function dialectById(id: string): Dialect | undefined {
   return DIALECTS.find((d) => d.id === id);

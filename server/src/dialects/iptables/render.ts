@@ -1,0 +1,153 @@
+import { formatCidr, intervalToCidrs, mergeIntervals, type IpInterval } from '../../model/address';
+import type { PortRange } from '../../model/config';
+import type { Policy, PolicyEntry, RenderTarget, RenderedBlock } from '../../model/policy';
+
+type Family = 4 | 6;
+
+/** Above this many prefixes of one family in one rule group, a script uses an ipset instead of one rule per prefix. */
+export const IPSET_THRESHOLD = 20;
+
+/** multiport takes at most 15 ports, a range counting as two. */
+const MULTIPORT_SLOTS = 15;
+
+/** Entries that share protocol and ports become one group of rules (or one ipset). */
+export interface RuleGroup {
+  protocol: 'tcp' | 'udp';
+  ports: PortRange[];
+  labels: string[];
+  intervals: IpInterval[];
+}
+
+export function mergePorts(ports: readonly PortRange[]): PortRange[] {
+  const sorted = [...ports].sort((a, b) => a.from - b.from);
+  const out: PortRange[] = [];
+  for (const p of sorted) {
+    const last = out[out.length - 1];
+    if (last && p.from <= last.to + 1) last.to = Math.max(last.to, p.to);
+    else out.push({ ...p });
+  }
+  return out;
+}
+
+/** Groups entries by protocol and port set, merging their addresses; shared by the script and save forms. */
+export function groupEntries(entries: readonly PolicyEntry[]): RuleGroup[] {
+  const groups = new Map<string, RuleGroup>();
+  for (const entry of entries) {
+    if (entry.addresses.length === 0) continue;
+    const ports = mergePorts(entry.ports);
+    const key = `${entry.protocol}|${ports.map((p) => `${p.from}-${p.to}`).join(',')}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { protocol: entry.protocol, ports, labels: [], intervals: [] };
+      groups.set(key, group);
+    }
+    if (!group.labels.includes(entry.label)) group.labels.push(entry.label);
+    group.intervals.push(...entry.addresses);
+  }
+  for (const group of groups.values()) group.intervals = mergeIntervals(group.intervals);
+  return [...groups.values()];
+}
+
+function portText(p: PortRange): string {
+  return p.from === p.to ? String(p.from) : `${p.from}:${p.to}`;
+}
+
+/** Port matches for one rule: none, `--dport`, or as many multiport lists as the 15-slot limit needs. */
+function portMatches(ports: PortRange[]): string[] {
+  if (ports.length === 0 || (ports.length === 1 && ports[0]!.from === 0 && ports[0]!.to === 65535)) return [''];
+  if (ports.length === 1) return [` --dport ${portText(ports[0]!)}`];
+  const chunks: string[] = [];
+  let current: string[] = [];
+  let slots = 0;
+  for (const p of ports) {
+    const cost = p.from === p.to ? 1 : 2;
+    if (slots + cost > MULTIPORT_SLOTS) {
+      chunks.push(` -m multiport --dports ${current.join(',')}`);
+      current = [];
+      slots = 0;
+    }
+    current.push(portText(p));
+    slots += cost;
+  }
+  if (current.length > 0) chunks.push(` -m multiport --dports ${current.join(',')}`);
+  return chunks;
+}
+
+function quoteComment(text: string): string {
+  const clean = text.replace(/["\\\r\n]/g, ' ').slice(0, 250);
+  return `"${clean}"`;
+}
+
+/** An ipset name: at most 31 characters, letters, digits, `_` and `-`. */
+function ipsetName(purpose: string, index: number, family: Family): string {
+  const suffix = `-${index}-v${family}`;
+  const base = `el-${purpose.toLowerCase().replace(/[^a-z0-9_-]+/g, '-')}`;
+  return base.slice(0, 31 - suffix.length) + suffix;
+}
+
+function chainFor(policy: Policy, target: RenderTarget): string {
+  const id = target.list?.id;
+  if (id) {
+    const parts = id.replace(/^ip6:/, '').split(':');
+    if (parts.length === 2 && parts[0] === 'filter' && parts[1]) return parts[1];
+  }
+  return policy.direction === 'inbound' ? 'INPUT' : policy.direction === 'forward' ? 'FORWARD' : 'OUTPUT';
+}
+
+/**
+ * Renders a policy as iptables text. `target.style` 'save' gives `-A` lines for an iptables-save
+ * file (one family: the target list's, IPv4 when unknown); anything else gives a shell script of
+ * `iptables`/`ip6tables` commands covering both families, with an ipset for long lists.
+ */
+export function renderIptables(policy: Policy, target: RenderTarget): RenderedBlock {
+  const style = target.style === 'save' ? 'save' : 'script';
+  const chain = chainFor(policy, target);
+  const verdict = policy.action === 'allow' ? 'ACCEPT' : 'DROP';
+  const side = policy.direction === 'inbound' ? '-s' : '-d';
+  const setSide = policy.direction === 'inbound' ? 'src' : 'dst';
+  const listFamilies = target.list?.families;
+  const saveFamily: Family = listFamilies && listFamilies.length === 1 ? listFamilies[0]! : 4;
+  const families: Family[] = style === 'save' ? [saveFamily] : [4, 6];
+  const lines: string[] = [`# BEGIN endpoint-lens ${policy.purpose} ${policy.instance} ${policy.catalogVersion}`];
+  if (policy.title) lines.push(`# ${policy.title.replace(/[\r\n]+/g, ' ')}`);
+  const notExpressible: string[] = [];
+
+  const urls = new Map<string, string>();
+  for (const entry of policy.entries) for (const url of entry.urls) if (!urls.has(url)) urls.set(url, entry.label);
+  for (const [url, label] of urls) {
+    lines.push(`# ${label}: ${url} is a host name; iptables matches addresses only, so allow it through a proxy or a DNS-aware firewall`);
+    notExpressible.push(url);
+  }
+
+  const groups = groupEntries(policy.entries);
+  groups.forEach((group, groupIndex) => {
+    const comment = ` -m comment --comment ${quoteComment(`endpoint-lens ${group.labels.join(', ')}`)}`;
+    const ports = portMatches(group.ports);
+    for (const family of [4, 6] as Family[]) {
+      const cidrs = group.intervals.filter((iv) => iv.family === family).flatMap((iv) => intervalToCidrs(iv).map(formatCidr));
+      if (cidrs.length === 0) continue;
+      if (!families.includes(family)) {
+        const other = family === 6 ? 'ip6tables' : 'iptables';
+        lines.push(`# ${group.labels.join(', ')}: ${cidrs.length} IPv${family} prefixes belong in the ${other} rules file: ${cidrs.join(' ')}`);
+        notExpressible.push(...cidrs);
+        continue;
+      }
+      const command = style === 'save' ? `-A ${chain}` : `${family === 6 ? 'ip6tables' : 'iptables'} -A ${chain}`;
+      if (style === 'script' && cidrs.length > IPSET_THRESHOLD) {
+        const name = ipsetName(policy.purpose, groupIndex + 1, family);
+        lines.push(`ipset create ${name} hash:net family ${family === 6 ? 'inet6' : 'inet'} -exist`);
+        lines.push(`ipset flush ${name}`);
+        for (const cidr of cidrs) lines.push(`ipset add ${name} ${cidr} -exist`);
+        for (const portMatch of ports) {
+          lines.push(`${command} -p ${group.protocol} -m set --match-set ${name} ${setSide}${portMatch}${comment} -j ${verdict}`);
+        }
+        continue;
+      }
+      for (const cidr of cidrs) {
+        for (const portMatch of ports) lines.push(`${command} -p ${group.protocol} ${side} ${cidr}${portMatch}${comment} -j ${verdict}`);
+      }
+    }
+  });
+  lines.push(`# END endpoint-lens ${policy.purpose}`);
+  return { text: lines.join('\n') + '\n', notExpressible };
+}
