@@ -26,6 +26,8 @@ export interface NginxToken {
   quoted: boolean;
   /** True when an escape makes the value differ from the written text, so offsets inside it do not map 1:1. */
   escaped: boolean;
+  /** A quoted word with no closing quote, cut at the end of its line. */
+  unterminated?: boolean;
 }
 
 export type LexProblemCode = 'unterminated-quote' | 'unexpected-after-quote' | 'unterminated-raw-block';
@@ -189,17 +191,23 @@ export function lex(text: string): LexResult {
     if (ch === '"' || ch === "'") {
       let j = i + 1;
       while (j < n && text[j] !== ch) j += text[j] === '\\' ? 2 : 1;
-      const closed = j < n;
-      const contentEnd = Math.min(j, n);
-      const raw = text.slice(i + 1, contentEnd);
-      const value = unescape(raw);
-      const end = closed ? j + 1 : n;
-      push({ kind: 'word', value, start: i, end, contentStart: i + 1, contentEnd, quoted: true, escaped: value !== raw });
-      if (!closed) {
-        problems.push({ code: 'unterminated-quote', start: i, end: n });
-        i = n;
+      if (j >= n) {
+        // nginx would read to the end of the file and fail there. Ending the string at the end of its
+        // line instead keeps everything after it parsed, so the rest of the file still gets checked.
+        // No later quote of the same kind exists, so this scan happens at most once per quote kind.
+        let eol = i + 1;
+        while (eol < n && text[eol] !== '\n' && text[eol] !== '\r') eol++;
+        const raw = text.slice(i + 1, eol);
+        push({ kind: 'word', value: unescape(raw), start: i, end: eol, contentStart: i + 1, contentEnd: eol, quoted: true, escaped: true, unterminated: true });
+        problems.push({ code: 'unterminated-quote', start: i, end: eol });
+        i = eol;
         continue;
       }
+      const contentEnd = j;
+      const raw = text.slice(i + 1, contentEnd);
+      const value = unescape(raw);
+      const end = j + 1;
+      push({ kind: 'word', value, start: i, end, contentStart: i + 1, contentEnd, quoted: true, escaped: value !== raw });
       i = end;
       const after = text[i];
       if (after !== undefined && !isSpace(text.charCodeAt(i)) && after !== ';' && after !== '{') {

@@ -400,7 +400,7 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
 
   const lexed = lex(text);
   for (const p of lexed.problems) {
-    if (p.code === 'unterminated-quote') problem(p.start, p.start + 1, t('Unterminated string: the closing {0} is missing', text[p.start] ?? '"'));
+    if (p.code === 'unterminated-quote') problem(p.start, p.end, t('Unterminated string: the closing {0} is missing', text[p.start] ?? '"'));
     else if (p.code === 'unexpected-after-quote') problem(p.start, p.end, t('Unexpected "{0}" after a quoted string', p.detail ?? ''));
     else problem(p.start, p.end, t('Unterminated Lua block'));
   }
@@ -436,7 +436,9 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
     cls: { kind: ReferenceKind; interval?: IpInterval; hostBitsSet?: boolean; invalidReason?: string; hostMatchers?: HostMatcher[] },
     from = 0,
     to = token.value.length,
-  ): number => {
+  ): number | undefined => {
+    // A string cut short by a missing quote holds the rest of its line, not an address.
+    if (token.unterminated) return undefined;
     const exact = !token.escaped;
     const start = exact ? token.contentStart + from : token.contentStart;
     const end = exact ? token.contentStart + to : token.contentEnd;
@@ -484,7 +486,7 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
     } else if (kind === 'server' || kind === 'stream-server') {
       const names = (d.block ?? []).find((c) => c.name === 'server_name')?.args.map((a) => a.value) ?? [];
       const listen = (d.block ?? []).find((c) => c.name === 'listen')?.args[0]?.value;
-      label = `server ${names[0] ?? listen ?? ''}`.trim();
+      label = ['server', names[0], listen].filter((x) => x !== undefined && x !== '').join(' ');
     } else {
       label = [d.name, ...d.args.map((a) => (a.quoted ? `"${a.value}"` : a.value))].join(' ');
     }
@@ -530,7 +532,7 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
     } else {
       const cls = classifyAddress(arg.value);
       const id = addReference(arg, 'source', cls);
-      rule.sources = { referenceIds: [id], intervals: cls.interval ? [cls.interval] : [], negated: false };
+      rule.sources = { referenceIds: id === undefined ? [] : [id], intervals: cls.interval && id !== undefined ? [cls.interval] : [], negated: false };
     }
     if (ctx.condition) rule.unknownConditions = [ctx.condition];
     ctx.ownRules.push(rule);
@@ -671,8 +673,9 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
           const cls: AddressClass & { hostMatchers: HostMatcher[] } = { kind: hp.kind, hostMatchers: hp.matchers };
           if (hp.interval) cls.interval = hp.interval;
           const id = addReference(e.nameToken, 'host-pattern', cls, e.name.length - key.length);
-          entry.referenceId = id;
+          if (id !== undefined) entry.referenceId = id;
           for (const matcher of hp.matchers) {
+            if (id === undefined) break;
             rules.push({
               range: directiveRange(e),
               actionRange: rangeOf(valueToken.start, valueToken.end),
@@ -731,14 +734,16 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
     ruleLists.push(list);
   };
 
-  const checkBlockShape = (d: NginxDirective, kind: NginxContextKind): void => {
+  const checkBlockShape = (d: NginxDirective, kind: NginxContextKind): boolean => {
     const isBlock = d.block !== undefined || d.rawBlock !== undefined;
     const serverIsBlock = d.name === 'server' && kind !== 'upstream' && kind !== 'stream-upstream';
     if ((BLOCK_DIRECTIVES.has(d.name) || serverIsBlock) && !isBlock && !(kind === 'map' || kind === 'geo')) {
       problem(d.start, headerEnd(d), t('Directive "{0}" has no opening "{"', d.name));
     } else if (SIMPLE_DIRECTIVES.has(d.name) && isBlock && kind !== 'map' && kind !== 'geo') {
       problem(d.start, (d.openOffset ?? headerEnd(d)) + 1, t('"{0}" is not terminated by ";"', d.name));
+      return false;
     }
+    return true;
   };
 
   // Walk the tree depth-first with an explicit stack; children are visited in source order.
@@ -765,7 +770,8 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
     }
     const ctx = frame.ctx;
     const kind = ctx.info.kind;
-    checkBlockShape(d, kind);
+    // A one-line directive that swallowed a block is a missing `;`; its words are not what the author meant.
+    if (!checkBlockShape(d, kind)) continue;
     switch (d.name) {
       case 'allow':
       case 'deny':
