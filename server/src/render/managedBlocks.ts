@@ -1,5 +1,9 @@
 import { LineIndex, type Range } from '../model/range';
 import type { Policy, RenderedBlock } from '../model/policy';
+import type { Dialect, ParseOptions } from '../dialects/dialect';
+import type { TextEdit } from '../analysis/finding';
+import { policyForBlock, type PolicyCatalog } from '../policies';
+import { choosePlacement } from './placement';
 import { t } from '../l10n';
 
 /** The word every marker carries, so blocks of this tool are told apart from the user's comments. */
@@ -246,4 +250,69 @@ export function outdatedBlocks(
     });
   }
   return out;
+}
+
+/** Re-rendering one existing block in place, from the file as it would be without the block. */
+export function replacementForBlock(
+  text: string,
+  block: ManagedBlock,
+  dialect: Dialect,
+  policy: Policy,
+  parseOptions?: ParseOptions,
+): { edit: TextEdit; newText: string; notExpressible: string[] } {
+  const without = text.slice(0, block.startOffset) + text.slice(block.endOffset);
+  const model = dialect.parse(without, parseOptions);
+  const placement = choosePlacement(without, model, dialect, policy);
+  const rendered = dialect.render(policy, placement.target);
+  const newText = prepareBlockText(rendered, policy, dialect.lineComment, block.indent, lineBreakOf(text));
+  return { edit: { range: block.range, newText }, newText, notExpressible: rendered.notExpressible };
+}
+
+export type BlockPolicyResult = { ok: true; policy: Policy } | { ok: false; errors: string[] };
+
+export interface RefreshResult {
+  /** Against the original text, non-overlapping; empty when every block is current. */
+  edits: TextEdit[];
+  /** The text with the edits applied. */
+  text: string;
+  refreshed: Array<{ purpose: string; fromVersion: string; toVersion: string; changed: boolean }>;
+  skipped: Array<{ purpose: string; reason: string }>;
+  problems: ManagedBlockProblem[];
+}
+
+/**
+ * Re-render every managed block from the current catalogue. A block of another instance, or one
+ * whose policy cannot be rebuilt, is left as it is and listed in `skipped`.
+ */
+export function refreshManagedBlocks(
+  text: string,
+  dialect: Dialect,
+  catalog: PolicyCatalog,
+  policyForPurpose: (block: ManagedBlock) => BlockPolicyResult = (block) => policyForBlock(catalog, block),
+  parseOptions?: ParseOptions,
+): RefreshResult {
+  const scan = findManagedBlocks(text, dialect.lineComment);
+  const result: RefreshResult = { edits: [], text, refreshed: [], skipped: [], problems: scan.problems };
+  const pieces: Array<{ start: number; end: number; newText: string }> = [];
+  for (const block of scan.blocks) {
+    if (block.instance !== catalog.instance) {
+      result.skipped.push({ purpose: block.purpose, reason: t('the block is for the {0} instance; the catalogue in use is {1}', block.instance, catalog.instance) });
+      continue;
+    }
+    const built = policyForPurpose(block);
+    if (!built.ok) {
+      result.skipped.push({ purpose: block.purpose, reason: built.errors.join(' ') });
+      continue;
+    }
+    const { edit, newText } = replacementForBlock(text, block, dialect, built.policy, parseOptions);
+    const changed = newText !== text.slice(block.startOffset, block.endOffset);
+    result.refreshed.push({ purpose: block.purpose, fromVersion: block.version, toVersion: built.policy.catalogVersion, changed });
+    if (!changed) continue;
+    result.edits.push(edit);
+    pieces.push({ start: block.startOffset, end: block.endOffset, newText });
+  }
+  let out = text;
+  for (const piece of [...pieces].sort((a, b) => b.start - a.start)) out = out.slice(0, piece.start) + piece.newText + out.slice(piece.end);
+  result.text = out;
+  return result;
 }

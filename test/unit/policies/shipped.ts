@@ -1,14 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { CatalogSnapshot, InstanceId, OtherEndpointsFile } from '../../../server/src/catalog/types';
-import type { PolicyCatalog } from '../../../server/src/policies';
+import { loadCatalog } from '../../../server/src/catalog/load';
+import type { Catalog } from '../../../server/src/catalog';
+import type { InstanceId } from '../../../server/src/catalog/types';
 
-const root = join(__dirname, '..', '..', '..');
-
-/** The shipped snapshot of one instance as the policies see it. */
-export function shippedCatalog(instance: InstanceId = 'Worldwide'): PolicyCatalog {
-  const file = instance.toLowerCase() + '.json';
-  const snapshot = JSON.parse(readFileSync(join(root, 'catalog', file), 'utf8')) as CatalogSnapshot;
-  const other = JSON.parse(readFileSync(join(root, 'catalog', 'other-endpoints.json'), 'utf8')) as OtherEndpointsFile;
-  return { instance, version: snapshot.version, sets: snapshot.sets, otherRows: other.rows };
+/** The shipped catalogue of one instance (optionally an older version from its history). */
+export function shippedCatalog(instance: InstanceId = 'Worldwide', pinnedVersion?: string): Catalog {
+  const loaded = loadCatalog({ instance, ...(pinnedVersion !== undefined ? { pinnedVersion } : {}) });
+  if (pinnedVersion !== undefined && loaded.catalog.version !== pinnedVersion) throw new Error(`version ${pinnedVersion} of ${instance} is not shipped`);
+  return loaded.catalog;
 }

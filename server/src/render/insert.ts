@@ -1,0 +1,77 @@
+import type { ConfigModel } from '../model/config';
+import type { Policy } from '../model/policy';
+import { LineIndex } from '../model/range';
+import type { Dialect, ParseOptions } from '../dialects/dialect';
+import type { TextEdit } from '../analysis/finding';
+import { t } from '../l10n';
+import { findManagedBlocks, lineBreakOf, prepareBlockText, replacementForBlock, type ManagedBlockProblem } from './managedBlocks';
+import { choosePlacement } from './placement';
+
+export interface InsertionPlan {
+  /** Minimal edits against the text: one insertion, or one replacement of the block of the same purpose. */
+  edits: TextEdit[];
+  /** Localised: what goes where, or why nothing does. */
+  summary: string;
+  replaced: boolean;
+  /** What the dialect could not express (written into the block as comments). */
+  notExpressible: string[];
+  /** Broken markers of this purpose; when present nothing is edited, since the block's extent is unknown. */
+  problems: ManagedBlockProblem[];
+}
+
+/**
+ * Plan the edits that put the policy's managed block into the file where it takes effect, or
+ * replace the block of the same purpose that is already there (so inserting twice equals once).
+ */
+export function planInsertion(text: string, model: ConfigModel, dialect: Dialect, policy: Policy, parseOptions?: ParseOptions): InsertionPlan {
+  const scan = findManagedBlocks(text, dialect.lineComment);
+  const problems = scan.problems.filter((p) => p.purpose === policy.purpose);
+  if (problems.length > 0) {
+    return {
+      edits: [],
+      summary: t('Nothing inserted: the managed block "{0}" has broken markers (line {1}); fix or remove them first.', policy.purpose, problems[0]!.range.start.line + 1),
+      replaced: false,
+      notExpressible: [],
+      problems,
+    };
+  }
+  const existing = scan.blocks.find((b) => b.purpose === policy.purpose);
+  if (existing) {
+    const { edit, newText, notExpressible } = replacementForBlock(text, existing, dialect, policy, parseOptions);
+    const same = newText === text.slice(existing.startOffset, existing.endOffset);
+    return {
+      edits: same ? [] : [edit],
+      summary: same
+        ? t('The managed block "{0}" on line {1} is already up to date.', policy.purpose, existing.beginLine + 1)
+        : t('Replaced the managed block "{0}" on line {1} ({2} entries, catalogue {3}).', policy.purpose, existing.beginLine + 1, policy.entries.length, policy.catalogVersion),
+      replaced: true,
+      notExpressible,
+      problems: [],
+    };
+  }
+  const placement = choosePlacement(text, model, dialect, policy);
+  const rendered = dialect.render(policy, placement.target);
+  const lineBreak = lineBreakOf(text);
+  let newText = prepareBlockText(rendered, policy, dialect.lineComment, placement.point.indent, lineBreak);
+  const offset = placement.point.offset;
+  // At the end of a file without a final line break the block must start on a line of its own.
+  if (offset === text.length && text.length > 0 && !/[\r\n]$/.test(text)) newText = lineBreak + newText;
+  const position = new LineIndex(text).positionAt(offset);
+  return {
+    edits: [{ range: { start: position, end: position }, newText }],
+    summary: t('Inserted the managed block "{0}" ({1} entries, catalogue {2}) {3}.', policy.purpose, policy.entries.length, policy.catalogVersion, placement.point.description),
+    replaced: false,
+    notExpressible: rendered.notExpressible,
+    problems: [],
+  };
+}
+
+/** The text with non-overlapping edits applied (positions refer to the original text). */
+export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  const index = new LineIndex(text);
+  const withOffsets = edits.map((e) => ({ start: index.offsetAt(e.range.start), end: index.offsetAt(e.range.end), newText: e.newText }));
+  withOffsets.sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of withOffsets) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
