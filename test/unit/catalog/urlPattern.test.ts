@@ -90,7 +90,8 @@ void test('patternCoversPattern: every host of b is matched by a', () => {
   assert.ok(!patternCoversPattern('*-cdn.onenote.net', '*cdn.onenote.net'));
   assert.ok(patternCoversPattern('*.sharepoint.com', '<tenant>.sharepoint.com'));
   assert.ok(patternCoversPattern('<tenant>.sharepoint.com', 'contoso.sharepoint.com', 'contoso'));
-  assert.ok(!patternCoversPattern('<tenant>.sharepoint.com', 'contoso-my.sharepoint.com'));
+  assert.ok(!patternCoversPattern('<tenant>.sharepoint.com', 'contoso-my.sharepoint.com', 'contoso'));
+  assert.ok(patternCoversPattern('<tenant>.sharepoint.com', 'contoso-my.sharepoint.com'));
   assert.ok(patternCoversPattern('<tenant>-*.sharepoint.com', '<tenant>-my.sharepoint.com', 'contoso'));
   assert.ok(!patternCoversPattern('a*b.x.com', '*.x.com'));
 });
