@@ -64,6 +64,8 @@ function isSuppressed(range: Range, code: FindingCode, suppressed: Map<number, S
 export interface AnalyzeOptions {
   /** Per-code severity from settings; 'off' drops the code. */
   severity?: Partial<Record<string, FindingSeverity | 'off'>>;
+  /** Told when a check fails on an input it did not expect; the other checks still run. */
+  onCheckError?: (error: unknown) => void;
 }
 
 /** Run every check on one parsed document. Pure: no I/O, no editor types. */
@@ -71,7 +73,14 @@ export function analyze(context: CheckContext, options: AnalyzeOptions = {}): Fi
   const suppressed = suppressedLines(context);
   const findings: Finding[] = [];
   for (const check of CHECKS) {
-    for (const finding of check(context)) {
+    let produced: Finding[];
+    try {
+      produced = check(context);
+    } catch (error) {
+      options.onCheckError?.(error);
+      continue;
+    }
+    for (const finding of produced) {
       if (isSuppressed(finding.range, finding.code, suppressed)) continue;
       const override = options.severity?.[finding.code];
       if (override === 'off') continue;

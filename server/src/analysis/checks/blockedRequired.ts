@@ -7,6 +7,7 @@ import { catalogReference, decidingLocation, describeIntervals, describeOrigin, 
 import { evaluateFlow } from '../evaluate';
 import type { Finding } from '../finding';
 import { flowsFor, originKey } from '../scope';
+import { endpointSetsPolicy } from '../../policies/endpointSets';
 
 interface BlockedGroup {
   flow: Flow;
@@ -70,7 +71,23 @@ export function blockedPolicy(flows: Array<{ flow: Flow; intervals: IpInterval[]
 }
 
 export function purposeFor(flow: Flow): string {
-  return flow.origin.source === 'web-service' ? `set-${flow.origin.setId}` : `row-${flow.origin.row}`;
+  const base = flow.origin.source === 'web-service' ? `set-${flow.origin.setId}` : `row-${flow.origin.row}`;
+  return flow.direction === 'inbound' ? `${base}-inbound` : base;
+}
+
+/**
+ * The rules a fix inserts: an outbound web-service set gets the same managed block "Insert rules for
+ * endpoint sets" writes (so "Refresh managed blocks" keeps it current); anything else gets exactly
+ * the blocked addresses.
+ */
+export function fixPolicy(flows: Array<{ flow: Flow; intervals: IpInterval[] }>, catalog: CatalogView, title: string): Policy {
+  const first = flows[0]!.flow;
+  if (first.origin.source === 'web-service' && first.direction === 'outbound') {
+    const result = endpointSetsPolicy(catalog, { setIds: [first.origin.setId] });
+    const policy = result.ok ? result.policies.find((p) => p.direction === 'outbound') : undefined;
+    if (policy) return policy;
+  }
+  return blockedPolicy(flows, catalog, title, purposeFor(first));
 }
 
 /** Required endpoints that a rule or a default policy blocks, one finding per set and deciding line. */
@@ -129,7 +146,7 @@ export const blockedRequired: Check = (context: CheckContext) => {
         {
           title: t('Insert rules that allow {0}', origin),
           preferred: true,
-          policy: blockedPolicy(pieces, catalog, origin, purposeFor(group.flow)),
+          policy: fixPolicy(pieces, catalog, origin),
         },
       ],
     });

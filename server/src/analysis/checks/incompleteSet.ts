@@ -7,7 +7,7 @@ import { catalogReference, describeIntervals, describeOrigin } from '../describe
 import type { Finding } from '../finding';
 import { minusIntervals } from '../region';
 import { intervalsOf } from '../scope';
-import { blockedPolicy } from './blockedRequired';
+import { fixPolicy } from './blockedRequired';
 
 /** A set counts as meant when the list names at least this share of its prefixes. */
 const MEANT_SHARE = 0.5;
@@ -66,7 +66,7 @@ export const incompleteSet: Check = (context: CheckContext) => {
         related: [{ message: t('Catalogue entry for {0} (version {1})', name, catalog.version), catalog: catalogReference(origin) }],
         fixes:
           flows.length > 0
-            ? [{ title: t('Add the {0} missing prefixes of {1}', missing.length, name), preferred: true, policy: blockedPolicy(flows, catalog, name, `set-${set.id}`) }]
+            ? [{ title: t('Add the {0} missing prefixes of {1}', missing.length, name), preferred: true, policy: fixPolicy(flows, catalog, name) }]
             : [],
       });
     }

@@ -9,6 +9,8 @@ import { catalogReference, describeOrigin } from '../describe';
 import type { Finding } from '../finding';
 import { setInScope } from '../scope';
 import { pacFacts } from './pacFacts';
+import { endpointSetsPolicy } from '../../policies/endpointSets';
+import type { Fix } from '../finding';
 
 interface Probe {
   query: PacQuery;
@@ -42,6 +44,13 @@ function probes(context: CheckContext): { probes: Probe[]; hostAddresses: Record
   }
   // The user's own DNS table wins over the catalogue's sample answers.
   return { probes: out, hostAddresses: { ...hostAddresses, ...context.settings.pac.hostAddresses } };
+}
+
+/** The managed DIRECT block "Insert rules for endpoint sets" would write for this set. */
+function directFix(context: CheckContext, set: EndpointSet, name: string): Fix[] {
+  const result = endpointSetsPolicy(context.catalog, { setIds: [set.id] });
+  const policy = result.ok ? result.policies.find((p) => p.direction === 'outbound') : undefined;
+  return policy ? [{ title: t('Send {0} DIRECT', name), preferred: true, policy }] : [];
 }
 
 function firstDirective(value: string): string {
@@ -107,21 +116,7 @@ export const pacRun: Check = (context: CheckContext) => {
       message: t('{0} goes to "{1}" for {2}; Microsoft asks that {3} endpoints bypass the proxy (DIRECT).', name, entry.value, patterns.slice(0, 4).join(', ') + (patterns.length > 4 ? ' …' : ''), entry.set.category),
       range: site?.range ?? WHOLE_FIRST_LINE,
       related: [{ message: t('Catalogue entry for {0} (version {1})', name, context.catalog.version), catalog: catalogReference(origin) }],
-      fixes: [
-        {
-          title: t('Send {0} DIRECT', name),
-          preferred: true,
-          policy: {
-            purpose: `direct-set-${entry.set.id}`,
-            title: name,
-            action: 'allow',
-            direction: 'outbound',
-            instance: context.catalog.instance,
-            catalogVersion: context.catalog.version,
-            entries: [{ label: name, origin, protocol: 'tcp', ports: entry.set.tcpPorts, addresses: [], urls: entry.set.urls }],
-          },
-        },
-      ],
+      fixes: directFix(context, entry.set, name),
     });
   }
   return findings;

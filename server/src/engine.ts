@@ -1,0 +1,212 @@
+import { CatalogHistoryIndex } from './catalog/history';
+import type { Catalog } from './catalog/index';
+import { loadCatalog } from './catalog/load';
+import type { InstanceId } from './catalog/types';
+import { INSTANCES } from './catalog/types';
+import { analyze } from './analysis/analyze';
+import type { AnalysisSettings, CheckContext, Direction } from './analysis/context';
+import type { Finding } from './analysis/finding';
+import type { Dialect } from './dialects/dialect';
+import { detectDialect, type Detection } from './dialects/detect';
+import type { ConfigModel, DialectId } from './model/config';
+import { LineIndex } from './model/range';
+import { createPacSandbox, type PacRunOptions, type PacSandbox } from './pac/sandbox';
+import { DEFAULT_SETTINGS, type CatalogInfo, type EndpointLensSettings } from './protocol';
+import { t } from './l10n';
+
+/** Which traffic a dialect's files are checked for unless the settings say otherwise. */
+const DEFAULT_DIRECTION: Record<DialectId, Direction> = {
+  nginx: 'inbound',
+  pac: 'outbound',
+  iptables: 'both',
+  nftables: 'both',
+  cisco: 'both',
+};
+
+/** Budget of one PAC run: generous for real PAC files, short enough that a hostile one cannot stall the server. */
+export const PAC_BUDGET: Omit<PacRunOptions, 'hostAddresses' | 'clientAddress'> = {
+  timeoutMs: 500,
+  memoryBytes: 32 * 1024 * 1024,
+  totalTimeoutMs: 4000,
+};
+
+/** Larger files are not analysed; the user is told why instead of the server freezing. */
+export const MAX_ANALYSED_BYTES = 5 * 1024 * 1024;
+
+export interface LoadedCatalog {
+  catalog: Catalog;
+  history?: CatalogHistoryIndex;
+  info: CatalogInfo;
+}
+
+export interface DocumentAnalysis {
+  detection: Detection;
+  model: ConfigModel;
+  lines: LineIndex;
+  findings: Finding[];
+  context: CheckContext;
+  /** Set when the file was too large or binary and was not analysed. */
+  notice?: string;
+}
+
+/** Merge user settings over the defaults, tolerating any shape (settings come from JSON). */
+export function resolveSettings(partial: unknown): EndpointLensSettings {
+  const p = (partial && typeof partial === 'object' ? partial : {}) as Partial<EndpointLensSettings>;
+  const d = DEFAULT_SETTINGS;
+  const strings = (v: unknown, fallback: string[]): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : fallback);
+  const record = <T>(v: unknown, fallback: Record<string, T>): Record<string, T> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, T>) : fallback);
+  const instance = INSTANCES.find((i) => i.toLowerCase() === String(p.instance ?? '').toLowerCase()) ?? d.instance;
+  const catalog = record<unknown>(p.catalog, {});
+  const pac = record<unknown>(p.pac, {});
+  return {
+    instance,
+    serviceAreas: strings(p.serviceAreas, d.serviceAreas),
+    categories: strings(p.categories, d.categories).filter((c): c is 'Optimize' | 'Allow' | 'Default' => ['Optimize', 'Allow', 'Default'].includes(c)),
+    includeOptional: typeof p.includeOptional === 'boolean' ? p.includeOptional : d.includeOptional,
+    tenantName: typeof p.tenantName === 'string' ? p.tenantName : d.tenantName,
+    direction: record(p.direction, d.direction),
+    exclude: strings(p.exclude, d.exclude),
+    severity: record(p.severity, d.severity),
+    catalog: {
+      autoUpdate: typeof catalog.autoUpdate === 'boolean' ? catalog.autoUpdate : d.catalog.autoUpdate,
+      url: typeof catalog.url === 'string' && catalog.url ? catalog.url : d.catalog.url,
+      pinnedVersion: typeof catalog.pinnedVersion === 'string' ? catalog.pinnedVersion : d.catalog.pinnedVersion,
+    },
+    pac: {
+      hostAddresses: record(pac.hostAddresses, d.pac.hostAddresses),
+      clientAddress: typeof pac.clientAddress === 'string' && pac.clientAddress ? pac.clientAddress : d.pac.clientAddress,
+    },
+  };
+}
+
+export function analysisSettings(settings: EndpointLensSettings, dialect: Dialect, trusted: boolean): AnalysisSettings {
+  const direction = settings.direction[dialect.id];
+  return {
+    instance: settings.instance,
+    serviceAreas: settings.serviceAreas,
+    categories: settings.categories,
+    includeOptional: settings.includeOptional,
+    tenantName: settings.tenantName,
+    direction: direction === 'inbound' || direction === 'outbound' || direction === 'both' ? direction : DEFAULT_DIRECTION[dialect.id],
+    trusted,
+    pac: settings.pac,
+  };
+}
+
+/** NUL bytes or a high share of control characters: a binary file opened by mistake. */
+export function looksBinary(text: string): boolean {
+  const sample = text.slice(0, 8192);
+  if (sample.includes('\u0000')) return true;
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) control++;
+  }
+  return sample.length > 0 && control / sample.length > 0.1;
+}
+
+/**
+ * The one engine the language server and the CLI share: catalogues per instance (loaded once),
+ * the PAC sandbox (created once), and parse + analyse for a document.
+ */
+export class Engine {
+  private readonly catalogs = new Map<string, LoadedCatalog>();
+
+  private constructor(
+    private cacheDir: string | undefined,
+    private readonly sandbox: PacSandbox | undefined,
+    public trusted: boolean,
+  ) {}
+
+  static async create(options: { cacheDir?: string; trusted?: boolean }): Promise<Engine> {
+    let sandbox: PacSandbox | undefined;
+    try {
+      sandbox = await createPacSandbox();
+    } catch {
+      // Without WebAssembly PAC files are still parsed and checked statically.
+      sandbox = undefined;
+    }
+    return new Engine(options.cacheDir, sandbox, options.trusted ?? true);
+  }
+
+  /** The sandbox, for commands that run PAC files outside a check; undefined without WebAssembly. */
+  get pacSandbox(): PacSandbox | undefined {
+    return this.sandbox;
+  }
+
+  /** Forget loaded catalogues, e.g. after an update wrote a new one to the cache. */
+  reload(cacheDir?: string): void {
+    if (cacheDir !== undefined) this.cacheDir = cacheDir;
+    this.catalogs.clear();
+  }
+
+  catalog(instance: InstanceId, pinnedVersion = ''): LoadedCatalog {
+    const key = `${instance}|${pinnedVersion}`;
+    const cached = this.catalogs.get(key);
+    if (cached) return cached;
+    const loaded = loadCatalog({ instance, ...(this.cacheDir ? { cacheDir: this.cacheDir } : {}), ...(pinnedVersion ? { pinnedVersion } : {}) });
+    let history: CatalogHistoryIndex | undefined;
+    try {
+      history = CatalogHistoryIndex.load(instance, this.cacheDir);
+    } catch {
+      history = undefined;
+    }
+    const catalog = loaded.catalog;
+    const result: LoadedCatalog = {
+      catalog,
+      ...(history ? { history } : {}),
+      info: {
+        instance: catalog.instance,
+        version: catalog.version,
+        capturedOn: catalog.capturedOn,
+        source: loaded.source,
+        versionInferred: catalog.versionInferred,
+        ...(loaded.warning ? { warning: loaded.warning } : {}),
+      },
+    };
+    this.catalogs.set(key, result);
+    return result;
+  }
+
+  detect(path: string, text: string, options: { dialect?: string; languageId?: string } = {}): Detection | undefined {
+    return detectDialect(path, text, options);
+  }
+
+  /** Parse and analyse one document. Never throws on user text. */
+  analyzeDocument(path: string, text: string, settings: EndpointLensSettings, detection: Detection): DocumentAnalysis {
+    const dialect = detection.dialect;
+    const lines = new LineIndex(text);
+    const { catalog, history } = this.catalog(settings.instance, settings.catalog.pinnedVersion);
+    const resolved = analysisSettings(settings, dialect, this.trusted);
+    const empty: ConfigModel = { dialect: dialect.id, references: [], ruleLists: [], paths: [], problems: [], comments: [] };
+    const base = { detection, lines };
+    const contextFor = (model: ConfigModel): CheckContext => ({
+      model,
+      text,
+      lines,
+      dialect,
+      catalog,
+      settings: resolved,
+      ...(history ? { history } : {}),
+      ...(this.sandbox && this.trusted && dialect.id === 'pac' ? { pac: { sandbox: this.sandbox, options: { ...PAC_BUDGET, hostAddresses: {}, clientAddress: settings.pac.clientAddress } } } : {}),
+    });
+    if (text.length > MAX_ANALYSED_BYTES) {
+      const notice = t('This file is {0} MB; Endpoint Lens analyses files up to {1} MB.', (text.length / 1048576).toFixed(1), MAX_ANALYSED_BYTES / 1048576);
+      return { ...base, model: empty, findings: [], context: contextFor(empty), notice };
+    }
+    if (looksBinary(text)) {
+      const notice = t('This looks like a binary file, not a {0} configuration; it was not analysed.', dialect.displayName);
+      return { ...base, model: empty, findings: [], context: contextFor(empty), notice };
+    }
+    let model: ConfigModel;
+    try {
+      model = dialect.parse(text, { fileName: path });
+    } catch (error) {
+      const message = t('The {0} parser failed on this file: {1}', dialect.displayName, error instanceof Error ? error.message : String(error));
+      model = { ...empty, problems: [{ range: lines.rangeOf(0, 0), message, severity: 'error' }] };
+    }
+    const context = contextFor(model);
+    const findings = analyze(context, { severity: settings.severity });
+    return { ...base, model, findings, context };
+  }
+}

@@ -1,0 +1,163 @@
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { buildPolicies, requestFromInsertParams } from '../policies';
+import { planInsertion, applyTextEdits } from '../render/insert';
+import { refreshManagedBlocks } from '../render/managedBlocks';
+import { renderChangeReport } from '../catalog/report';
+import type { CatalogChange } from '../catalog/types';
+import { evaluateFlow } from '../analysis/evaluate';
+import { intervalsOf } from '../analysis/scope';
+import { pacGrid } from '../analysis/pacGrid';
+import type { TextEdit } from '../analysis/finding';
+import { LineIndex } from '../model/range';
+import type { Flow } from '../model/policy';
+import { t } from '../l10n';
+import {
+  SERVER_COMMANDS,
+  type CatalogReportParams,
+  type InsertPolicyParams,
+  type InsertPolicyResult,
+  type MarkdownReport,
+  type RefreshManagedBlocksParams,
+  type TestPacParams,
+} from '../protocol';
+import type { ServerState } from './server';
+
+/** One edit from the old text to the new: the changed middle only, so the rest keeps its formatting and undo stays small. */
+export function minimalEdit(before: string, after: string): TextEdit | undefined {
+  if (before === after) return undefined;
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let endBefore = before.length;
+  let endAfter = after.length;
+  while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) {
+    endBefore--;
+    endAfter--;
+  }
+  const index = new LineIndex(before);
+  return { range: index.rangeOf(start, endBefore), newText: after.slice(start, endAfter) };
+}
+
+function displayName(uri: string): string {
+  try {
+    return basename(uri.startsWith('file:') ? fileURLToPath(uri) : uri);
+  } catch {
+    return uri;
+  }
+}
+
+async function applyToDocument(state: ServerState, document: TextDocument, newText: string, label: string): Promise<boolean> {
+  const edit = minimalEdit(document.getText(), newText);
+  if (!edit) return true;
+  const result = await state.connection.workspace.applyEdit({ label, edit: { changes: { [document.uri]: [edit] } } });
+  return result.applied;
+}
+
+async function insertPolicy(state: ServerState, params: InsertPolicyParams): Promise<InsertPolicyResult> {
+  const document = state.documents.get(params.uri);
+  if (!document) return { applied: false, message: t('Open the file to insert rules into first.') };
+  const entry = await state.analysisFor(document);
+  if (!entry) return { applied: false, message: t('Endpoint Lens does not recognise the dialect of {0}.', displayName(params.uri)) };
+  const { analysis } = entry;
+  const built = buildPolicies(analysis.context.catalog, requestFromInsertParams(params));
+  if (!built.ok) return { applied: false, message: built.errors.join(' ') };
+  const dialect = analysis.detection.dialect;
+  let text = document.getText();
+  const summaries: string[] = [];
+  for (const policy of built.policies) {
+    // Each policy is placed in the text as the previous ones left it.
+    const model = dialect.parse(text, { fileName: displayName(params.uri) });
+    const plan = planInsertion(text, model, dialect, policy);
+    summaries.push(plan.summary);
+    if (plan.edits.length > 0) text = applyTextEdits(text, plan.edits);
+  }
+  const applied = await applyToDocument(state, document, text, t('Insert {0} rules', params.policy));
+  return { applied, message: [...summaries, ...built.notes].join(' ') };
+}
+
+async function refreshBlocks(state: ServerState, params: RefreshManagedBlocksParams): Promise<InsertPolicyResult> {
+  const document = state.documents.get(params.uri);
+  if (!document) return { applied: false, message: t('Open the file to refresh first.') };
+  const entry = await state.analysisFor(document);
+  if (!entry) return { applied: false, message: t('Endpoint Lens does not recognise the dialect of {0}.', displayName(params.uri)) };
+  const result = refreshManagedBlocks(document.getText(), entry.analysis.detection.dialect, entry.analysis.context.catalog, undefined, { fileName: displayName(params.uri) });
+  const changed = result.refreshed.filter((r) => r.changed).length;
+  const messages = [t('{0} managed block(s) found, {1} refreshed.', result.refreshed.length + result.skipped.length, changed)];
+  for (const skipped of result.skipped) messages.push(t('"{0}" left as it is: {1}', skipped.purpose, skipped.reason));
+  if (changed === 0) return { applied: false, message: messages.join(' ') };
+  const applied = await applyToDocument(state, document, result.text, t('Refresh managed blocks'));
+  return { applied, message: messages.join(' ') };
+}
+
+async function testPac(state: ServerState, params: TestPacParams): Promise<MarkdownReport> {
+  const title = t('PAC test: {0}', displayName(params.uri));
+  const document = state.documents.get(params.uri);
+  const entry = document ? await state.analysisFor(document) : undefined;
+  if (!entry || entry.analysis.detection.dialect.id !== 'pac') return { title, markdown: t('Open a PAC file to test it.') };
+  if (!state.engine.trusted) return { title, markdown: t('This workspace is not trusted, so PAC files are not run. Trust the workspace to test this file.') };
+  const markdown = pacGrid(entry.analysis.context, state.engine.pacSandbox, entry.settings.pac);
+  return { title, markdown };
+}
+
+/** What one change means for the open files: added addresses the files do not let through. */
+function impactOnOpenFiles(analyses: Array<{ uri: string; analysis: NonNullable<Awaited<ReturnType<ServerState['analysisFor']>>> }>) {
+  return (change: CatalogChange): string[] => {
+    const ips = change.add?.ips ?? [];
+    if (ips.length === 0) return [];
+    const lines: string[] = [];
+    const intervals = intervalsOf(ips);
+    for (const { uri, analysis } of analyses) {
+      const set = analysis.analysis.context.catalog.sets.find((s) => s.id === change.endpointSetId);
+      const flows: Flow[] = [];
+      const origin = { source: 'web-service' as const, instance: analysis.settings.instance, setId: change.endpointSetId };
+      if (set?.tcpPorts.length) flows.push({ origin, direction: 'outbound', protocol: 'tcp', ports: set.tcpPorts, remote: { kind: 'addresses', intervals } });
+      if (set?.udpPorts.length) flows.push({ origin, direction: 'outbound', protocol: 'udp', ports: set.udpPorts, remote: { kind: 'addresses', intervals } });
+      for (const flow of flows) {
+        for (const evaluation of evaluateFlow(analysis.analysis.model, flow)) {
+          const blocked = evaluation.outcomes.find((o) => o.value === 'blocked');
+          if (!blocked) continue;
+          const list = analysis.analysis.model.ruleLists.find((l) => l.id === blocked.decidedBy?.listId);
+          const rule = blocked.decidedBy && blocked.decidedBy.ruleIndex >= 0 ? list?.rules[blocked.decidedBy.ruleIndex] : undefined;
+          const line = (rule?.range ?? list?.defaultRange ?? list?.range)?.start.line;
+          lines.push(t('not permitted by {0} line {1}', displayName(uri), (line ?? 0) + 1));
+        }
+      }
+    }
+    return [...new Set(lines)];
+  };
+}
+
+async function catalogReport(state: ServerState, params: CatalogReportParams): Promise<MarkdownReport> {
+  const settings = await state.settingsFor('');
+  const loaded = state.engine.catalog(settings.instance, settings.catalog.pinnedVersion);
+  const since = params.sinceVersion ?? loaded.history?.history.versions.at(-1)?.version ?? loaded.catalog.version;
+  const changes = loaded.history?.changesSince(since) ?? [];
+  const analyses = [];
+  for (const document of state.documents.all()) {
+    const analysis = await state.analysisFor(document);
+    if (analysis) analyses.push({ uri: document.uri, analysis });
+  }
+  const markdown = renderChangeReport(changes, {
+    since,
+    current: { instance: loaded.catalog.instance, version: loaded.catalog.version, capturedOn: loaded.catalog.capturedOn, sets: loaded.catalog.sets },
+    impact: impactOnOpenFiles(analyses),
+  });
+  return { title: t('Catalogue {0} {1}', loaded.catalog.instance, loaded.catalog.version), markdown };
+}
+
+export async function executeServerCommand(state: ServerState, command: string, args: unknown[]): Promise<unknown> {
+  const params = (args[0] ?? {}) as Record<string, unknown>;
+  switch (command) {
+    case SERVER_COMMANDS.insertPolicy:
+      return insertPolicy(state, params as unknown as InsertPolicyParams);
+    case SERVER_COMMANDS.refreshManagedBlocks:
+      return refreshBlocks(state, params as unknown as RefreshManagedBlocksParams);
+    case SERVER_COMMANDS.testPac:
+      return testPac(state, params as unknown as TestPacParams);
+    case SERVER_COMMANDS.catalogReport:
+      return catalogReport(state, params);
+    default:
+      return { applied: false, message: t('Unknown command {0}.', command) };
+  }
+}
