@@ -179,7 +179,9 @@ type Mode =
   | { type: 'service'; def: ServiceGroupDef; protocolHint: string | null }
   | { type: 'ignored-group' }
   | { type: 'interface'; state: InterfaceState }
-  | { type: 'line'; name: string };
+  | { type: 'line'; name: string }
+  /** Banner text runs until the delimiter comes back; its words are prose, not commands. */
+  | { type: 'banner'; delimiter: string };
 
 type GroupType = 'network' | 'service' | 'protocol' | 'other';
 
@@ -208,8 +210,12 @@ function looksLikeIpv4(text: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){0,3}\.?$/.test(text) && text.includes('.');
 }
 
+/**
+ * Meant as an IPv6 address or prefix: two or more colons among letters, digits and dots, so
+ * `2001:db8::zz/64` is a bad address rather than an unknown word.
+ */
 function looksLikeIpv6(text: string): boolean {
-  return text.length <= 60 && /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(\/\d*)?$/.test(text);
+  return text.length <= 60 && /^[0-9A-Za-z.]*:[0-9A-Za-z.]*:[0-9A-Za-z:.]*(\/\d*)?$/.test(text);
 }
 
 function addressErrorMessage(text: string, reason: string): string {
@@ -389,6 +395,10 @@ class CiscoParser {
   private parseLine(line: CiscoLine): void {
     const first = line.tokens[0];
     if (first === undefined) return;
+    if (this.mode.type === 'banner') {
+      this.parseSubLine(line, this.mode);
+      return;
+    }
     if (first.text.startsWith('!') || (first.text.startsWith(':') && !line.indented)) {
       const body = this.text.slice(first.start + 1, line.end).replace(/^[!:]+/, '');
       this.comments.push({ range: rangeOnLine(line, first.start, line.end), text: body.trim() });
@@ -422,6 +432,11 @@ class CiscoParser {
         );
       case 'interface':
         return this.parseInterfaceLine(line, mode.state);
+      case 'banner': {
+        const body = this.text.slice(line.start, line.end);
+        if (body.includes(mode.delimiter)) this.mode = { type: 'none' };
+        return true;
+      }
       case 'line':
         if (word === 'access-class' || word === 'ipv6') {
           this.parseAccessClass(line, mode.name);
@@ -441,6 +456,10 @@ class CiscoParser {
         return;
       case 'ip':
         if (b === 'access-list') this.parseIpAccessListHeader(line, 'ip');
+        else if (b === 'name-server') this.parseResolvers(line, 2);
+        return;
+      case 'name-server':
+        this.parseResolvers(line, 1);
         return;
       case 'ipv6':
         if (b === 'access-list') this.parseIpv6AccessList(line);
@@ -470,11 +489,36 @@ class CiscoParser {
       case 'name':
         this.parseNameCommand(line);
         return;
+      case 'banner':
+        this.parseBanner(line);
+        return;
       case 'hostname':
         if (tokens[1] !== undefined) this.hostname = tokens[1].text;
         return;
       default:
         return;
+    }
+  }
+
+  /**
+   * IOS `banner motd ^C … ^C` spans lines up to the closing delimiter (the first character of the
+   * text, or the two characters ^C as running-config prints Ctrl-C); ASA banners are one line each.
+   */
+  private parseBanner(line: CiscoLine): void {
+    const textToken = line.tokens[2];
+    if (textToken === undefined || this.platform === 'asa') return;
+    const delimiter = textToken.text.startsWith('^C') ? '^C' : textToken.text.charAt(0);
+    const rest = this.text.slice(textToken.start + delimiter.length, line.end);
+    if (!rest.includes(delimiter)) this.mode = { type: 'banner', delimiter };
+  }
+
+  /** IOS `ip name-server A B` and ASA `name-server A` under `dns server-group`: the resolvers the device asks. */
+  private parseResolvers(line: CiscoLine, start: number): void {
+    for (const token of line.tokens.slice(start)) {
+      const parsed = parseIp(token.text);
+      if (!parsed.ok) continue;
+      const interval: IpInterval = { family: parsed.value.family, first: parsed.value.value, last: parsed.value.value };
+      this.addReference(line, token.start, token.end, parsed.value.family === 4 ? 'ipv4' : 'ipv6', 'resolver', { interval });
     }
   }
 
@@ -730,7 +774,8 @@ class CiscoParser {
         this.tokenProblem(line, protocolToken, t('Unknown protocol "{0}".', protocolToken.text));
         return;
       }
-      protocol = { type: 'protocol', protocol: name };
+      // In an IPv6 list `icmp` is ICMPv6, the only ICMP such a list can see.
+      protocol = { type: 'protocol', protocol: name === 'icmp' && state.acl.form === 'ipv6' ? 'icmp6' : name };
       i += 1;
     }
     const portsAllowed = protocol.type === 'group' || (protocol.protocol !== null && hasPorts(protocol.protocol));
@@ -1380,7 +1425,17 @@ class CiscoParser {
       this.bindings.push(binding);
       return true;
     }
-    if (a === 'ip' && (b === 'address' || b === 'access-list' || b === 'route')) return line.indented || b === 'address';
+    if ((a === 'ip' || a === 'ipv6') && b === 'address') {
+      // The interface's own address: hover and lookups want it, rules never match on it.
+      if (tokens[2] !== undefined && lower(tokens[2]) !== 'dhcp' && lower(tokens[2]) !== 'autoconfig') {
+        const first = this.references.length;
+        this.parseLiteralAddress(line, tokens, 2, 'other', 'netmask', true);
+        // An interface address is a host inside its subnet by design, not a mistyped network.
+        for (let id = first; id < this.references.length; id++) delete this.references[id]!.hostBitsSet;
+      }
+      return true;
+    }
+    if (a === 'ip' && (b === 'access-list' || b === 'route')) return line.indented;
     if (line.indented) return true;
     return ['security-level', 'shutdown', 'no', 'ipv6', 'speed', 'duplex', 'mtu', 'switchport', 'vlan', 'standby', 'encapsulation'].includes(a) && !(a === 'ipv6' && b === 'access-list');
   }
