@@ -421,10 +421,14 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
   const ruleLists: RuleList[] = [];
   const paths: EvaluationPath[] = [];
   const usedIds = new Set<string>();
+  const nextSuffix = new Map<string, number>();
 
+  /** `base`, or `base #2`, `#3`… ; the counter per base keeps thousands of twins linear. */
   const uniqueId = (base: string): string => {
-    let id = base;
-    for (let n = 2; usedIds.has(id); n++) id = `${base} #${n}`;
+    let n = nextSuffix.get(base) ?? 1;
+    let id = n === 1 ? base : `${base} #${n}`;
+    while (usedIds.has(id)) id = `${base} #${++n}`;
+    nextSuffix.set(base, n + 1);
     usedIds.add(id);
     return id;
   };
@@ -490,7 +494,10 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
     } else {
       label = [d.name, ...d.args.map((a) => (a.quoted ? `"${a.value}"` : a.value))].join(' ');
     }
-    const prefix = parent && parent.info.kind !== 'main' ? `${parent.info.id} > ` : '';
+    // Deeply nested blocks would make every id repeat its ancestors; past a few levels the line says where.
+    let prefix = parent && parent.info.kind !== 'main' ? `${parent.info.id} > ` : '';
+    if (prefix.length > 200 && d) prefix = `… > `;
+    if (prefix === '… > ' && d) label = `${label} (line ${lines.positionAt(d.start).line + 1})`;
     const id = uniqueId(`${prefix}${label}`);
     const name = d ? id.replace(/^(http|fragment \([a-z-]+\)) > /, '') : t('{0} (included fragment)', kind);
     const info: NginxContextInfo = {
@@ -824,20 +831,19 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
   }
 
   // Access lists: a context with its own allow/deny replaces what it would inherit; otherwise it inherits.
-  const effective = new Map<WalkContext, { rules: Rule[]; own: boolean }>();
+  // Contexts come in document order, so a parent is always resolved before its children.
+  const effective = new Map<WalkContext, Rule[] | undefined>();
   for (const wc of walkContexts) {
-    if (!ACCESS_CONTEXTS.has(wc.info.kind)) continue;
-    let inherited: { rules: Rule[]; own: boolean } | undefined;
-    for (let p = wc.parent; p; p = p.parent) {
-      const e = effective.get(p);
-      if (e) {
-        inherited = e;
-        break;
-      }
+    const inherited = wc.parent ? effective.get(wc.parent) : undefined;
+    if (!ACCESS_CONTEXTS.has(wc.info.kind)) {
+      effective.set(wc, inherited);
+      continue;
     }
-    const eff = wc.ownRules.length > 0 ? { rules: wc.ownRules, own: true } : inherited ? { rules: inherited.rules, own: false } : undefined;
-    if (!eff) continue;
-    effective.set(wc, eff);
+    const own = wc.ownRules.length > 0;
+    const rules = own ? wc.ownRules : inherited;
+    effective.set(wc, rules);
+    if (!rules) continue;
+    const eff = { rules, own };
     const list: RuleList = {
       id: wc.info.id,
       name: wc.info.name,
