@@ -221,6 +221,26 @@ class PacParser {
         if (u.argument.type === 'Identifier') reassigned.add(u.argument.name);
       }
     }
+    // A helper function's parameter takes the value of every argument passed to it, so
+    // `function isM365(name) { return dnsDomainIs(name, …) }` called as isM365(host) tests the host.
+    const functions = new Map<string, acorn.Function>();
+    for (const node of all) {
+      if (node.type === 'FunctionDeclaration') {
+        const f = node as acorn.FunctionDeclaration;
+        if (!f.id.name.startsWith('FindProxyForURL')) functions.set(f.id.name, f);
+      }
+    }
+    for (const node of all) {
+      if (node.type !== 'CallExpression') continue;
+      const call = node as acorn.CallExpression;
+      const callee = calleeName(call);
+      const f = callee ? functions.get(callee) : undefined;
+      f?.params.forEach((param, i) => {
+        if (param.type !== 'Identifier') return;
+        addDefinition(param.name, call.arguments[i]);
+        reassigned.add(param.name);
+      });
+    }
     for (const [name, values] of definitions) {
       if (reassigned.has(name) || values.length !== 1) continue;
       const value = values[0];
@@ -242,7 +262,9 @@ class PacParser {
     // A variable is the host (or its address) when every value it is given is; grow to a fixed point.
     for (let changed = true; changed; ) {
       changed = false;
-      for (const [name, values] of definitions) {
+      for (const [name, all] of definitions) {
+        // `name = name` (or a helper passing its own parameter on) says nothing about the value.
+        const values = all.filter((v) => !(v.type === 'Identifier' && (v as acorn.Identifier).name === name));
         if (values.length === 0) continue;
         if (!this.hostNames.has(name) && values.every((v) => this.isHostExpression(v))) {
           this.hostNames.add(name);
@@ -663,7 +685,8 @@ class PacParser {
         negated,
       }];
     }
-    return [{ kind: 'unknown', reason: t('the condition {0} mixes host tests with other tests', this.snippet(expr)) }];
+    const mixed = tests.some((test) => test?.kind === 'host' || test?.kind === 'address');
+    return [{ kind: 'unknown', reason: mixed ? t('the condition {0} mixes host tests with other tests', this.snippet(expr)) : this.unknownReason(expr) }];
   }
 
   private readPlainTest(expr: Node): Test {

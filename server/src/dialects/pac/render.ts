@@ -1,5 +1,5 @@
 import { t } from '../../l10n';
-import { formatCidr, formatIp, intervalToCidrs, mergeIntervals, type IpInterval } from '../../model/address';
+import { formatCidr, formatIp, intervalToCidrs, mergeIntervals, parseCidr, type IpInterval } from '../../model/address';
 import type { ProxyDirective } from '../../model/config';
 import type { Policy, PolicyEntry, RenderTarget, RenderedBlock } from '../../model/policy';
 import { parseUrlPattern, type ParsedUrlPattern } from '../../catalog/urlPattern';
@@ -149,6 +149,9 @@ export function renderPac(policy: Policy, target: RenderTarget): RenderedBlock {
   const result = policy.action === 'allow' ? 'DIRECT' : proxy;
   const useAddresses = policy.parameters?.[PAC_ADDRESS_PARAMETER]?.includes('isInNet') ?? false;
   let addressVariableWritten = false;
+  // Entries repeat their set's addresses once per protocol; each range is written once, under its first label.
+  const writtenCidrs = new Set<string>();
+  const fresh = (cidrs: string[]): string[] => cidrs.filter((c) => !writtenCidrs.has(c) && writtenCidrs.add(c));
   for (const entry of policy.entries) {
     const { tests, notExpressible: bad } = hostTests(entry.urls, tenant, written);
     for (const pattern of bad) {
@@ -156,12 +159,14 @@ export function renderPac(policy: Policy, target: RenderTarget): RenderedBlock {
       notExpressible.push(pattern);
     }
     const addressTests: string[] = [];
-    const v4 = cidrsOf(entry.addresses.filter((a) => a.family === 4));
-    const v6 = cidrsOf(entry.addresses.filter((a) => a.family === 6));
-    if (useAddresses && v4.length > 0) {
-      for (const cidr of mergeIntervals(entry.addresses.filter((a) => a.family === 4)).flatMap((iv) => intervalToCidrs(iv))) {
-        const mask = formatIp(4, (0xffffffffn << BigInt(32 - cidr.prefixLength)) & 0xffffffffn);
-        addressTests.push(`isInNet(${ADDRESS_VARIABLE}, ${quote(formatIp(4, cidr.network))}, ${quote(mask)})`);
+    const v4 = fresh(cidrsOf(entry.addresses.filter((a) => a.family === 4)));
+    const v6 = fresh(cidrsOf(entry.addresses.filter((a) => a.family === 6)));
+    if (useAddresses) {
+      for (const text of v4) {
+        const parsed = parseCidr(text);
+        if (!parsed.ok) continue;
+        const mask = formatIp(4, (0xffffffffn << BigInt(32 - parsed.value.prefixLength)) & 0xffffffffn);
+        addressTests.push(`isInNet(${ADDRESS_VARIABLE}, ${quote(formatIp(4, parsed.value.network))}, ${quote(mask)})`);
       }
     }
     if (tests.length === 0 && addressTests.length === 0 && v4.length === 0 && v6.length === 0) continue;
