@@ -1,5 +1,6 @@
 import { formatInterval } from '../../../server/src/model/address';
-import type { AddressMatch, ConfigModel, PortRange, Range, Rule } from '../../../server/src/model/config';
+import type { AddressMatch, ConfigModel, PortRange, Rule } from '../../../server/src/model/config';
+import type { Range } from '../../../server/src/model/range';
 import type { CiscoExtra } from '../../../server/src/dialects/cisco/parse';
 
 /**
