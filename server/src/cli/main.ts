@@ -7,6 +7,7 @@ import { t, useBundle } from '../l10n';
 /** Each command lives in its own module; this table is the only place that lists them. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
   update: { summary: 'Download the newest endpoint catalogue into the cache', load: async () => (await import('./update')).run },
+  lookup: { summary: 'Show every catalogue entry that matches an address, CIDR, range or host name', load: async () => (await import('./lookup')).run },
 };
 
 /** `--locale da` (or ENDPOINT_LENS_LOCALE) switches messages to Danish before anything prints. */
