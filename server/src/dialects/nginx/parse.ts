@@ -870,3 +870,17 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
   problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { dialect: 'nginx', references, ruleLists, paths, problems, comments, extra };
 }
+
+/**
+ * The list a rendered block joins when it is written directly inside the context `contextId`: the
+ * context's own allow/deny rules, or an empty list with the context's header when it has none.
+ * Inherited rules are left out on purpose: as soon as a context has an allow/deny of its own, nginx
+ * stops applying the enclosing block's rules there, so they say nothing about the block's neighbours.
+ */
+export function accessTargetList(model: ConfigModel, contextId: string): RuleList | undefined {
+  const extra = model.extra as NginxExtra | undefined;
+  const context = extra?.contexts.find((c) => c.id === contextId);
+  if (!context || !ACCESS_CONTEXTS.has(context.kind)) return undefined;
+  const list = context.accessListOwn ? model.ruleLists.find((l) => l.id === context.accessListId) : undefined;
+  return list ?? { id: context.id, name: context.name, kind: 'http-access', rules: [], defaultAction: 'accept', range: context.range };
+}
