@@ -335,7 +335,7 @@ class IptablesParser {
   private startTable(name: string, word: ShellWord, family: Family): void {
     if (this.openTable) this.problemRange(this.openTable.range, t('Table {0} is not closed with COMMIT', this.openTable.name));
     const range = this.range(word.start, word.end);
-    if (!BUILTIN_CHAINS[name]) this.problemRange(range, t('Unknown table {0}', name));
+    if (!Object.hasOwn(BUILTIN_CHAINS, name)) this.problemRange(range, t('Unknown table {0}', name));
     this.openTable = { name, range, family };
   }
 
@@ -345,7 +345,7 @@ class IptablesParser {
     const table = this.openTable?.name ?? 'filter';
     if (!this.openTable) this.problem(head.start, head.end, t('Chain declaration outside a table: add a *filter line before it'), 'warning');
     const policyWord = words[1];
-    const builtin = (BUILTIN_CHAINS[table] ?? []).includes(name);
+    const builtin = (Object.hasOwn(BUILTIN_CHAINS, table) ? BUILTIN_CHAINS[table]! : []).includes(name);
     const chain = this.chain(family, table, name, this.range(head.start, head.end), true);
     chain.created = true;
     if (!policyWord) {
@@ -373,7 +373,7 @@ class IptablesParser {
     const key = `${family}|${table}|${name}`;
     let chain = this.chains.get(key);
     if (!chain) {
-      const builtin = (BUILTIN_CHAINS[table] ?? []).includes(name);
+      const builtin = (Object.hasOwn(BUILTIN_CHAINS, table) ? BUILTIN_CHAINS[table]! : []).includes(name);
       chain = { family, table, chain: name, builtin, created: builtin || declare, headerRange: range, rules: [] };
       this.chains.set(key, chain);
     }
@@ -624,7 +624,7 @@ class IptablesParser {
     for (let k = 0; k + 1 < args.length; k++) {
       if (args[k]!.text === '-t' || args[k]!.text === '--table') table = args[k + 1]!.text;
     }
-    if (!BUILTIN_CHAINS[table]) {
+    if (!Object.hasOwn(BUILTIN_CHAINS, table)) {
       const at = args.find((a) => a.text === table);
       if (at) this.problem(at.start, at.end, t('Unknown table {0}', table));
     }
@@ -942,7 +942,7 @@ class IptablesParser {
           break;
       }
       if (option.startsWith('-')) {
-        const arity = OPTION_ARITY[option];
+        const arity = Object.hasOwn(OPTION_ARITY, option) ? OPTION_ARITY[option] : undefined;
         const negated = negation !== undefined;
         negation = undefined;
         const consumed: Expanded[] = [word];
@@ -1222,7 +1222,7 @@ class IptablesParser {
       if (chain.builtin) list.defaultAction = chain.policy ?? 'accept';
       if (chain.builtin && chain.policyRange) list.defaultRange = chain.policyRange;
       ruleLists.push(list);
-      const direction = chain.table === 'filter' && chain.builtin ? directions[chain.chain] : undefined;
+      const direction = chain.table === 'filter' && chain.builtin && Object.hasOwn(directions, chain.chain) ? directions[chain.chain] : undefined;
       if (direction) {
         paths.push({ id, name: `${chain.family === 6 ? 'ip6tables' : 'iptables'} ${chain.chain}`, direction, stages: [id], range: chain.headerRange });
       }

@@ -42,9 +42,9 @@ export function normaliseProtocol(text: string): string | undefined | null {
   if (/^\d{1,3}$/.test(lower)) {
     const n = Number(lower);
     if (n > 255) return null;
-    return PROTOCOL_NUMBERS[n] ?? lower;
+    return Object.hasOwn(PROTOCOL_NUMBERS, n) ? PROTOCOL_NUMBERS[n] : lower;
   }
-  if (PROTOCOL_ALIASES[lower]) return PROTOCOL_ALIASES[lower];
+  if (Object.hasOwn(PROTOCOL_ALIASES, lower)) return PROTOCOL_ALIASES[lower];
   if (Object.values(PROTOCOL_NUMBERS).includes(lower)) return lower;
   return null;
 }
@@ -103,7 +103,8 @@ export function portNumber(text: string): number | undefined {
     const n = Number(text);
     return n <= 65535 ? n : undefined;
   }
-  return SERVICE_PORTS[text.toLowerCase()];
+  const name = text.toLowerCase();
+  return Object.hasOwn(SERVICE_PORTS, name) ? SERVICE_PORTS[name] : undefined;
 }
 
 /** Targets that decide nothing for the filter verdict: the packet goes on to the next rule. */

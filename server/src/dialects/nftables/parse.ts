@@ -1,0 +1,1324 @@
+import { cidrToInterval, parseAddressRange, parseCidr, parseIp, subtractIntervals, familyMax, type IpInterval } from '../../model/address';
+import type {
+  AddressMatch,
+  Comment,
+  ConfigModel,
+  EvaluationPath,
+  PortRange,
+  Reference,
+  ReferenceRole,
+  Rule,
+  RuleAction,
+  RuleList,
+  SyntaxProblem,
+  TrafficDirection,
+} from '../../model/config';
+import { LineIndex, type Range } from '../../model/range';
+import { t } from '../../l10n';
+import type { ParseOptions } from '../dialect';
+import { lexNft, type Token } from './lexer';
+
+type Family = 4 | 6;
+
+export const NFT_FAMILIES = ['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev'] as const;
+export type NftFamily = (typeof NFT_FAMILIES)[number];
+
+/** What the nftables parser knows beyond the common model; the renderer and commands read it. */
+export interface NftExtra {
+  /** `include "file"` statements, not followed. */
+  includes: Array<{ path: string; range: Range }>;
+  tables: Array<{ family: NftFamily; name: string; range: Range; chains: string[]; sets: string[] }>;
+  /** Whether the file uses `table … { … }` blocks or only `add …` commands. */
+  style: 'tables' | 'commands';
+}
+
+/** List ids are `<family> <table>:<chain>` (`inet filter:input`); jump targets use them too. */
+export function nftListId(family: string, table: string, chain: string): string {
+  return `${family} ${table}:${chain}`;
+}
+
+const HOOK_DIRECTIONS: Record<string, TrafficDirection> = { input: 'inbound', output: 'outbound', forward: 'forward' };
+const PRIORITY_NAMES: Record<string, number> = { raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100 };
+const BRIDGE_PRIORITY_NAMES: Record<string, number> = { dstnat: -300, filter: -200, out: 100, srcnat: 300 };
+const HOOKS = new Set(['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress', 'egress']);
+const CHAIN_TYPES = new Set(['filter', 'nat', 'route']);
+const PORT_PROTOCOLS = ['tcp', 'udp', 'udplite', 'sctp', 'dccp'];
+const PROTOCOL_NAMES: Record<string, string> = {
+  '1': 'icmp',
+  '2': 'igmp',
+  '6': 'tcp',
+  '17': 'udp',
+  '47': 'gre',
+  '50': 'esp',
+  '51': 'ah',
+  '58': 'ipv6-icmp',
+  '132': 'sctp',
+  '33': 'dccp',
+  '136': 'udplite',
+  icmpv6: 'ipv6-icmp',
+  'ipv6-icmp': 'ipv6-icmp',
+};
+const SERVICES: Record<string, number> = {
+  ftp: 21,
+  ssh: 22,
+  telnet: 23,
+  smtp: 25,
+  domain: 53,
+  bootps: 67,
+  bootpc: 68,
+  tftp: 69,
+  http: 80,
+  kerberos: 88,
+  pop3: 110,
+  ntp: 123,
+  imap: 143,
+  snmp: 161,
+  ldap: 389,
+  https: 443,
+  'microsoft-ds': 445,
+  submissions: 465,
+  smtps: 465,
+  syslog: 514,
+  submission: 587,
+  ldaps: 636,
+  imaps: 993,
+  pop3s: 995,
+  'ms-wbt-server': 3389,
+  sip: 5060,
+  'sip-tls': 5061,
+  'http-alt': 8080,
+};
+
+/** Words that start a new expression or statement inside a rule; a generic phrase stops before them. */
+const RULE_KEYWORDS = new Set([
+  'ip', 'ip6', 'tcp', 'udp', 'udplite', 'sctp', 'dccp', 'th', 'meta', 'ct', 'iifname', 'oifname', 'iif', 'oif', 'iiftype', 'oiftype',
+  'mark', 'skuid', 'skgid', 'pkttype', 'icmp', 'icmpv6', 'ether', 'vlan', 'arp', 'fib', 'rt', 'socket', 'osf', 'ah', 'esp', 'comp',
+  'limit', 'quota', 'counter', 'log', 'comment', 'accept', 'drop', 'reject', 'return', 'jump', 'goto', 'continue', 'queue', 'dnat',
+  'snat', 'masquerade', 'redirect', 'notrack', 'nftrace', 'fwd', 'dup', 'tproxy', 'synproxy', 'flow', 'update', 'add', 'delete',
+  'exthdr', 'frag', 'hbh', 'rh', 'mh', 'dst', 'srh', 'cgroup', 'cpu', 'iifgroup', 'oifgroup', 'ibrname', 'obrname', 'ipsec',
+  'tunnel', 'secmark', 'last', 'igmp', 'gre', 'geneve', 'vxlan', 'dccp',
+]);
+/** Words after which a `set` assignment's value ends. */
+const STATEMENT_KEYWORDS = new Set(['accept', 'drop', 'reject', 'return', 'jump', 'goto', 'continue', 'queue', 'counter', 'log', 'limit', 'comment', 'notrack', 'dnat', 'snat', 'masquerade', 'redirect', 'fwd', 'dup', 'meta', 'ct']);
+const OPERATORS: Record<string, string> = { '==': 'eq', eq: 'eq', '!=': 'ne', ne: 'ne', '<': 'lt', lt: 'lt', '>': 'gt', gt: 'gt', '<=': 'le', le: 'le', '>=': 'ge', ge: 'ge' };
+const MAX_DEFINE_TOKENS = 100_000;
+const MAX_NESTING = 64;
+
+interface TableState {
+  family: NftFamily;
+  name: string;
+  range: Range;
+  chains: Map<string, ChainState>;
+  sets: Map<string, SetState>;
+}
+
+interface ChainState {
+  table: TableState;
+  name: string;
+  range: Range;
+  base?: { type: string; hook: string; priority: number };
+  policy?: 'accept' | 'drop';
+  policyRange?: Range;
+  rules: Rule[];
+  order: number;
+}
+
+interface SetState {
+  name: string;
+  range: Range;
+  /** Key type as declared: ipv4_addr, ipv6_addr, inet_service, …; typeof expressions are mapped. */
+  keyType: string;
+  dynamic: boolean;
+  elements: Token[][];
+}
+
+/** A value after a selector: a list of elements, a named set, or a verdict map. */
+interface Value {
+  operator: string;
+  negated: boolean;
+  elements: Token[][];
+  setName?: Token;
+  vmap?: Array<{ key: Token[]; verdict: Token[] }>;
+  unresolvedMap?: string;
+  concatenation?: boolean;
+}
+
+type Side = 'sources' | 'destinations';
+
+/** Own-property lookup, so that words like `constructor` are not found on the prototype. */
+function lookup<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+function complementPorts(ranges: PortRange[]): PortRange[] {
+  const sorted = [...ranges].sort((a, b) => a.from - b.from);
+  const out: PortRange[] = [];
+  let next = 0;
+  for (const r of sorted) {
+    if (r.from > next) out.push({ from: next, to: r.from - 1 });
+    next = Math.max(next, r.to + 1);
+  }
+  if (next <= 65535) out.push({ from: next, to: 65535 });
+  return out;
+}
+
+function intersectPorts(a: PortRange[], b: PortRange[]): PortRange[] {
+  const out: PortRange[] = [];
+  for (const x of a) for (const y of b) if (Math.max(x.from, y.from) <= Math.min(x.to, y.to)) out.push({ from: Math.max(x.from, y.from), to: Math.min(x.to, y.to) });
+  return out;
+}
+
+function fullFamily(family: Family): IpInterval {
+  return { family, first: 0n, last: familyMax(family) };
+}
+
+class NftParser {
+  private readonly index: LineIndex;
+  private tokens: Token[] = [];
+  private pos = 0;
+  private readonly references: Reference[] = [];
+  private readonly referenceKeys = new Map<string, number[]>();
+  private readonly problems: SyntaxProblem[] = [];
+  private readonly comments: Comment[] = [];
+  private tables = new Map<string, TableState>();
+  private readonly defines = new Map<string, Token[]>();
+  private readonly includes: NftExtra['includes'] = [];
+  private readonly jumps: Array<{ rule: Rule; table: TableState; name: string; range: Range }> = [];
+  private readonly setUses: Array<{ table: TableState; name: string; range: Range }> = [];
+  private readonly reportedUndefined = new Set<string>();
+  private chainOrder = 0;
+  private sawTableBlock = false;
+
+  constructor(private readonly text: string) {
+    this.index = new LineIndex(text);
+  }
+
+  parse(): ConfigModel {
+    const lexed = lexNft(this.text);
+    this.tokens = lexed.tokens;
+    for (const c of lexed.comments) this.comments.push({ range: this.range(c.start, c.end), text: c.text });
+    for (const u of lexed.unterminated) this.problem(u.start, u.end, t('Unterminated string'));
+    while (this.pos < this.tokens.length) this.topLevel();
+    return this.finish();
+  }
+
+  private range(start: number, end: number): Range {
+    return this.index.rangeOf(start, end);
+  }
+
+  private tokenRange(token: Token): Range {
+    return this.range(token.start, token.end);
+  }
+
+  private problem(start: number, end: number, message: string, severity: 'error' | 'warning' = 'error'): void {
+    this.problems.push({ range: this.range(start, end), message, severity });
+  }
+
+  private tokenProblem(token: Token, message: string, severity: 'error' | 'warning' = 'error'): void {
+    this.problem(token.start, token.end, message, severity);
+  }
+
+  private peek(): Token | undefined {
+    return this.tokens[this.pos];
+  }
+
+  private isEnd(token: Token | undefined): boolean {
+    return !token || token.kind === 'newline' || (token.kind === 'punct' && token.text === ';');
+  }
+
+  /**
+   * Reads one statement: tokens up to a newline or `;` outside brackets, or up to a `}` that
+   * closes the enclosing block (not consumed). Newlines inside brackets are dropped.
+   */
+  private readStatement(): Token[] {
+    const out: Token[] = [];
+    const open: Token[] = [];
+    while (this.pos < this.tokens.length) {
+      const token = this.tokens[this.pos]!;
+      if (open.length === 0) {
+        if (this.isEnd(token)) {
+          this.pos++;
+          return out;
+        }
+        if (token.kind === 'punct' && token.text === '}') return out;
+      }
+      this.pos++;
+      if (token.kind === 'newline') continue;
+      if (token.kind === 'punct') {
+        if (token.text === '{' || token.text === '(' || token.text === '[') open.push(token);
+        else if (token.text === '}' || token.text === ')' || token.text === ']') open.pop();
+      }
+      out.push(token);
+    }
+    if (open.length > 0) this.tokenProblem(open[0]!, t("'{0}' is never closed", open[0]!.text));
+    return out;
+  }
+
+  private topLevel(): void {
+    const token = this.peek()!;
+    if (this.isEnd(token)) {
+      this.pos++;
+      return;
+    }
+    if (token.kind === 'punct' && token.text === '}') {
+      this.tokenProblem(token, t("Unexpected '}'"));
+      this.pos++;
+      return;
+    }
+    const word = token.kind === 'word' ? token.text : '';
+    switch (word) {
+      case 'table':
+        this.pos++;
+        this.tableCommand(true);
+        return;
+      case 'define':
+      case 'redefine':
+        this.pos++;
+        this.define(token);
+        return;
+      case 'undefine': {
+        const stmt = this.readStatement();
+        const name = stmt[1];
+        if (name) this.defines.delete(name.text);
+        return;
+      }
+      case 'include': {
+        const stmt = this.readStatement();
+        const path = stmt[1];
+        if (!path || path.kind !== 'string') this.tokenProblem(token, t('include needs a file name in quotes'));
+        else this.includes.push({ path: path.text, range: this.range(token.start, path.end) });
+        return;
+      }
+      case 'flush':
+        this.flush(this.readStatement());
+        return;
+      case 'add':
+      case 'create':
+      case 'insert':
+      case 'replace':
+        this.pos++;
+        this.objectCommand(word, token);
+        return;
+      case 'chain':
+      case 'set':
+      case 'map':
+      case 'rule':
+      case 'element':
+        this.objectCommand('add', token);
+        return;
+      case 'delete':
+      case 'destroy':
+      case 'list':
+      case 'reset':
+      case 'rename':
+      case 'monitor':
+      case 'describe':
+      case 'export':
+      case 'import':
+      case 'flowtable':
+      case 'counter':
+      case 'quota':
+      case 'limit':
+      case 'ct':
+      case 'get':
+        this.readStatement();
+        return;
+      default: {
+        const stmt = this.readStatement();
+        this.tokenProblem(token, t('Unknown command {0}', token.text));
+        if (stmt.length === 0) this.pos++;
+      }
+    }
+  }
+
+  private define(keyword: Token): void {
+    const stmt = this.readStatement();
+    const name = stmt[0];
+    const equals = stmt[1];
+    if (!name || name.kind !== 'word' || !equals || equals.text !== '=' || stmt.length < 3) {
+      this.tokenProblem(keyword, t('define needs a name, = and a value'));
+      return;
+    }
+    const value = this.expand(stmt.slice(2), 0);
+    this.defines.set(name.text, value.length > MAX_DEFINE_TOKENS ? value.slice(0, MAX_DEFINE_TOKENS) : value);
+    // Addresses in a define are references even before (or without) any rule using them.
+    for (const token of value) if (token.kind === 'word' && this.looksLikeAddress(token.text)) this.addressReference(token, 'other');
+  }
+
+  /** Replaces `$name` by the define's tokens, which keep the positions where the define wrote them. */
+  private expand(tokens: Token[], depth: number): Token[] {
+    if (!tokens.some((tk) => tk.kind === 'word' && tk.text.startsWith('$'))) return tokens;
+    const out: Token[] = [];
+    for (const token of tokens) {
+      if (token.kind !== 'word' || !token.text.startsWith('$') || depth > MAX_NESTING) {
+        out.push(token);
+        continue;
+      }
+      const value = this.defines.get(token.text.slice(1));
+      if (!value) {
+        if (!this.reportedUndefined.has(`${token.start}`)) {
+          this.reportedUndefined.add(`${token.start}`);
+          this.tokenProblem(token, t('Variable {0} is not defined in this file', token.text), 'warning');
+        }
+        out.push(token);
+        continue;
+      }
+      for (const v of value) {
+        if (out.length >= MAX_DEFINE_TOKENS) break;
+        out.push(v);
+      }
+    }
+    return out;
+  }
+
+  private parseFamily(stmt: Token[], at: number): { family: NftFamily; next: number } {
+    const word = stmt[at]?.text;
+    if (word && (NFT_FAMILIES as readonly string[]).includes(word) && stmt[at + 1]?.kind === 'word') return { family: word as NftFamily, next: at + 1 };
+    return { family: 'ip', next: at };
+  }
+
+  private table(family: NftFamily, name: Token): TableState {
+    const key = `${family} ${name.text}`;
+    let table = this.tables.get(key);
+    if (!table) {
+      table = { family, name: name.text, range: this.tokenRange(name), chains: new Map(), sets: new Map() };
+      this.tables.set(key, table);
+    }
+    return table;
+  }
+
+  private findTable(family: NftFamily, name: string): TableState | undefined {
+    return this.tables.get(`${family} ${name}`);
+  }
+
+  /** `table [family] name [{ … }]` at top level or after `add`. */
+  private tableCommand(allowBody: boolean): void {
+    const header: Token[] = [];
+    while (this.pos < this.tokens.length && !this.isEnd(this.peek()) && !(this.peek()!.kind === 'punct' && (this.peek()!.text === '{' || this.peek()!.text === '}'))) {
+      header.push(this.tokens[this.pos]!);
+      this.pos++;
+    }
+    const { family, next } = this.parseFamily(header, 0);
+    const name = header[next];
+    const at = this.peek();
+    if (!name || name.kind !== 'word') {
+      const where = header[0] ?? at ?? this.tokens[this.tokens.length - 1];
+      if (where) this.tokenProblem(where, t('Missing name after {0}', 'table'));
+      if (at?.text === '{') this.skipBlock();
+      return;
+    }
+    if (header.length > next + 1) this.tokenProblem(header[next + 1]!, t('Unexpected {0}', header[next + 1]!.text));
+    const table = this.table(family, name);
+    if (at && at.kind === 'punct' && at.text === '{' && allowBody) {
+      this.sawTableBlock = true;
+      this.pos++;
+      this.tableBody(table, at);
+    }
+  }
+
+  /** Skips a `{ … }` block the parser does not read; the current token is its `{`. */
+  private skipBlock(): void {
+    const open = this.peek()!;
+    let depth = 0;
+    while (this.pos < this.tokens.length) {
+      const token = this.tokens[this.pos]!;
+      this.pos++;
+      if (token.kind !== 'punct') continue;
+      if (token.text === '{') depth++;
+      else if (token.text === '}') {
+        depth--;
+        if (depth === 0) return;
+      }
+    }
+    this.tokenProblem(open, t("'{0}' is never closed", '{'));
+  }
+
+  /** Reads up to the `}` that closes a block opened by `open`; reports an unclosed block. */
+  private closeBlock(open: Token): boolean {
+    const token = this.peek();
+    if (!token) {
+      this.tokenProblem(open, t("'{0}' is never closed", '{'));
+      return true;
+    }
+    if (token.kind === 'punct' && token.text === '}') {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+
+  private tableBody(table: TableState, open: Token): void {
+    for (;;) {
+      if (this.closeBlock(open)) return;
+      const token = this.peek()!;
+      if (this.isEnd(token)) {
+        this.pos++;
+        continue;
+      }
+      const keyword = token.text;
+      if (keyword === 'chain' || keyword === 'set' || keyword === 'map') {
+        this.pos++;
+        const name = this.peek();
+        if (!name || name.kind !== 'word') {
+          this.tokenProblem(token, t('Missing name after {0}', keyword));
+          this.readStatement();
+          continue;
+        }
+        this.pos++;
+        const brace = this.peek();
+        if (!brace || brace.text !== '{') {
+          this.tokenProblem(name, t('Expected {0} after {1}', '{', name.text));
+          this.readStatement();
+          continue;
+        }
+        this.pos++;
+        if (keyword === 'chain') this.chainBody(this.chain(table, name), brace);
+        else this.setBody(this.set(table, name, keyword === 'map'), brace);
+        continue;
+      }
+      const stmt = this.readStatement();
+      if (!['flags', 'comment', 'flowtable', 'counter', 'quota', 'ct', 'limit', 'secmark', 'synproxy', 'tunnel'].includes(keyword)) {
+        this.tokenProblem(token, t('Unexpected {0} in table {1}', keyword, table.name));
+      }
+      if (stmt.length === 0) this.pos++;
+    }
+  }
+
+  private chain(table: TableState, name: Token): ChainState {
+    let chain = table.chains.get(name.text);
+    if (!chain) {
+      chain = { table, name: name.text, range: this.tokenRange(name), rules: [], order: this.chainOrder++ };
+      table.chains.set(name.text, chain);
+    }
+    return chain;
+  }
+
+  private set(table: TableState, name: Token, isMap: boolean): SetState {
+    let set = table.sets.get(name.text);
+    if (!set) {
+      set = { name: name.text, range: this.tokenRange(name), keyType: isMap ? 'map' : '', dynamic: false, elements: [] };
+      table.sets.set(name.text, set);
+    }
+    return set;
+  }
+
+  private chainBody(chain: ChainState, open: Token): void {
+    for (;;) {
+      if (this.closeBlock(open)) return;
+      const token = this.peek()!;
+      if (this.isEnd(token)) {
+        this.pos++;
+        continue;
+      }
+      const stmt = this.expand(this.readStatement(), 0);
+      if (stmt.length === 0) {
+        this.pos++;
+        continue;
+      }
+      this.chainStatement(chain, stmt, 'append');
+    }
+  }
+
+  private chainStatement(chain: ChainState, stmt: Token[], position: 'append' | 'insert' | number): void {
+    const head = stmt[0]!;
+    if (head.text === 'type' && stmt.some((tk) => tk.text === 'hook')) {
+      this.baseChain(chain, stmt);
+      return;
+    }
+    if (head.text === 'policy') {
+      const value = stmt[1];
+      if (!value || (value.text !== 'accept' && value.text !== 'drop')) {
+        this.tokenProblem(value ?? head, t('Policy must be accept or drop, not {0}', value?.text ?? ''));
+        return;
+      }
+      chain.policy = value.text;
+      chain.policyRange = this.tokenRange(value);
+      return;
+    }
+    if (head.text === 'comment' || head.text === 'devices' || head.text === 'device') return;
+    for (const rule of this.rule(stmt, chain)) {
+      if (position === 'append') chain.rules.push(rule);
+      else if (position === 'insert') chain.rules.unshift(rule);
+      else chain.rules.splice(Math.max(0, Math.min(position, chain.rules.length)), 0, rule);
+    }
+  }
+
+  private baseChain(chain: ChainState, stmt: Token[]): void {
+    const type = stmt[1];
+    if (!type || !CHAIN_TYPES.has(type.text)) this.tokenProblem(type ?? stmt[0]!, t('Unknown chain type {0}', type?.text ?? ''));
+    const hookAt = stmt.findIndex((tk) => tk.text === 'hook');
+    const hook = stmt[hookAt + 1];
+    if (!hook || !HOOKS.has(hook.text)) {
+      this.tokenProblem(hook ?? stmt[hookAt]!, t('Unknown hook {0}', hook?.text ?? ''));
+      return;
+    }
+    const priorityAt = stmt.findIndex((tk) => tk.text === 'priority');
+    let priority = 0;
+    if (priorityAt < 0) {
+      this.tokenProblem(stmt[0]!, t('Base chain needs a priority'));
+    } else {
+      const words = stmt.slice(priorityAt + 1).filter((tk) => tk.text !== ';');
+      const expression = words.map((tk) => tk.text).join(' ');
+      const names = chain.table.family === 'bridge' ? BRIDGE_PRIORITY_NAMES : PRIORITY_NAMES;
+      const match = /^(-?\d+|[a-z]+)(?:\s*([+-])\s*(\d+)|\s*(-\d+))?$/.exec(expression.replace(/\s+/g, ' ').trim());
+      const base = match ? (/^-?\d+$/.test(match[1]!) ? Number(match[1]) : lookup(names, match[1]!)) : undefined;
+      if (!match || base === undefined) {
+        this.tokenProblem(words[0] ?? stmt[priorityAt]!, t('Invalid priority {0}', expression));
+      } else {
+        const offset = match[3] ? Number(match[3]) * (match[2] === '-' ? -1 : 1) : match[4] ? Number(match[4]) : 0;
+        priority = base + offset;
+      }
+    }
+    chain.base = { type: type?.text ?? 'filter', hook: hook.text, priority };
+  }
+
+  private setBody(set: SetState, open: Token): void {
+    for (;;) {
+      if (this.closeBlock(open)) return;
+      const token = this.peek()!;
+      if (this.isEnd(token)) {
+        this.pos++;
+        continue;
+      }
+      const stmt = this.expand(this.readStatement(), 0);
+      if (stmt.length === 0) {
+        this.pos++;
+        continue;
+      }
+      this.setStatement(set, stmt);
+    }
+  }
+
+  private setStatement(set: SetState, stmt: Token[]): void {
+    const head = stmt[0]!.text;
+    if (head === 'type') {
+      if (set.keyType !== 'map') set.keyType = stmt[1]?.text ?? '';
+      else set.keyType = `map:${stmt[1]?.text ?? ''}`;
+      if (stmt.some((tk) => tk.text === '.')) set.keyType = 'concat';
+    } else if (head === 'typeof') {
+      const selector = `${stmt[1]?.text ?? ''} ${stmt[2]?.text ?? ''}`;
+      const mapped = /^ip (s|d)addr$/.test(selector) ? 'ipv4_addr' : /^ip6 (s|d)addr$/.test(selector) ? 'ipv6_addr' : /^(tcp|udp|th|sctp|udplite|dccp) (s|d)port$/.test(selector) ? 'inet_service' : selector;
+      set.keyType = stmt.some((tk) => tk.text === '.') ? 'concat' : set.keyType === 'map' ? `map:${mapped}` : mapped;
+    } else if (head === 'flags') {
+      if (stmt.some((tk) => tk.text === 'dynamic' || tk.text === 'timeout')) set.dynamic = true;
+    } else if (head === 'elements') {
+      const brace = stmt.findIndex((tk) => tk.text === '{');
+      if (stmt[1]?.text !== '=' || brace < 0) {
+        this.tokenProblem(stmt[0]!, t('Expected {0} after {1}', '= {', 'elements'));
+        return;
+      }
+      this.addElements(set, stmt.slice(brace));
+    } else if (!['timeout', 'size', 'counter', 'comment', 'auto-merge', 'policy', 'gc-interval', 'quota', 'automerge'].includes(head)) {
+      this.tokenProblem(stmt[0]!, t('Unexpected {0} in set {1}', head, set.name));
+    }
+  }
+
+  private addElements(set: SetState, group: Token[]): void {
+    const { elements } = this.splitGroup(group, 0);
+    for (const element of elements) {
+      set.elements.push(element);
+      const key = element[0];
+      const type = set.keyType.replace(/^map:/, '');
+      if (key && key.kind === 'word' && (type === 'ipv4_addr' || type === 'ipv6_addr')) this.addressReference(this.joinRange(element), 'other');
+    }
+  }
+
+  /** A spaced range (`10.0.0.1 - 10.0.0.9`) reads as one token. */
+  private joinRange(element: Token[]): Token {
+    const first = element[0]!;
+    const dash = element[1];
+    const last = element[2];
+    if (dash && dash.text === '-' && last && last.kind === 'word') return { kind: 'word', text: `${first.text}-${last.text}`, start: first.start, end: last.end };
+    return first;
+  }
+
+  /**
+   * Splits `{ a, b, { c, d }, e : jump x }` into elements (nested braces from defines flattened),
+   * each a token list; a map element keeps its `: value` part after the key.
+   */
+  private splitGroup(tokens: Token[], from: number): { elements: Token[][]; next: number } {
+    const elements: Token[][] = [];
+    let current: Token[] = [];
+    let depth = 0;
+    let k = from;
+    for (; k < tokens.length; k++) {
+      const token = tokens[k]!;
+      if (token.kind === 'punct' && token.text === '{') {
+        depth++;
+        if (depth > MAX_NESTING) {
+          this.tokenProblem(token, t('Nesting is too deep'));
+          return { elements, next: tokens.length };
+        }
+        continue;
+      }
+      if (token.kind === 'punct' && token.text === '}') {
+        depth--;
+        if (current.length > 0) elements.push(current);
+        current = [];
+        if (depth <= 0) return { elements, next: k + 1 };
+        continue;
+      }
+      if (token.kind === 'punct' && token.text === ',') {
+        if (current.length > 0) elements.push(current);
+        current = [];
+        continue;
+      }
+      current.push(token);
+    }
+    if (current.length > 0) elements.push(current);
+    return { elements, next: k };
+  }
+
+  private flush(stmt: Token[]): void {
+    const what = stmt[1]?.text;
+    if (what === 'ruleset') {
+      const family = stmt[2]?.text;
+      for (const [key, table] of this.tables) if (!family || table.family === family) this.tables.delete(key);
+      return;
+    }
+    if (what === 'table' || what === 'chain' || what === 'set' || what === 'map') {
+      const { family, next } = this.parseFamily(stmt, 2);
+      const tableName = stmt[next]?.text;
+      const table = tableName ? this.findTable(family, tableName) : undefined;
+      if (!table) return;
+      if (what === 'table') for (const chain of table.chains.values()) chain.rules = [];
+      else if (what === 'chain') {
+        const chain = table.chains.get(stmt[next + 1]?.text ?? '');
+        if (chain) chain.rules = [];
+      } else {
+        const set = table.sets.get(stmt[next + 1]?.text ?? '');
+        if (set) set.elements = [];
+      }
+      return;
+    }
+    this.tokenProblem(stmt[0]!, t('Unknown command {0}', `flush ${what ?? ''}`));
+  }
+
+  /** `add|insert|create|replace table|chain|rule|set|map|element …` */
+  private objectCommand(verb: string, at: Token): void {
+    const objectToken = this.peek();
+    const object = objectToken?.text;
+    if (object === 'table') {
+      this.pos++;
+      this.tableCommand(true);
+      return;
+    }
+    const stmt = this.readStatement();
+    // The statement reader stops before a block's `}`; a body like `{ type …; policy …; }` is inside `stmt`.
+    if (!objectToken || !object) {
+      this.tokenProblem(at, t('Missing name after {0}', verb));
+      return;
+    }
+    const { family, next } = this.parseFamily(stmt, 1);
+    const tableName = stmt[next];
+    if (!tableName || tableName.kind !== 'word') {
+      this.tokenProblem(objectToken, t('Missing name after {0}', object));
+      return;
+    }
+    const table = this.findTable(family, tableName.text) ?? this.table(family, tableName);
+    const name = stmt[next + 1];
+    switch (object) {
+      case 'chain': {
+        if (!name) {
+          this.tokenProblem(objectToken, t('Missing name after {0}', object));
+          return;
+        }
+        const chain = this.chain(table, name);
+        const body = stmt.slice(next + 2);
+        if (body[0]?.text === '{') this.inlineBlock(body, (part) => this.chainStatement(chain, part, 'append'));
+        return;
+      }
+      case 'set':
+      case 'map': {
+        if (!name) {
+          this.tokenProblem(objectToken, t('Missing name after {0}', object));
+          return;
+        }
+        const set = this.set(table, name, object === 'map');
+        const body = stmt.slice(next + 2);
+        if (body[0]?.text === '{') this.inlineBlock(body, (part) => this.setStatement(set, this.expand(part, 0)));
+        return;
+      }
+      case 'element': {
+        if (!name) {
+          this.tokenProblem(objectToken, t('Missing name after {0}', object));
+          return;
+        }
+        const set = table.sets.get(name.text);
+        if (!set) {
+          this.tokenProblem(name, t('Set {0} is not defined in table {1}', name.text, table.name), 'warning');
+          return;
+        }
+        const group = this.expand(stmt.slice(next + 2), 0);
+        if (group[0]?.text === '{') this.addElements(set, group);
+        return;
+      }
+      case 'rule': {
+        if (!name) {
+          this.tokenProblem(objectToken, t('Missing name after {0}', object));
+          return;
+        }
+        const chain = table.chains.get(name.text);
+        if (!chain) {
+          this.tokenProblem(name, t('Chain {0} is not defined in table {1}', name.text, table.name), 'warning');
+        }
+        let body = stmt.slice(next + 2);
+        let position: 'append' | 'insert' | number = verb === 'insert' ? 'insert' : 'append';
+        if (body[0] && ['position', 'handle', 'index'].includes(body[0].text) && body[1]) {
+          if (body[0].text === 'index') position = Number(body[1].text) + (verb === 'insert' ? 0 : 1);
+          body = body.slice(2);
+        }
+        const expanded = this.expand(body, 0);
+        if (expanded.length === 0) {
+          this.tokenProblem(name, t('Rule has no statements'));
+          return;
+        }
+        this.chainStatement(chain ?? this.chain(table, name), expanded, position);
+        return;
+      }
+      case 'flowtable':
+      case 'counter':
+      case 'quota':
+      case 'limit':
+      case 'ct':
+      case 'secmark':
+      case 'synproxy':
+        return;
+      default:
+        this.tokenProblem(objectToken, t('Unknown command {0}', `${verb} ${object}`));
+    }
+  }
+
+  /** Statements of a `{ … }` block that arrived inside one statement (`add chain … { type …; policy …; }`). */
+  private inlineBlock(body: Token[], each: (statement: Token[]) => void): void {
+    let depth = 0;
+    let current: Token[] = [];
+    for (let k = 1; k < body.length; k++) {
+      const token = body[k]!;
+      if (token.kind === 'punct' && token.text === '{') depth++;
+      if (token.kind === 'punct' && token.text === '}') {
+        if (depth === 0) break;
+        depth--;
+      }
+      if (depth === 0 && token.kind === 'punct' && token.text === ';') {
+        if (current.length > 0) each(current);
+        current = [];
+        continue;
+      }
+      current.push(token);
+    }
+    if (current.length > 0) each(current);
+  }
+
+  private looksLikeAddress(text: string): boolean {
+    return /^[0-9a-fA-F:.\/-]+$/.test(text) && /\d/.test(text) && (text.includes('.') || text.includes(':'));
+  }
+
+  private addressReference(token: Token, role: ReferenceRole): number {
+    const key = `${token.start}:${token.end}`;
+    const ids = this.referenceKeys.get(key) ?? [];
+    for (const id of ids) if (this.references[id]!.role === role) return id;
+    for (const id of ids) {
+      const ref = this.references[id]!;
+      if (ref.role === 'other') {
+        ref.role = role;
+        return id;
+      }
+    }
+    const id = this.references.length;
+    this.references.push({ text: token.text, role, range: this.tokenRange(token), ...classifyNftAddress(token.text) });
+    ids.push(id);
+    this.referenceKeys.set(key, ids);
+    return id;
+  }
+
+  /** Reads the value after a selector starting at `k`: operator, then one token, a `{…}` group, `@set` or a `vmap`. */
+  private value(tokens: Token[], k: number): { value: Value; next: number } {
+    const value: Value = { operator: 'eq', negated: false, elements: [] };
+    const opToken = tokens[k];
+    const operator = opToken ? lookup(OPERATORS, opToken.text) : undefined;
+    if (opToken && operator && (opToken.kind === 'punct' || tokens[k + 1] !== undefined)) {
+      value.operator = operator;
+      value.negated = value.operator === 'ne';
+      k++;
+    }
+    const first = tokens[k];
+    if (!first) return { value, next: k };
+    if (first.kind === 'word' && (first.text === 'vmap' || first.text === 'map')) {
+      const isVmap = first.text === 'vmap';
+      const group = tokens[k + 1];
+      if (group && group.text === '{') {
+        const { elements, next } = this.splitGroup(tokens, k + 1);
+        if (isVmap) {
+          value.vmap = elements.map((element) => {
+            const colon = element.findIndex((tk) => tk.text === ':');
+            return colon < 0 ? { key: element, verdict: [] } : { key: element.slice(0, colon), verdict: element.slice(colon + 1) };
+          });
+        } else value.unresolvedMap = 'map';
+        return { value, next };
+      }
+      value.unresolvedMap = group?.text ?? first.text;
+      return { value, next: k + 2 };
+    }
+    if (first.kind === 'punct' && first.text === '{') {
+      const { elements, next } = this.splitGroup(tokens, k);
+      value.elements = elements;
+      return this.concatenationCheck(tokens, next, value);
+    }
+    if (first.kind === 'word' && first.text.startsWith('@')) {
+      value.setName = first;
+      return this.concatenationCheck(tokens, k + 1, value);
+    }
+    if (first.kind === 'punct') return { value, next: k };
+    const element = [first];
+    let next = k + 1;
+    if (tokens[next]?.text === '-' && tokens[next + 1]?.kind === 'word') {
+      element.push(tokens[next]!, tokens[next + 1]!);
+      next += 2;
+    }
+    value.elements = [element];
+    // `ct state established,related`: a bare comma list is an anonymous set too.
+    while (tokens[next]?.text === ',' && tokens[next]!.kind === 'punct' && tokens[next + 1]?.kind === 'word') {
+      value.elements.push([tokens[next + 1]!]);
+      next += 2;
+    }
+    return this.concatenationCheck(tokens, next, value);
+  }
+
+  private concatenationCheck(tokens: Token[], next: number, value: Value): { value: Value; next: number } {
+    if (tokens[next]?.text === '.') {
+      value.concatenation = true;
+      return { value, next: this.phraseEnd(tokens, next) };
+    }
+    return { value, next };
+  }
+
+  /** Index of the next token at which a new rule expression starts. */
+  private phraseEnd(tokens: Token[], k: number): number {
+    let depth = 0;
+    let j = k;
+    for (; j < tokens.length; j++) {
+      const token = tokens[j]!;
+      if (token.kind === 'punct' && token.text === '{') depth++;
+      else if (token.kind === 'punct' && token.text === '}') depth--;
+      else if (depth <= 0 && j > k && token.kind === 'word' && RULE_KEYWORDS.has(token.text) && tokens[j - 1]?.text !== '.') return j;
+    }
+    return j;
+  }
+
+  private addresses(value: Value, role: ReferenceRole, family: Family, table: TableState): AddressMatch {
+    const match: AddressMatch = { referenceIds: [], intervals: [], negated: value.negated };
+    if (value.setName) {
+      const name = value.setName.text.slice(1);
+      const set = table.sets.get(name);
+      if (!set) {
+        this.setUses.push({ table, name, range: this.tokenRange(value.setName) });
+        match.unresolved = t('set {0} is not defined in this file', name);
+        return match;
+      }
+      if (set.dynamic) match.unresolved = t('set {0} is filled at run time', name);
+      else if (set.elements.length === 0) match.unresolved = t('set {0} has no elements in this file', name);
+      for (const element of set.elements) this.addressElement(element, role, family, match);
+      return match;
+    }
+    for (const element of value.elements) this.addressElement(element, role, family, match);
+    return match;
+  }
+
+  private addressElement(element: Token[], role: ReferenceRole, family: Family, match: AddressMatch): void {
+    const token = this.joinRange(element);
+    if (token.kind === 'word' && token.text.startsWith('$')) {
+      match.unresolved ??= t('variable {0} is set outside this file', token.text);
+      return;
+    }
+    if (token.kind === 'word' && token.text.startsWith('@')) {
+      match.unresolved ??= t('set {0} is not defined in this file', token.text.slice(1));
+      return;
+    }
+    const id = this.addressReference(token, role);
+    match.referenceIds.push(id);
+    const ref = this.references[id]!;
+    if (ref.kind === 'hostname') {
+      match.unresolved ??= t('host name {0} is resolved when the rule is loaded', ref.text);
+      return;
+    }
+    if (!ref.interval) return;
+    if (ref.interval.family !== family) {
+      this.tokenProblem(token, family === 4 ? t('{0} is an IPv6 address after ip; use ip6', ref.text) : t('{0} is an IPv4 address after ip6; use ip', ref.text));
+      return;
+    }
+    match.intervals.push(ref.interval);
+  }
+
+  private ports(value: Value, table: TableState): PortRange[] | undefined {
+    const out: PortRange[] = [];
+    let elements = value.elements;
+    if (value.setName) {
+      const set = table.sets.get(value.setName.text.slice(1));
+      if (!set || set.dynamic) return undefined;
+      elements = set.elements;
+    }
+    for (const element of elements) {
+      const token = this.joinRange(element);
+      const range = parsePortText(token.text);
+      if (!range) {
+        if (!token.text.startsWith('$')) this.tokenProblem(token, t('Invalid port {0}', token.text));
+        return undefined;
+      }
+      out.push(range);
+    }
+    if (value.operator === 'lt' || value.operator === 'le' || value.operator === 'gt' || value.operator === 'ge') {
+      const n = out[0]?.from;
+      if (n === undefined) return undefined;
+      if (value.operator === 'lt') return n > 0 ? [{ from: 0, to: n - 1 }] : [];
+      if (value.operator === 'le') return [{ from: 0, to: n }];
+      if (value.operator === 'gt') return n < 65535 ? [{ from: n + 1, to: 65535 }] : [];
+      return [{ from: n, to: 65535 }];
+    }
+    return value.negated ? complementPorts(out) : out;
+  }
+
+  private protocols(value: Value): string[] | undefined {
+    const out: string[] = [];
+    for (const element of value.elements) {
+      const text = element[0]?.text.toLowerCase() ?? '';
+      out.push(lookup(PROTOCOL_NAMES, text) ?? text);
+    }
+    if (value.negated || value.setName) return undefined;
+    return out;
+  }
+
+  /** One rule statement; a verdict map yields one rule per element. */
+  private rule(stmt: Token[], chain: ChainState): Rule[] {
+    const first = stmt[0]!;
+    const last = stmt[stmt.length - 1]!;
+    const rule: Rule = {
+      range: this.range(first.start, last.end),
+      actionRange: this.range(first.start, first.end),
+      action: { type: 'continue' },
+      text: this.text.slice(first.start, last.end),
+    };
+    const table = chain.table;
+    const unknown: string[] = [];
+    let familyRestriction: Family | undefined;
+    let vmap: { value: Value; apply: (r: Rule, key: Token[]) => void } | undefined;
+    const restrictProtocols = (protocols: string[]): void => {
+      rule.protocols = rule.protocols ? rule.protocols.filter((p) => protocols.includes(p)) : protocols;
+    };
+    const setAddress = (side: Side, match: AddressMatch, family: Family): void => {
+      // `ip saddr != X` never matches IPv6 packets, so the negation is taken within the family.
+      if (match.negated && !match.unresolved) {
+        const whole = [fullFamily(family)];
+        match.intervals = whole.flatMap((w) => subtractIntervals(w, match.intervals));
+        match.negated = false;
+      }
+      const existing = rule[side];
+      if (!existing) rule[side] = match;
+      else if (!existing.negated && !match.negated && !existing.unresolved && !match.unresolved) {
+        existing.intervals = existing.intervals.flatMap((a) =>
+          match.intervals.filter((b) => a.family === b.family && a.first <= b.last && b.first <= a.last).map((b) => ({ family: a.family, first: a.first > b.first ? a.first : b.first, last: a.last < b.last ? a.last : b.last })),
+        );
+        existing.referenceIds.push(...match.referenceIds);
+      } else unknown.push(`${side} ${match.referenceIds.map((id) => this.references[id]!.text).join(',')}`);
+      familyRestriction = family;
+    };
+    const setPorts = (side: 'sourcePorts' | 'destinationPorts', ports: PortRange[]): void => {
+      rule[side] = rule[side] ? intersectPorts(rule[side], ports) : ports;
+    };
+    const phrase = (from: number, to: number): string => {
+      const text = stmt
+        .slice(from, to)
+        .map((tk) => (tk.kind === 'string' ? `"${tk.text}"` : tk.text))
+        .join(' ');
+      return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+    };
+    const setAction = (action: RuleAction, token: Token): void => {
+      rule.action = action;
+      rule.actionRange = this.tokenRange(token);
+    };
+
+    let k = 0;
+    while (k < stmt.length) {
+      const token = stmt[k]!;
+      const word = token.kind === 'word' ? token.text : '';
+      const field = stmt[k + 1]?.text ?? '';
+      if ((word === 'ip' || word === 'ip6') && (field === 'saddr' || field === 'daddr')) {
+        const family: Family = word === 'ip' ? 4 : 6;
+        const { value, next } = this.value(stmt, k + 2);
+        const side: Side = field === 'saddr' ? 'sources' : 'destinations';
+        if (value.concatenation || value.unresolvedMap) {
+          unknown.push(phrase(k, next));
+          familyRestriction = family;
+        } else if (value.vmap) {
+          familyRestriction = family;
+          vmap = { value, apply: (r, key) => this.applyVmapAddress(r, side, key, family, table) };
+        } else setAddress(side, this.addresses(value, side === 'sources' ? 'source' : 'destination', family, table), family);
+        k = next;
+        continue;
+      }
+      if ((word === 'ip' && field === 'protocol') || (word === 'ip6' && field === 'nexthdr') || (word === 'meta' && field === 'l4proto')) {
+        const { value, next } = this.value(stmt, k + 2);
+        const protocols = this.protocols(value);
+        if (word !== 'meta') familyRestriction = word === 'ip' ? 4 : 6;
+        if (protocols && !value.vmap) restrictProtocols(protocols);
+        else unknown.push(phrase(k, next));
+        k = next;
+        continue;
+      }
+      if ((PORT_PROTOCOLS.includes(word) || word === 'th') && (field === 'dport' || field === 'sport')) {
+        const { value, next } = this.value(stmt, k + 2);
+        restrictProtocols(word === 'th' ? PORT_PROTOCOLS : [word]);
+        const side = field === 'dport' ? 'destinationPorts' : 'sourcePorts';
+        if (value.vmap) vmap = { value, apply: (r, key) => this.applyVmapPorts(r, side, key, table) };
+        else if (value.concatenation || value.unresolvedMap) unknown.push(phrase(k, next));
+        else {
+          const ports = this.ports(value, table);
+          if (ports) setPorts(side, ports);
+          else unknown.push(phrase(k, next));
+        }
+        k = next;
+        continue;
+      }
+      if (word === 'meta' && field === 'nfproto') {
+        const { value, next } = this.value(stmt, k + 2);
+        const names = value.elements.map((e) => e[0]?.text);
+        if (!value.negated && names.length === 1 && (names[0] === 'ipv4' || names[0] === 'ipv6')) familyRestriction = names[0] === 'ipv4' ? 4 : 6;
+        else unknown.push(phrase(k, next));
+        k = next;
+        continue;
+      }
+      if (word === 'ct' && field === 'state') {
+        const { value, next } = this.value(stmt, k + 2);
+        const states = value.elements.map((e) => e.map((tk) => tk.text).join(' ')).join(',');
+        unknown.push(`conntrack state ${value.negated ? 'not ' : ''}${states || phrase(k + 2, next)}`);
+        k = next;
+        continue;
+      }
+      switch (word) {
+        case 'accept':
+        case 'drop':
+        case 'return':
+        case 'continue':
+          setAction({ type: word }, token);
+          k++;
+          continue;
+        case 'reject':
+          setAction({ type: 'reject' }, token);
+          k++;
+          if (stmt[k]?.text === 'with') k = Math.min(stmt.length, k + 3);
+          if (stmt[k]?.text === 'type' || stmt[k]?.text === 'reset') k++;
+          continue;
+        case 'jump':
+        case 'goto': {
+          const target = stmt[k + 1];
+          if (!target || target.kind !== 'word') {
+            this.tokenProblem(token, t('Missing chain name after {0}', word));
+            k++;
+            continue;
+          }
+          setAction({ type: word, target: nftListId(table.family, table.name, target.text) }, token);
+          this.jumps.push({ rule, table, name: target.text, range: this.tokenRange(target) });
+          k += 2;
+          continue;
+        }
+        case 'dnat':
+        case 'snat':
+        case 'masquerade':
+        case 'redirect':
+        case 'tproxy':
+        case 'fwd':
+          setAction({ type: 'accept' }, token);
+          k = stmt.length;
+          continue;
+        case 'queue':
+          setAction({ type: 'continue' }, token);
+          unknown.push(t('verdict from a user-space queue ({0})', 'queue'));
+          k = stmt.length;
+          continue;
+        case 'counter':
+          k++;
+          while (k + 1 < stmt.length && (stmt[k]!.text === 'packets' || stmt[k]!.text === 'bytes' || stmt[k]!.text === 'name')) k += 2;
+          continue;
+        case 'log':
+          k++;
+          while (k < stmt.length && ['prefix', 'level', 'group', 'snaplen', 'queue-threshold', 'flags'].includes(stmt[k]!.text)) k += 2;
+          continue;
+        case 'comment':
+          if (stmt[k + 1]?.kind === 'string') rule.comment = stmt[k + 1]!.text;
+          k += 2;
+          continue;
+        case 'notrack':
+          k++;
+          continue;
+        case 'icmp':
+        case 'icmpv6':
+          restrictProtocols([word === 'icmp' ? 'icmp' : 'ipv6-icmp']);
+          familyRestriction = word === 'icmp' ? 4 : 6;
+          break;
+        default:
+          break;
+      }
+      if ((word === 'add' || word === 'update' || word === 'delete') && stmt[k + 1]?.text.startsWith('@')) {
+        k = this.phraseEnd(stmt, k + 2);
+        continue;
+      }
+      if (token.kind === 'punct' && token.text !== '{') {
+        if (token.text === '}') this.tokenProblem(token, t("Unexpected '}'"));
+        k++;
+        continue;
+      }
+      const end = this.phraseEnd(stmt, k);
+      const words = stmt.slice(k, end);
+      const assignment = words.findIndex((tk) => tk.text === 'set' && tk.kind === 'word');
+      if (assignment > 0) {
+        // `meta mark set …`, `ct helper set …`: a statement, whose value may itself contain selectors.
+        let j = k + assignment + 1;
+        while (j < stmt.length && !(stmt[j]!.kind === 'word' && STATEMENT_KEYWORDS.has(stmt[j]!.text) && stmt[j - 1]?.text !== 'set')) j++;
+        k = j;
+        continue;
+      }
+      if (word === 'limit' || word === 'quota') unknown.push(phrase(k, end));
+      else unknown.push(phrase(k, end));
+      k = end;
+    }
+
+    if (familyRestriction && !rule.sources && !rule.destinations) {
+      rule.destinations = { referenceIds: [], intervals: [fullFamily(familyRestriction)], negated: false };
+    }
+    if (unknown.length > 0) rule.unknownConditions = unknown;
+    if (!vmap?.value.vmap) return [rule];
+    const rules: Rule[] = [];
+    for (const element of vmap.value.vmap) {
+      const copy: Rule = structuredClone(rule);
+      vmap.apply(copy, element.key);
+      const verdict = element.verdict[0];
+      if (verdict) {
+        copy.actionRange = this.tokenRange(verdict);
+        const target = element.verdict[1];
+        if (verdict.text === 'accept' || verdict.text === 'drop' || verdict.text === 'return' || verdict.text === 'continue') copy.action = { type: verdict.text };
+        else if ((verdict.text === 'jump' || verdict.text === 'goto') && target) {
+          copy.action = { type: verdict.text, target: nftListId(table.family, table.name, target.text) };
+          this.jumps.push({ rule: copy, table, name: target.text, range: this.tokenRange(target) });
+        } else if (verdict.text === 'reject') copy.action = { type: 'reject' };
+      }
+      rules.push(copy);
+    }
+    return rules;
+  }
+
+  private applyVmapAddress(rule: Rule, side: Side, key: Token[], family: Family, table: TableState): void {
+    const value: Value = { operator: 'eq', negated: false, elements: [key] };
+    rule[side] = this.addresses(value, side === 'sources' ? 'source' : 'destination', family, table);
+  }
+
+  private applyVmapPorts(rule: Rule, side: 'sourcePorts' | 'destinationPorts', key: Token[], table: TableState): void {
+    const ports = this.ports({ operator: 'eq', negated: false, elements: [key] }, table);
+    if (ports) rule[side] = ports;
+  }
+
+  private finish(): ConfigModel {
+    for (const jump of this.jumps) {
+      if (!jump.table.chains.has(jump.name)) this.problems.push({ range: jump.range, message: t('Chain {0} is not defined in table {1}', jump.name, jump.table.name), severity: 'warning' });
+    }
+    for (const use of this.setUses) {
+      if (!use.table.sets.has(use.name)) this.problems.push({ range: use.range, message: t('Set {0} is not defined in table {1}', use.name, use.table.name), severity: 'warning' });
+    }
+    const ruleLists: RuleList[] = [];
+    const baseChains: ChainState[] = [];
+    for (const table of this.tables.values()) {
+      for (const chain of table.chains.values()) {
+        const id = nftListId(table.family, table.name, chain.name);
+        const list: RuleList = { id, name: id, kind: 'packet-filter', rules: chain.rules, range: chain.range };
+        if (table.family === 'ip') list.families = [4];
+        else if (table.family === 'ip6') list.families = [6];
+        else if (table.family === 'arp') list.families = [];
+        if (chain.base) {
+          list.defaultAction = chain.policy ?? 'accept';
+          if (chain.policyRange) list.defaultRange = chain.policyRange;
+          if ((table.family === 'ip' || table.family === 'ip6' || table.family === 'inet') && chain.base.type !== 'nat') baseChains.push(chain);
+        }
+        ruleLists.push(list);
+      }
+    }
+    const paths: EvaluationPath[] = [];
+    for (const hook of ['input', 'forward', 'output']) {
+      const stages = baseChains.filter((c) => c.base!.hook === hook).sort((a, b) => a.base!.priority - b.base!.priority || a.order - b.order);
+      if (stages.length === 0) continue;
+      paths.push({
+        id: `hook:${hook}`,
+        name: t('{0} hook', hook),
+        direction: lookup(HOOK_DIRECTIONS, hook)!,
+        stages: stages.map((c) => nftListId(c.table.family, c.table.name, c.name)),
+        range: stages[0]!.range,
+      });
+    }
+    const extra: NftExtra = {
+      includes: this.includes,
+      tables: [...this.tables.values()].map((table) => ({ family: table.family, name: table.name, range: table.range, chains: [...table.chains.keys()], sets: [...table.sets.keys()] })),
+      style: this.sawTableBlock || this.tables.size === 0 ? 'tables' : 'commands',
+    };
+    return { dialect: 'nftables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, extra };
+  }
+}
+
+/** `443`, `https`, `3478-3481`. */
+export function parsePortText(text: string): PortRange | undefined {
+  const number = (s: string): number | undefined => {
+    if (/^\d{1,5}$/.test(s)) {
+      const n = Number(s);
+      return n <= 65535 ? n : undefined;
+    }
+    return lookup(SERVICES, s.toLowerCase());
+  };
+  const dash = text.indexOf('-', 1);
+  if (dash > 0 && /^\d/.test(text)) {
+    const from = number(text.slice(0, dash));
+    const to = number(text.slice(dash + 1));
+    if (from === undefined || to === undefined || from > to) return undefined;
+    return { from, to };
+  }
+  const n = number(text);
+  return n === undefined ? undefined : { from: n, to: n };
+}
+
+const HOSTNAME = /^(?=.*[A-Za-z])[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?(\.[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?)*\.?$/;
+
+/** One address token as nft reads it: address, prefix, `a-b` range or a host name resolved at load time. */
+export function classifyNftAddress(text: string): Omit<Reference, 'range' | 'role' | 'text'> {
+  const dash = text.indexOf('-');
+  if (dash > 0 && /^[0-9a-fA-F:.]+-[0-9a-fA-F:.]+$/.test(text)) {
+    const result = parseAddressRange(text.slice(0, dash), text.slice(dash + 1));
+    return result.ok ? { kind: 'range', interval: result.value } : { kind: 'range', invalidReason: result.reason };
+  }
+  if (text.includes('/')) {
+    const result = parseCidr(text);
+    if (result.ok) return { kind: 'cidr', interval: cidrToInterval(result.value), ...(result.value.hostBitsSet ? { hostBitsSet: true } : {}) };
+    return { kind: 'cidr', invalidReason: result.reason };
+  }
+  const ip = parseIp(text);
+  if (ip.ok) return { kind: ip.value.family === 4 ? 'ipv4' : 'ipv6', interval: { family: ip.value.family, first: ip.value.value, last: ip.value.value } };
+  if (HOSTNAME.test(text) && !text.includes(':')) return { kind: 'hostname', hostMatchers: [{ kind: 'exact', host: text.replace(/\.$/, '').toLowerCase() }] };
+  return { kind: text.includes(':') ? 'ipv6' : 'ipv4', invalidReason: ip.reason };
+}
+
+export function parseNftables(text: string, _options: ParseOptions = {}): ConfigModel {
+  try {
+    return new NftParser(text).parse();
+  } catch (error) {
+    // A parser defect must not take the language server down; report it where the user looks.
+    return {
+      dialect: 'nftables',
+      references: [],
+      ruleLists: [],
+      paths: [],
+      comments: [],
+      problems: [
+        {
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          message: t('The nftables parser failed: {0}', error instanceof Error ? error.message : String(error)),
+          severity: 'error',
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,158 @@
+import { formatCidr, formatIp, intervalToCidrs, mergeIntervals, type IpInterval } from '../../model/address';
+import type { PortRange } from '../../model/config';
+import type { Policy, PolicyEntry, RenderTarget, RenderedBlock } from '../../model/policy';
+
+type Family = 4 | 6;
+
+/** The table a policy gets when the file has no chain for it. */
+export const NEW_TABLE = 'endpoint_lens';
+
+interface RuleGroup {
+  protocol: 'tcp' | 'udp';
+  ports: PortRange[];
+  labels: string[];
+  intervals: IpInterval[];
+}
+
+function mergePorts(ports: readonly PortRange[]): PortRange[] {
+  const sorted = [...ports].sort((a, b) => a.from - b.from);
+  const out: PortRange[] = [];
+  for (const p of sorted) {
+    const last = out[out.length - 1];
+    if (last && p.from <= last.to + 1) last.to = Math.max(last.to, p.to);
+    else out.push({ ...p });
+  }
+  return out;
+}
+
+function groupEntries(entries: readonly PolicyEntry[]): RuleGroup[] {
+  const groups = new Map<string, RuleGroup>();
+  for (const entry of entries) {
+    if (entry.addresses.length === 0) continue;
+    const ports = mergePorts(entry.ports);
+    const key = `${entry.protocol}|${ports.map((p) => `${p.from}-${p.to}`).join(',')}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { protocol: entry.protocol, ports, labels: [], intervals: [] };
+      groups.set(key, group);
+    }
+    if (!group.labels.includes(entry.label)) group.labels.push(entry.label);
+    group.intervals.push(...entry.addresses);
+  }
+  for (const group of groups.values()) group.intervals = mergeIntervals(group.intervals);
+  return [...groups.values()];
+}
+
+function portExpression(ports: PortRange[]): string {
+  const text = (p: PortRange): string => (p.from === p.to ? String(p.from) : `${p.from}-${p.to}`);
+  if (ports.length === 1) return text(ports[0]!);
+  return `{ ${ports.map(text).join(', ')} }`;
+}
+
+/** `ip daddr @set udp dport 3478-3481` without the verdict. */
+function matchText(group: RuleGroup, family: Family, addressExpression: string, inbound: boolean): string {
+  const selector = `${family === 4 ? 'ip' : 'ip6'} ${inbound ? 'saddr' : 'daddr'} ${addressExpression}`;
+  const anyPort = group.ports.length === 0 || (group.ports.length === 1 && group.ports[0]!.from === 0 && group.ports[0]!.to === 65535);
+  const ports = anyPort ? `meta l4proto ${group.protocol}` : `${group.protocol} dport ${portExpression(group.ports)}`;
+  return `${selector} ${ports}`;
+}
+
+function elementText(interval: IpInterval): string[] {
+  return intervalToCidrs(interval).map((cidr) => (cidr.prefixLength === (cidr.family === 4 ? 32 : 128) ? formatIp(cidr.family, cidr.network) : formatCidr(cidr)));
+}
+
+function commentText(labels: string[]): string {
+  // nft limits a rule comment to 128 bytes.
+  const text = `endpoint-lens ${labels.join(', ')}`.replace(/["\\\r\n]/g, ' ');
+  return `"${text.length > 120 ? `${text.slice(0, 119)}…` : text}"`;
+}
+
+function setName(purpose: string, groupIndex: number, groupCount: number, family: Family): string {
+  const base = `el_${purpose.toLowerCase().replace(/[^a-z0-9_]+/g, '_')}`.slice(0, 48);
+  return groupCount === 1 ? `${base}_v${family}` : `${base}_${groupIndex + 1}_v${family}`;
+}
+
+function elementLines(elements: string[], indent: string): string {
+  const rows: string[] = [];
+  for (let k = 0; k < elements.length; k += 4) rows.push(elements.slice(k, k + 4).join(', '));
+  return rows.join(`,\n${indent}`);
+}
+
+/**
+ * Renders a policy as nftables text. With `target.list` (an existing chain, id `family table:chain`)
+ * the block is top-level commands: `add set` for the named sets and `insert rule` so the rules come
+ * before the chain's own drops. With `target.style === 'chain'` it is rules with anonymous sets, to
+ * sit inside that chain's body. Without a target list it is a new `table inet endpoint_lens` with
+ * its sets and a base chain on the hook of the policy's direction.
+ */
+export function renderNftables(policy: Policy, target: RenderTarget): RenderedBlock {
+  const inbound = policy.direction === 'inbound';
+  const hook = inbound ? 'input' : policy.direction === 'forward' ? 'forward' : 'output';
+  const verdict = policy.action === 'allow' ? 'accept' : 'drop';
+  const lines: string[] = [`# BEGIN endpoint-lens ${policy.purpose} ${policy.instance} ${policy.catalogVersion}`];
+  if (policy.title) lines.push(`# ${policy.title.replace(/[\r\n]+/g, ' ')}`);
+  const notExpressible: string[] = [];
+
+  const urls = new Map<string, string>();
+  for (const entry of policy.entries) for (const url of entry.urls) if (!urls.has(url)) urls.set(url, entry.label);
+  for (const [url, label] of urls) {
+    lines.push(`# ${label}: ${url} is a host name; nftables matches addresses only, so allow it through a proxy or a DNS-aware firewall`);
+    notExpressible.push(url);
+  }
+
+  const existing = target.list ? /^(ip|ip6|inet|bridge|netdev|arp) (\S+):(\S+)$/.exec(target.list.id) : null;
+  const tableFamily = existing?.[1] ?? 'inet';
+  const families: Family[] = tableFamily === 'ip' ? [4] : tableFamily === 'ip6' ? [6] : [4, 6];
+  const groups = groupEntries(policy.entries);
+  const sets: Array<{ name: string; family: Family; elements: string[] }> = [];
+  const rules: string[] = [];
+  const inline = target.style === 'chain' && existing !== null;
+
+  groups.forEach((group, index) => {
+    for (const family of [4, 6] as Family[]) {
+      const elements = group.intervals.filter((iv) => iv.family === family).flatMap(elementText);
+      if (elements.length === 0) continue;
+      if (!families.includes(family)) {
+        lines.push(`# ${group.labels.join(', ')}: ${elements.length} IPv${family} prefixes cannot match in a ${tableFamily} table: ${elements.join(' ')}`);
+        notExpressible.push(...elements);
+        continue;
+      }
+      if (inline) {
+        rules.push(`${matchText(group, family, `{ ${elements.join(', ')} }`, inbound)} ${verdict} comment ${commentText(group.labels)}`);
+        continue;
+      }
+      const name = setName(policy.purpose, index, groups.length, family);
+      sets.push({ name, family, elements });
+      rules.push(`${matchText(group, family, `@${name}`, inbound)} ${verdict} comment ${commentText(group.labels)}`);
+    }
+  });
+
+  if (inline) {
+    lines.push(...rules);
+  } else if (existing) {
+    const [, family, table, chain] = existing;
+    for (const set of sets) {
+      lines.push(`add set ${family} ${table} ${set.name} { type ${set.family === 4 ? 'ipv4_addr' : 'ipv6_addr'}; flags interval; }`);
+      lines.push(`add element ${family} ${table} ${set.name} { ${elementLines(set.elements, '\t')} }`);
+    }
+    // Rules are inserted at the head of the chain, ahead of any drop the chain already has.
+    for (const rule of [...rules].reverse()) lines.push(`insert rule ${family} ${table} ${chain} ${rule}`);
+  } else if (rules.length > 0) {
+    lines.push(`table inet ${NEW_TABLE} {`);
+    for (const set of sets) {
+      lines.push(`\tset ${set.name} {`);
+      lines.push(`\t\ttype ${set.family === 4 ? 'ipv4_addr' : 'ipv6_addr'}`);
+      lines.push('\t\tflags interval');
+      lines.push(`\t\telements = { ${elementLines(set.elements, '\t\t\t     ')} }`);
+      lines.push('\t}');
+    }
+    const chainName = `el_${policy.purpose.toLowerCase().replace(/[^a-z0-9_]+/g, '_')}`.slice(0, 60);
+    lines.push(`\tchain ${chainName} {`);
+    lines.push(`\t\ttype filter hook ${hook} priority filter; policy accept;`);
+    for (const rule of rules) lines.push(`\t\t${rule}`);
+    lines.push('\t}');
+    lines.push('}');
+  }
+  lines.push(`# END endpoint-lens ${policy.purpose}`);
+  return { text: lines.join('\n') + '\n', notExpressible };
+}
