@@ -2,19 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cidrToInterval, intervalsOverlap, parseCidr, type IpInterval } from '../model/address';
 import { packageRoot } from '../paths';
+import { historyFromJson, loadCatalog } from './load';
+import { normaliseHost, patternCoversPattern } from './urlPattern';
 import type { CatalogChange, CatalogHistory, CatalogSnapshot, EndpointSet, InstanceId } from './types';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
-}
-
-/** Shape check of a stored set: the files are written by this project, so a light check suffices to refuse a damaged one. */
-function isStoredSet(value: unknown): value is EndpointSet {
-  return isRecord(value) && typeof value.id === 'number' && typeof value.serviceArea === 'string' && isStringArray(value.ips) && isStringArray(value.urls);
 }
 
 function isStoredChange(value: unknown): value is CatalogChange {
@@ -32,29 +25,28 @@ export interface CurrentSnapshot {
   source: 'cache' | 'shipped';
 }
 
-function readSnapshotFile(path: string, instance: InstanceId): CatalogSnapshot | undefined {
-  let raw: unknown;
+/**
+ * The catalogue in use for an instance, chosen exactly as the language server chooses it (the
+ * cache's when valid and not older than the shipped one; a pinned version when asked for and
+ * stored). Undefined when not even the shipped catalogue can be read.
+ */
+export function readCurrentSnapshot(instance: InstanceId, cacheDir: string | undefined, pinnedVersion?: string): CurrentSnapshot | undefined {
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    const loaded = loadCatalog({ instance, ...(cacheDir === undefined ? {} : { cacheDir }), ...(pinnedVersion ? { pinnedVersion } : {}) });
+    const { catalog } = loaded;
+    return {
+      snapshot: { format: 1, instance, version: catalog.version, capturedOn: catalog.capturedOn, versionInferred: catalog.versionInferred, sets: [...catalog.sets] },
+      source: loaded.source,
+    };
   } catch {
     return undefined;
   }
-  if (!isRecord(raw) || raw.format !== 1 || raw.instance !== instance || typeof raw.version !== 'string' || typeof raw.capturedOn !== 'string') return undefined;
-  if (!Array.isArray(raw.sets) || raw.sets.length === 0 || !raw.sets.every(isStoredSet)) return undefined;
-  return { format: 1, instance, version: raw.version, capturedOn: raw.capturedOn, versionInferred: raw.versionInferred === true, sets: raw.sets };
 }
 
-/** The catalogue in use for an instance: the cache's when it holds a valid one, else the shipped one. */
-export function readCurrentSnapshot(instance: InstanceId, cacheDir: string | undefined): CurrentSnapshot | undefined {
-  if (cacheDir !== undefined) {
-    const cached = readSnapshotFile(join(cacheDir, `${instance.toLowerCase()}.json`), instance);
-    if (cached) return { snapshot: cached, source: 'cache' };
-  }
-  const shipped = readSnapshotFile(join(packageRoot(), 'catalog', `${instance.toLowerCase()}.json`), instance);
-  return shipped ? { snapshot: shipped, source: 'shipped' } : undefined;
-}
-
-/** A history file, or undefined when it is missing, unreadable, for another instance or damaged. */
+/**
+ * A history file, or undefined when it is missing, unreadable, for another instance or damaged.
+ * Change records that lack the fields the index relies on are left out rather than trusted.
+ */
 export function readHistoryFile(path: string, instance: InstanceId): CatalogHistory | undefined {
   let raw: unknown;
   try {
@@ -62,16 +54,10 @@ export function readHistoryFile(path: string, instance: InstanceId): CatalogHist
   } catch {
     return undefined;
   }
-  if (!isRecord(raw) || raw.format !== 1 || raw.instance !== instance) return undefined;
-  if (!Array.isArray(raw.versions) || !Array.isArray(raw.changes)) return undefined;
-  const versions: CatalogHistory['versions'] = [];
-  for (const v of raw.versions) {
-    if (!isRecord(v) || typeof v.version !== 'string' || typeof v.capturedOn !== 'string' || !Array.isArray(v.sets)) return undefined;
-    if (!v.sets.every(isStoredSet)) return undefined;
-    versions.push({ version: v.version, capturedOn: v.capturedOn, sets: v.sets });
-  }
-  if (!raw.changes.every(isStoredChange)) return undefined;
-  return { format: 1, instance, versions, changes: raw.changes };
+  const checked = historyFromJson(raw, instance);
+  if (!checked.ok) return undefined;
+  const changes: unknown[] = checked.value.changes;
+  return { ...checked.value, changes: changes.filter(isStoredChange) };
 }
 
 export function shippedHistoryPath(instance: InstanceId): string {
@@ -97,7 +83,7 @@ export function readCacheHistory(instance: InstanceId, cacheDir: string): Catalo
  */
 export function appendToHistory(history: CatalogHistory, replaced: CatalogSnapshot | undefined, changes: readonly CatalogChange[]): void {
   if (replaced && !history.versions.some((v) => v.version === replaced.version)) {
-    history.versions.push({ version: replaced.version, capturedOn: replaced.capturedOn, sets: replaced.sets });
+    history.versions.push({ version: replaced.version, capturedOn: replaced.capturedOn, versionInferred: replaced.versionInferred, sets: replaced.sets });
     history.versions.sort((a, b) => compareVersions(a.version, b.version));
   }
   const known = new Set(history.changes.map((c) => c.id));
@@ -165,29 +151,6 @@ export function normaliseEffectiveDate(text: string): string | undefined {
   return undefined;
 }
 
-const HOST_LABEL = '[a-z0-9_-]';
-
-/**
- * Whether a host (or a pattern written the same way) falls under a catalogue URL pattern:
- * a leading `*.` stands for one or more labels, any other `*` for part of one label.
- */
-export function hostMatchesPattern(host: string, pattern: string): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  const p = pattern.toLowerCase();
-  if (h === p) return true;
-  if (p.length > 253 || h.length > 253) return false;
-  let source = '';
-  let rest = p;
-  if (rest.startsWith('*.')) {
-    source = `(?:${HOST_LABEL}+\\.)+`;
-    rest = rest.slice(2);
-  }
-  for (const ch of rest) {
-    source += ch === '*' ? `${HOST_LABEL}*` : ch.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`).test(h);
-}
-
 /**
  * Everything known about one instance's catalogue over time: the catalogue in use (cache, else
  * shipped) and the earlier versions and change records (shipped history plus the cache's).
@@ -200,11 +163,21 @@ export class CatalogHistoryIndex {
     readonly history: CatalogHistory,
   ) {}
 
-  /** Current catalogue from the cache when it holds a valid one, else the shipped one; histories merged. */
-  static load(instance: InstanceId, cacheDir?: string): CatalogHistoryIndex {
-    const current = readCurrentSnapshot(instance, cacheDir);
+  /**
+   * The catalogue in use (cache, else shipped, or the pinned version) and the history before it:
+   * shipped and cached histories merged, without versions or change records newer than the
+   * catalogue in use, so a pinned workspace is not told about removals it has not reached.
+   */
+  static load(instance: InstanceId, cacheDir?: string, pinnedVersion?: string): CatalogHistoryIndex {
+    const current = readCurrentSnapshot(instance, cacheDir, pinnedVersion);
     if (!current) throw new Error(`endpoint-lens: no catalogue for ${instance} is installed`);
-    const history = mergeHistories(instance, [readShippedHistory(instance), cacheDir === undefined ? undefined : readCacheHistory(instance, cacheDir)]);
+    const merged = mergeHistories(instance, [readShippedHistory(instance), cacheDir === undefined ? undefined : readCacheHistory(instance, cacheDir)]);
+    const version = current.snapshot.version;
+    const history: CatalogHistory = {
+      ...merged,
+      versions: merged.versions.filter((v) => v.version < version),
+      changes: merged.changes.filter((c) => c.version <= version),
+    };
     return new CatalogHistoryIndex(current.snapshot, history);
   }
 
@@ -213,9 +186,10 @@ export class CatalogHistoryIndex {
     return this.removed().filter((r) => r.interval !== undefined && intervalsOverlap(r.interval, interval));
   }
 
-  /** Removed URL patterns that equal the given host or pattern, or that it falls under. */
+  /** Removed URL patterns that equal the given host or pattern, or that cover it (Microsoft's wildcard rules). */
   findRemovedUrl(host: string): RemovedEntry[] {
-    return this.removed().filter((r) => r.kind === 'url' && hostMatchesPattern(host, r.entry));
+    const name = normaliseHost(host);
+    return this.removed().filter((r) => r.kind === 'url' && (normaliseHost(r.entry) === name || patternCoversPattern(r.entry, name)));
   }
 
   /** Additions whose effectiveDate lies after `today` (default: now), soonest first. */

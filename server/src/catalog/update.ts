@@ -4,8 +4,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { t } from '../l10n';
 import { fetchJsonOverHttp, type FetchJson, type FetchResult } from './http';
-import { appendToHistory, readCacheHistory, readCurrentSnapshot, readShippedHistory } from './history';
-import { fromWebServiceJson, isCanonicalCidr } from './webService';
+import { appendToHistory, cacheHistoryPath, readCacheHistory, readCurrentSnapshot, readShippedHistory } from './history';
+import { fromWebServiceJson, isCanonicalCidr, serializeHistory, serializeSnapshot } from './webService';
 import type { CatalogChange, CatalogSnapshot, EndpointSet, InstanceId } from './types';
 
 /**
@@ -391,8 +391,8 @@ export async function updateCatalog(options: UpdateOptions): Promise<UpdateOutco
     const replaced = current && current.snapshot.version !== latest ? current.snapshot : undefined;
     appendToHistory(history, replaced, changes);
     mkdirSync(join(cacheDir, 'history'), { recursive: true });
-    writeFileAtomic(join(cacheDir, 'history', `${instance.toLowerCase()}.json`), JSON.stringify(history, null, 1) + '\n');
-    writeFileAtomic(cacheCatalogPath(cacheDir, instance), JSON.stringify(snapshot, null, 1) + '\n');
+    writeFileAtomic(cacheHistoryPath(cacheDir, instance), serializeHistory(history));
+    writeFileAtomic(cacheCatalogPath(cacheDir, instance), serializeSnapshot(snapshot));
   } catch (error) {
     return failed(t('The new catalogue could not be saved ({0}).', (error as NodeJS.ErrnoException).code ?? String(error)));
   }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cidrToInterval, parseCidr, parseIp, type IpInterval } from '../../../server/src/model/address';
-import { CatalogHistoryIndex, diffSnapshots, hostMatchesPattern, mergeHistories, normaliseEffectiveDate, readShippedHistory } from '../../../server/src/catalog/history';
+import { CatalogHistoryIndex, diffSnapshots, mergeHistories, normaliseEffectiveDate, readShippedHistory } from '../../../server/src/catalog/history';
 import { renderChangeReport } from '../../../server/src/catalog/report';
 import { parseRetryAfter } from '../../../server/src/catalog/http';
 import { droppedEntries } from '../../../server/src/catalog/update';
@@ -145,12 +145,30 @@ test('helpers: effective dates, Retry-After, host patterns, shrink count', () =>
   assert.equal(parseRetryAfter('120', now), 120);
   assert.equal(parseRetryAfter('Thu, 26 Nov 2026 14:00:00 GMT', now), 7200);
   assert.equal(parseRetryAfter('later', now), undefined);
-  assert.equal(hostMatchesPattern('a.b.static.microsoft', '*.static.microsoft'), true);
-  assert.equal(hostMatchesPattern('static.microsoft', '*.static.microsoft'), false);
-  assert.equal(hostMatchesPattern('autodiscover.contoso.onmicrosoft.com', 'autodiscover.*.onmicrosoft.com'), true);
-  assert.equal(hostMatchesPattern('xcdn.onenote.net', '*cdn.onenote.net'), true);
+  const index = new CatalogHistoryIndex(shippedSnapshot(), {
+    format: 1,
+    instance: 'Worldwide',
+    versions: [],
+    changes: [{ id: 1, endpointSetId: 2, disposition: 'Change', version: '2026081400', remove: { urls: ['*.old.example', 'autodiscover.*.gone.example', '*cdn.gone.example'] } }],
+  });
+  const found = (host: string): string[] => index.findRemovedUrl(host).map((r) => r.entry);
+  assert.deepEqual(found('a.b.old.example'), ['*.old.example']);
+  assert.deepEqual(found('old.example'), [], '*.x does not stand for x itself');
+  assert.deepEqual(found('*.deeper.old.example'), ['*.old.example'], 'a narrower pattern under a removed one');
+  assert.deepEqual(found('autodiscover.contoso.gone.example'), ['autodiscover.*.gone.example']);
+  assert.deepEqual(found('xcdn.gone.example'), ['*cdn.gone.example']);
+  assert.deepEqual(found('AUTODISCOVER.*.GONE.EXAMPLE.'), ['autodiscover.*.gone.example']);
   const sets = shippedSnapshot().sets;
   assert.deepEqual(droppedEntries(sets, sets), { dropped: 0, total: droppedEntries(sets, sets).total });
   const half = droppedEntries(sets, sets.slice(0, 5));
   assert.ok(half.dropped * 2 > half.total);
+});
+
+test('a pinned version is the current one, and nothing newer counts as history', () => {
+  const index = CatalogHistoryIndex.load('Worldwide', undefined, '2026073100');
+  assert.equal(index.current.version, '2026073100');
+  assert.ok(index.current.sets.some((s) => s.id === 184 && s.urls.includes('*.static.microsoft')));
+  assert.deepEqual(index.history.versions, []);
+  assert.deepEqual(index.changesSince('2026073100'), []);
+  assert.deepEqual(index.findRemovedUrl('x.static.microsoft'), []);
 });
