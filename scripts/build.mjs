@@ -34,6 +34,10 @@ const common = {
   minify: production,
   logLevel: 'warning',
   absWorkingDir: root,
+  // quickjs-emscripten is an ES module that asks import.meta.url where it lives; in a CommonJS
+  // bundle that is the bundle file itself.
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__bundleUrl' },
 };
 
 mkdirSync(join(root, 'dist'), { recursive: true });

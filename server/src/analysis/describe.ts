@@ -21,6 +21,11 @@ export function describeOrigin(origin: FlowOrigin, catalog: CatalogView): string
   return row ? t('other-endpoints row {0} ({1})', row.row, row.purpose.en) : t('other-endpoints row {0}', origin.row);
 }
 
+/** Start a sentence with a phrase written for mid-sentence use. */
+export function sentence(text: string): string {
+  return text.charAt(0).toLocaleUpperCase() + text.slice(1);
+}
+
 export function catalogReference(origin: FlowOrigin): CatalogReference {
   return origin.source === 'web-service'
     ? { source: 'web-service', instance: origin.instance, id: origin.setId }

@@ -215,9 +215,24 @@ class Evaluator {
   }
 }
 
+/** nginx allow/deny guards HTTP requests; other traffic never reaches those lists. */
+const HTTP_PORTS: PortRange[] = [
+  { from: 80, to: 80 },
+  { from: 443, to: 443 },
+  { from: 8080, to: 8080 },
+  { from: 8443, to: 8443 },
+];
+
 /** Paths that see traffic of the flow's direction. */
 export function pathsForFlow(model: ConfigModel, flow: Flow): EvaluationPath[] {
   return model.paths.filter((p) => p.direction === undefined || p.direction === 'forward' || p.direction === flow.direction);
+}
+
+/** The part of a flow's ports a list can see at all: everything, except HTTP ports for nginx access lists. */
+function visiblePorts(list: RuleList, flow: Flow): PortRange[] {
+  const ports = flow.ports.length > 0 ? flow.ports : ALL_PORTS;
+  if (list.kind !== 'http-access') return ports;
+  return flow.protocol === 'tcp' ? intersectPorts(ports, HTTP_PORTS) : [];
 }
 
 function familiesOf(lists: RuleList[]): Set<4 | 6> {
@@ -241,7 +256,9 @@ export function evaluateFlow(model: ConfigModel, flow: Flow): PathEvaluation[] {
     const families = familiesOf(stages);
     const intervals = flow.remote.intervals.filter((iv) => families.has(iv.family));
     if (intervals.length === 0) continue;
-    let pending: Region[] = [{ intervals: mergeIntervals(intervals), ports: flow.ports.length > 0 ? flow.ports : ALL_PORTS }];
+    const ports = visiblePorts(stages[0]!, flow);
+    if (ports.length === 0) continue;
+    let pending: Region[] = [{ intervals: mergeIntervals(intervals), ports }];
     const outcomes: RegionOutcome[] = [];
     for (let s = 0; s < stages.length && pending.length > 0; s++) {
       const list = stages[s]!;

@@ -16,9 +16,16 @@ export function intervalsOf(entries: readonly string[]): IpInterval[] {
   return out;
 }
 
+/**
+ * The service areas a plain web-service request returns. Intune (MEM) sets come only when asked for
+ * by name, as the service itself does, so a default check matches Microsoft's default list.
+ */
+export const DEFAULT_SERVICE_AREAS = ['Common', 'Exchange', 'SharePoint', 'Skype'];
+
 export function setInScope(set: EndpointSet, settings: AnalysisSettings): boolean {
   if (!set.required && !settings.includeOptional) return false;
-  if (settings.serviceAreas.length > 0 && !settings.serviceAreas.some((a) => a.toLowerCase() === set.serviceArea.toLowerCase())) return false;
+  const areas = settings.serviceAreas.length > 0 ? settings.serviceAreas : DEFAULT_SERVICE_AREAS;
+  if (!areas.some((a) => a.toLowerCase() === set.serviceArea.toLowerCase())) return false;
   if (settings.categories.length > 0 && !settings.categories.includes(set.category)) return false;
   return true;
 }

@@ -6,8 +6,11 @@ import { t, useBundle } from '../l10n';
 
 /** Each command lives in its own module; this table is the only place that lists them. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand> }> = {
+  check: { summary: 'Check configuration files against the catalogue, as the Problems panel would', load: async () => (await import('./check')).run },
+  refs: { summary: 'Show the addresses, host patterns and rules the parser finds in a file', load: async () => (await import('./refs')).run },
   update: { summary: 'Download the newest endpoint catalogue into the cache', load: async () => (await import('./update')).run },
   lookup: { summary: 'Show every catalogue entry that matches an address, CIDR, range or host name', load: async () => (await import('./lookup')).run },
+  render: { summary: 'Print the rules for a policy in a dialect, or insert them into a file', load: async () => (await import('./render')).run },
 };
 
 /** `--locale da` (or ENDPOINT_LENS_LOCALE) switches messages to Danish before anything prints. */

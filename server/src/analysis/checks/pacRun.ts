@@ -5,7 +5,7 @@ import { probeHosts } from '../../catalog/urlPattern';
 import type { PacQuery, PacRunResult } from '../../pac/sandbox';
 import { t } from '../../l10n';
 import type { Check, CheckContext } from '../context';
-import { catalogReference, describeOrigin } from '../describe';
+import { catalogReference, describeOrigin, sentence } from '../describe';
 import type { Finding } from '../finding';
 import { setInScope } from '../scope';
 import { pacFacts } from './pacFacts';
@@ -113,7 +113,7 @@ export const pacRun: Check = (context: CheckContext) => {
     findings.push({
       code: 'proxied-optimize',
       severity: entry.set.category === 'Optimize' ? 'warning' : 'information',
-      message: t('{0} goes to "{1}" for {2}; Microsoft asks that {3} endpoints bypass the proxy (DIRECT).', name, entry.value, patterns.slice(0, 4).join(', ') + (patterns.length > 4 ? ' …' : ''), entry.set.category),
+      message: t('{0} goes to "{1}" for {2}; Microsoft asks that {3} endpoints bypass the proxy (DIRECT).', sentence(name), entry.value, patterns.slice(0, 4).join(', ') + (patterns.length > 4 ? ' …' : ''), entry.set.category),
       range: site?.range ?? WHOLE_FIRST_LINE,
       related: [{ message: t('Catalogue entry for {0} (version {1})', name, context.catalog.version), catalog: catalogReference(origin) }],
       fixes: directFix(context, entry.set, name),
