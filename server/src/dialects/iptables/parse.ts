@@ -125,6 +125,8 @@ const DECLARERS = new Set(['export', 'readonly', 'local', 'declare', 'typeset'])
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=/;
 const TOOL = /(?:^|[\s/(`'"])(ip6?tables|ipset)(?:-legacy|-nft)?(-restore|-save)?(?=$|[\s)`'"])/;
 
+const FREE_TEXT_OPTIONS = new Set(['--comment', '--log-prefix', '--nflog-prefix', '--ulog-prefix', '--string', '--hex-string', '-j', '--jump', '-g', '--goto']);
+
 const FULL_PORT_RANGE: PortRange = { from: 0, to: 65535 };
 
 function intersectIntervals(a: IpInterval[], b: IpInterval[]): IpInterval[] {
@@ -161,6 +163,8 @@ class IptablesParser {
   private readonly chains = new Map<string, ChainState>();
   private readonly ipsets = new Map<string, IpsetState>();
   private readonly variables = new Map<string, Item[]>();
+  /** Variables set by `for NAME in …`, whose values are alternatives rather than words of one value. */
+  private readonly loopVariables = new Set<string>();
   private readonly setUses: SetUse[] = [];
   private readonly jumpUses: JumpUse[] = [];
   private readonly ruleSpecs = new WeakMap<Rule, string>();
@@ -405,6 +409,17 @@ class IptablesParser {
       return;
     }
     words = words.slice(a);
+    const loopVariable = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(words[0]!.raw)?.[1];
+    const loopValues = loopVariable && this.loopVariables.has(loopVariable) ? this.variables.get(loopVariable) : undefined;
+    if (loopValues && loopValues.length > 1) {
+      // `for ipt in iptables ip6tables; do $ipt …`: the command runs once per value.
+      for (const value of loopValues) {
+        this.variables.set(loopVariable!, [value]);
+        this.shellCommand({ ...command, words });
+      }
+      this.variables.set(loopVariable!, loopValues);
+      return;
+    }
     const commandWord = this.expand(words[0]!);
     const fromVariable = words[0]!.raw.startsWith('$');
     const pieces = commandWord.text.trim().split(/\s+/);
@@ -512,6 +527,7 @@ class IptablesParser {
       return;
     }
     this.variables.set(name, items.length > 0 ? items : [{ text: '', start: valueWord.start, end: valueWord.end }]);
+    this.loopVariables.delete(name);
   }
 
   private forLoop(words: ShellWord[]): void {
@@ -536,7 +552,10 @@ class IptablesParser {
       }
     }
     if (unresolved || items.length === 0) this.variables.delete(name);
-    else this.variables.set(name, items);
+    else {
+      this.variables.set(name, items);
+      this.loopVariables.add(name);
+    }
   }
 
   /** `create NAME TYPE …` / `add NAME ENTRY …` lines of ipset restore data. */
@@ -649,7 +668,9 @@ class IptablesParser {
     let k = 0;
     const take = (option: Expanded): Expanded | undefined => {
       const next = args[k + 1];
-      if (!next) {
+      // An option word where the argument should be means the argument is missing (free-text options excepted).
+      const isOption = next !== undefined && /^--?[a-zA-Z]/.test(next.text) && !FREE_TEXT_OPTIONS.has(option.text);
+      if (!next || isOption) {
         this.problem(option.start, option.end, t('Option {0} needs an argument', option.text));
         return undefined;
       }
