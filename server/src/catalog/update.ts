@@ -355,6 +355,18 @@ export async function updateCatalog(options: UpdateOptions): Promise<UpdateOutco
     };
   }
 
+  if (previousVersion !== undefined && latest < previousVersion) {
+    // A mirror that lags behind is not a reason to go back to older data.
+    persist();
+    return {
+      status: 'unchanged',
+      version: previousVersion,
+      previousVersion,
+      message: t('The web service offers version {0}, older than the catalogue in use ({1}); the catalogue for {2} stays as it is.', latest, previousVersion, instance),
+      requests,
+    };
+  }
+
   const endpointsAnswer = await get(`/endpoints/${instance}?${query}&ServiceAreas=${SERVICE_AREAS}`);
   if (!endpointsAnswer.ok) return failed(endpointsAnswer.reason);
   const parsed = fromWebServiceJson(endpointsAnswer.body);

@@ -424,3 +424,15 @@ test('first run for an instance whose shipped version is older asks for the chan
   assert.deepEqual(readCacheHistory('USGovDoD', cacheDir)?.versions.map((v) => v.version), [dod.version], 'the shipped catalogue it replaced is kept for pinning');
   assertOnlyTheGuidWasSent();
 });
+
+test('a web service that offers an older version than the one in use changes nothing', async () => {
+  const { bytes } = await primeCache();
+  serve({ version: '2026073100', endpoints: currentAnswer() });
+  const outcome = await update(true);
+  assert.equal(outcome.status, 'unchanged');
+  assert.equal(outcome.version, CURRENT_VERSION);
+  assert.match(outcome.message, /older than the catalogue in use/);
+  assert.equal(outcome.requests, 1);
+  assert.equal(service.count('/endpoints/'), 0);
+  assert.deepEqual(cachedBytes(), bytes);
+});
