@@ -145,6 +145,8 @@ interface ResolvedNetwork {
   intervals: IpInterval[];
   refIds: number[];
   unresolved?: string;
+  /** Computed once per group: a big group used by many rules must not be scanned per rule. */
+  families?: Set<4 | 6>;
 }
 
 interface ResolvedService {
@@ -1593,7 +1595,8 @@ class CiscoParser {
         this.markGroupUse(spec.name, role, 0);
         const match: AddressMatch = { referenceIds: resolved.refIds, intervals: resolved.intervals, negated: false };
         if (resolved.unresolved !== undefined) match.unresolved = resolved.unresolved;
-        return { match, families: familiesOf(resolved.intervals, resolved.unresolved !== undefined) };
+        resolved.families ??= familiesOf(resolved.intervals, resolved.unresolved !== undefined);
+        return { match, families: resolved.families };
       }
       case 'interface':
         return {
