@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { t } from '../l10n';
@@ -50,6 +50,12 @@ export interface UpdateOptions {
   fetchJson?: FetchJson;
   timeoutMs?: number;
 }
+
+/**
+ * Earlier versions kept in the cache's history (two years of monthly releases). Each is a full
+ * snapshot of about 50 kB; change records are kept without limit, they are small.
+ */
+export const MAX_HISTORY_VERSIONS = 24;
 
 /** `<cacheDir>/state.json`. */
 export interface UpdateState {
@@ -136,6 +142,27 @@ export function writeFileAtomic(path: string, content: string): void {
     }
   } catch {
     // Durability of the folder entry is best effort; the rename has already happened.
+  }
+}
+
+const TEMP_FILE = /^\.[0-9a-z]+-\d+-[0-9a-f]{8}\.tmp$/;
+
+/** Temporary files older than an hour are what a process that died mid-write left behind. */
+function removeStaleTempFiles(dir: string, now: Date): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!TEMP_FILE.test(name)) continue;
+    const path = join(dir, name);
+    try {
+      if (now.getTime() - statSync(path).mtimeMs > 60 * 60 * 1000) rmSync(path, { force: true });
+    } catch {
+      // Another process may have renamed or removed it in the meantime.
+    }
   }
 }
 
@@ -287,6 +314,8 @@ export async function updateCatalog(options: UpdateOptions): Promise<UpdateOutco
   }
   const instanceState = (state.instances[instance] ??= {});
   const started = now();
+  removeStaleTempFiles(cacheDir, started);
+  removeStaleTempFiles(join(cacheDir, 'history'), started);
 
   if (state.backoffUntil !== undefined && Date.parse(state.backoffUntil) > started.getTime()) {
     const outcome: UpdateOutcome = {
@@ -402,6 +431,7 @@ export async function updateCatalog(options: UpdateOptions): Promise<UpdateOutco
     const history = readCacheHistory(instance, cacheDir) ?? readShippedHistory(instance);
     const replaced = current && current.snapshot.version !== latest ? current.snapshot : undefined;
     appendToHistory(history, replaced, changes);
+    history.versions = history.versions.slice(-MAX_HISTORY_VERSIONS);
     mkdirSync(join(cacheDir, 'history'), { recursive: true });
     writeFileAtomic(cacheHistoryPath(cacheDir, instance), serializeHistory(history));
     writeFileAtomic(cacheCatalogPath(cacheDir, instance), serializeSnapshot(snapshot));

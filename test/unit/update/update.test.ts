@@ -1,6 +1,6 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -435,4 +435,20 @@ test('a web service that offers an older version than the one in use changes not
   assert.equal(outcome.requests, 1);
   assert.equal(service.count('/endpoints/'), 0);
   assert.deepEqual(cachedBytes(), bytes);
+});
+
+test('temporary files left by an interrupted write are removed once they are an hour old', async () => {
+  await primeCache();
+  const stale = join(cacheDir, '.mabc123-4242-0123abcd.tmp');
+  const fresh = join(cacheDir, '.mabc124-4242-4567abcd.tmp');
+  const unrelated = join(cacheDir, 'notes.tmp');
+  for (const path of [stale, fresh, unrelated]) writeFileSync(path, '[');
+  const twoHoursAgo = new Date(clock.getTime() - 2 * 3_600_000);
+  utimesSync(stale, twoHoursAgo, twoHoursAgo);
+  utimesSync(unrelated, twoHoursAgo, twoHoursAgo);
+  utimesSync(fresh, clock, clock);
+  assert.equal((await update(true)).status, 'unchanged');
+  assert.equal(existsSync(stale), false);
+  assert.equal(existsSync(fresh), true, 'possibly another process writing right now');
+  assert.equal(existsSync(unrelated), true, 'only our own temporary files');
 });
