@@ -72,40 +72,47 @@ function ownerNumber(owner: Owner): number {
   return owner.kind === 'set' ? owner.set.id : owner.row.row;
 }
 
+interface TrieNode {
+  entries?: AddressEntry[];
+  zero?: TrieNode;
+  one?: TrieNode;
+}
+
 /**
- * The address index of one family: one hash table per prefix length that occurs, probed from the
- * longest length down (the "binary search on prefix lengths" form of longest-prefix match, here
- * probing every length because every containing prefix is wanted), plus all entries sorted by first
- * address for the entries that start inside a query range. Both answer without visiting entries
- * that do not touch the query.
+ * The address index of one family: a binary trie over prefix bits (a node at depth n is the /n
+ * prefix; entries hang on the node of their prefix), so the prefixes that contain an address are
+ * the entries met on the walk down its bits, shortest first. Entries that start after the query's
+ * first address but inside the query come from all entries sorted by first address, found by
+ * binary search. Neither visits entries that do not touch the query.
  */
 class FamilyIndex {
-  private readonly byLength = new Map<number, Map<bigint, AddressEntry[]>>();
-  private lengths: number[] = [];
+  private readonly root: TrieNode = {};
   private sorted: AddressEntry[] = [];
   private firsts: bigint[] = [];
-  private readonly shifts: bigint[];
+  private readonly bits: number;
 
   constructor(readonly family: AddressFamily) {
-    const bits = familyBits(family);
-    this.shifts = Array.from({ length: bits + 1 }, (_, len) => BigInt(bits - len));
+    this.bits = familyBits(family);
+  }
+
+  /** The address as 32-bit words, most significant first: the walk then reads bits with number operations, not bigint shifts. */
+  private words(value: bigint): number[] {
+    if (this.bits === 32) return [Number(value)];
+    return [Number(value >> 96n), Number((value >> 64n) & 0xffffffffn), Number((value >> 32n) & 0xffffffffn), Number(value & 0xffffffffn)];
   }
 
   add(entry: AddressEntry): void {
-    let table = this.byLength.get(entry.prefixLength);
-    if (!table) {
-      table = new Map();
-      this.byLength.set(entry.prefixLength, table);
+    const words = this.words(entry.interval.first);
+    let node = this.root;
+    for (let i = 0; i < entry.prefixLength; i++) {
+      if (((words[i >>> 5]! >>> (31 - (i & 31))) & 1) === 0) node = node.zero ??= {};
+      else node = node.one ??= {};
     }
-    const key = entry.interval.first >> this.shifts[entry.prefixLength]!;
-    const list = table.get(key);
-    if (list) list.push(entry);
-    else table.set(key, [entry]);
+    (node.entries ??= []).push(entry);
     this.sorted.push(entry);
   }
 
   seal(): void {
-    this.lengths = [...this.byLength.keys()].sort((a, b) => b - a);
     this.sorted.sort((a, b) => (a.interval.first < b.interval.first ? -1 : a.interval.first > b.interval.first ? 1 : a.prefixLength - b.prefixLength));
     this.firsts = this.sorted.map((e) => e.interval.first);
   }
@@ -114,9 +121,12 @@ class FamilyIndex {
   touching(query: IpInterval): AddressEntry[] {
     const out: AddressEntry[] = [];
     // Entries starting at or before the query's first address touch it only by containing that address.
-    for (const len of this.lengths) {
-      const hit = this.byLength.get(len)!.get(query.first >> this.shifts[len]!);
-      if (hit) out.push(...hit);
+    const words = this.words(query.first);
+    let node: TrieNode | undefined = this.root;
+    for (let i = 0; node; i++) {
+      if (node.entries) out.push(...node.entries);
+      if (i === this.bits) break;
+      node = ((words[i >>> 5]! >>> (31 - (i & 31))) & 1) === 0 ? node.zero : node.one;
     }
     // Entries starting after it touch it exactly when they start no later than its last address.
     let lo = 0;
