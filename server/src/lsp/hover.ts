@@ -66,9 +66,14 @@ export function catalogMarkdown(reference: Reference, matches: readonly CatalogM
     if (set?.capturedOn) notes.push(t('{0} comes from the {1} snapshot of the service area {2}.', name, set.capturedOn, set.serviceArea));
   }
   if (matches.length > MAX_ROWS) lines.push('', t('…and {0} more rows.', matches.length - MAX_ROWS));
-  const partial = matches.find((m) => m.relation === 'inside' || m.relation === 'overlaps');
-  if (partial && reference.interval) {
-    lines.push('', t('{0} covers only part of {1}.', formatInterval(reference.interval), partial.entry));
+  const first = matches[0];
+  if (first && reference.interval) {
+    // Relations are said from the catalogue entry's side: it "contains" the address written here.
+    const name = first.id !== undefined ? t('set {0}', first.id) : t('other endpoints row {0}', first.row ?? 0);
+    const written = formatInterval(reference.interval);
+    if (first.relation === 'contains') lines.push('', t('{0} lies inside {1} ({2}).', written, first.entry, name));
+    else if (first.relation === 'inside') lines.push('', t('{0} covers all of {1} ({2}) and more addresses besides.', written, first.entry, name));
+    else if (first.relation === 'overlaps') lines.push('', t('{0} only partly overlaps {1} ({2}).', written, first.entry, name));
   }
   if (notes.length > 0) lines.push('', ...[...new Set(notes)].map((n) => `- ${escapeCell(n)}`));
   return lines.join('\n');

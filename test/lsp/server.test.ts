@@ -1,0 +1,151 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CodeActionRequest,
+  ExecuteCommandRequest,
+  HoverRequest,
+  type CodeAction,
+  type Diagnostic,
+  type MarkupContent,
+} from 'vscode-languageserver-protocol/node';
+import { TestClient } from './client';
+import { SERVER_COMMANDS, type InsertPolicyResult, type MarkdownReport } from '../../server/src/protocol';
+
+/**
+ * The language server driven over stdio by a real LSP client, as any editor would: these tests need
+ * the bundle (`npm run build`, which `npm test` runs first).
+ */
+
+let client: TestClient;
+
+before(async () => {
+  client = new TestClient({});
+  await client.initialize({ trusted: true });
+});
+
+after(async () => {
+  await client.close();
+});
+
+function codes(diagnostics: Diagnostic[]): string[] {
+  return diagnostics.map((d) => String(d.code));
+}
+
+function markdownOf(contents: unknown): string {
+  return (contents as MarkupContent).value;
+}
+
+const EXAMPLES: Array<[string, string, string]> = [
+  ['examples/egress.rules.v4', 'iptables', 'blocked-required'],
+  ['examples/m365.nft', 'nftables', 'blocked-required'],
+  ['examples/asa-edge.asa', 'cisco', 'shadowed-rule'],
+  ['examples/proxy.pac', 'pac', 'proxied-optimize'],
+  ['examples/exchange-hybrid.nginx.conf', 'nginx', 'host-bits-set'],
+];
+
+for (const [path, languageId, expected] of EXAMPLES) {
+  test(`diagnostics are pushed for ${path}`, async () => {
+    const uri = await client.open(path, languageId);
+    const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);
+    assert.ok(codes(published.diagnostics).includes(expected), `${path}: ${codes(published.diagnostics).join(', ')}`);
+    for (const d of published.diagnostics) {
+      assert.equal(d.source, 'Endpoint Lens');
+      assert.match(String(d.codeDescription?.href), /README\.md#/);
+    }
+  });
+}
+
+test('hover over an address shows its catalogue rows as a markdown table', async () => {
+  const uri = client.uriOf('examples/egress.rules.v4');
+  const document = client.documents.get(uri)!;
+  const line = document.getText().split('\n').findIndex((l) => l.includes('52.112.0.0/15'));
+  const character = document.getText().split('\n')[line]!.indexOf('52.112.0.0/15') + 3;
+  const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character } });
+  assert.ok(hover, 'a hover');
+  const text = markdownOf(hover.contents);
+  assert.match(text, /\*\*52\.112\.0\.0\/15\*\*/);
+  assert.match(text, /\| set 11 \| Microsoft Teams \| Optimize \| yes \|/);
+  assert.match(text, /52\.112\.0\.0\/14/);
+  assert.match(text, /52\.112\.0\.0\/15 lies inside 52\.112\.0\.0\/14 \(set 11\)/);
+  assert.match(text, /2026081400/);
+});
+
+test('hover over a non-catalogue address says so briefly', async () => {
+  const uri = client.uriOf('examples/egress.rules.v4');
+  const lines = client.documents.get(uri)!.getText().split('\n');
+  const line = lines.findIndex((l) => l.includes('10.20.0.53/32'));
+  const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: lines[line]!.indexOf('10.20.0.53') + 2 } });
+  assert.match(markdownOf(hover?.contents), /not in the Microsoft 365 catalogue/);
+});
+
+test('the quick fix for host bits set applies and the diagnostic goes away', async () => {
+  const uri = client.uriOf('examples/exchange-hybrid.nginx.conf');
+  const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);
+  const diagnostic = published.diagnostics.find((d) => d.code === 'host-bits-set');
+  assert.ok(diagnostic);
+  const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+    textDocument: { uri },
+    range: diagnostic.range,
+    context: { diagnostics: [diagnostic] },
+  })) as CodeAction[];
+  const preferred = actions.find((a) => a.isPreferred);
+  assert.ok(preferred?.edit, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+  assert.equal(preferred.title, 'Change to 40.104.0.0/15');
+  assert.ok(actions.some((a) => a.title === 'Suppress host-bits-set on this line'));
+  client.applyWorkspaceEdit(preferred.edit);
+  const after = await client.waitForDiagnostics(uri, (p) => !codes(p.diagnostics).includes('host-bits-set'));
+  assert.ok(client.documents.get(uri)!.getText().includes('allow 40.104.0.0/15;'));
+  assert.ok(!codes(after.diagnostics).includes('host-bits-set'));
+});
+
+test('inserting the missing rules for a blocked set makes its finding go away', async () => {
+  const uri = client.uriOf('examples/egress.rules.v4');
+  const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);
+  const diagnostic = published.diagnostics.find((d) => d.code === 'blocked-required' && d.message.includes('endpoint set 11 '));
+  assert.ok(diagnostic, codes(published.diagnostics).join(','));
+  const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
+  const insert = actions.find((a) => a.isPreferred && a.title.startsWith('Insert rules'));
+  assert.ok(insert?.edit, actions.map((a) => a.title).join(' | '));
+  client.applyWorkspaceEdit(insert.edit);
+  const text = client.documents.get(uri)!.getText();
+  assert.match(text, /BEGIN endpoint-lens sets-11 Worldwide 2026081400/);
+  const after = await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);
+  assert.ok(!after.diagnostics.some((d) => d.code === 'blocked-required' && d.message.includes('endpoint set 11 ')), after.diagnostics.map((d) => d.message).join('\n'));
+});
+
+test('an edit re-checks the document (incremental sync)', async () => {
+  const uri = await client.open('examples/scratch.rules.v4', 'iptables', '*filter\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n');
+  const first = await client.waitForDiagnostics(uri);
+  assert.deepEqual(codes(first.diagnostics), []);
+  await client.edit(uri, [{ range: { start: { line: 1, character: 8 }, end: { line: 1, character: 14 } }, newText: 'DROP' }]);
+  assert.equal(client.documents.get(uri)!.getText(), '*filter\n:OUTPUT DROP [0:0]\nCOMMIT\n');
+  const second = await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);
+  assert.ok(codes(second.diagnostics).every((c) => c === 'blocked-required'));
+  assert.ok(second.diagnostics.length >= 5, 'one diagnostic per blocked set, not per address');
+  assert.ok(second.diagnostics.length < 20);
+});
+
+test('Insert Exchange hybrid rules through the server command edits the file', async () => {
+  const uri = await client.open('examples/hybrid.asa', 'cisco', 'access-list outside_in extended deny ip any any\naccess-group outside_in in interface outside\n');
+  await client.waitForDiagnostics(uri);
+  const result = (await client.connection.sendRequest(ExecuteCommandRequest.type, {
+    command: SERVER_COMMANDS.insertPolicy,
+    arguments: [{ uri, policy: 'exchange-hybrid', features: ['mail-flow', 'mailbox-migration'], serverAddresses: ['203.0.113.25'] }],
+  })) as InsertPolicyResult;
+  assert.equal(result.applied, true, result.message);
+  const text = client.documents.get(uri)!.getText();
+  assert.match(text, /! BEGIN endpoint-lens exchange-hybrid-inbound Worldwide 2026081400/);
+  assert.ok(text.indexOf('BEGIN endpoint-lens') < text.indexOf('deny ip any any'), 'the block goes before the rule that would shadow it');
+  const again = (await client.connection.sendRequest(ExecuteCommandRequest.type, {
+    command: SERVER_COMMANDS.insertPolicy,
+    arguments: [{ uri, policy: 'exchange-hybrid', features: ['mail-flow', 'mailbox-migration'], serverAddresses: ['203.0.113.25'] }],
+  })) as InsertPolicyResult;
+  assert.equal(client.documents.get(uri)!.getText(), text, `inserting twice equals once: ${again.message}`);
+});
+
+test('the PAC test command answers with a grid per set', async () => {
+  const uri = client.uriOf('examples/proxy.pac');
+  const report = (await client.connection.sendRequest(ExecuteCommandRequest.type, { command: SERVER_COMMANDS.testPac, arguments: [{ uri }] })) as MarkdownReport;
+  assert.match(report.markdown, /\| 31 \| Optimize \| `probe\.sharepoint\.com` \| PROXY proxy\.corp\.example:8080; DIRECT \| 26 \| ⚠ \|/);
+  assert.match(report.markdown, /\| 1 \| Optimize \| `outlook\.office\.com` \| DIRECT \| 20 \|/);
+});
