@@ -96,8 +96,10 @@ const RULE_KEYWORDS = new Set([
   'limit', 'quota', 'counter', 'log', 'comment', 'accept', 'drop', 'reject', 'return', 'jump', 'goto', 'continue', 'queue', 'dnat',
   'snat', 'masquerade', 'redirect', 'notrack', 'nftrace', 'fwd', 'dup', 'tproxy', 'synproxy', 'flow', 'update', 'add', 'delete',
   'exthdr', 'frag', 'hbh', 'rh', 'mh', 'dst', 'srh', 'cgroup', 'cpu', 'iifgroup', 'oifgroup', 'ibrname', 'obrname', 'ipsec',
-  'tunnel', 'secmark', 'last', 'igmp', 'gre', 'geneve', 'vxlan', 'dccp',
+  'tunnel', 'secmark', 'last', 'igmp', 'gre', 'geneve', 'vxlan', 'numgen', 'jhash', 'symhash',
 ]);
+/** Selectors whose next word names the field (`meta skuid`, `ct mark`), even when that word is a keyword too. */
+const PREFIX_SELECTORS = new Set(['meta', 'ct', 'ether', 'vlan', 'arp', 'fib', 'rt', 'socket', 'osf', 'exthdr', 'ipsec', 'tunnel']);
 /** Words after which a `set` assignment's value ends. */
 const STATEMENT_KEYWORDS = new Set(['accept', 'drop', 'reject', 'return', 'jump', 'goto', 'continue', 'queue', 'counter', 'log', 'limit', 'comment', 'notrack', 'dnat', 'snat', 'masquerade', 'redirect', 'fwd', 'dup', 'meta', 'ct']);
 const OPERATORS: Record<string, string> = { '==': 'eq', eq: 'eq', '!=': 'ne', ne: 'ne', '<': 'lt', lt: 'lt', '>': 'gt', gt: 'gt', '<=': 'le', le: 'le', '>=': 'ge', ge: 'ge' };
@@ -844,6 +846,7 @@ class NftParser {
     }
     const first = tokens[k];
     if (!first) return { value, next: k };
+    if (first.text === '.') return this.concatenationCheck(tokens, k, value);
     if (first.kind === 'word' && (first.text === 'vmap' || first.text === 'map')) {
       const isVmap = first.text === 'vmap';
       const group = tokens[k + 1];
@@ -901,7 +904,7 @@ class NftParser {
       const token = tokens[j]!;
       if (token.kind === 'punct' && token.text === '{') depth++;
       else if (token.kind === 'punct' && token.text === '}') depth--;
-      else if (depth <= 0 && j > k && token.kind === 'word' && RULE_KEYWORDS.has(token.text) && tokens[j - 1]?.text !== '.') return j;
+      else if (depth <= 0 && j > k + (PREFIX_SELECTORS.has(tokens[k]!.text) ? 1 : 0) && token.kind === 'word' && RULE_KEYWORDS.has(token.text) && tokens[j - 1]?.text !== '.') return j;
     }
     return j;
   }
@@ -1172,9 +1175,13 @@ class NftParser {
       const assignment = words.findIndex((tk) => tk.text === 'set' && tk.kind === 'word');
       if (assignment > 0) {
         // `meta mark set …`, `ct helper set …`: a statement, whose value may itself contain selectors.
-        let j = k + assignment + 1;
-        while (j < stmt.length && !(stmt[j]!.kind === 'word' && STATEMENT_KEYWORDS.has(stmt[j]!.text) && stmt[j - 1]?.text !== 'set')) j++;
-        k = j;
+        const valueStart = k + assignment + 1;
+        const valueToken = stmt[valueStart];
+        if (valueToken && valueToken.kind === 'word' && RULE_KEYWORDS.has(valueToken.text)) {
+          let j = valueStart + 1;
+          while (j < stmt.length && !(stmt[j]!.kind === 'word' && STATEMENT_KEYWORDS.has(stmt[j]!.text))) j++;
+          k = j;
+        } else k = this.phraseEnd(stmt, valueStart);
         continue;
       }
       if (word === 'limit' || word === 'quota') unknown.push(phrase(k, end));
