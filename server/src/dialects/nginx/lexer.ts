@@ -5,7 +5,7 @@
  * - `{` right after `$` belongs to the word, so `${host}` is one word;
  * - `"…"` and `'…'` are words whose quotes are not part of the value; `\` takes the next character
  *   literally in and out of quotes, and `\"`, `\'`, `\\`, `\t`, `\r`, `\n` are unescaped;
- * - a closing quote must be followed by whitespace, `;` or `{`;
+ * - a closing quote must be followed by whitespace, `;`, `{` or `)`;
  * - `#` starts a comment only where a token would start (`a#b` is one word);
  * - `*_by_lua_block { … }` bodies are Lua, read as one raw token up to the matching brace, as the
  *   Lua module itself does.
@@ -210,7 +210,8 @@ export function lex(text: string): LexResult {
       push({ kind: 'word', value, start: i, end, contentStart: i + 1, contentEnd, quoted: true, escaped: value !== raw });
       i = end;
       const after = text[i];
-      if (after !== undefined && !isSpace(text.charCodeAt(i)) && after !== ';' && after !== '{') {
+      // `)` is allowed too, for `if ($host = "x")`.
+      if (after !== undefined && !isSpace(text.charCodeAt(i)) && after !== ';' && after !== '{' && after !== ')') {
         // nginx stops here; reading on as a new token keeps later problems meaningful.
         problems.push({ code: 'unexpected-after-quote', start: i, end: i + 1, detail: after });
       }

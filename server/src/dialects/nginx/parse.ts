@@ -173,6 +173,12 @@ interface BuiltTree {
   upstreams: string[];
 }
 
+/** A word as quoted in a message: binary junk and pasted essays are cut short. */
+function shown(word: string): string {
+  const printable = word.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '?');
+  return printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;
+}
+
 /** Tokens to a directive tree with an explicit stack, so nesting depth never touches the call stack. */
 function buildTree(text: string, tokens: NginxToken[], problem: (start: number, end: number, message: string) => void): BuiltTree {
   const root: NginxDirective[] = [];
@@ -233,7 +239,7 @@ function buildTree(text: string, tokens: NginxToken[], problem: (start: number, 
       case 'close': {
         if (words.length > 0) {
           const last = words[words.length - 1]!;
-          problem(words[0]!.start, last.end, t('"{0}" is not terminated by ";"', words[0]!.value));
+          problem(words[0]!.start, last.end, t('"{0}" is not terminated by ";"', shown(words[0]!.value)));
           makeDirective(words, last.end);
           words = [];
         }
@@ -252,14 +258,14 @@ function buildTree(text: string, tokens: NginxToken[], problem: (start: number, 
   }
   if (words.length > 0) {
     const last = words[words.length - 1]!;
-    problem(words[0]!.start, last.end, t('Unexpected end of file: "{0}" is not terminated by ";"', words[0]!.value));
+    problem(words[0]!.start, last.end, t('Unexpected end of file: "{0}" is not terminated by ";"', shown(words[0]!.value)));
     makeDirective(words, last.end);
   }
   while (stack.length > 1) {
     const frame = stack.pop()!;
     const owner = frame.owner;
     if (owner) {
-      problem(owner.start, (owner.openOffset ?? owner.start) + 1, t('Unexpected end of file: the block "{0}" is not closed with "}"', owner.name || '{'));
+      problem(owner.start, (owner.openOffset ?? owner.start) + 1, t('Unexpected end of file: the block "{0}" is not closed with "}"', shown(owner.name) || '{'));
       const lastChild = owner.block?.[owner.block.length - 1];
       owner.end = Math.max(owner.end, lastChild?.end ?? owner.end, text.length);
     }
@@ -472,10 +478,10 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
     const spansLines = first !== undefined && onFirstLine.length < n;
     if (spansLines && n > max) {
       const lastOnFirst = onFirstLine[onFirstLine.length - 1] ?? d.nameToken;
-      problem(d.start, lastOnFirst.end, t('Invalid number of arguments in "{0}"; is a ";" missing at the end of line {1}?', d.name, lines.positionAt(d.start).line + 1));
+      problem(d.start, lastOnFirst.end, t('Invalid number of arguments in "{0}"; is a ";" missing at the end of line {1}?', shown(d.name), lines.positionAt(d.start).line + 1));
     } else {
       const last = d.args[d.args.length - 1] ?? d.nameToken;
-      problem(d.start, last.end, t('Invalid number of arguments in "{0}"', d.name));
+      problem(d.start, last.end, t('Invalid number of arguments in "{0}"', shown(d.name)));
     }
     return false;
   };
@@ -520,7 +526,7 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
 
   const accessRule = (d: NginxDirective, ctx: WalkContext): void => {
     if (NO_ACCESS_CONTEXTS.has(ctx.info.kind) && !(inferred.fragment && ctx.parent === undefined)) {
-      problem(d.nameToken.start, d.nameToken.end, t('"{0}" is not allowed here', d.name));
+      problem(d.nameToken.start, d.nameToken.end, t('"{0}" is not allowed here', shown(d.name)));
     }
     if (!argCount(d, 1, 1)) return;
     const arg = d.args[0]!;
@@ -638,20 +644,26 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
         argCount(e, 1, 1);
         continue;
       }
-      if (e.name === 'proxy' || e.name === 'delete') {
-        if (!argCount(e, 1, 1)) continue;
-        addReference(e.args[0]!, 'source', classifyAddress(e.args[0]!.value));
+      // In `ranges` mode keys (and what `delete` removes) are `first-last`; otherwise networks.
+      const geoKey = (token: NginxToken): void => {
+        const dash = token.value.indexOf('-');
+        if (ranges && dash > 0) {
+          const r = parseAddressRange(token.value.slice(0, dash), token.value.slice(dash + 1));
+          addReference(token, 'source', r.ok ? { kind: 'range', interval: r.value } : { kind: 'range', invalidReason: r.reason });
+        } else {
+          addReference(token, 'source', classifyAddress(token.value));
+        }
+      };
+      if (e.name === 'proxy') {
+        if (argCount(e, 1, 1)) addReference(e.args[0]!, 'source', classifyAddress(e.args[0]!.value));
+        continue;
+      }
+      if (e.name === 'delete') {
+        if (argCount(e, 1, 1)) geoKey(e.args[0]!);
         continue;
       }
       argCount(e, 1, 1);
-      const key = e.nameToken;
-      const dash = key.value.indexOf('-');
-      if (ranges && dash > 0) {
-        const r = parseAddressRange(key.value.slice(0, dash), key.value.slice(dash + 1));
-        addReference(key, 'source', r.ok ? { kind: 'range', interval: r.value } : { kind: 'range', invalidReason: r.reason });
-      } else {
-        addReference(key, 'source', classifyAddress(key.value));
-      }
+      geoKey(e.nameToken);
     }
   };
 

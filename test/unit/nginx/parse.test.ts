@@ -1,0 +1,149 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { accessTargetList, parseNginx, type NginxExtra } from '../../../server/src/dialects/nginx/parse';
+import { nginxDialect } from '../../../server/src/dialects/nginx';
+import { DIALECTS } from '../../../server/src/dialects/all';
+import type { ConfigModel } from '../../../server/src/model/config';
+
+const extra = (m: ConfigModel): NginxExtra => m.extra as NginxExtra;
+const refs = (m: ConfigModel): string[] => m.references.map((r) => `${r.text} ${r.kind} ${r.role}${r.invalidReason ? ` !${r.invalidReason}` : ''}`);
+const messages = (m: ConfigModel): string[] => m.problems.map((p) => `${p.range.start.line}:${p.range.start.character}-${p.range.end.line}:${p.range.end.character} ${p.message}`);
+
+test('included fragments get an assumed context and no "not allowed here"', () => {
+  const cases: [string, string][] = [
+    ['allow 10.0.0.0/8;\ndeny all;\n', 'location'],
+    ['server {\n  listen 443 ssl;\n  location / { deny all; }\n}\n', 'http'],
+    ['server {\n  listen 443;\n  ssl_preread on;\n  proxy_pass $up;\n  allow 10.0.0.0/8;\n}\n', 'stream'],
+    ['location /ews { allow 40.96.0.0/13; }\nlisten 443;\n', 'server'],
+    ['hostnames;\n.sharepoint.com backend;\n*.office.com backend;\n', 'map'],
+    ['default 0;\n40.92.0.0/15 1;\n2a01:111:f400::/48 1;\n', 'geo'],
+    ['upstream exch { server 10.0.0.5:443; }\nmap $host $x { default 1; }\n', 'http'],
+    ['proxy_set_header Host $host;\nproxy_pass https://10.0.0.5;\n', 'location'],
+  ];
+  for (const [text, context] of cases) {
+    const m = parseNginx(text);
+    assert.equal(extra(m).rootContext, context, text);
+    assert.equal(extra(m).fragment, true);
+    assert.deepEqual(m.problems, [], text);
+  }
+  const allowOnly = parseNginx(cases[0]![0]);
+  assert.equal(allowOnly.ruleLists.length, 1);
+  assert.deepEqual(allowOnly.paths.map((p) => p.stages), [[allowOnly.ruleLists[0]!.id]]);
+  assert.deepEqual(refs(parseNginx(cases[4]![0])), ['.sharepoint.com host-wildcard host-pattern', '*.office.com host-wildcard host-pattern']);
+});
+
+test('a whole configuration is checked for misplaced allow/deny', () => {
+  const m = parseNginx('events { }\nallow 10.0.0.0/8;\nhttp { upstream u { allow 1.2.3.4; server 10.0.0.1; } }\n');
+  assert.equal(extra(m).fragment, false);
+  assert.deepEqual(messages(m), ['1:0-1:5 "allow" is not allowed here', '2:20-2:25 "allow" is not allowed here']);
+});
+
+test('allow/deny: own list replaces the inherited one; all, unix: and invalid addresses', () => {
+  const m = parseNginx(
+    'http {\n  allow 10.0.0.0/8;\n  deny all;\n  server {\n    location /a { }\n    location /b { allow unix:; allow 10.0.0.0/33; }\n  }\n}\n',
+  );
+  const byId = new Map(m.ruleLists.map((l) => [l.id, l]));
+  assert.deepEqual([...byId.keys()], ['http', 'http > server', 'http > server > location /a', 'http > server > location /b']);
+  assert.equal(byId.get('http > server > location /a')!.rules.length, 2);
+  assert.equal(byId.get('http > server > location /a')!.rules[0]!.range.start.line, 1, 'inherited rules point where they are written');
+  const b = byId.get('http > server > location /b')!;
+  assert.deepEqual(
+    b.rules.map((r) => r.sources),
+    [
+      { referenceIds: [], intervals: [], negated: false },
+      { referenceIds: [1], intervals: [], negated: false },
+    ],
+  );
+  assert.equal(m.references[1]!.invalidReason, 'bad-prefix-length');
+  for (const l of m.ruleLists) assert.equal(l.defaultAction, 'accept');
+  assert.ok(m.paths.every((p) => p.direction === 'inbound' && p.stages.length === 1));
+});
+
+test('accessTargetList gives the own rules or an empty list, never inherited ones', () => {
+  const m = parseNginx('http {\n  server {\n    allow 10.0.0.0/8;\n    deny all;\n    location /a { }\n  }\n}\n');
+  const ids = extra(m).contexts.map((c) => c.id);
+  assert.deepEqual(accessTargetList(m, 'http > server')!.rules.length, 2);
+  const a = accessTargetList(m, 'http > server > location /a')!;
+  assert.deepEqual([a.rules.length, a.range.start.line, a.range.start.character], [0, 4, 4]);
+  assert.equal(accessTargetList(m, 'nope'), undefined);
+  assert.ok(ids.includes('http'));
+});
+
+test('missing semicolons, stray braces and block shape', () => {
+  assert.deepEqual(messages(parseNginx('location /x {\n  allow 10.0.0.1\n  deny all;\n}\n')), [
+    '1:2-1:16 Invalid number of arguments in "allow"; is a ";" missing at the end of line 2?',
+  ]);
+  assert.deepEqual(messages(parseNginx('http {\n  server {\n    location /x;\n  }\n}\n')), ['2:4-2:15 Directive "location" has no opening "{"']);
+  assert.deepEqual(messages(parseNginx('allow 10.0.0.1 { }\n')), ['0:0-0:16 "allow" is not terminated by ";"']);
+  assert.deepEqual(messages(parseNginx('; {} }')), ['0:0-0:1 Unexpected ";"', '0:2-0:3 Unexpected "{"', '0:5-0:6 Unexpected "}"']);
+  assert.deepEqual(messages(parseNginx('allow')), ['0:0-0:5 Unexpected end of file: "allow" is not terminated by ";"', '0:0-0:5 Invalid number of arguments in "allow"']);
+  assert.deepEqual(messages(parseNginx('deny;')), ['0:0-0:4 Invalid number of arguments in "deny"']);
+});
+
+test('map: hostnames semantics only with `hostnames`; $ssl_preread_server_name maps become sni-routing lists', () => {
+  const exact = parseNginx('map $ssl_preread_server_name $u {\n  .contoso.com a:443;\n}\n');
+  assert.deepEqual(exact.references[0]!.hostMatchers, [{ kind: 'exact', host: '.contoso.com' }]);
+  assert.equal(exact.ruleLists[0]!.defaultAction, 'drop', 'no default: no upstream');
+  const host = parseNginx('map $host $u {\n  hostnames;\n  .contoso.com a;\n  default b;\n}\n');
+  assert.equal(host.ruleLists.length, 0, 'only SNI maps are routing lists');
+  assert.deepEqual(host.references[0]!.hostMatchers, [
+    { kind: 'exact', host: 'contoso.com' },
+    { kind: 'glob', glob: '*.contoso.com' },
+  ]);
+  const other = parseNginx('map $remote_addr $u {\n  10.0.0.1 a;\n}\n');
+  assert.equal(other.references.length, 0);
+  const sni = parseNginx('map $ssl_preread_server_name $u {\n  hostnames;\n  ~*^x\\. a:1;\n  default up:443;\n}\n');
+  assert.deepEqual(sni.ruleLists[0]!.rules[0]!.hosts!.matchers, [{ kind: 'regex', source: '^x\\.', flags: 'i' }]);
+  assert.deepEqual([sni.ruleLists[0]!.defaultAction, sni.ruleLists[0]!.defaultRange?.start.line], ['accept', 3]);
+});
+
+test('listen, proxy_pass, upstream servers, resolver and server_name references', () => {
+  const m = parseNginx(
+    [
+      'http {',
+      '  upstream exch { server 10.0.0.5:443; server mail01.contoso.local; }',
+      '  server {',
+      '    listen 80; listen *:8080; listen 192.0.2.1:443; listen [2001:db8::1]; listen unix:/run/x.sock;',
+      '    server_name _ "" $hostname example.com .contoso.com www.contoso.* ~^x$ 192.0.2.7;',
+      '    location / { proxy_pass https://exch/owa; }',
+      '    location /b { proxy_pass http://outlook.office365.com:443/x; }',
+      '    location /c { proxy_pass http://[2001:db8::5]:8080; proxy_pass http://$backend; }',
+      '    resolver 10.0.0.53:5353 2001:db8::53 valid=10s;',
+      '  }',
+      '}',
+    ].join('\n'),
+  );
+  assert.deepEqual(refs(m), [
+    '10.0.0.5 ipv4 destination',
+    'mail01.contoso.local hostname destination',
+    '192.0.2.1 ipv4 other',
+    '2001:db8::1 ipv6 other',
+    'example.com hostname host-pattern',
+    '.contoso.com host-wildcard host-pattern',
+    'www.contoso.* host-wildcard host-pattern',
+    '~^x$ host-regex host-pattern',
+    '192.0.2.7 ipv4 host-pattern',
+    'outlook.office365.com hostname destination',
+    '2001:db8::5 ipv6 destination',
+    '10.0.0.53 ipv4 resolver',
+    '2001:db8::53 ipv6 resolver',
+  ]);
+  assert.deepEqual(extra(m).contexts.find((c) => c.kind === 'server')!.listenPorts, [80, 8080, 443, 80]);
+  assert.deepEqual(m.problems, []);
+});
+
+test('geo entries, ranges and proxy addresses are source references', () => {
+  const m = parseNginx('geo $remote_addr $m {\n  ranges;\n  proxy 10.0.0.1;\n  default 0;\n  10.0.0.0-10.0.0.9 1;\n  delete 10.0.0.5-10.0.0.5;\n  include geo.conf;\n}\n');
+  assert.deepEqual(refs(m), ['10.0.0.1 ipv4 source', '10.0.0.0-10.0.0.9 range source', '10.0.0.5-10.0.0.5 range source']);
+  assert.deepEqual(extra(m).includes.map((i) => i.path), ['geo.conf']);
+});
+
+test('detection by content and registration', () => {
+  assert.ok(DIALECTS.includes(nginxDialect));
+  assert.ok(nginxDialect.detect('server {\n    listen 443 ssl;\n    server_name x;\n}\n') >= 0.9);
+  assert.ok(nginxDialect.detect('http {\n  include mime.types;\n}\n') >= 0.5);
+  assert.ok(nginxDialect.detect('location /owa {\n  proxy_pass https://10.0.0.5;\n}\n') >= 0.5);
+  assert.equal(nginxDialect.detect('function FindProxyForURL(url, host) { return "DIRECT"; }'), 0);
+  assert.equal(nginxDialect.detect('*filter\n:INPUT DROP [0:0]\n-A INPUT -s 10.0.0.0/8 -j ACCEPT\nCOMMIT\n'), 0);
+  assert.equal(nginxDialect.detect('hello world'), 0);
+});
