@@ -77,7 +77,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Endpoi
       if (affectsSettings(event, 'instance') || affectsSettings(event, 'catalog.pinnedVersion')) setTimeout(() => void status.refresh(), 500);
     }),
   );
-  await status.refresh();
+  // Neither waits: activation must not depend on the server answering or the network.
+  void status.refresh();
   updater.configure();
   return { client, output };
 }

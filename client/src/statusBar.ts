@@ -26,17 +26,33 @@ export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('endpointLens.status', vscode.StatusBarAlignment.Right, 100);
   private info: CatalogInfo | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The file the item describes; the Output view and other non-file editors do not replace it. */
+  private document: vscode.TextDocument | undefined;
 
   constructor(private readonly client: LanguageClient, private readonly output: vscode.LogOutputChannel) {
     this.item.name = vscode.l10n.t('Endpoint Lens catalogue');
     this.item.command = 'endpointLens.statusMenu';
     this.disposables.push(
-      vscode.window.onDidChangeActiveTextEditor(() => this.render()),
+      vscode.window.onDidChangeActiveTextEditor((editor) => {
+        this.track(editor);
+        this.render();
+      }),
+      vscode.workspace.onDidCloseTextDocument((closed) => {
+        if (closed === this.document) this.document = undefined;
+        this.render();
+      }),
       vscode.languages.onDidChangeDiagnostics((event) => {
-        const active = vscode.window.activeTextEditor?.document.uri.toString();
+        const active = this.document?.uri.toString();
         if (active !== undefined && event.uris.some((uri) => uri.toString() === active)) this.render();
       }),
     );
+    this.track(vscode.window.activeTextEditor);
+    this.render();
+  }
+
+  private track(editor: vscode.TextEditor | undefined): void {
+    const scheme = editor?.document.uri.scheme;
+    if (editor && (scheme === 'file' || scheme === 'untitled' || scheme === 'vscode-remote')) this.document = editor.document;
   }
 
   get catalogInfo(): CatalogInfo | undefined {
@@ -46,7 +62,9 @@ export class StatusBar implements vscode.Disposable {
   /** Asks the server which catalogue it uses; call after start, an update or an instance change. */
   async refresh(): Promise<void> {
     try {
-      this.info = await this.client.sendRequest<CatalogInfo>(CATALOG_INFO_REQUEST);
+      this.info = (await this.client.sendRequest<CatalogInfo | null>(CATALOG_INFO_REQUEST)) ?? undefined;
+      if (this.info) this.output.info(vscode.l10n.t('Catalogue in use: {0} {1} ({2}).', this.info.instance, this.info.version, this.info.source));
+      else this.output.warn(vscode.l10n.t('The language server has no catalogue loaded.'));
     } catch (error) {
       this.info = undefined;
       this.output.warn(vscode.l10n.t('The language server did not say which catalogue it uses: {0}', error instanceof Error ? error.message : String(error)));
@@ -55,8 +73,8 @@ export class StatusBar implements vscode.Disposable {
   }
 
   render(): void {
-    const document = vscode.window.activeTextEditor?.document;
-    if (!document || !isOurDocument(document)) {
+    const document = this.document;
+    if (!document || document.isClosed || !isOurDocument(document)) {
       this.item.hide();
       return;
     }
