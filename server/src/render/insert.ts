@@ -5,7 +5,7 @@ import type { Dialect, ParseOptions } from '../dialects/dialect';
 import type { TextEdit } from '../analysis/finding';
 import { t } from '../l10n';
 import { findManagedBlocks, lineBreakOf, prepareBlockText, replacementForBlock, type ManagedBlockProblem } from './managedBlocks';
-import { choosePlacement } from './placement';
+import { choosePlacement, fitIosBlock } from './placement';
 
 export interface InsertionPlan {
   /** Minimal edits against the text: one insertion, or one replacement of the block of the same purpose. */
@@ -49,17 +49,25 @@ export function planInsertion(text: string, model: ConfigModel, dialect: Dialect
       problems: [],
     };
   }
-  const placement = choosePlacement(text, model, dialect, policy);
+  const placement = choosePlacement(text, model, dialect, policy, scan.blocks);
   const rendered = dialect.render(policy, placement.target);
   const lineBreak = lineBreakOf(text);
   let newText = prepareBlockText(rendered, policy, dialect.lineComment, placement.point.indent, lineBreak);
   const offset = placement.point.offset;
+  let sequenceProblem: string | undefined;
+  if (dialect.id === 'cisco') {
+    const sequenced = fitIosBlock(text, offset, newText, dialect.lineComment);
+    newText = sequenced.block;
+    sequenceProblem = sequenced.problem;
+  }
   // At the end of a file without a final line break the block must start on a line of its own.
   if (offset === text.length && text.length > 0 && !/[\r\n]$/.test(text)) newText = lineBreak + newText;
   const position = new LineIndex(text).positionAt(offset);
   return {
     edits: [{ range: { start: position, end: position }, newText }],
-    summary: t('Inserted the managed block "{0}" ({1} entries, catalogue {2}) {3}.', policy.purpose, policy.entries.length, policy.catalogVersion, placement.point.description),
+    summary:
+      t('Inserted the managed block "{0}" ({1} entries, catalogue {2}) {3}.', policy.purpose, policy.entries.length, policy.catalogVersion, placement.point.description) +
+      (sequenceProblem ? ` ${t('Warning: {0}.', sequenceProblem)}` : ''),
     replaced: false,
     notExpressible: rendered.notExpressible,
     problems: [],

@@ -3,7 +3,7 @@ import type { Policy, RenderedBlock } from '../model/policy';
 import type { Dialect, ParseOptions } from '../dialects/dialect';
 import type { TextEdit } from '../analysis/finding';
 import { policyForBlock, type PolicyCatalog } from '../policies';
-import { choosePlacement } from './placement';
+import { choosePlacement, fitIosBlock } from './placement';
 import { t } from '../l10n';
 
 /** The word every marker carries, so blocks of this tool are told apart from the user's comments. */
@@ -262,9 +262,10 @@ export function replacementForBlock(
 ): { edit: TextEdit; newText: string; notExpressible: string[] } {
   const without = text.slice(0, block.startOffset) + text.slice(block.endOffset);
   const model = dialect.parse(without, parseOptions);
-  const placement = choosePlacement(without, model, dialect, policy);
+  const placement = choosePlacement(without, model, dialect, policy, findManagedBlocks(without, dialect.lineComment).blocks);
   const rendered = dialect.render(policy, placement.target);
-  const newText = prepareBlockText(rendered, policy, dialect.lineComment, block.indent, lineBreakOf(text));
+  let newText = prepareBlockText(rendered, policy, dialect.lineComment, block.indent, lineBreakOf(text));
+  if (dialect.id === 'cisco') newText = fitIosBlock(without, block.startOffset, newText, dialect.lineComment).block;
   return { edit: { range: block.range, newText }, newText, notExpressible: rendered.notExpressible };
 }
 

@@ -13,6 +13,8 @@ import { t } from '../l10n';
 export interface InsertionPoint {
   offset: number;
   indent: string;
+  /** Whether the block must stay in front of what follows (a shadowing rule) rather than after what precedes. */
+  before?: boolean;
   /** Localised, for the summary: "before the rule on line 12 of chain INPUT". */
   description: string;
 }
@@ -38,15 +40,30 @@ function afterLine(index: LineIndex, line: number): number {
   return line + 1 < index.lineCount ? lineStart(index, line + 1) : index.text.length;
 }
 
+/** Jumps followed this deep at most; iptables itself refuses loops, a file may still have them. */
+const MAX_JUMP_DEPTH = 16;
+
 /**
- * The first drop/reject rule of the list that matches some address flow of the policy: rules
- * added below it would never be reached for that traffic. A final catch-all deny is such a rule.
+ * The first rule of the list that would stop some address flow of the policy: a drop/reject that
+ * matches it (a final catch-all deny is one), or a jump to a chain that drops it. Rules added
+ * below it would never be reached for that traffic.
  */
-export function firstShadowingRule(list: RuleList, flows: readonly Flow[]): number | undefined {
+export function firstShadowingRule(list: RuleList, flows: readonly Flow[], lists?: ReadonlyMap<string, RuleList>): number | undefined {
+  return shadowIn(list, flows, lists, 0, new Set());
+}
+
+function shadowIn(list: RuleList, flows: readonly Flow[], lists: ReadonlyMap<string, RuleList> | undefined, depth: number, seen: Set<string>): number | undefined {
+  seen.add(list.id);
   for (let i = 0; i < list.rules.length; i++) {
     const rule = list.rules[i]!;
-    if (rule.action.type !== 'drop' && rule.action.type !== 'reject') continue;
-    if (flows.some((flow) => ruleOverlaps(rule, flow))) return i;
+    const action = rule.action;
+    const relevant = flows.filter((flow) => ruleOverlaps(rule, flow));
+    if (relevant.length === 0) continue;
+    if (action.type === 'drop' || action.type === 'reject') return i;
+    if ((action.type === 'jump' || action.type === 'goto') && lists && depth < MAX_JUMP_DEPTH) {
+      const target = lists.get(action.target);
+      if (target && !seen.has(target.id) && shadowIn(target, relevant, lists, depth + 1, seen) !== undefined) return i;
+    }
   }
   return undefined;
 }
@@ -59,6 +76,10 @@ function ruleOverlaps(rule: Rule, flow: Flow): boolean {
   const flowPorts = flow.ports.length > 0 ? flow.ports : ALL_PORTS;
   const ports = match.ports ? intersectPorts(flowPorts, match.ports) : flowPorts;
   return intervals.length > 0 && ports.length > 0;
+}
+
+function listMap(model: ConfigModel): Map<string, RuleList> {
+  return new Map(model.ruleLists.map((l) => [l.id, l]));
 }
 
 /** Lists that see traffic of the direction, in path and stage order; forward paths when nothing else does. */
@@ -84,9 +105,9 @@ function listsForDirection(model: ConfigModel, direction: TrafficDirection, kind
  * The list among the candidates where the policy has to go: the first one that would stop some of
  * its traffic (a shadowing rule or a dropping default), else the first one.
  */
-function listThatBlocks(candidates: readonly RuleList[], flows: readonly Flow[]): RuleList | undefined {
+function listThatBlocks(candidates: readonly RuleList[], flows: readonly Flow[], lists: ReadonlyMap<string, RuleList>): RuleList | undefined {
   for (const list of candidates) {
-    if (firstShadowingRule(list, flows) !== undefined || list.defaultAction === 'drop') return list;
+    if (firstShadowingRule(list, flows, lists) !== undefined || list.defaultAction === 'drop') return list;
   }
   return candidates[0];
 }
@@ -103,6 +124,7 @@ function beforeRule(index: LineIndex, list: RuleList, ruleIndex: number): Insert
   return {
     offset: lineStart(index, line),
     indent: leadingWhitespace(index.lineText(line)),
+    before: true,
     description: t('before the rule on line {0} of {1}, which would otherwise stop this traffic', line + 1, list.name),
   };
 }
@@ -195,19 +217,62 @@ function packetFilterPlacement(
   noList: () => InsertionPoint,
 ): { point: InsertionPoint; list?: RuleList } {
   const candidates = listsForDirection(model, policy.direction, ['packet-filter']);
-  const list = listThatBlocks(candidates, flows);
+  const lists = listMap(model);
+  const list = listThatBlocks(candidates, flows, lists);
   if (!list) return { point: noList() };
-  const shadow = firstShadowingRule(list, flows);
+  const shadow = firstShadowingRule(list, flows, lists);
   if (shadow !== undefined) return { point: beforeRule(index, list, shadow), list };
   return { point: afterRules(index, list, list.rules) ?? emptyList(list), list };
 }
 
-function iptablesIsSaveFile(text: string): boolean {
+function iptablesIsSaveFile(text: string, model: ConfigModel): boolean {
+  const style = (model.extra as { style?: unknown } | undefined)?.style;
+  if (style === 'save' || style === 'script') return style === 'save';
   return /^\*(filter|nat|mangle|raw|security)\s*$/m.test(text) || /^:[A-Za-z][\w-]* \S+/m.test(text);
 }
 
+function lastLineOf(rules: readonly Rule[]): number {
+  return rules.reduce((max, r) => Math.max(max, r.range.end.line), -1);
+}
+
+/**
+ * A script sets up IPv4 and IPv6 with separate commands, and one block holds both: the block goes
+ * where every family's list has been set up and no family's list has stopped the traffic yet.
+ * Undefined when no such line exists (or there is only one list).
+ */
+function scriptPlacement(index: LineIndex, model: ConfigModel, policy: Policy, flows: readonly Flow[]): { point: InsertionPoint; list?: RuleList } | undefined {
+  const lists = listMap(model);
+  const candidates = listsForDirection(model, policy.direction, ['packet-filter']);
+  if (candidates.length < 2) return undefined;
+  let low = 0;
+  let high = index.lineCount;
+  let limiting: { list: RuleList; rule: number } | undefined;
+  for (const list of candidates) {
+    const shadow = firstShadowingRule(list, flows, lists);
+    const reached = shadow === undefined ? list.rules : list.rules.slice(0, shadow);
+    low = Math.max(low, list.range.end.line + 1, lastLineOf(reached) + 1);
+    if (shadow !== undefined) {
+      const line = list.rules[shadow]!.range.start.line;
+      if (line < high) {
+        high = line;
+        limiting = { list, rule: shadow };
+      }
+    }
+  }
+  if (low > high) return undefined;
+  const primary = listThatBlocks(candidates, flows, lists);
+  const offset = low < index.lineCount ? lineStart(index, low) : index.text.length;
+  if (limiting && low === high) return { point: beforeRule(index, limiting.list, limiting.rule), ...(primary ? { list: primary } : {}) };
+  const point: InsertionPoint = { offset, indent: '', description: t('after the rules on line {0}, where every address family of the script has been set up', low) };
+  return primary ? { point, list: primary } : { point };
+}
+
 function iptablesPlacement(text: string, index: LineIndex, model: ConfigModel, policy: Policy, flows: readonly Flow[]): { point: InsertionPoint; list?: RuleList } {
-  const save = iptablesIsSaveFile(text);
+  const save = iptablesIsSaveFile(text, model);
+  if (!save) {
+    const scripted = scriptPlacement(index, model, policy, flows);
+    if (scripted) return scripted;
+  }
   const commitAfter = (line: number): InsertionPoint | undefined => {
     for (let l = line; l < index.lineCount; l++) {
       if (/^COMMIT\s*$/.test(index.lineText(l))) return { offset: lineStart(index, l), indent: '', description: t('before COMMIT on line {0}', l + 1) };
@@ -218,7 +283,7 @@ function iptablesPlacement(text: string, index: LineIndex, model: ConfigModel, p
     for (let l = 0; l < index.lineCount; l++) if (/^\*filter\s*$/.test(index.lineText(l))) return l;
     return undefined;
   };
-  return packetFilterPlacement(
+  const placed = packetFilterPlacement(
     index,
     model,
     policy,
@@ -234,6 +299,10 @@ function iptablesPlacement(text: string, index: LineIndex, model: ConfigModel, p
       return point ?? endOfText(index, t('at the end of the file'));
     },
   );
+  if (!save && listsForDirection(model, policy.direction, ['packet-filter']).length > 1) {
+    placed.point.description += t('; the script sets up the other address family later, so check that its rules in the block still take effect');
+  }
+  return placed;
 }
 
 function nftablesPlacement(text: string, index: LineIndex, model: ConfigModel, policy: Policy, flows: readonly Flow[]): { point: InsertionPoint; list?: RuleList } {
@@ -298,14 +367,14 @@ function nginxPlacement(text: string, index: LineIndex, model: ConfigModel, poli
   const withRules = owned
     .map((ctx) => ({ ctx, list: lists.find((l) => l.id === ctx.accessListId) }))
     .filter((x): x is { ctx: NginxContextView; list: RuleList } => x.list !== undefined);
-  const chosen = withRules.find((x) => firstShadowingRule(x.list, flows) !== undefined) ?? withRules[0];
+  const chosen = withRules.find((x) => firstShadowingRule(x.list, flows, listMap(model)) !== undefined) ?? withRules[0];
   if (chosen) {
     const block = blockOf(chosen.ctx);
     const closeLine = block ? index.positionAt(block.close).line : index.lineCount;
     const openLine = block ? index.positionAt(block.open).line : -1;
     const mine = ownRules(chosen.list, { from: openLine, to: closeLine });
     const own: RuleList = { ...chosen.list, rules: mine };
-    const shadow = firstShadowingRule(own, flows);
+    const shadow = firstShadowingRule(own, flows, listMap(model));
     if (shadow !== undefined) return { point: beforeRule(index, own, shadow), list: chosen.list };
     const after = afterRules(index, own, mine);
     if (after) return { point: after, list: chosen.list };
@@ -352,27 +421,20 @@ function pacPlacement(text: string, index: LineIndex, model: ConfigModel): { poi
 
 // ---- render targets -------------------------------------------------------------------------
 
-/** The proxy string the file sends other traffic to (its most used non-DIRECT return), for PAC renderers. */
-function pacProxyString(model: ConfigModel): string | undefined {
-  const counts = new Map<string, number>();
-  for (const list of model.ruleLists) {
-    const all = list.rules.map((r) => r.action);
-    for (const action of all) {
-      if (action.type !== 'proxy') continue;
-      if (action.proxies.every((p) => p.kind === 'DIRECT')) continue;
-      const text = action.proxies.map((p) => (p.target ? `${p.kind} ${p.target}` : p.kind)).join('; ');
-      counts.set(text, (counts.get(text) ?? 0) + 1);
-    }
-  }
-  let best: string | undefined;
-  let bestCount = 0;
-  for (const [text, count] of counts) {
-    if (count > bestCount) {
-      best = text;
-      bestCount = count;
-    }
-  }
-  return best;
+/**
+ * The proxy string the file sends other traffic to: the last proxy return that tests no host (the
+ * fallback at the end of FindProxyForURL), else the last proxy return at all.
+ */
+function pacProxyString(list: RuleList | undefined): string | undefined {
+  const format = (rule: Rule): string | undefined => {
+    if (rule.action.type !== 'proxy' || rule.action.proxies.every((p) => p.kind === 'DIRECT')) return undefined;
+    if (rule.action.proxies.some((p) => p.kind === 'unknown')) return undefined;
+    return rule.action.proxies.map((p) => (p.target ? `${p.kind} ${p.target}` : p.kind)).join('; ');
+  };
+  const rules = [...(list?.rules ?? [])].reverse();
+  const fallback = rules.find((r) => r.hosts === undefined && format(r) !== undefined);
+  const chosen = fallback ?? rules.find((r) => format(r) !== undefined);
+  return chosen ? format(chosen) : undefined;
 }
 
 /** Named address groups the file already has (Cisco object-groups, nftables sets), when the parser exposes them. */
@@ -396,8 +458,7 @@ function existingGroups(model: ConfigModel): Map<string, IpInterval[]> | undefin
 function styleFor(text: string, model: ConfigModel, dialect: Dialect, policy: Policy, list: RuleList | undefined): string | undefined {
   switch (dialect.id) {
     case 'iptables':
-      if (iptablesIsSaveFile(text)) return 'save';
-      return /^\s*(sudo\s+)?(iptables|ip6tables)\b/m.test(text) ? 'script' : 'save';
+      return iptablesIsSaveFile(text, model) || !/^\s*(sudo\s+)?(iptables|ip6tables)\b/m.test(text) ? 'save' : 'script';
     case 'nftables':
       return list ? 'in-chain' : 'new-table';
     case 'cisco': {
@@ -407,7 +468,7 @@ function styleFor(text: string, model: ConfigModel, dialect: Dialect, policy: Po
     case 'nginx':
       return policy.direction === 'inbound' ? 'access' : 'sni-map';
     case 'pac':
-      return pacProxyString(model);
+      return pacProxyString(list);
   }
 }
 
@@ -421,10 +482,38 @@ export function renderTargetFor(text: string, model: ConfigModel, dialect: Diale
   return target;
 }
 
-/** Where the policy's block takes effect in this file, and what the renderer needs to know about it. */
-export function choosePlacement(text: string, model: ConfigModel, dialect: Dialect, policy: Policy): Placement {
+/** Text another managed block occupies (whole lines); a new block never goes inside one. */
+export interface OccupiedSpan {
+  startOffset: number;
+  endOffset: number;
+  beginLine: number;
+  endLine: number;
+  indent: string;
+}
+
+/** Out of another block: in front of it when the place was "before a rule", after it otherwise. */
+function outsideSpans(point: InsertionPoint, spans: readonly OccupiedSpan[]): InsertionPoint {
+  const span = spans.find((s) => s.startOffset < point.offset && point.offset < s.endOffset);
+  if (!span) return point;
+  return { ...point, offset: point.before ? span.startOffset : span.endOffset, indent: span.indent };
+}
+
+/**
+ * Where the policy's block takes effect in this file, and what the renderer needs to know about it.
+ * `occupied` are the other managed blocks: lists they created are not chosen (they belong to
+ * another purpose) and the block is never put inside one.
+ */
+export function choosePlacement(text: string, model: ConfigModel, dialect: Dialect, policy: Policy, occupied: readonly OccupiedSpan[] = []): Placement {
   const index = new LineIndex(text);
   const flows = flowsOfPolicy(policy);
+  if (occupied.length > 0) {
+    const lineInBlock = (line: number): boolean => occupied.some((s) => s.beginLine <= line && line <= s.endLine);
+    // A list some block created: its header and every rule inside blocks. A user's list that a block adds to stays.
+    const inBlock = (l: RuleList): boolean => lineInBlock(l.range.start.line) && l.rules.every((r) => lineInBlock(r.range.start.line));
+    const ruleLists = model.ruleLists.filter((l) => !inBlock(l));
+    const kept = new Set(ruleLists.map((l) => l.id));
+    model = { ...model, ruleLists, paths: model.paths.map((p) => ({ ...p, stages: p.stages.filter((id) => kept.has(id)) })) };
+  }
   let chosen: { point: InsertionPoint; list?: RuleList };
   switch (dialect.id) {
     case 'iptables':
@@ -443,5 +532,87 @@ export function choosePlacement(text: string, model: ConfigModel, dialect: Diale
       chosen = pacPlacement(text, index, model);
       break;
   }
-  return { point: chosen.point, list: chosen.list, target: renderTargetFor(text, model, dialect, policy, chosen.list) };
+  let point = outsideSpans(chosen.point, occupied);
+  // Line-oriented configurations read every command from the first column; only block-structured ones take the indentation of the place.
+  if (dialect.id === 'cisco' || dialect.id === 'iptables') point = { ...point, indent: '' };
+  return { point, list: chosen.list, target: renderTargetFor(text, model, dialect, policy, chosen.list) };
+}
+
+const IOS_ACL_HEADER = /^ip(?:v6)? access-list (?:extended |standard )?(\S+)\s*$/;
+const IOS_NUMBERED_ENTRY = /^\s+(\d{1,10})\s+(?:permit|deny|remark)\b/;
+const IOS_UNNUMBERED_ENTRY = /^(\s+)((?:permit|deny|remark)\b.*)$/;
+
+function withoutLineBreak(line: string): { line: string; ending: string } {
+  const ending = /\r?\n$/.exec(line)?.[0] ?? '';
+  return { line: line.slice(0, line.length - ending.length), ending };
+}
+
+/**
+ * Fits a Cisco block placed inside an IOS named access list, which a device reads as commands in
+ * a mode. Entries the block adds to that list get free sequence numbers between the entries
+ * around the place (entries without numbers would go to the end, behind the deny they were meant
+ * to precede). When the block leaves the list's mode (object-groups, an IPv6 list) and the list
+ * goes on after the block, the block ends by entering the list again, so the following entries
+ * stay in it. Returns the block unchanged elsewhere, or a reason when there are no free numbers.
+ */
+export function fitIosBlock(text: string, offset: number, block: string, lineComment: string): { block: string; problem?: string } {
+  const index = new LineIndex(text);
+  const at = offset >= text.length ? index.lineCount : index.positionAt(offset).line;
+  let header: { name: string; line: string } | undefined;
+  let previous = 0;
+  for (let line = at - 1; line >= 0; line--) {
+    const lineText = index.lineText(line);
+    const found = IOS_ACL_HEADER.exec(lineText);
+    if (found) {
+      header = { name: found[1]!, line: lineText };
+      break;
+    }
+    const numbered = IOS_NUMBERED_ENTRY.exec(lineText);
+    if (numbered) previous = Math.max(previous, Number(numbered[1]));
+    else if (!/^\s/.test(lineText) && !lineText.startsWith(lineComment)) return { block };
+  }
+  if (!header) return { block };
+  const nextText = at < index.lineCount ? index.lineText(at) : '';
+  const listGoesOn = /^\s+\S/.test(nextText);
+  const next = IOS_NUMBERED_ENTRY.exec(nextText);
+
+  const lines = block.split(/(?<=\n)/);
+  const entryLines: number[] = [];
+  let inList = false;
+  let endsInList = true;
+  let endMarker = -1;
+  lines.forEach((rawLine, i) => {
+    const { line } = withoutLineBreak(rawLine);
+    const found = IOS_ACL_HEADER.exec(line);
+    if (found) {
+      inList = line === header.line;
+      endsInList = inList;
+    } else if (line.trimStart().startsWith(lineComment)) {
+      if (/^\s*\S+\s*END endpoint-lens\b/.test(line)) endMarker = i;
+    } else if (!/^\s/.test(line)) {
+      inList = false;
+      endsInList = false;
+    } else if (inList && IOS_UNNUMBERED_ENTRY.test(line)) {
+      entryLines.push(i);
+    }
+  });
+  let problem: string | undefined;
+  if (next && entryLines.length > 0) {
+    const limit = Number(next[1]);
+    const step = Math.floor((limit - previous) / (entryLines.length + 1));
+    if (step < 1) {
+      problem = t('access list {0} has no free sequence numbers between {1} and {2}; renumber it (ip access-list resequence) and insert again', header.name, previous, limit);
+    } else {
+      entryLines.forEach((lineNumber, i) => {
+        const { line, ending } = withoutLineBreak(lines[lineNumber]!);
+        lines[lineNumber] = line.replace(IOS_UNNUMBERED_ENTRY, (_m, indent: string, rest: string) => `${indent}${previous + step * (i + 1)} ${rest}`) + ending;
+      });
+    }
+  }
+  if (listGoesOn && !endsInList && endMarker >= 0) {
+    const { ending } = withoutLineBreak(lines[endMarker]!);
+    lines.splice(endMarker, 0, header.line + (ending || '\n'));
+  }
+  const out = lines.join('');
+  return problem ? { block: out, problem } : { block: out };
 }
