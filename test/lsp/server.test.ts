@@ -31,6 +31,10 @@ function codes(diagnostics: Diagnostic[]): string[] {
   return diagnostics.map((d) => String(d.code));
 }
 
+function messageOf(d: Diagnostic): string {
+  return typeof d.message === 'string' ? d.message : d.message.value;
+}
+
 function markdownOf(contents: unknown): string {
   return (contents as MarkupContent).value;
 }
@@ -101,7 +105,7 @@ test('the quick fix for host bits set applies and the diagnostic goes away', asy
 test('inserting the missing rules for a blocked set makes its finding go away', async () => {
   const uri = client.uriOf('examples/egress.rules.v4');
   const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);
-  const diagnostic = published.diagnostics.find((d) => d.code === 'blocked-required' && d.message.includes('endpoint set 11 '));
+  const diagnostic = published.diagnostics.find((d) => d.code === 'blocked-required' && messageOf(d).includes('endpoint set 11 '));
   assert.ok(diagnostic, codes(published.diagnostics).join(','));
   const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
   const insert = actions.find((a) => a.isPreferred && a.title.startsWith('Insert rules'));
@@ -110,7 +114,7 @@ test('inserting the missing rules for a blocked set makes its finding go away', 
   const text = client.documents.get(uri)!.getText();
   assert.match(text, /BEGIN endpoint-lens sets-11 Worldwide 2026081400/);
   const after = await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);
-  assert.ok(!after.diagnostics.some((d) => d.code === 'blocked-required' && d.message.includes('endpoint set 11 ')), after.diagnostics.map((d) => d.message).join('\n'));
+  assert.ok(!after.diagnostics.some((d) => d.code === 'blocked-required' && messageOf(d).includes('endpoint set 11 ')), after.diagnostics.map(messageOf).join('\n'));
 });
 
 test('an edit re-checks the document (incremental sync)', async () => {
