@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { t } from '../l10n';
 import { INSTANCES, type InstanceId } from '../catalog/types';
+import { CatalogHistoryIndex } from '../catalog/history';
+import { renderChangeReport } from '../catalog/report';
 import { DEFAULT_BASE_URL, defaultCacheDir, updateCatalog } from '../catalog/update';
 import { EXIT_OK, EXIT_USAGE, lastFlag, parseArgs, type CliCommand } from './io';
 
@@ -12,13 +14,13 @@ function parseInstance(text: string): InstanceId | undefined {
 }
 
 /**
- * `endpoint-lens update [--url BASE] [--cache DIR] [--instance NAME] [--timeout SECONDS]`: what
- * "Update catalogue now" does in the editor. The hourly limit does not apply to an explicit
+ * `endpoint-lens update [--url BASE] [--cache DIR] [--instance NAME] [--timeout SECONDS] [--report]`:
+ * what "Update catalogue now" does in the editor; `--report` also prints what changed, as markdown. The hourly limit does not apply to an explicit
  * update; the back-off after HTTP 429 does.
  */
 export const run: CliCommand = async (argv, io) => {
-  const args = parseArgs(argv, { values: ['url', 'cache', 'instance', 'timeout'], booleans: ['help'] });
-  const usage = t('Usage: endpoint-lens update [--url BASE] [--cache DIR] [--instance Worldwide|USGovDoD|USGovGCCHigh|China] [--timeout SECONDS]');
+  const args = parseArgs(argv, { values: ['url', 'cache', 'instance', 'timeout'], booleans: ['help', 'report'] });
+  const usage = t('Usage: endpoint-lens update [--url BASE] [--cache DIR] [--instance Worldwide|USGovDoD|USGovGCCHigh|China] [--timeout SECONDS] [--report]');
   if (args.flags.has('help')) {
     io.out(usage);
     return EXIT_OK;
@@ -62,6 +64,11 @@ export const run: CliCommand = async (argv, io) => {
   if (outcome.status === 'updated' || outcome.status === 'unchanged') {
     io.out(outcome.message);
     io.out(t('Catalogue cache: {0}', cacheDir));
+    if (args.flags.has('report') && outcome.status === 'updated' && outcome.previousVersion !== undefined) {
+      const index = CatalogHistoryIndex.load(instance, cacheDir);
+      io.out('');
+      io.out(renderChangeReport(index.changesSince(outcome.previousVersion), { since: outcome.previousVersion, current: index.current }));
+    }
     return EXIT_OK;
   }
   io.err(outcome.message);

@@ -452,3 +452,17 @@ test('temporary files left by an interrupted write are removed once they are an 
   assert.equal(existsSync(fresh), true, 'possibly another process writing right now');
   assert.equal(existsSync(unrelated), true, 'only our own temporary files');
 });
+
+test('CLI --report prints what changed, per set', async () => {
+  serve({ version: CURRENT_VERSION, endpoints: currentAnswer() });
+  assert.equal(await runUpdateCli(['--url', service.baseUrl, '--cache', cacheDir], captureIo()), 0);
+  serve({ version: NEW_VERSION, endpoints: newerAnswer(), changes: NEW_CHANGES });
+  const io = captureIo();
+  assert.equal(await runUpdateCli(['--url', service.baseUrl, '--cache', cacheDir, '--report'], io), 0, io.stderr.join('\n'));
+  const text = io.stdout.join('\n');
+  assert.match(text, new RegExp(`updated from version ${CURRENT_VERSION} to ${NEW_VERSION} \\(3 change records\\)`));
+  assert.match(text, new RegExp(`# Catalogue changes for Worldwide since version ${CURRENT_VERSION}`));
+  assert.match(text, /## Set 11: Microsoft Teams \(Skype, Optimize, required\)\n\n- 2 IP ranges added to set 11, effective 2026-12-01: `52\.115\.0\.0\/24`, `2603:1063:3000::\/48`/);
+  assert.match(text, /## Set 300: [^\n]+\n\n- Set 300 added in version 2026120100\.\n- 1 URL added to set 300, effective 2026-11-26: `\*\.new\.example\.microsoft`/);
+  assert.match(text, /- 1 URL removed from set 193: `\*\.usercontent\.microsoft`/);
+});
