@@ -81,12 +81,12 @@ const exchangeInbound: Policy = {
   entries: [
     {
       ...entry('set 10 Exchange Online Protection (SMTP)', 10, 'tcp', [[25, 25]], ['40.92.0.0/15', '40.107.0.0/16', '52.100.0.0/14', '104.47.0.0/17', '2a01:111:f400::/48', '2a01:111:f403::/48'], ['*.mail.protection.outlook.com']),
-      local: [cidr(`${mailServerV4}/32`), cidr(`${mailServerV6}/128`)],
-    } as PolicyEntry,
+      localAddresses: [cidr(`${mailServerV4}/32`), cidr(`${mailServerV6}/128`)],
+    },
     {
       ...entry('set 1 Exchange Online (EWS/MRS)', 1, 'tcp', [[443, 443]], ['13.107.6.152/31', '13.107.18.10/31', '13.107.128.0/22', '40.96.0.0/13', '52.96.0.0/14', '132.245.0.0/16', '2603:1006::/40'], ['outlook.office.com']),
-      local: [cidr(`${mailServerV4}/32`), cidr(`${mailServerV6}/128`)],
-    } as PolicyEntry,
+      localAddresses: [cidr(`${mailServerV4}/32`), cidr(`${mailServerV6}/128`)],
+    },
   ],
 };
 
@@ -245,7 +245,7 @@ test('a deny policy renders deny lines', () => {
 test('inbound IPv6 ranges without an IPv6 server address are named in a comment, not dropped silently', () => {
   const policy: Policy = {
     ...exchangeInbound,
-    entries: [{ ...exchangeInbound.entries[0]!, local: [cidr(`${mailServerV4}/32`)] } as PolicyEntry],
+    entries: [{ ...exchangeInbound.entries[0]!, localAddresses: [cidr(`${mailServerV4}/32`)] }],
   };
   const block = renderCisco(policy, { style: 'asa' });
   assert.match(block.text, /the IPv6 addresses are not rendered because no on-premises IPv6 address was given/);

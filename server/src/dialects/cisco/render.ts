@@ -11,9 +11,6 @@ import type { Policy, PolicyEntry, RenderTarget, RenderedBlock } from '../../mod
 import { t } from '../../l10n';
 import type { CiscoExtra, CiscoPlatform } from './parse';
 
-/** A policy entry may carry the customer's own server addresses (inbound flows); older callers leave them out. */
-type EntryWithLocal = PolicyEntry & { local?: IpInterval[] };
-
 /** ASA rejects object and ACL names longer than this. */
 const MAX_NAME = 64;
 /** ASA truncates remarks beyond this length. */
@@ -183,8 +180,7 @@ export function renderCisco(policy: Policy, target: RenderTarget): RenderedBlock
     return [`object-group ${networkGroup(wanted, cidrs, description)}`];
   };
 
-  for (const rawEntry of policy.entries) {
-    const entry = rawEntry as EntryWithLocal;
+  for (const entry of policy.entries) {
     const tag = originTag(entry);
     const label = entry.label;
     const ports = mergePorts(entry.ports);
@@ -193,7 +189,7 @@ export function renderCisco(policy: Policy, target: RenderTarget): RenderedBlock
     for (const family of [4, 6] as const) {
       const remote = cidrsOf(entry.addresses, family);
       if (remote.length === 0) continue;
-      const local = entry.local === undefined ? undefined : cidrsOf(entry.local, family);
+      const local = entry.localAddresses === undefined ? undefined : cidrsOf(entry.localAddresses, family);
       if (inbound && local !== undefined && local.length === 0) {
         notes.push(`! ${t('{0}: the IPv{1} addresses are not rendered because no on-premises IPv{1} address was given.', oneLine(label, 200), family)}`);
         notExpressible.push(`${label} IPv${family}`);
