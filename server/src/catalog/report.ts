@@ -122,6 +122,8 @@ export function renderChangeReport(changes: readonly CatalogChange[], opts: Chan
     bySet.set(change.endpointSetId, group);
   }
   out.push(changes.length === 1 ? t('1 change in 1 endpoint set.') : t('{0} changes in {1} endpoint sets.', changes.length, bySet.size));
+  // Records with negative ids are computed from stored snapshots, not sent by the service.
+  if (changes.every((c) => c.id < 0)) out.push(t('No change records are stored for this span; the differences are computed from the stored snapshots.'));
   const currentSets = new Map(opts.current.sets.map((s) => [s.id, s]));
   for (const setId of [...bySet.keys()].sort((a, b) => a - b)) {
     const group = bySet.get(setId) ?? [];

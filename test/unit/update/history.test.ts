@@ -121,6 +121,7 @@ test('report: one section per set, change lines and impact lines', () => {
   assert.match(markdown, /^# Catalogue changes for Worldwide since version 2026073100\n/);
   assert.match(markdown, /Version in use: 2026081400 \(captured 2026-08-14\)\./);
   assert.match(markdown, /2 changes in 2 endpoint sets\./);
+  assert.match(markdown, /computed from the stored snapshots/);
   assert.match(markdown, /## Set 184: Microsoft 365 Common and Office Online \(Common, Default, required\)\n\n- 2 URLs removed from set 184: `\*\.static\.microsoft`, `\*\.usercontent\.microsoft`\n/);
   assert.match(markdown, /## Set 193: [^\n]+\n\n- Set 193 added in version 2026081400\.\n- 2 URLs added to set 193: `\*\.static\.microsoft`, `\*\.usercontent\.microsoft`\n {2}- not permitted by proxy\.pac line 12\n/);
   assert.ok(markdown.indexOf('## Set 184') < markdown.indexOf('## Set 193'));
