@@ -132,3 +132,7 @@ test('inserting a block into an existing save file keeps every other rule as it 
   }
   for (const flow of policyFlows(TEAMS_AND_EXCHANGE).filter((f) => f.family === 4)) assert.equal(walk(after, flow), 'allowed');
 });
+
+test('the iptables-restore oracle rejects what iptables rejects (so the checks above can fail)', { skip: noRestore }, () => {
+  assert.equal(run([...restoreVariant!, 'iptables-restore', '--test'], '*filter\n-A OUTPUT -d 10.0.0.0/33 -j ACCEPT\nCOMMIT\n').ok, false);
+});
