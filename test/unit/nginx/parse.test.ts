@@ -97,6 +97,16 @@ test('map: hostnames semantics only with `hostnames`; $ssl_preread_server_name m
   assert.deepEqual([sni.ruleLists[0]!.defaultAction, sni.ruleLists[0]!.defaultRange?.start.line], ['accept', 3]);
 });
 
+test('map keys nginx would refuse as conflicting, and `hostnames` read in order', () => {
+  const m = parseNginx('map $ssl_preread_server_name $u {\n  .x.com before;\n  hostnames;\n  .sharepoint.com a:1;\n  *.sharepoint.com b:1;\n  SharePoint.com c:1;\n  ~x d:1;\n  ~x e:1;\n  default f:1;\n  default g:1;\n}\n');
+  assert.deepEqual(messages(m), [
+    '4:2-4:18 "*.sharepoint.com" conflicts with an earlier entry of this map',
+    '5:2-5:16 "SharePoint.com" conflicts with an earlier entry of this map',
+    '9:2-9:9 Duplicate "default" in this map',
+  ]);
+  assert.deepEqual(m.references[0]!.hostMatchers, [{ kind: 'exact', host: '.x.com' }], 'before `hostnames` a dot is literal');
+});
+
 test('listen, proxy_pass, upstream servers, resolver and server_name references', () => {
   const m = parseNginx(
     [

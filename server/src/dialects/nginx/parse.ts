@@ -669,9 +669,14 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
 
   const handleMapEntries = (entries: NginxDirective[], ctx: WalkContext, info: NginxMapInfo, hostKeys: boolean): Rule[] => {
     const rules: Rule[] = [];
-    const hostnames = info.hostnames;
+    // nginx reads `hostnames` as a switch: only the entries after it get wildcard meaning.
+    let hostnames = false;
+    // Keys as nginx stores them (lower case; `.x.com` is both `x.com` and `*.x.com`): a second one is fatal.
+    const seen = new Set<string>();
+    let seenDefault = false;
     for (const e of entries) {
       if (e.block) problem(e.start, (e.openOffset ?? e.start) + 1, t('Unexpected "{0}"', '{'));
+      if (e.name === 'hostnames' && e.args.length === 0 && !e.nameToken.quoted) hostnames = true;
       if (MAP_SPECIAL.has(e.name) && e.args.length === 0 && !e.nameToken.quoted) continue;
       if (e.name === 'include' && !e.nameToken.quoted) {
         handleInclude(e, ctx);
@@ -680,11 +685,19 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
       if (!argCount(e, 1, 1)) continue;
       const valueToken = e.args[0]!;
       if (e.name === 'default' && !e.nameToken.quoted) {
+        if (seenDefault) problem(e.nameToken.start, e.nameToken.end, t('Duplicate "default" in this map'));
+        seenDefault = true;
         info.defaultValue = valueToken.value;
         continue;
       }
       // A leading backslash lets a key spell a special word (`\default`).
       const key = e.name.startsWith('\\') ? e.name.slice(1) : e.name;
+      if (!key.startsWith('~')) {
+        const lower = key.toLowerCase();
+        const stored = hostnames && lower.startsWith('.') && lower.length > 1 ? [lower.slice(1), `*${lower}`] : [lower];
+        if (stored.some((k) => seen.has(k))) problem(e.nameToken.start, e.nameToken.end, t('"{0}" conflicts with an earlier entry of this map', shown(key)));
+        for (const k of stored) seen.add(k);
+      }
       const entry: NginxMapInfo['entries'][number] = { key, value: valueToken.value };
       if (hostKeys) {
         const hp = hostPattern(key, hostnames);
