@@ -255,3 +255,31 @@ test('inbound IPv6 ranges without an IPv6 server address are named in a comment,
 test('the dialect record renders through the same function', () => {
   assert.equal(ciscoDialect.render(teamsOutbound, { style: 'asa' }).text, renderCisco(teamsOutbound, { style: 'asa' }).text);
 });
+
+test('IOS: a block placed inside a named list leaves the lines after it in that list', () => {
+  const target: RenderTarget = { style: 'ios', list: { id: 'ACL INSIDE-OUT' } as RenderTarget['list'] };
+  const block = renderCisco(teamsOutbound, target).text;
+  const text = [
+    iosPreamble('INSIDE-OUT', 'INSIDE-OUT-V6', 'out').replace('description Internet', 'description WAN uplink'),
+    'ip access-list extended INSIDE-OUT',
+    ' permit udp any host 192.0.2.53 eq 53',
+    block + ' deny ip any any log',
+    '',
+  ].join('\n');
+  const model = parseCisco(text);
+  assert.deepEqual(model.problems, []);
+  const v4 = model.ruleLists.find((l) => l.id === 'ACL INSIDE-OUT')!;
+  const v6 = model.ruleLists.find((l) => l.id === 'IPv6 ACL INSIDE-OUT-V6')!;
+  assert.equal(v4.rules[v4.rules.length - 1]!.text, 'deny ip any any log');
+  assert.ok(v6.rules.every((r) => r.action.type === 'accept'));
+  checkVerdicts(model, teamsOutbound, { protocol: 'udp', source: '10.40.1.20', destination: '52.124.0.1', port: 3478 });
+});
+
+test('entries that share a label share one remark', () => {
+  const policy: Policy = {
+    ...teamsOutbound,
+    entries: [entry('set 12 Teams', 12, 'tcp', [[443, 443]], ['52.112.0.0/14']), entry('set 12 Teams', 12, 'udp', [[443, 443]], ['52.112.0.0/14'])],
+  };
+  const text = renderCisco(policy, { style: 'asa' }).text;
+  assert.equal(text.split('\n').filter((l) => l.includes('remark')).length, 1);
+});

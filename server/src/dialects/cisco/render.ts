@@ -132,6 +132,8 @@ export function renderCisco(policy: Policy, target: RenderTarget): RenderedBlock
   const groupByKey = new Map<string, string>();
   const usedNames = new Set<string>();
   const seenUrls = new Set<string>();
+  /** Entries with one label (TCP and UDP of one set) share one remark. */
+  const lastRemark = new Map<string[], string>();
 
   for (const [name, intervals] of target.existingGroups ?? []) {
     const key = intervalsKey(intervals);
@@ -185,7 +187,6 @@ export function renderCisco(policy: Policy, target: RenderTarget): RenderedBlock
     const label = entry.label;
     const ports = mergePorts(entry.ports);
     const protocol = entry.protocol;
-    const remarkAdded = { v4: false, v6: false };
     for (const family of [4, 6] as const) {
       const remote = cidrsOf(entry.addresses, family);
       if (remote.length === 0) continue;
@@ -212,10 +213,10 @@ export function renderCisco(policy: Policy, target: RenderTarget): RenderedBlock
         else portSuffixes = ports.map((p) => ` ${portOperator(p)}`);
       }
       const lines = ios6 ? acl6Lines : aclLines;
-      const remarkKey = ios6 ? 'v6' : 'v4';
-      if (!remarkAdded[remarkKey]) {
-        remarkAdded[remarkKey] = true;
-        lines.push(remarkLine(names, ios6, oneLine(label)));
+      const remark = remarkLine(names, ios6, oneLine(label));
+      if (lastRemark.get(lines) !== remark) {
+        lastRemark.set(lines, remark);
+        lines.push(remark);
       }
       for (const source of sources) {
         for (const destination of destinations) {
@@ -252,14 +253,17 @@ export function renderCisco(policy: Policy, target: RenderTarget): RenderedBlock
   if (policy.title.trim() !== '') out.push(`! ${oneLine(policy.title, 200)}`);
   out.push(...notes);
   out.push(...definitions);
+  const ipv4Section: string[] = [];
   if (aclLines.length > 0) {
-    if (!asa && !names.numbered) out.push(`ip access-list extended ${names.acl}`);
-    out.push(...aclLines);
+    if (!asa && !names.numbered) ipv4Section.push(`ip access-list extended ${names.acl}`);
+    ipv4Section.push(...aclLines);
   }
-  if (acl6Lines.length > 0) {
-    out.push(`ipv6 access-list ${names.acl6}`);
-    out.push(...acl6Lines);
-  }
+  const ipv6Section = acl6Lines.length > 0 ? [`ipv6 access-list ${names.acl6}`, ...acl6Lines] : [];
+  // IOS list modes last until the next top-level command, so the list the block was placed in is
+  // entered last: the lines after the block then still belong to that list, in text order.
+  const targetIsIpv6 = target.list?.id.startsWith('IPv6 ') ?? false;
+  if (targetIsIpv6) out.push(...ipv4Section, ...ipv6Section);
+  else out.push(...ipv6Section, ...ipv4Section);
   out.push(`! END endpoint-lens ${policy.purpose}`);
   return { text: out.join('\n') + '\n', notExpressible };
 }
