@@ -74,7 +74,16 @@ function isWordEnd(c: string): boolean {
   return isBlank(c) || isLineBreak(c) || c === ';' || c === '&' || c === '|' || c === '(' || c === ')' || c === '<' || c === '>';
 }
 
-export function lexShell(text: string, from = 0, to = text.length): ShellLexResult {
+/** Characters with a meaning inside an unquoted word. */
+function isSpecial(c: string): boolean {
+  return c === '\\' || c === "'" || c === '"' || c === '`' || c === '$';
+}
+
+/**
+ * With `onCommand`, each finished command is handed over as soon as its here-documents are read and
+ * `commands` stays empty, so a large file is never held as one array of words.
+ */
+export function lexShell(text: string, from = 0, to = text.length, onCommand?: (command: ShellCommand) => void): ShellLexResult {
   const commands: ShellCommand[] = [];
   const comments: LexComment[] = [];
   const problems: LexProblem[] = [];
@@ -91,9 +100,15 @@ export function lexShell(text: string, from = 0, to = text.length): ShellLexResu
       made = { words, start: commandStart, end: words[words.length - 1]!.end };
       commands.push(made);
     }
+    if (onCommand && pendingHeredocs.length === 0 && commands.length > 0) flush();
     words = [];
     commandStart = -1;
     return made;
+  };
+
+  const flush = (): void => {
+    for (const command of commands) onCommand!(command);
+    commands.length = 0;
   };
 
   const findClose = (quote: string, start: number): number => {
@@ -264,8 +279,10 @@ export function lexShell(text: string, from = 0, to = text.length): ShellLexResu
           } else if (d === '$') {
             j = Math.min(readDollar(j, parts), stop);
           } else {
-            addText(parts, d, j, true);
-            j++;
+            let k = j + 1;
+            while (k < stop && text[k] !== '\\' && text[k] !== '$') k++;
+            addText(parts, text.slice(j, k), j, true);
+            j = k;
           }
         }
         i = close < 0 ? stop : close + 1;
@@ -282,8 +299,10 @@ export function lexShell(text: string, from = 0, to = text.length): ShellLexResu
         i = readDollar(i, parts);
         continue;
       }
-      addText(parts, c, i, true);
-      i++;
+      let j = i + 1;
+      while (j < to && !isWordEnd(text[j]!) && !isSpecial(text[j]!)) j++;
+      addText(parts, text.slice(i, j), i, true);
+      i = j;
     }
     return { raw: text.slice(start, i), start, end: i, parts };
   };
@@ -302,7 +321,10 @@ export function lexShell(text: string, from = 0, to = text.length): ShellLexResu
       const made = finishCommand();
       for (const p of pendingHeredocs) if (!p.command) p.command = made;
       i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      if (pendingHeredocs.length > 0) readHeredocBodies();
+      if (pendingHeredocs.length > 0) {
+        readHeredocBodies();
+        if (onCommand) flush();
+      }
       continue;
     }
     if (c === '#') {
@@ -347,5 +369,7 @@ export function lexShell(text: string, from = 0, to = text.length): ShellLexResu
     if (!p.command) p.command = made;
     problems.push({ start: to, end: to, message: 'unterminated-heredoc', detail: p.delimiter });
   }
+  pendingHeredocs = [];
+  if (onCommand) flush();
   return { commands, comments, problems };
 }

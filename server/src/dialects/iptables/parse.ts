@@ -129,6 +129,15 @@ const FREE_TEXT_OPTIONS = new Set(['--comment', '--log-prefix', '--nflog-prefix'
 
 const FULL_PORT_RANGE: PortRange = { from: 0, to: 65535 };
 
+/** The match and target part of a rule's text, for `-D CHAIN rulespec`. */
+function ruleSpec(text: string): string {
+  return text
+    .replace(/^.*?(?:-A|--append|-I|--insert)\s+\S+\s+(?:\d+\s+)?/s, '')
+    .replace(/\\\r?\n/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 function intersectIntervals(a: IpInterval[], b: IpInterval[]): IpInterval[] {
   const out: IpInterval[] = [];
   for (const x of a) {
@@ -167,7 +176,6 @@ class IptablesParser {
   private readonly loopVariables = new Set<string>();
   private readonly setUses: SetUse[] = [];
   private readonly jumpUses: JumpUse[] = [];
-  private readonly ruleSpecs = new WeakMap<Rule, string>();
   private saveFamily: Family = 4;
   private sawSaveSyntax = false;
   private openTable: { name: string; range: Range; family: Family } | undefined;
@@ -180,14 +188,13 @@ class IptablesParser {
   }
 
   parse(): ConfigModel {
-    const lexed = lexShell(this.text);
+    this.saveFamily = this.guessSaveFamily();
+    const lexed = lexShell(this.text, 0, this.text.length, (command) => this.topLevel(command));
     for (const c of lexed.comments) this.comments.push({ range: this.range(c.start, c.end), text: c.text });
     for (const p of lexed.problems) {
       const message = p.message === 'unterminated-quote' ? t('Unterminated quote') : t('Here-document is not closed by a line {0}', p.detail ?? '');
       this.problem(p.start, p.end, message);
     }
-    this.saveFamily = this.guessSaveFamily(lexed.commands, lexed.comments.map((c) => c.text));
-    for (const command of lexed.commands) this.topLevel(command);
     if (this.openTable) this.problemRange(this.openTable.range, t('Table {0} is not closed with COMMIT', this.openTable.name));
     return this.finish();
   }
@@ -205,24 +212,14 @@ class IptablesParser {
   }
 
   /** An ip6tables-save file says so in its header comment, its name, or its addresses. */
-  private guessSaveFamily(commands: ShellCommand[], comments: string[]): Family {
+  private guessSaveFamily(): Family {
     const name = (this.options.fileName ?? '').replace(/\\/g, '/').split('/').pop() ?? '';
     if (/^ip6tables|\.v6$|rules6|6\.rules$|\.ip6tables$/i.test(name)) return 6;
     if (/^iptables|\.v4$|\.iptables$/i.test(name)) return 4;
-    if (comments.some((c) => /ip6tables-(save|restore)/.test(c))) return 6;
-    let v4 = 0;
-    let v6 = 0;
-    for (const command of commands) {
-      const words = command.words;
-      for (let k = 0; k + 1 < words.length; k++) {
-        const w = words[k]!.raw;
-        if (w === '-s' || w === '-d' || w === '--source' || w === '--destination') {
-          if (words[k + 1]!.raw.includes(':')) v6++;
-          else if (/^!?\d/.test(words[k + 1]!.raw)) v4++;
-        } else if (w === 'icmpv6' || w === 'ipv6-icmp' || w === '--icmpv6-type') v6++;
-      }
-    }
-    return v6 > 0 && v4 === 0 ? 6 : 4;
+    if (/^#.*ip6tables-(save|restore)/m.test(this.text)) return 6;
+    const v6 = /(?:-s|-d|--source|--destination)[ \t]+(?:![ \t]+)?[0-9a-fA-F]*:|icmpv6|ipv6-icmp/.test(this.text);
+    const v4 = /(?:-s|-d|--source|--destination)[ \t]+(?:![ \t]+)?\d+\.\d/.test(this.text);
+    return v6 && !v4 ? 6 : 4;
   }
 
   private expand(word: ShellWord, expandVariables = true): Expanded {
@@ -1003,7 +1000,8 @@ class IptablesParser {
       if (args.length > 0) this.problem(command.start, command.end, t('No command given (-A, -I, -P, -N, -F …)'));
       return;
     }
-    this.applyOperation(operation, rule, args.slice(specStart.value).map((a) => a.text).join(' '), family, table, save, pendingSets);
+    const spec = operation.kind === 'delete' ? args.slice(specStart.value).map((a) => a.text).join(' ') : '';
+    this.applyOperation(operation, rule, spec, family, table, save, pendingSets);
   }
 
   private applyOperation(
@@ -1033,7 +1031,6 @@ class IptablesParser {
           chain.created = true;
         }
         for (const use of pendingSets) this.setUses.push({ rule, side: use.side, name: use.name, negated: use.negated, family, range: use.range });
-        this.ruleSpecs.set(rule, spec);
         const position = operation.number ? Number(operation.number.text) - 1 : operation.kind === 'insert' ? 0 : chain.rules.length;
         if (operation.kind === 'replace') {
           if (position >= 0 && position < chain.rules.length) chain.rules[position] = rule;
@@ -1049,7 +1046,7 @@ class IptablesParser {
         if (!chain) return;
         if (operation.number) chain.rules.splice(Number(operation.number.text) - 1, 1);
         else {
-          const at = chain.rules.findIndex((r) => this.ruleSpecs.get(r) === spec);
+          const at = chain.rules.findIndex((r) => ruleSpec(r.text) === spec);
           if (at >= 0) chain.rules.splice(at, 1);
         }
         return;
@@ -1259,6 +1256,8 @@ class IptablesParser {
         referenceIds: s.members.map((m) => m.referenceId),
       })),
     };
+    // Problems in document order, whichever pass found them.
+    this.problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     return { dialect: 'iptables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, extra };
   }
 }

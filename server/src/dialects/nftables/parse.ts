@@ -1264,6 +1264,8 @@ class NftParser {
       tables: [...this.tables.values()].map((table) => ({ family: table.family, name: table.name, range: table.range, chains: [...table.chains.keys()], sets: [...table.sets.keys()] })),
       style: this.sawTableBlock || this.tables.size === 0 ? 'tables' : 'commands',
     };
+    // Problems in document order, whichever pass found them.
+    this.problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     return { dialect: 'nftables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, extra };
   }
 }
