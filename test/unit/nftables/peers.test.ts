@@ -1,0 +1,61 @@
+// Real peers: the nftables examples Debian installs (/usr/share/doc/nftables/examples, gzip or not)
+// and /etc/nftables.conf must parse with no problem at all, since nft itself loads them. Skips
+// when the nftables package is not installed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { spawnSync } from 'node:child_process';
+import { parseNftables } from '../../../server/src/dialects/nftables/parse';
+
+function collect(dir: string, out: string[]): string[] {
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir)) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) collect(full, out);
+    else if (/\.nft(\.gz)?$/.test(name)) out.push(full);
+  }
+  return out;
+}
+
+const files = collect('/usr/share/doc/nftables/examples', []);
+if (existsSync('/etc/nftables.conf')) files.push('/etc/nftables.conf');
+const skip = files.length === 0 ? 'the nftables package (its examples and /etc/nftables.conf) is not installed' : false;
+
+test('Debian nftables examples parse without a false problem', { skip }, () => {
+  let chains = 0;
+  for (const file of files) {
+    const raw = readFileSync(file);
+    const text = file.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+    const model = parseNftables(text, { fileName: file });
+    assert.deepEqual(model.problems.map((p) => `${file}:${p.range.start.line + 1} ${p.message}`), []);
+    chains += model.ruleLists.length;
+  }
+  assert.ok(chains > 20, `only ${chains} chains found in ${files.length} files`);
+});
+
+// The tool as a second peer: each fixture without deliberate mistakes is loaded into a private
+// network namespace and `nft list ruleset` prints it back in nft's own spelling, which must parse
+// with no problem and the same number of rules per chain.
+const fixtures = join(import.meta.dirname, '../../fixtures/nftables');
+const nsVariant = [['unshare', '-rn'], ['unshare', '-n']].find((prefix) => spawnSync(prefix[0]!, [...prefix.slice(1), 'nft', 'list', 'ruleset'], { encoding: 'utf8' }).status === 0);
+const noNamespace = nsVariant ? false : 'cannot run nft inside an unshared network namespace here';
+
+for (const name of readdirSync(fixtures).filter((f) => f.endsWith('.nft') && !f.startsWith('mistakes') && !f.startsWith('workstation'))) {
+  test(`${name} loaded by nft and listed back parses the same`, { skip: noNamespace }, () => {
+    const path = join(fixtures, name);
+    const result = spawnSync(nsVariant![0]!, [...nsVariant!.slice(1), 'sh', '-c', `nft -f ${path} && nft list ruleset`], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    const original = parseNftables(readFileSync(path, 'utf8'));
+    const listed = parseNftables(result.stdout);
+    assert.deepEqual(listed.problems.map((p) => `${p.range.start.line + 1} ${p.message}`), []);
+    for (const list of original.ruleLists) {
+      const again = listed.ruleLists.find((l) => l.id === list.id);
+      assert.ok(again, `${list.id} missing from nft list ruleset`);
+      assert.equal(again.rules.length, list.rules.length, list.id);
+      assert.equal(again.defaultAction, list.defaultAction, list.id);
+    }
+    assert.deepEqual(listed.paths.map((p) => p.stages), original.paths.map((p) => p.stages));
+  });
+}
