@@ -109,6 +109,8 @@ interface AclState {
   /** IOS named lists keep entries ordered by sequence number. */
   sequenced: boolean;
   nextSequence: number;
+  /** Sequence numbers in use, so a duplicate is found without scanning the list. */
+  sequences: Set<number>;
 }
 
 /** One member of a network object or object-group. */
@@ -549,6 +551,7 @@ class CiscoParser {
         remarks: [],
         sequenced: form === 'ios-named' || (form === 'ipv6' && this.platform === 'ios'),
         nextSequence: 10,
+        sequences: new Set(),
       };
       this.acls.set(listId, state);
     }
@@ -687,6 +690,7 @@ class CiscoParser {
     if (word === 'no' && tokens[1] !== undefined && /^\d+$/.test(tokens[1].text)) {
       const removed = Number(tokens[1].text);
       state.drafts = state.drafts.filter((d) => d.sequence !== removed);
+      state.sequences.delete(removed);
       return true;
     }
     if (word === 'evaluate' || word === 'statistics' || word === 'fragments' || word === 'dynamic') return true;
@@ -836,11 +840,12 @@ class CiscoParser {
     if (comment !== undefined) rule.comment = comment;
     if (state.sequenced) {
       const sequence = explicitSequence ?? state.nextSequence;
-      if (state.drafts.some((d) => d.sequence === sequence)) {
+      if (state.sequences.has(sequence)) {
         this.tokenProblem(draft.line, draft.actionToken, t('Duplicate sequence number {0} in access list {1}.', sequence, state.acl.name));
         return;
       }
       rule.sequence = sequence;
+      state.sequences.add(sequence);
       if (sequence + 10 > state.nextSequence) state.nextSequence = sequence + 10;
       state.drafts.push(rule);
       return;
