@@ -89,17 +89,32 @@ export function policyForBlock(
   return { ok: true, policy };
 }
 
-/** The flows a policy lets through: one per entry and protocol for addresses, one per URL. */
+/**
+ * The flows a policy lets through: per entry, one for each address family of its addresses and
+ * one per URL. An entry with a local side gives no flow for a family the local side lacks (an
+ * IPv6 sender cannot reach an IPv4-only server).
+ */
 export function flowsOfPolicy(policy: Policy): Flow[] {
   const flows: Flow[] = [];
   const direction = policy.direction;
   for (const entry of policy.entries) {
-    const local = entry.localAddresses && entry.localAddresses.length > 0 ? { local: entry.localAddresses } : {};
-    if (entry.addresses.length > 0) {
-      flows.push({ origin: entry.origin, direction, protocol: entry.protocol, ports: entry.ports, remote: { kind: 'addresses', intervals: entry.addresses }, ...local });
+    const local = entry.localAddresses && entry.localAddresses.length > 0 ? entry.localAddresses : undefined;
+    for (const family of [4, 6] as const) {
+      const intervals = entry.addresses.filter((a) => a.family === family);
+      if (intervals.length === 0) continue;
+      const localOfFamily = local?.filter((a) => a.family === family);
+      if (localOfFamily && localOfFamily.length === 0) continue;
+      flows.push({
+        origin: entry.origin,
+        direction,
+        protocol: entry.protocol,
+        ports: entry.ports,
+        remote: { kind: 'addresses', intervals },
+        ...(localOfFamily ? { local: localOfFamily } : {}),
+      });
     }
     for (const url of entry.urls) {
-      flows.push({ origin: entry.origin, direction, protocol: entry.protocol, ports: entry.ports, remote: { kind: 'host', pattern: url }, ...local });
+      flows.push({ origin: entry.origin, direction, protocol: entry.protocol, ports: entry.ports, remote: { kind: 'host', pattern: url }, ...(local ? { local } : {}) });
     }
   }
   return flows;

@@ -4,7 +4,7 @@ import { LineIndex } from '../model/range';
 import type { Dialect, ParseOptions } from '../dialects/dialect';
 import type { TextEdit } from '../analysis/finding';
 import { t } from '../l10n';
-import { findManagedBlocks, lineBreakOf, prepareBlockText, replacementForBlock, type ManagedBlockProblem } from './managedBlocks';
+import { applyTextEdits, findManagedBlocks, lineBreakOf, prepareBlockText, replacementForBlock, type ManagedBlockProblem } from './managedBlocks';
 import { choosePlacement, fitIosBlock } from './placement';
 
 export interface InsertionPlan {
@@ -37,10 +37,10 @@ export function planInsertion(text: string, model: ConfigModel, dialect: Dialect
   }
   const existing = scan.blocks.find((b) => b.purpose === policy.purpose);
   if (existing) {
-    const { edit, newText, notExpressible } = replacementForBlock(text, existing, dialect, policy, parseOptions);
-    const same = newText === text.slice(existing.startOffset, existing.endOffset);
+    const { edits, newText, moved, notExpressible } = replacementForBlock(text, existing, dialect, policy, parseOptions);
+    const same = !moved && newText === text.slice(existing.startOffset, existing.endOffset);
     return {
-      edits: same ? [] : [edit],
+      edits: same ? [] : edits,
       summary: same
         ? t('The managed block "{0}" on line {1} is already up to date.', policy.purpose, existing.beginLine + 1)
         : t('Replaced the managed block "{0}" on line {1} ({2} entries, catalogue {3}).', policy.purpose, existing.beginLine + 1, policy.entries.length, policy.catalogVersion),
@@ -56,7 +56,7 @@ export function planInsertion(text: string, model: ConfigModel, dialect: Dialect
   const offset = placement.point.offset;
   let sequenceProblem: string | undefined;
   if (dialect.id === 'cisco') {
-    const sequenced = fitIosBlock(text, offset, newText, dialect.lineComment);
+    const sequenced = fitIosBlock(text, offset, newText, dialect.lineComment, scan.blocks);
     newText = sequenced.block;
     sequenceProblem = sequenced.problem;
   }
@@ -74,12 +74,4 @@ export function planInsertion(text: string, model: ConfigModel, dialect: Dialect
   };
 }
 
-/** The text with non-overlapping edits applied (positions refer to the original text). */
-export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  const index = new LineIndex(text);
-  const withOffsets = edits.map((e) => ({ start: index.offsetAt(e.range.start), end: index.offsetAt(e.range.end), newText: e.newText }));
-  withOffsets.sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const e of withOffsets) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
-}
+export { applyTextEdits };

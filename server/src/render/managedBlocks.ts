@@ -252,21 +252,50 @@ export function outdatedBlocks(
   return out;
 }
 
-/** Re-rendering one existing block in place, from the file as it would be without the block. */
+/** The text with non-overlapping edits applied (positions refer to the original text). */
+export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
+  const index = new LineIndex(text);
+  const withOffsets = edits.map((e, order) => ({ start: index.offsetAt(e.range.start), end: index.offsetAt(e.range.end), newText: e.newText, order }));
+  // From the end backwards; insertions at one offset keep their given order.
+  withOffsets.sort((a, b) => b.start - a.start || b.end - a.end || b.order - a.order);
+  let out = text;
+  for (const e of withOffsets) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
+}
+
+/**
+ * Re-rendering one existing block, from the file as it would be without the block. The block
+ * stays where it is unless a rule before it would now stop its traffic (a block that used to hold
+ * only host names and now holds addresses, say); then it moves in front of that rule.
+ */
 export function replacementForBlock(
   text: string,
   block: ManagedBlock,
   dialect: Dialect,
   policy: Policy,
   parseOptions?: ParseOptions,
-): { edit: TextEdit; newText: string; notExpressible: string[] } {
+): { edits: TextEdit[]; newText: string; moved: boolean; notExpressible: string[] } {
   const without = text.slice(0, block.startOffset) + text.slice(block.endOffset);
   const model = dialect.parse(without, parseOptions);
-  const placement = choosePlacement(without, model, dialect, policy, findManagedBlocks(without, dialect.lineComment).blocks);
+  const others = findManagedBlocks(without, dialect.lineComment).blocks;
+  const placement = choosePlacement(without, model, dialect, policy, others);
   const rendered = dialect.render(policy, placement.target);
-  let newText = prepareBlockText(rendered, policy, dialect.lineComment, block.indent, lineBreakOf(text));
-  if (dialect.id === 'cisco') newText = fitIosBlock(without, block.startOffset, newText, dialect.lineComment).block;
-  return { edit: { range: block.range, newText }, newText, notExpressible: rendered.notExpressible };
+  const limit = placement.point.limit;
+  const moved = limit !== undefined && block.startOffset > limit;
+  const offset = moved ? placement.point.offset : block.startOffset;
+  let newText = prepareBlockText(rendered, policy, dialect.lineComment, moved ? placement.point.indent : block.indent, lineBreakOf(text));
+  if (dialect.id === 'cisco') newText = fitIosBlock(without, offset, newText, dialect.lineComment, others, moved ? undefined : text.slice(block.startOffset, block.endOffset)).block;
+  if (!moved) return { edits: [{ range: block.range, newText }], newText, moved, notExpressible: rendered.notExpressible };
+  const at = new LineIndex(text).positionAt(offset);
+  return {
+    edits: [
+      { range: { start: at, end: at }, newText },
+      { range: block.range, newText: '' },
+    ],
+    newText,
+    moved,
+    notExpressible: rendered.notExpressible,
+  };
 }
 
 export type BlockPolicyResult = { ok: true; policy: Policy } | { ok: false; errors: string[] };
@@ -294,7 +323,6 @@ export function refreshManagedBlocks(
 ): RefreshResult {
   const scan = findManagedBlocks(text, dialect.lineComment);
   const result: RefreshResult = { edits: [], text, refreshed: [], skipped: [], problems: scan.problems };
-  const pieces: Array<{ start: number; end: number; newText: string }> = [];
   for (const block of scan.blocks) {
     if (block.instance !== catalog.instance) {
       result.skipped.push({ purpose: block.purpose, reason: t('the block is for the {0} instance; the catalogue in use is {1}', block.instance, catalog.instance) });
@@ -305,15 +333,11 @@ export function refreshManagedBlocks(
       result.skipped.push({ purpose: block.purpose, reason: built.errors.join(' ') });
       continue;
     }
-    const { edit, newText } = replacementForBlock(text, block, dialect, built.policy, parseOptions);
-    const changed = newText !== text.slice(block.startOffset, block.endOffset);
+    const { edits, newText, moved } = replacementForBlock(text, block, dialect, built.policy, parseOptions);
+    const changed = moved || newText !== text.slice(block.startOffset, block.endOffset);
     result.refreshed.push({ purpose: block.purpose, fromVersion: block.version, toVersion: built.policy.catalogVersion, changed });
-    if (!changed) continue;
-    result.edits.push(edit);
-    pieces.push({ start: block.startOffset, end: block.endOffset, newText });
+    if (changed) result.edits.push(...edits);
   }
-  let out = text;
-  for (const piece of [...pieces].sort((a, b) => b.start - a.start)) out = out.slice(0, piece.start) + piece.newText + out.slice(piece.end);
-  result.text = out;
+  result.text = applyTextEdits(text, result.edits);
   return result;
 }

@@ -15,6 +15,8 @@ export interface InsertionPoint {
   indent: string;
   /** Whether the block must stay in front of what follows (a shadowing rule) rather than after what precedes. */
   before?: boolean;
+  /** The latest offset the block may start at and still take effect (the first rule that would stop its traffic). */
+  limit?: number;
   /** Localised, for the summary: "before the rule on line 12 of chain INPUT". */
   description: string;
 }
@@ -125,6 +127,7 @@ function beforeRule(index: LineIndex, list: RuleList, ruleIndex: number): Insert
     offset: lineStart(index, line),
     indent: leadingWhitespace(index.lineText(line)),
     before: true,
+    limit: lineStart(index, line),
     description: t('before the rule on line {0} of {1}, which would otherwise stop this traffic', line + 1, list.name),
   };
 }
@@ -264,6 +267,7 @@ function scriptPlacement(index: LineIndex, model: ConfigModel, policy: Policy, f
   const offset = low < index.lineCount ? lineStart(index, low) : index.text.length;
   if (limiting && low === high) return { point: beforeRule(index, limiting.list, limiting.rule), ...(primary ? { list: primary } : {}) };
   const point: InsertionPoint = { offset, indent: '', description: t('after the rules on line {0}, where every address family of the script has been set up', low) };
+  if (limiting) point.limit = lineStart(index, high);
   return primary ? { point, list: primary } : { point };
 }
 
@@ -460,7 +464,7 @@ function styleFor(text: string, model: ConfigModel, dialect: Dialect, policy: Po
     case 'iptables':
       return iptablesIsSaveFile(text, model) || !/^\s*(sudo\s+)?(iptables|ip6tables)\b/m.test(text) ? 'save' : 'script';
     case 'nftables':
-      return list ? 'in-chain' : 'new-table';
+      return list ? 'chain' : undefined;
     case 'cisco': {
       const platform = (model.extra as { platform?: unknown } | undefined)?.platform;
       return platform === 'ios' || platform === 'asa' ? platform : 'asa';
@@ -495,7 +499,8 @@ export interface OccupiedSpan {
 function outsideSpans(point: InsertionPoint, spans: readonly OccupiedSpan[]): InsertionPoint {
   const span = spans.find((s) => s.startOffset < point.offset && point.offset < s.endOffset);
   if (!span) return point;
-  return { ...point, offset: point.before ? span.startOffset : span.endOffset, indent: span.indent };
+  const offset = point.before ? span.startOffset : span.endOffset;
+  return { ...point, offset, indent: span.indent, ...(point.limit !== undefined ? { limit: Math.min(point.limit, offset) } : {}) };
 }
 
 /**
@@ -549,59 +554,85 @@ function withoutLineBreak(line: string): { line: string; ending: string } {
 
 /**
  * Fits a Cisco block placed inside an IOS named access list, which a device reads as commands in
- * a mode. Entries the block adds to that list get free sequence numbers between the entries
- * around the place (entries without numbers would go to the end, behind the deny they were meant
- * to precede). When the block leaves the list's mode (object-groups, an IPv6 list) and the list
- * goes on after the block, the block ends by entering the list again, so the following entries
- * stay in it. Returns the block unchanged elsewhere, or a reason when there are no free numbers.
+ * a mode. Entries the block adds to that list get free sequence numbers between the list's entries
+ * before and after the place (entries without numbers would go to the end, behind the deny they
+ * were meant to precede); other managed blocks' entries count as neighbours too. When the block
+ * leaves the list's mode (object-groups, an IPv6 list) and entries of the list follow, the block
+ * ends by entering the list again. Returns the block unchanged elsewhere, or a reason when there
+ * are no free numbers.
  */
-export function fitIosBlock(text: string, offset: number, block: string, lineComment: string): { block: string; problem?: string } {
+export function fitIosBlock(
+  text: string,
+  offset: number,
+  block: string,
+  lineComment: string,
+  occupied: readonly OccupiedSpan[] = [],
+  replacedBlock?: string,
+): { block: string; problem?: string } {
   const index = new LineIndex(text);
   const at = offset >= text.length ? index.lineCount : index.positionAt(offset).line;
-  let header: { name: string; line: string } | undefined;
-  let previous = 0;
+  const inSpan = (line: number): boolean => occupied.some((s) => s.beginLine <= line && line <= s.endLine);
+  const isComment = (line: string): boolean => line.trimStart().startsWith(lineComment) || line.trim() === '';
+
+  // The user's list the place is in: the last top-level command before it, outside managed blocks.
+  let headerLine = -1;
   for (let line = at - 1; line >= 0; line--) {
     const lineText = index.lineText(line);
-    const found = IOS_ACL_HEADER.exec(lineText);
-    if (found) {
-      header = { name: found[1]!, line: lineText };
-      break;
+    if (inSpan(line) || isComment(lineText) || /^\s/.test(lineText)) continue;
+    if (IOS_ACL_HEADER.test(lineText)) headerLine = line;
+    break;
+  }
+  if (headerLine < 0) return { block };
+  const header = index.lineText(headerLine);
+  const name = IOS_ACL_HEADER.exec(header)![1]!;
+
+  // Walk the file as the device would, knowing which list each numbered entry lands in.
+  let mode: string | undefined;
+  let previous = 0;
+  let limit: number | undefined;
+  let listGoesOn: boolean | undefined;
+  for (let line = headerLine; line < index.lineCount; line++) {
+    const lineText = index.lineText(line);
+    if (line === at) mode = header;
+    if (isComment(lineText)) continue;
+    if (line >= at && listGoesOn === undefined) listGoesOn = /^\s/.test(lineText);
+    if (IOS_ACL_HEADER.test(lineText)) {
+      mode = lineText;
+      continue;
+    }
+    if (!/^\s/.test(lineText)) {
+      if (line >= at && !inSpan(line)) break;
+      mode = undefined;
+      continue;
     }
     const numbered = IOS_NUMBERED_ENTRY.exec(lineText);
-    if (numbered) previous = Math.max(previous, Number(numbered[1]));
-    else if (!/^\s/.test(lineText) && !lineText.startsWith(lineComment)) return { block };
+    if (!numbered || mode !== header) continue;
+    if (line < at) previous = Math.max(previous, Number(numbered[1]));
+    else {
+      limit = Number(numbered[1]);
+      break;
+    }
   }
-  if (!header) return { block };
-  const nextText = at < index.lineCount ? index.lineText(at) : '';
-  const listGoesOn = /^\s+\S/.test(nextText);
-  const next = IOS_NUMBERED_ENTRY.exec(nextText);
 
   const lines = block.split(/(?<=\n)/);
-  const entryLines: number[] = [];
-  let inList = false;
-  let endsInList = true;
-  let endMarker = -1;
-  lines.forEach((rawLine, i) => {
-    const { line } = withoutLineBreak(rawLine);
-    const found = IOS_ACL_HEADER.exec(line);
-    if (found) {
-      inList = line === header.line;
-      endsInList = inList;
-    } else if (line.trimStart().startsWith(lineComment)) {
-      if (/^\s*\S+\s*END endpoint-lens\b/.test(line)) endMarker = i;
-    } else if (!/^\s/.test(line)) {
-      inList = false;
-      endsInList = false;
-    } else if (inList && IOS_UNNUMBERED_ENTRY.test(line)) {
-      entryLines.push(i);
-    }
-  });
+  const shape = iosBlockShape(lines, header, lineComment);
+  const entryLines = shape.entryLines;
+  // A block being replaced keeps its numbers when they still fit, so inserting again changes nothing.
+  const kept = replacedBlock === undefined ? [] : iosBlockShape(replacedBlock.split(/(?<=\n)/), header, lineComment).numbers;
+  const keepNumbers =
+    limit !== undefined &&
+    kept.length === entryLines.length &&
+    kept.every((n, i) => n > previous && n < limit && (i === 0 || n > kept[i - 1]!));
   let problem: string | undefined;
-  if (next && entryLines.length > 0) {
-    const limit = Number(next[1]);
+  if (keepNumbers) {
+    entryLines.forEach((lineNumber, i) => {
+      const { line, ending } = withoutLineBreak(lines[lineNumber]!);
+      lines[lineNumber] = line.replace(IOS_UNNUMBERED_ENTRY, (_m, indent: string, rest: string) => `${indent}${kept[i]!} ${rest}`) + ending;
+    });
+  } else if (limit !== undefined && entryLines.length > 0) {
     const step = Math.floor((limit - previous) / (entryLines.length + 1));
     if (step < 1) {
-      problem = t('access list {0} has no free sequence numbers between {1} and {2}; renumber it (ip access-list resequence) and insert again', header.name, previous, limit);
+      problem = t('access list {0} has no free sequence numbers between {1} and {2}; renumber it (ip access-list resequence) and insert again', name, previous, limit);
     } else {
       entryLines.forEach((lineNumber, i) => {
         const { line, ending } = withoutLineBreak(lines[lineNumber]!);
@@ -609,10 +640,37 @@ export function fitIosBlock(text: string, offset: number, block: string, lineCom
       });
     }
   }
-  if (listGoesOn && !endsInList && endMarker >= 0) {
+  if (listGoesOn === true && !shape.endsInList && shape.endMarker >= 0) {
+    const endMarker = shape.endMarker;
     const { ending } = withoutLineBreak(lines[endMarker]!);
-    lines.splice(endMarker, 0, header.line + (ending || '\n'));
+    lines.splice(endMarker, 0, header + (ending || '\n'));
   }
   const out = lines.join('');
   return problem ? { block: out, problem } : { block: out };
+}
+
+/** Where a block's entries for the list are, their numbers if written, and the mode the block ends in. */
+function iosBlockShape(lines: readonly string[], header: string, lineComment: string): { entryLines: number[]; numbers: number[]; endsInList: boolean; endMarker: number } {
+  const entryLines: number[] = [];
+  const numbers: number[] = [];
+  let inList = false;
+  let endsInList = true;
+  let endMarker = -1;
+  lines.forEach((rawLine, i) => {
+    const { line } = withoutLineBreak(rawLine);
+    if (IOS_ACL_HEADER.test(line)) {
+      inList = line === header;
+      endsInList = inList;
+    } else if (line.trimStart().startsWith(lineComment)) {
+      if (/^\s*\S+\s*END endpoint-lens\b/.test(line)) endMarker = i;
+    } else if (!/^\s/.test(line)) {
+      inList = false;
+      endsInList = false;
+    } else if (inList) {
+      if (IOS_UNNUMBERED_ENTRY.test(line)) entryLines.push(i);
+      const numbered = IOS_NUMBERED_ENTRY.exec(line);
+      if (numbered) numbers.push(Number(numbered[1]));
+    }
+  });
+  return { entryLines, numbers, endsInList, endMarker };
 }

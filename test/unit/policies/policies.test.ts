@@ -245,5 +245,20 @@ void test('flows of a policy cover every address entry and every URL', () => {
   const hosts = flows.filter((f) => f.remote.kind === 'host').length;
   const addressFlows = flows.filter((f) => f.remote.kind === 'addresses').length;
   assert.equal(hosts, policy.entries.reduce((n, e) => n + e.urls.length, 0));
-  assert.equal(addressFlows, policy.entries.filter((e) => e.addresses.length > 0).length);
+  const families = policy.entries.reduce((n, e) => n + new Set(e.addresses.map((a) => a.family)).size, 0);
+  assert.equal(addressFlows, families);
+  assert.ok(flows.every((f) => f.remote.kind !== 'addresses' || new Set(f.remote.intervals.map((i) => i.family)).size === 1));
+});
+
+void test('an inbound flow needs a server of its family', () => {
+  const [policy] = policies(graphNotificationsPolicy(shippedCatalog('China'), { serverAddresses: ['192.0.2.20'] }));
+  assert.ok(policy);
+  const flows = flowsOfPolicy(policy).filter((f) => f.remote.kind === 'addresses');
+  assert.ok(flows.length > 0);
+  for (const flow of flows) {
+    assert.ok(flow.remote.kind === 'addresses' && flow.remote.intervals.every((i) => i.family === 4));
+    assert.deepEqual(flow.local?.map(formatInterval), ['192.0.2.20/32']);
+  }
+  const [anyLocal] = policies(graphNotificationsPolicy(shippedCatalog('China')));
+  assert.ok(flowsOfPolicy(anyLocal!).some((f) => f.remote.kind === 'addresses' && f.remote.intervals.some((i) => i.family === 6)));
 });

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Dialect } from '../../../server/src/dialects/dialect';
+import { dialectById } from '../../../server/src/dialects/all';
+import type { InstanceId } from '../../../server/src/catalog/types';
+import type { Policy } from '../../../server/src/model/policy';
+import { buildPolicies, type PolicyRequest } from '../../../server/src/policies';
+import { applyTextEdits, planInsertion } from '../../../server/src/render/insert';
+import { findManagedBlocks } from '../../../server/src/render/managedBlocks';
+import { shippedCatalog } from '../policies/shipped';
+
+export const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'render');
+
+/** A realistic file of each dialect (and form) the insert commands are used on. */
+export interface FileCase {
+  name: string;
+  dialect: Dialect;
+  text: string;
+}
+
+export function fixture(name: string): string {
+  return readFileSync(join(FIXTURES, name), 'utf8');
+}
+
+function dialect(id: string): Dialect {
+  const found = dialectById(id);
+  assert.ok(found, `dialect ${id} is registered`);
+  return found;
+}
+
+export function fileCases(): FileCase[] {
+  return [
+    { name: 'iptables-save.rules', dialect: dialect('iptables'), text: fixture('iptables-save.rules') },
+    { name: 'ip6tables-save.rules', dialect: dialect('iptables'), text: fixture('ip6tables-save.rules') },
+    { name: 'firewall.sh', dialect: dialect('iptables'), text: fixture('firewall.sh') },
+    { name: 'nftables.conf', dialect: dialect('nftables'), text: fixture('nftables.conf') },
+    { name: 'nginx.conf', dialect: dialect('nginx'), text: fixture('nginx.conf') },
+    { name: 'proxy.pac', dialect: dialect('pac'), text: fixture('proxy.pac') },
+    { name: 'asa.cfg', dialect: dialect('cisco'), text: fixture('asa.cfg') },
+    { name: 'ios.cfg', dialect: dialect('cisco'), text: fixture('ios.cfg') },
+  ];
+}
+
+export const SERVERS = ['192.0.2.10', '2001:db8::10'];
+
+/** Every policy the commands offer, for the instances whose catalogue differs in what matters. */
+export const POLICY_REQUESTS: Array<{ instance: InstanceId; request: PolicyRequest }> = [
+  {
+    instance: 'Worldwide',
+    request: {
+      policy: 'exchange-hybrid',
+      features: ['mailbox-migration', 'free-busy', 'hybrid-configuration-wizard', 'autodiscover', 'hybrid-authentication', 'mail-flow'],
+      serverAddresses: SERVERS,
+    },
+  },
+  { instance: 'USGovGCCHigh', request: { policy: 'exchange-hybrid', features: ['hybrid-configuration-wizard', 'mail-flow'], serverAddresses: SERVERS } },
+  { instance: 'Worldwide', request: { policy: 'graph-notifications', serverAddresses: [] } },
+  { instance: 'China', request: { policy: 'graph-notifications', serverAddresses: ['192.0.2.20'] } },
+  { instance: 'Worldwide', request: { policy: 'sets', setIds: [], serviceAreas: ['Exchange', 'Skype'], categories: ['Optimize', 'Allow'], includeOptional: false } },
+  { instance: 'Worldwide', request: { policy: 'sets', setIds: [46, 56, 64], serviceAreas: [], categories: [], includeOptional: false } },
+];
+
+export function allPolicies(): Policy[] {
+  const out: Policy[] = [];
+  for (const { instance, request } of POLICY_REQUESTS) {
+    const result = buildPolicies(shippedCatalog(instance), request);
+    assert.ok(result.ok, result.ok ? '' : result.errors.join('\n'));
+    out.push(...result.policies);
+  }
+  return out;
+}
+
+/** The file with the policy's block inserted, checked to be one insertion of one whole block. */
+export function insertInto(file: FileCase, policy: Policy): { text: string; block: { startOffset: number; endOffset: number }; summary: string } {
+  const plan = planInsertion(file.text, file.dialect.parse(file.text), file.dialect, policy);
+  assert.equal(plan.problems.length, 0, plan.summary);
+  assert.equal(plan.edits.length, 1, `${file.name} ${policy.purpose}: one edit`);
+  const text = applyTextEdits(file.text, plan.edits);
+  const block = findManagedBlocks(text, file.dialect.lineComment).blocks.find((b) => b.purpose === policy.purpose);
+  assert.ok(block, `${file.name} ${policy.purpose}: the inserted block is found again`);
+  return { text, block, summary: plan.summary };
+}

@@ -1,0 +1,147 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ConfigModel, HostMatcher } from '../../../server/src/model/config';
+import type { Flow, Policy } from '../../../server/src/model/policy';
+import { formatInterval } from '../../../server/src/model/address';
+import { evaluateFlow } from '../../../server/src/analysis/evaluate';
+import { flowsOfPolicy } from '../../../server/src/policies';
+import { applyTextEdits, planInsertion } from '../../../server/src/render/insert';
+import { findManagedBlocks, refreshManagedBlocks } from '../../../server/src/render/managedBlocks';
+import { shippedCatalog } from '../policies/shipped';
+import { allPolicies, fileCases, insertInto, type FileCase } from './cases';
+
+const PACKET_FILTERS = new Set(['iptables', 'nftables', 'cisco']);
+
+function problemsOf(model: ConfigModel): string[] {
+  return model.problems.map((p) => `${p.severity}: ${p.message}`);
+}
+
+/**
+ * Every region of the flow on every path of the flow's own direction; empty when no path of the
+ * file sees it. Forward paths are left out: a host's own traffic never crosses them.
+ */
+function verdicts(model: ConfigModel, flow: Flow): string[] {
+  return evaluateFlow(model, flow)
+    .filter((p) => p.path.direction === flow.direction)
+    .flatMap((p) => p.outcomes.map((o) => o.value));
+}
+
+function describe(flow: Flow): string {
+  return flow.remote.kind === 'addresses' ? `${flow.protocol} ${flow.ports.map((p) => p.from).join(',')} ${flow.remote.intervals.slice(0, 2).map(formatInterval).join(' ')}…` : flow.remote.pattern;
+}
+
+/** A host name the catalogue pattern stands for: wildcards and templates filled with a plain label. */
+export function probeHost(pattern: string): string {
+  return pattern.replace(/<[^>]*>/g, 'contoso').replace(/\*/g, 'probe').toLowerCase();
+}
+
+function hostMatches(matcher: HostMatcher, host: string): boolean {
+  switch (matcher.kind) {
+    case 'exact':
+      return matcher.host.toLowerCase() === host;
+    case 'suffix':
+      return host.endsWith(matcher.suffix.toLowerCase());
+    case 'glob':
+      return new RegExp(`^${matcher.glob.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(host);
+    case 'regex':
+      return new RegExp(matcher.source, matcher.flags).test(host);
+  }
+}
+
+/** Runs the checks that hold for every dialect and policy; returns how many flows were evaluated. */
+function checkRoundTrip(file: FileCase, policy: Policy): number {
+  const before = file.dialect.parse(file.text);
+  const { text, block } = insertInto(file, policy);
+  const label = `${file.name} ${policy.purpose}`;
+
+  // Nothing outside the block changed, byte for byte.
+  assert.equal(text.slice(0, block.startOffset) + text.slice(block.endOffset), file.text, `${label}: text outside the block`);
+
+  const after = file.dialect.parse(text);
+  assert.deepEqual(problemsOf(after), problemsOf(before), `${label}: no new syntax problems`);
+
+  // Inserting again, and refreshing from the same catalogue, change nothing.
+  const again = planInsertion(text, after, file.dialect, policy);
+  assert.deepEqual(again.edits, [], `${label}: second insertion`);
+  assert.ok(again.replaced);
+  const refreshed = refreshManagedBlocks(text, file.dialect, shippedCatalog(policy.instance as 'Worldwide'));
+  assert.deepEqual(refreshed.edits, [], `${label}: refresh of an up-to-date block`);
+  assert.equal(refreshed.text, text);
+  assert.deepEqual(refreshed.skipped, []);
+
+  let evaluated = 0;
+  const flows = flowsOfPolicy(policy);
+  if (PACKET_FILTERS.has(file.dialect.id) || (file.dialect.id === 'nginx' && policy.direction === 'inbound')) {
+    for (const flow of flows.filter((f) => f.remote.kind === 'addresses')) {
+      const values = verdicts(after, flow);
+      if (values.length === 0) continue;
+      evaluated++;
+      assert.ok(
+        values.every((v) => v === 'allowed'),
+        `${label}: ${describe(flow)} gives ${values.join(', ')} after insertion`,
+      );
+    }
+  }
+  if (file.dialect.id === 'nginx' && policy.direction === 'outbound') {
+    const map = after.ruleLists.find((l) => l.kind === 'sni-routing');
+    assert.ok(map);
+    const inBlock = findManagedBlocks(text, '#').blocks.find((b) => b.purpose === policy.purpose)!;
+    const written = text.slice(inBlock.startOffset, inBlock.endOffset);
+    for (const flow of flows) {
+      if (flow.remote.kind !== 'host') continue;
+      const host = probeHost(flow.remote.pattern);
+      // Patterns an nginx map cannot spell are written as comments; the rest must route.
+      if (!new RegExp(`^\\s*${flow.remote.pattern.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `, 'm').test(written)) continue;
+      const rule = map.rules.find((r) => r.hosts?.matchers.some((m) => hostMatches(m, host)));
+      assert.ok(rule && rule.action.type === 'accept', `${label}: ${host} is routed by the map`);
+      evaluated++;
+    }
+  }
+  return evaluated;
+}
+
+for (const file of fileCases()) {
+  void test(`round trip: every policy inserted into ${file.name} takes effect and changes nothing else`, () => {
+    let evaluated = 0;
+    for (const policy of allPolicies()) evaluated += checkRoundTrip(file, policy);
+    if (file.dialect.id !== 'pac') assert.ok(evaluated > 0, `${file.name}: some flow was evaluated`);
+  });
+}
+
+void test('the fixtures block the policies before insertion, so the round trip can fail', () => {
+  const policies = allPolicies().filter((p) => p.entries.some((e) => e.addresses.length > 0));
+  for (const file of fileCases().filter((f) => PACKET_FILTERS.has(f.dialect.id))) {
+    const model = file.dialect.parse(file.text);
+    const blocked = policies.some((policy) => flowsOfPolicy(policy).some((flow) => verdicts(model, flow).some((v) => v !== 'allowed')));
+    assert.ok(blocked, `${file.name} already allows everything`);
+  }
+});
+
+void test('every policy goes in one block per purpose even when several are inserted one after another', () => {
+  for (const file of fileCases()) {
+    let text = file.text;
+    const policies = allPolicies();
+    for (const policy of policies) {
+      const plan = planInsertion(text, file.dialect.parse(text), file.dialect, policy);
+      text = applyTextEdits(text, plan.edits);
+    }
+    const scan = findManagedBlocks(text, file.dialect.lineComment);
+    assert.deepEqual(scan.problems, [], file.name);
+    const purposes = scan.blocks.map((b) => b.purpose).sort();
+    assert.deepEqual(purposes, [...new Set(policies.map((p) => p.purpose))].sort(), file.name);
+    // Blocks never nest: each ends before the next begins.
+    for (let i = 1; i < scan.blocks.length; i++) assert.ok(scan.blocks[i - 1]!.endOffset <= scan.blocks[i]!.startOffset, file.name);
+    // A later policy of the same purpose replaced the earlier one; inserting the last of each again changes nothing.
+    const last = new Map(policies.map((p) => [p.purpose, p]));
+    const model = file.dialect.parse(text);
+    assert.deepEqual(problemsOf(model), problemsOf(file.dialect.parse(file.text)), `${file.name}: no new syntax problems`);
+    for (const policy of last.values()) {
+      assert.deepEqual(planInsertion(text, model, file.dialect, policy).edits, [], `${file.name} ${policy.purpose}`);
+      if (!PACKET_FILTERS.has(file.dialect.id)) continue;
+      for (const flow of flowsOfPolicy(policy)) {
+        const values = verdicts(model, flow);
+        assert.ok(values.every((v) => v === 'allowed'), `${file.name} ${policy.purpose}: ${describe(flow)} gives ${values.join(', ')} with every block in`);
+      }
+    }
+  }
+});
