@@ -3,7 +3,7 @@
 // user-data and extensions folders, opens the examples, and checks what a user would see.
 // Screenshots go to test-output/screenshots/; ENDPOINT_LENS_UPDATE_SCREENSHOTS=1 also copies them to
 // images/screenshots/ for the README.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -163,6 +163,14 @@ before(async () => {
   await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
 });
 
+// Each test's end state, named after the test, for reading a failure.
+afterEach(async (t) => {
+  if (!page) return;
+  mkdirSync(join(shots, 'steps'), { recursive: true });
+  const name = (t?.name ?? 'step').replace(/[^A-Za-z0-9]+/g, '-').slice(0, 60);
+  await page.screenshot({ path: join(shots, 'steps', `${name}.png`) }).catch(() => undefined);
+});
+
 after(async () => {
   // The last state of the workbench, which explains a failure better than any message.
   if (page) await page.screenshot({ path: join(shots, 'last.png') }).catch(() => undefined);
@@ -202,4 +210,99 @@ test('the status bar names the catalogue in use and the problems in the file', {
   const item = page.locator('.statusbar-item[id$="endpointLens.status"]');
   await item.waitFor({ state: 'visible', timeout: 30_000 });
   await page.waitForFunction(() => /Worldwide\s+\d{10}/.test(document.querySelector('.statusbar-item[id$="endpointLens.status"]')?.textContent ?? ''), undefined, { timeout: 30_000 });
+});
+
+/** Moves the cursor with Go to Line/Column ("18:64"). */
+async function goTo(lineColumn) {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`:${lineColumn}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+/** The rendered span of the editor that shows exactly `text` (grammar tokens are their own spans). */
+function tokenSpan(text) {
+  return page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line span span', { hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }).first();
+}
+
+test('the Problems panel shows the findings of an example', { timeout: 90_000, skip: !examples().includes('egress.rules.v4') && 'examples/egress.rules.v4 is missing' }, async () => {
+  await openFile('egress.rules.v4');
+  await runCommand('Problems: Focus on Problems View');
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  await rows.filter({ hasText: 'blocked-required' }).first().waitFor({ timeout: 60_000 });
+  const required = plain(await rows.filter({ hasText: 'blocked-required' }).first().textContent());
+  assert.match(required, /Required Microsoft 365 endpoint set \d+/);
+  await shot('problems');
+});
+
+test('hovering an address shows its catalogue row', { timeout: 60_000, skip: !examples().includes('egress.rules.v4') && 'examples/egress.rules.v4 is missing' }, async () => {
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  const address = tokenSpan('52.96.0.0');
+  await address.waitFor({ timeout: 10_000 });
+  await address.hover();
+  const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content, .monaco-hover:not(.hidden) .hover-contents').first();
+  await hover.waitFor({ state: 'visible', timeout: 20_000 });
+  await page.waitForFunction(() => /Exchange Online/.test(document.querySelector('.monaco-hover:not(.hidden)')?.textContent ?? ''), undefined, { timeout: 20_000 });
+  const text = plain(await page.locator('.monaco-hover:not(.hidden)').first().textContent());
+  assert.match(text, /\b1\b/, `the hover names set 1: ${text}`);
+  await shot('hover');
+  await page.keyboard.press('Escape');
+});
+
+test('a quick fix normalises a CIDR with host bits set', { timeout: 60_000, skip: !examples().includes('egress.rules.v4') && 'examples/egress.rules.v4 is missing' }, async () => {
+  const before = await readEditorLine('40.108.130.0/17');
+  assert.ok(before, 'the example still has 40.108.130.0/17');
+  await goTo('18:64');
+  await page.keyboard.press('Control+.');
+  const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Change to 40.108.128.0/17' }).first();
+  await fix.waitFor({ state: 'visible', timeout: 20_000 });
+  await shot('quick-fix');
+  // The preferred fix is the first row and has focus.
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => [...document.querySelectorAll('.editor-group-container.active .view-line')].some((l) => (l.textContent ?? '').includes('40.108.128.0/17')), undefined, { timeout: 20_000 });
+  assert.ok(!(await editorText()).includes('40.108.130.0/17'), 'the old text is gone');
+});
+
+/** Scrolls the active editor to the first occurrence of `text` with the Find widget. */
+async function reveal(text) {
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+F');
+  const find = page.locator('.editor-group-container.active .find-widget textarea, .editor-group-container.active .find-widget input').first();
+  await find.waitFor({ state: 'visible' });
+  // Typing already moves to the first match; Enter would go on to the next.
+  await find.fill(text);
+  await page.keyboard.press('Escape');
+}
+
+async function readEditorLine(needle) {
+  return (await editorText()).split('\n').find((l) => l.includes(needle));
+}
+
+test('"Insert Exchange hybrid rules" writes a managed block into the nginx example', { timeout: 90_000, skip: !examples().includes('exchange-hybrid.nginx.conf') && 'examples/exchange-hybrid.nginx.conf is missing' }, async () => {
+  await openFile('exchange-hybrid.nginx.conf');
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await runCommand('Endpoint Lens: Insert Exchange hybrid rules');
+  // Features: every one is picked the first time; accept them.
+  const features = page.locator('.quick-input-widget', { hasText: 'Mailbox migration' });
+  await features.waitFor({ state: 'visible', timeout: 15_000 });
+  await shot('exchange-hybrid-features');
+  await page.keyboard.press('Enter');
+  const servers = page.locator('.quick-input-widget', { hasText: 'on-premises Exchange servers' });
+  await servers.waitFor({ state: 'visible', timeout: 15_000 });
+  await page.keyboard.type('10.10.5.300');
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'is not an IPv4 or IPv6 address' }).waitFor({ timeout: 10_000 });
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('25');
+  await page.keyboard.press('Enter');
+  // The server applies the edit; its message says where the block went.
+  await page.locator('.notifications-toasts .notification-toast', { hasText: /managed block/i }).first().waitFor({ timeout: 30_000 });
+  await reveal('BEGIN endpoint-lens exchange-hybrid');
+  await page.waitForFunction(() => [...document.querySelectorAll('.editor-group-container.active .view-line')].some((l) => /BEGIN endpoint-lens exchange-hybrid/.test((l.textContent ?? '').replace(/\u00a0/g, ' '))), undefined, { timeout: 30_000 });
+  const text = await editorText();
+  assert.match(text, /BEGIN endpoint-lens exchange-hybrid/);
+  await shot('exchange-hybrid');
 });
