@@ -319,3 +319,46 @@ test('a multi-line IOS banner is prose, not commands', () => {
   const model = parseCisco('version 15.1\nservice timestamps log\nbanner motd ^C\naccess-list 101 permit ip any any\n^C\naccess-list 102 permit ip any any');
   assert.deepEqual(model.ruleLists.map((l) => l.id), ['ACL 102']);
 });
+
+test('IOS XE port groups and `ipv6 access-list extended NAME` headers', () => {
+  const model = parseCisco(
+    [
+      'object-group ip port WEB-PORTS',
+      ' eq 80',
+      ' eq 443',
+      'object-group ip address M365',
+      ' host 52.112.0.1',
+      'ip access-list extended OUT',
+      ' permit tcp any object-group M365 portgroup WEB-PORTS',
+      'ipv6 access-list extended OUT6',
+      ' permit tcp any 2603:1063::/38 eq 443',
+    ].join('\n'),
+  );
+  assert.deepEqual(model.problems, []);
+  const [rule] = rulesOf(model, 'ACL OUT');
+  assert.deepEqual(rule!.destinationPorts, [
+    { from: 80, to: 80 },
+    { from: 443, to: 443 },
+  ]);
+  assert.deepEqual(rule!.destinations!.intervals.map(formatInterval), ['52.112.0.1/32']);
+  assert.equal(rulesOf(model, 'IPv6 ACL OUT6').length, 1);
+});
+
+test('ASA object service and tcp-udp service objects', () => {
+  const model = parseCisco(
+    [
+      'object service DNS',
+      ' service tcp-udp destination eq domain',
+      'object-group service MIX',
+      ' service-object object DNS',
+      ' service-object udp destination eq 1234',
+      'access-list m extended permit object-group MIX any any',
+      'access-list m extended permit object DNS any any',
+    ].join('\n'),
+  );
+  const rules = rulesOf(model, 'ACL m');
+  assert.deepEqual(
+    rules.map((r) => `${r.range.start.line}:${r.protocols?.join(',')}:${r.destinationPorts?.map((p) => p.from).join(',')}`),
+    ['5:tcp:53', '5:udp:53,1234', '6:tcp:53', '6:udp:53'],
+  );
+});

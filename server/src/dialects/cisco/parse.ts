@@ -274,13 +274,36 @@ function prescanGroupTypes(lines: readonly CiscoLine[]): Map<string, GroupType> 
   const types = new Map<string, GroupType>();
   for (const line of lines) {
     const a = lower(line.tokens[0]);
-    const name = line.tokens[2]?.text;
-    if (name === undefined || (a !== 'object' && a !== 'object-group')) continue;
-    const b = lower(line.tokens[1]);
-    const type: GroupType = b === 'network' ? 'network' : b === 'service' ? 'service' : b === 'protocol' ? 'protocol' : 'other';
+    if (a !== 'object' && a !== 'object-group') continue;
+    const header = groupHeader(line);
+    if (header === undefined) continue;
+    const { type, name } = header;
     if (!types.has(name)) types.set(name, type);
   }
   return types;
+}
+
+/**
+ * Type and name of an `object` / `object-group` header: ASA `object-group network N`, IOS XE
+ * `object-group ip address N`, `object-group ip port N`, `object-group v6-network N`.
+ */
+function groupHeader(line: CiscoLine): { type: GroupType; name: string; nameToken: CiscoToken; hint?: CiscoToken } | undefined {
+  const b = lower(line.tokens[1]);
+  if (b === 'ip' || b === 'ipv6') {
+    const c = lower(line.tokens[2]);
+    const nameToken = line.tokens[3];
+    if (nameToken === undefined) return undefined;
+    if (c === 'address') return { type: 'network', name: nameToken.text, nameToken };
+    if (c === 'port') return { type: 'service', name: nameToken.text, nameToken };
+    return undefined;
+  }
+  const nameToken = line.tokens[2];
+  if (nameToken === undefined) return undefined;
+  const type: GroupType =
+    b === 'network' || b === 'v6-network' ? 'network' : b === 'service' || b === 'v6-service' ? 'service' : b === 'protocol' ? 'protocol' : 'other';
+  const header: { type: GroupType; name: string; nameToken: CiscoToken; hint?: CiscoToken } = { type, name: nameToken.text, nameToken };
+  if (line.tokens[3] !== undefined) header.hint = line.tokens[3];
+  return header;
 }
 
 class CiscoParser {
@@ -643,6 +666,13 @@ class CiscoParser {
   /** `ipv6 access-list NAME` opens IOS mode; with more words it is the ASA 8.x one-line entry. */
   private parseIpv6AccessList(line: CiscoLine): void {
     const tokens = line.tokens;
+    const kind = lower(tokens[2]);
+    if ((kind === 'extended' || kind === 'standard') && tokens[3] !== undefined && tokens[4] === undefined) {
+      // `ipv6 access-list extended|standard NAME` (IOS XE, NX-OS style) opens the list like the plain form.
+      const state = this.aclState(tokens[3].text, tokens[3], line, 'ipv6', kind === 'standard');
+      this.mode = { type: 'acl', state, family: 'ipv6' };
+      return;
+    }
     const nameToken = tokens[2];
     if (nameToken === undefined) {
       this.missing(line, t('an access list name'));
@@ -948,6 +978,14 @@ class CiscoParser {
     const token = tokens[start];
     const word = lower(token);
     if (token === undefined) return { next: start };
+    if (word === 'portgroup') {
+      const nameToken = tokens[start + 1];
+      if (nameToken === undefined) {
+        this.missing(line, t('an object name'));
+        return undefined;
+      }
+      return { spec: { type: 'group', name: nameToken.text, token: nameToken, line }, next: start + 2 };
+    }
     if (word === 'object-group') {
       const nameToken = tokens[start + 1];
       if (nameToken === undefined) return { next: start };
@@ -1184,12 +1222,13 @@ class CiscoParser {
 
   private parseObjectGroupHeader(line: CiscoLine): void {
     const tokens = line.tokens;
-    const type = lower(tokens[1]);
-    const nameToken = tokens[2];
-    if (nameToken === undefined) {
+    const header = groupHeader(line);
+    if (header === undefined) {
       this.missing(line, t('an object-group type and name'));
       return;
     }
+    const nameToken = header.nameToken;
+    const type = header.type === 'service' ? 'service' : header.type === 'network' ? 'network' : lower(tokens[1]);
     const range = rangeOnLine(line, tokens[0]!.start, nameToken.end);
     if (type === 'network') {
       const def = this.networkDefs.get(nameToken.text) ?? { name: nameToken.text, kind: 'object-group' as const, range, members: [] };
@@ -1201,7 +1240,7 @@ class CiscoParser {
       const kind = type === 'service' ? ('service-group' as const) : ('protocol-group' as const);
       const def = this.serviceDefs.get(nameToken.text) ?? { name: nameToken.text, kind, range, members: [] };
       this.serviceDefs.set(nameToken.text, def);
-      const hintWord = lower(tokens[3]);
+      const hintWord = lower(header.hint);
       const protocolHint = hintWord === 'tcp-udp' ? 'tcp-udp' : hintWord === 'tcp' || hintWord === 'udp' ? hintWord : null;
       this.mode = { type: 'service', def, protocolHint };
       return;
@@ -1350,6 +1389,12 @@ class CiscoParser {
         return true;
       }
       for (const protocol of protocols) def.members.push({ type: 'entry', entry: { protocol, destinationPorts: ports.spec.ranges } });
+      return true;
+    }
+    if (['eq', 'neq', 'lt', 'gt', 'range'].includes(word)) {
+      // IOS XE `object-group ip port` members: ports for whatever protocol the entry names.
+      const ports = this.parsePortSpec(line, 0, true, false);
+      if (ports?.spec?.type === 'ranges') def.members.push({ type: 'entry', entry: { protocol: protocolHint, destinationPorts: ports.spec.ranges } });
       return true;
     }
     if (word === 'protocol-object') {
