@@ -19,6 +19,8 @@ const shots = join(root, 'test-output', 'screenshots');
 const CHROMIUM = process.env.ENDPOINT_LENS_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const isMac = process.platform === 'darwin';
+/** The screenshots the README and the walkthrough show. */
+const README_SHOTS = ['output', 'problems', 'hover', 'quick-fix', 'exchange-hybrid-features', 'exchange-hybrid'];
 
 let work;
 let codeServer;
@@ -186,7 +188,7 @@ after(async () => {
   if (process.env.ENDPOINT_LENS_UPDATE_SCREENSHOTS === '1' && existsSync(shots)) {
     const target = join(root, 'images', 'screenshots');
     mkdirSync(target, { recursive: true });
-    for (const name of readdirSync(shots)) copyFileSync(join(shots, name), join(target, name));
+    for (const name of README_SHOTS) if (existsSync(join(shots, `${name}.png`))) copyFileSync(join(shots, `${name}.png`), join(target, `${name}.png`));
   }
 });
 
