@@ -758,7 +758,8 @@ class CiscoParser {
     }
     const unknownConditions: string[] = [];
     let i = start + 1;
-    const draftBase = { line, text: this.lineText(line), actionToken, accept: action === 'permit', unknownConditions };
+    const text = this.lineText(line);
+    const accept = action === 'permit';
     if (standard) {
       const role: ReferenceRole = state.acl.form === 'asa' ? 'destination' : 'source';
       const address = this.parseAddress(line, i, role, maskForm, true);
@@ -767,16 +768,18 @@ class CiscoParser {
       const trailing = this.parseOptions(line, i, null, unknownConditions);
       if (trailing === undefined) return;
       const any: AddressSpec = { type: 'any' };
-      this.pushDraft(state, {
-        ...draftBase,
+      const draft: RuleDraft = {
+        line,
+        text,
+        actionToken,
+        accept,
+        unknownConditions,
         protocol: { type: 'protocol', protocol: null },
         source: role === 'source' ? address.spec : any,
         destination: role === 'destination' ? address.spec : any,
         sequence: 0,
-        inactive: trailing.inactive,
-        insertAt,
-        explicitSequence: sequence ?? trailing.sequence,
-      });
+      };
+      this.pushDraft(state, draft, trailing.inactive, insertAt, sequence ?? trailing.sequence);
       return;
     }
     while (['user', 'user-group', 'object-group-user', 'security-group'].includes(lower(tokens[i]))) {
@@ -830,48 +833,32 @@ class CiscoParser {
     i = afterDestination.next;
     const trailing = this.parseOptions(line, i, protocol.type === 'protocol' ? protocol.protocol : 'service', unknownConditions);
     if (trailing === undefined) return;
-    const draft: RuleDraft & { inactive: boolean; insertAt: number | undefined; explicitSequence: number | undefined } = {
-      ...draftBase,
+    const draft: RuleDraft = {
+      line,
+      text,
+      actionToken,
+      accept,
+      unknownConditions,
       protocol,
       source: source.spec,
       destination: destination.spec,
       sequence: 0,
-      inactive: trailing.inactive,
-      insertAt,
-      explicitSequence: sequence ?? trailing.sequence,
     };
     if (sourcePorts !== undefined) draft.sourcePorts = sourcePorts;
     if (afterDestination.spec !== undefined) draft.destinationPorts = afterDestination.spec;
-    this.pushDraft(state, draft);
+    this.pushDraft(state, draft, trailing.inactive, insertAt, sequence ?? trailing.sequence);
   }
 
-  private pushDraft(
-    state: AclState,
-    draft: RuleDraft & { inactive: boolean; insertAt: number | undefined; explicitSequence: number | undefined },
-  ): void {
+  private pushDraft(state: AclState, rule: RuleDraft, inactive: boolean, insertAt: number | undefined, explicitSequence: number | undefined): void {
     const comment = state.remarks.length > 0 ? state.remarks.join('\n') : undefined;
     state.remarks = [];
     // An inactive entry stays in the file but the device skips it; its remark goes with it.
-    if (draft.inactive) return;
-    const { insertAt, explicitSequence } = draft;
-    const rule: RuleDraft = {
-      line: draft.line,
-      text: draft.text,
-      actionToken: draft.actionToken,
-      accept: draft.accept,
-      protocol: draft.protocol,
-      source: draft.source,
-      destination: draft.destination,
-      unknownConditions: draft.unknownConditions,
-      sequence: 0,
-    };
-    if (draft.sourcePorts !== undefined) rule.sourcePorts = draft.sourcePorts;
-    if (draft.destinationPorts !== undefined) rule.destinationPorts = draft.destinationPorts;
+    if (inactive) return;
     if (comment !== undefined) rule.comment = comment;
     if (state.sequenced) {
       const sequence = explicitSequence ?? state.nextSequence;
       if (state.sequences.has(sequence)) {
-        this.tokenProblem(draft.line, draft.actionToken, t('Duplicate sequence number {0} in access list {1}.', sequence, state.acl.name));
+        this.tokenProblem(rule.line, rule.actionToken, t('Duplicate sequence number {0} in access list {1}.', sequence, state.acl.name));
         return;
       }
       rule.sequence = sequence;
