@@ -362,3 +362,42 @@ test('ASA object service and tcp-udp service objects', () => {
     ['5:tcp:53', '5:udp:53,1234', '6:tcp:53', '6:udp:53'],
   );
 });
+
+test('lists used for NAT, VPN or routing, and vty access-class, get no evaluation path', () => {
+  const model = parseCisco(
+    [
+      'version 15.8',
+      'ip nat inside source list NAT interface Gi0/0 overload',
+      'crypto map M 10 ipsec-isakmp',
+      ' match address VPN',
+      'route-map RM permit 10',
+      ' match ip address 5 6',
+      'line vty 0 4',
+      ' access-class 7 in',
+      'ip access-list standard NAT',
+      ' permit 10.0.0.0 0.0.0.255',
+      'ip access-list extended VPN',
+      ' permit ip 10.0.0.0 0.0.0.255 10.1.0.0 0.0.255.255',
+      'access-list 5 permit 10.5.0.0 0.0.255.255',
+      'access-list 6 permit 10.6.0.0 0.0.255.255',
+      'access-list 7 permit 10.7.0.0 0.0.255.255',
+      'access-list 8 permit 10.8.0.0 0.0.255.255',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    model.paths.map((p) => p.stages[0]),
+    ['ACL 8'],
+  );
+  const extra = model.extra as CiscoExtra;
+  assert.deepEqual(extra.acls.find((a) => a.name === 'VPN')?.usedFor, ['match address VPN']);
+  assert.deepEqual(extra.acls.find((a) => a.name === '6')?.usedFor, ['match ip address 5 6']);
+  assert.equal(extra.acls.find((a) => a.name === '8')?.usedFor, undefined);
+  assert.deepEqual(extra.bindings.map((b) => `${b.acl} ${b.interfaceName ?? ''} ${b.direction}`), ['7 line vty 0 4 in']);
+});
+
+test('before ASA 9, access-list lists see IPv4 only', () => {
+  const old = parseCisco('ASA Version 8.4(7)\naccess-list o extended permit ip any any');
+  assert.deepEqual(old.ruleLists[0]!.families, [4]);
+  const current = parseCisco('ASA Version 9.16(4)\naccess-list o extended permit ip any any');
+  assert.equal(current.ruleLists[0]!.families, undefined);
+});

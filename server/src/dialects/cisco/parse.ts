@@ -49,6 +49,11 @@ export interface CiscoAcl {
   /** asa: `access-list NAME extended`; ios-numbered: `access-list 101`; ios-named: `ip access-list`; ipv6: either platform's IPv6 list. */
   form: 'asa' | 'ios-numbered' | 'ios-named' | 'ipv6';
   standard: boolean;
+  /**
+   * Commands that use the list for something other than filtering transit traffic (route-map,
+   * crypto map, NAT, split tunnel, line vty access-class); such a list gets no EvaluationPath.
+   */
+  usedFor?: string[];
 }
 
 export interface CiscoBinding {
@@ -326,6 +331,10 @@ class CiscoParser {
   private readonly groupUseMarks = new Map<string, number>();
   private hostname: string | undefined;
   private mode: Mode = { type: 'none' };
+  /** ACL name → the commands that use it for something other than an interface filter. */
+  private readonly otherUses = new Map<string, string[]>();
+  /** ASA releases before 9.0 keep IPv4 and IPv6 in separate lists; `access-list` then matches IPv4 only. */
+  private legacyAsa = false;
 
   constructor(private readonly text: string) {
     this.lines = lexCisco(text);
@@ -339,7 +348,8 @@ class CiscoParser {
     const acls: CiscoAcl[] = [];
     for (const state of this.acls.values()) {
       ruleLists.push(this.buildList(state));
-      acls.push(state.acl);
+      const uses = this.otherUses.get(state.acl.name);
+      acls.push(uses === undefined ? state.acl : { ...state.acl, usedFor: uses });
     }
     const paths = this.buildPaths(ruleLists);
     for (let id = 0; id < this.references.length; id++) {
@@ -431,6 +441,7 @@ class CiscoParser {
       this.comments.push({ range: rangeOnLine(line, first.start, line.end), text: body.trim() });
       return;
     }
+    this.noteAclUses(line);
     if (this.mode.type !== 'none') {
       if (lower(first) === 'exit') {
         this.mode = { type: 'none' };
@@ -440,6 +451,52 @@ class CiscoParser {
       this.mode = { type: 'none' };
     }
     this.parseTopLevel(line);
+  }
+
+  private noteUse(name: string | undefined, use: string): void {
+    if (name === undefined || name.length === 0) return;
+    const uses = this.otherUses.get(name) ?? [];
+    if (!uses.includes(use)) uses.push(use);
+    this.otherUses.set(name, uses);
+  }
+
+  /**
+   * Lists named by commands that use an ACL to select routes, VPN or NAT traffic rather than to
+   * filter an interface: `match ip address` (route-map, class-map), `match address` (crypto map),
+   * `ip nat … list|access-list`, ASA `nat|static|capture … access-list`, `split-tunnel-network-list`,
+   * `vpn-filter`, `distribute-list`.
+   */
+  private noteAclUses(line: CiscoLine): void {
+    const tokens = line.tokens;
+    const a = lower(tokens[0]);
+    if (a === 'access-list' || a === 'no' || a === 'remark' || a === 'permit' || a === 'deny' || /^\d+$/.test(a)) return;
+    if (a === 'match') {
+      const b = lower(tokens[1]);
+      const use = this.lineText(line);
+      if ((b === 'ip' || b === 'ipv6') && lower(tokens[2]) === 'address') {
+        if (lower(tokens[3]) === 'prefix-list') return;
+        for (const token of tokens.slice(3)) this.noteUse(token.text, use);
+      } else if (b === 'address' || b === 'access-list') {
+        this.noteUse(tokens[2]?.text, use);
+      } else if (b === 'access-group') {
+        this.noteUse(lower(tokens[2]) === 'name' ? tokens[3]?.text : tokens[2]?.text, use);
+      }
+      return;
+    }
+    if (a === 'split-tunnel-network-list' || a === 'ipv6-split-tunnel-network-list' || a === 'vpn-filter') {
+      if (lower(tokens[1]) === 'value') this.noteUse(tokens[2]?.text, this.lineText(line));
+      return;
+    }
+    if (a === 'distribute-list') {
+      this.noteUse(tokens[1]?.text, this.lineText(line));
+      return;
+    }
+    const isNat = (a === 'ip' || a === 'ipv6') && lower(tokens[1]) === 'nat';
+    for (let i = 1; i < tokens.length - 1; i++) {
+      const word = lower(tokens[i]);
+      if (i === 1 && (a === 'ip' || a === 'ipv6')) continue;
+      if (word === 'access-list' || (isNat && word === 'list')) this.noteUse(tokens[i + 1]!.text, this.lineText(line));
+    }
   }
 
   /** Returns false when the line is not part of the current sub-mode (it is then read as a top-level command). */
@@ -521,6 +578,9 @@ class CiscoParser {
         return;
       case 'hostname':
         if (tokens[1] !== undefined) this.hostname = tokens[1].text;
+        return;
+      case 'asa':
+        if (b === 'version' && /^[1-8]\./.test(tokens[2]?.text ?? '')) this.legacyAsa = true;
         return;
       default:
         return;
@@ -1694,7 +1754,7 @@ class CiscoParser {
       range: state.headerRange,
     };
     if (state.acl.form === 'ipv6') list.families = [6];
-    else if (state.acl.form === 'ios-named' || state.acl.form === 'ios-numbered') list.families = [4];
+    else if (state.acl.form === 'ios-named' || state.acl.form === 'ios-numbered' || this.legacyAsa) list.families = [4];
     else if (families.size === 1) list.families = [...families];
     return list;
   }
@@ -1756,11 +1816,12 @@ class CiscoParser {
       }
       const iface = binding.interfaceState;
       const interfaceName = iface?.nameif ?? iface?.name ?? binding.interfaceName;
-      const direction: TrafficDirection = binding.management
-        ? binding.direction === 'out'
-          ? 'outbound'
-          : 'inbound'
-        : directionOf([iface?.nameif, iface?.name ?? binding.interfaceName, iface?.description], binding.direction);
+      if (binding.management) {
+        // Traffic to the device itself (vty logins, ASA control plane) is never a Microsoft 365 flow.
+        for (const listId of targets) bound.add(listId);
+        continue;
+      }
+      const direction = directionOf([iface?.nameif, iface?.name ?? binding.interfaceName, iface?.description], binding.direction);
       for (const listId of targets) {
         bound.add(listId);
         const name =
@@ -1778,6 +1839,9 @@ class CiscoParser {
     }
     for (const list of lists) {
       if (bound.has(list.id)) continue;
+      // A list that only selects routes, VPN or NAT traffic filters nothing; a list with no use in
+      // this file may be bound elsewhere, so it is evaluated on its own.
+      if (this.otherUses.has(list.id.replace(/^(IPv6 )?ACL /, ''))) continue;
       paths.push({ id: list.id, name: t('ACL {0} (not bound to an interface)', list.id.replace(/^(IPv6 )?ACL /, '')), stages: [list.id], range: list.range });
     }
     return paths;
