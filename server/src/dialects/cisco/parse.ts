@@ -1202,7 +1202,12 @@ class CiscoParser {
     const maskToken = tokens[start + 1];
     if (maskToken === undefined || !looksLikeIpv4(maskToken.text)) {
       if (!bareHostAllowed) {
-        const refId = this.addReference(line, token.start, token.end, 'ipv4', role, { invalidReason: maskForm === 'netmask' ? 'bad-netmask' : 'bad-wildcard-mask' });
+        // The address itself is fine; the command lacks its mask, which the syntax problem says.
+        const parsedHost = parseIp(text);
+        const fields: Partial<Reference> = parsedHost.ok
+          ? { interval: { family: 4, first: parsedHost.value.value, last: parsedHost.value.value } }
+          : { invalidReason: parsedHost.reason };
+        const refId = this.addReference(line, token.start, token.end, 'ipv4', role, fields);
         const message = maskForm === 'netmask' ? t('{0} needs a netmask, or write "host {0}".', text) : t('{0} needs a wildcard mask, or write "host {0}".', text);
         this.tokenProblem(line, token, message);
         return { member: { type: 'literal', refIds: [refId], intervals: [], unresolved: message }, next: start + 1 };
