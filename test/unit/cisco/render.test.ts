@@ -283,3 +283,17 @@ test('entries that share a label share one remark', () => {
   const text = renderCisco(policy, { style: 'asa' }).text;
   assert.equal(text.split('\n').filter((l) => l.includes('remark')).length, 1);
 });
+
+test('entries with the same addresses, protocol and ports give one ACL line and one group', () => {
+  const policy: Policy = {
+    ...exchangeInbound,
+    entries: [
+      { ...entry('set 1 Exchange Online', 1, 'tcp', [[443, 443]], ['13.107.6.152/31', '13.107.18.10/31']), localAddresses: [cidr(`${mailServerV4}/32`)] },
+      { ...entry('row 6 mailbox migration', 6, 'tcp', [[443, 443]], ['13.107.18.10/31', '13.107.6.152/31']), localAddresses: [cidr(`${mailServerV4}/32`)] },
+    ],
+  };
+  const lines = renderCisco(policy, { style: 'asa' }).text.split('\n');
+  assert.equal(lines.filter((l) => l.startsWith('object-group network')).length, 1);
+  assert.equal(lines.filter((l) => l.includes(' extended permit ')).length, 1);
+  assert.equal(lines.filter((l) => l.includes(' remark ')).length, 1);
+});

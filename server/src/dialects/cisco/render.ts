@@ -134,6 +134,7 @@ export function renderCisco(policy: Policy, target: RenderTarget): RenderedBlock
   const seenUrls = new Set<string>();
   /** Entries with one label (TCP and UDP of one set) share one remark. */
   const lastRemark = new Map<string[], string>();
+  const emitted = new Set<string>();
 
   for (const [name, intervals] of target.existingGroups ?? []) {
     const key = intervalsKey(intervals);
@@ -213,18 +214,25 @@ export function renderCisco(policy: Policy, target: RenderTarget): RenderedBlock
         else portSuffixes = ports.map((p) => ` ${portOperator(p)}`);
       }
       const lines = ios6 ? acl6Lines : aclLines;
+      const fresh: string[] = [];
+      for (const source of sources) {
+        for (const destination of destinations) {
+          for (const suffix of portSuffixes) {
+            const line = entryLine(names, ios6, `${action} ${protocolWord} ${source} ${destination}${suffix}`);
+            // Two catalogue rows with the same addresses and ports (a set and an other-endpoints row) need one entry.
+            if (emitted.has(line)) continue;
+            emitted.add(line);
+            fresh.push(line);
+          }
+        }
+      }
+      if (fresh.length === 0) continue;
       const remark = remarkLine(names, ios6, oneLine(label));
       if (lastRemark.get(lines) !== remark) {
         lastRemark.set(lines, remark);
         lines.push(remark);
       }
-      for (const source of sources) {
-        for (const destination of destinations) {
-          for (const suffix of portSuffixes) {
-            lines.push(entryLine(names, ios6, `${action} ${protocolWord} ${source} ${destination}${suffix}`));
-          }
-        }
-      }
+      lines.push(...fresh);
     }
     for (const url of entry.urls) {
       if (seenUrls.has(url)) continue;
