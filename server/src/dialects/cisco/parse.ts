@@ -165,7 +165,6 @@ interface InterfaceState {
   name: string;
   nameif?: string;
   description?: string;
-  bindings: PendingBinding[];
 }
 
 interface PendingBinding {
@@ -183,7 +182,7 @@ interface PendingBinding {
 
 type Mode =
   | { type: 'none' }
-  | { type: 'acl'; state: AclState; family: 'ip' | 'ipv6' }
+  | { type: 'acl'; state: AclState }
   | { type: 'network'; def: NetworkGroupDef }
   | { type: 'service'; def: ServiceGroupDef; protocolHint: string | null }
   | { type: 'ignored-group' }
@@ -360,7 +359,7 @@ class CiscoParser {
     }
     const networkGroups: CiscoNetworkGroup[] = [];
     for (const def of this.networkDefs.values()) {
-      const resolved = this.resolveNetwork(def.name, def.range, 0);
+      const resolved = this.resolveNetwork(def.name, 0);
       const group: CiscoNetworkGroup = { name: def.name, kind: def.kind, intervals: resolved.intervals, range: def.range };
       if (resolved.unresolved !== undefined) group.unresolved = resolved.unresolved;
       networkGroups.push(group);
@@ -401,7 +400,7 @@ class CiscoParser {
     this.problem(line, token.start, token.end, message, severity);
   }
 
-  /** A problem for a line that stopped before a required word; points just past the last word. */
+  /** A problem for a line that stopped before a required word; points at the last word it has. */
   private missing(line: CiscoLine, what: string): void {
     const last = line.tokens[line.tokens.length - 1];
     const at = last === undefined ? line.start : last.end;
@@ -539,7 +538,7 @@ class CiscoParser {
         this.parseAccessListCommand(line);
         return;
       case 'ip':
-        if (b === 'access-list') this.parseIpAccessListHeader(line, 'ip');
+        if (b === 'access-list') this.parseIpAccessListHeader(line);
         else if (b === 'name-server') this.parseResolvers(line, 2);
         return;
       case 'name-server':
@@ -564,7 +563,7 @@ class CiscoParser {
           this.missing(line, t('an interface name'));
           return;
         }
-        this.mode = { type: 'interface', state: { name, bindings: [] } };
+        this.mode = { type: 'interface', state: { name } };
         return;
       }
       case 'line':
@@ -705,7 +704,7 @@ class CiscoParser {
   }
 
   /** `ip access-list extended|standard NAME` opens the IOS named-list mode. */
-  private parseIpAccessListHeader(line: CiscoLine, family: 'ip'): void {
+  private parseIpAccessListHeader(line: CiscoLine): void {
     const tokens = line.tokens;
     const kind = lower(tokens[2]);
     if (['resequence', 'logging', 'log-update', 'persistent', 'helper', 'role-based', 'match-local-traffic'].includes(kind)) return;
@@ -720,7 +719,7 @@ class CiscoParser {
       return;
     }
     const state = this.aclState(nameToken.text, nameToken, line, 'ios-named', standard);
-    this.mode = { type: 'acl', state, family };
+    this.mode = { type: 'acl', state };
   }
 
   /** `ipv6 access-list NAME` opens IOS mode; with more words it is the ASA 8.x one-line entry. */
@@ -730,7 +729,7 @@ class CiscoParser {
     if ((kind === 'extended' || kind === 'standard') && tokens[3] !== undefined && tokens[4] === undefined) {
       // `ipv6 access-list extended|standard NAME` (IOS XE, NX-OS style) opens the list like the plain form.
       const state = this.aclState(tokens[3].text, tokens[3], line, 'ipv6', kind === 'standard');
-      this.mode = { type: 'acl', state, family: 'ipv6' };
+      this.mode = { type: 'acl', state };
       return;
     }
     const nameToken = tokens[2];
@@ -741,7 +740,7 @@ class CiscoParser {
     const state = this.aclState(nameToken.text, nameToken, line, 'ipv6', false);
     const keyword = lower(tokens[3]);
     if (keyword === '') {
-      this.mode = { type: 'acl', state, family: 'ipv6' };
+      this.mode = { type: 'acl', state };
       return;
     }
     let i = 3;
@@ -1525,7 +1524,6 @@ class CiscoParser {
         return true;
       }
       const binding: PendingBinding = { acl: aclToken.text, aclToken, line, direction, families: a === 'ip' ? 'ip' : 'ipv6', interfaceState: state };
-      state.bindings.push(binding);
       this.bindings.push(binding);
       return true;
     }
@@ -1583,7 +1581,7 @@ class CiscoParser {
     this.bindings.push(binding);
   }
 
-  private resolveNetwork(name: string, at: Range, depth: number, useLine?: CiscoLine, useToken?: CiscoToken): ResolvedNetwork {
+  private resolveNetwork(name: string, depth: number, useLine?: CiscoLine, useToken?: CiscoToken): ResolvedNetwork {
     const cached = this.resolvedNetworks.get(name);
     if (cached === 'visiting') {
       if (useLine !== undefined && useToken !== undefined) {
@@ -1618,7 +1616,7 @@ class CiscoParser {
         refIds.push(member.refId);
         reasons.push(t('{0} is an FQDN object; the device resolves it at run time', member.host));
       } else {
-        const nested = this.resolveNetwork(member.name, at, depth + 1, member.line, member.token);
+        const nested = this.resolveNetwork(member.name, depth + 1, member.line, member.token);
         for (const iv of nested.intervals) intervals.push(iv);
         for (const id of nested.refIds) refIds.push(id);
         if (nested.unresolved !== undefined) reasons.push(nested.unresolved);
@@ -1693,7 +1691,7 @@ class CiscoParser {
         return { match, families: familiesOf(spec.intervals, spec.unresolved !== undefined) };
       }
       case 'named': {
-        const resolved = this.resolveNetwork(spec.name, rangeOnLine(spec.line, spec.token.start, spec.token.end), 0, spec.line, spec.token);
+        const resolved = this.resolveNetwork(spec.name, 0, spec.line, spec.token);
         this.markGroupUse(spec.name, role, 0);
         const match: AddressMatch = { referenceIds: resolved.refIds, intervals: resolved.intervals, negated: false };
         if (resolved.unresolved !== undefined) match.unresolved = resolved.unresolved;
