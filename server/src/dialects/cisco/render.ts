@@ -1,4 +1,5 @@
 import {
+  cidrToInterval,
   formatIp,
   intervalToCidrs,
   mergeIntervals,
@@ -93,7 +94,7 @@ function namesFor(policy: Policy, target: RenderTarget): Names {
   const listId = target.list?.id;
   const listName = listId?.replace(/^(IPv6 )?ACL /, '');
   const style = target.style?.toLowerCase();
-  const platform: CiscoPlatform = style === 'ios' || style === 'ios-numbered' ? 'ios' : 'asa';
+  const platform: CiscoPlatform = style === 'ios' ? 'ios' : 'asa';
   const prefix = clampName(`EL-${slug(policy.purpose)}`);
   const inbound = policy.direction === 'inbound';
   if (platform === 'asa') {
@@ -151,8 +152,7 @@ export function renderCisco(policy: Policy, target: RenderTarget): RenderedBlock
 
   /** An object-group holding these prefixes (IPv4 on IOS), defined once and reused by content. */
   const networkGroup = (wanted: string, cidrs: Cidr[], description: string): string => {
-    const intervals = cidrs.map((c) => ({ family: c.family, first: c.network, last: c.network | ((1n << BigInt((c.family === 4 ? 32 : 128) - c.prefixLength)) - 1n) }));
-    const key = intervalsKey(intervals);
+    const key = intervalsKey(cidrs.map(cidrToInterval));
     const existing = groupByKey.get(key);
     if (existing !== undefined) return existing;
     const name = uniqueName(wanted);
