@@ -130,3 +130,19 @@ test('a 10 MB single line of noise and a file of only group-objects never throw'
   const rule = model.ruleLists[0]?.rules[0];
   assert.ok(rule?.sources?.unresolved !== undefined);
 });
+
+test('command patterns that would be quadratic if handled naively complete', () => {
+  const inserts: string[] = [];
+  for (let i = 0; i < 100_000; i++) inserts.push(`access-list L line 1 extended permit ip host 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255} any`);
+  const inserted = parseChecked(inserts.join('\n'));
+  assert.equal(inserted.ruleLists[0]?.rules[0]?.text, inserts[inserts.length - 1]);
+  const removals: string[] = ['ip access-list extended R'];
+  for (let i = 1; i <= 50_000; i++) removals.push(` ${i * 10} permit tcp any any eq ${i % 65535}`);
+  for (let i = 1; i <= 50_000; i++) removals.push(` no ${i * 20}`);
+  const removed = parseChecked(removals.join('\n'));
+  assert.equal(removed.ruleLists[0]?.rules.length, 25_000);
+  const uses: string[] = [];
+  for (let i = 0; i < 50_000; i++) uses.push(`route-map RM permit ${i}`, ` match ip address 10 ${i}`);
+  uses.push('access-list 10 permit any');
+  assert.equal(parseChecked(uses.join('\n')).paths.length, 0);
+});

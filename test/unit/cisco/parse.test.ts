@@ -401,3 +401,21 @@ test('before ASA 9, access-list lists see IPv4 only', () => {
   const current = parseCisco('ASA Version 9.16(4)\naccess-list o extended permit ip any any');
   assert.equal(current.ruleLists[0]!.families, undefined);
 });
+
+test('ASA line numbers insert into the list as it was at that point', () => {
+  const entry = (host: string, line?: number): string =>
+    `access-list L${line === undefined ? '' : ` line ${line}`} extended permit ip host 10.0.0.${host} any`;
+  const model = parseCisco([entry('1'), entry('2'), entry('3', 1), entry('4', 2), entry('5', 99), entry('6', 5)].join('\n'));
+  assert.deepEqual(
+    rulesOf(model, 'ACL L').map((r) => r.sources!.intervals.map(formatInterval)[0]),
+    ['10.0.0.3/32', '10.0.0.4/32', '10.0.0.1/32', '10.0.0.2/32', '10.0.0.6/32', '10.0.0.5/32'],
+  );
+});
+
+test('an IOS entry removed with no N can be entered again with that number', () => {
+  const model = parseCisco(['ip access-list extended R', ' 10 permit ip host 10.0.0.1 any', ' no 10', ' 10 deny ip host 10.0.0.2 any'].join('\n'));
+  assert.deepEqual(model.problems, []);
+  const rules = rulesOf(model, 'ACL R');
+  assert.equal(rules.length, 1);
+  assert.equal(rules[0]!.action.type, 'drop');
+});

@@ -103,7 +103,10 @@ interface RuleDraft {
   destinationPorts?: PortSpec;
   unknownConditions: string[];
   comment?: string;
+  /** IOS named lists: the sequence number. Elsewhere: the position the entry was inserted at (ASA `line N`). */
   sequence: number;
+  /** Removed later with `no N`. */
+  removed?: boolean;
 }
 
 interface AclState {
@@ -114,8 +117,8 @@ interface AclState {
   /** IOS named lists keep entries ordered by sequence number. */
   sequenced: boolean;
   nextSequence: number;
-  /** Sequence numbers in use, so a duplicate is found without scanning the list. */
-  sequences: Set<number>;
+  /** Entries by sequence number, so duplicates and `no N` are found without scanning the list. */
+  live: Map<number, RuleDraft>;
 }
 
 /** One member of a network object or object-group. */
@@ -455,7 +458,8 @@ class CiscoParser {
   private noteUse(name: string | undefined, use: string): void {
     if (name === undefined || name.length === 0) return;
     const uses = this.otherUses.get(name) ?? [];
-    if (!uses.includes(use)) uses.push(use);
+    // A few examples say enough; a cap keeps thousands of route-map lines linear.
+    if (uses.length < 5 && !uses.includes(use)) uses.push(use);
     this.otherUses.set(name, uses);
   }
 
@@ -633,7 +637,7 @@ class CiscoParser {
         remarks: [],
         sequenced: form === 'ios-named' || (form === 'ipv6' && this.platform === 'ios'),
         nextSequence: 10,
-        sequences: new Set(),
+        live: new Map(),
       };
       this.acls.set(listId, state);
     }
@@ -777,9 +781,11 @@ class CiscoParser {
       return true;
     }
     if (word === 'no' && tokens[1] !== undefined && /^\d+$/.test(tokens[1].text)) {
-      const removed = Number(tokens[1].text);
-      state.drafts = state.drafts.filter((d) => d.sequence !== removed);
-      state.sequences.delete(removed);
+      const removed = state.live.get(Number(tokens[1].text));
+      if (removed !== undefined) {
+        removed.removed = true;
+        state.live.delete(removed.sequence);
+      }
       return true;
     }
     if (word === 'evaluate' || word === 'statistics' || word === 'fragments' || word === 'dynamic') return true;
@@ -916,19 +922,19 @@ class CiscoParser {
     if (comment !== undefined) rule.comment = comment;
     if (state.sequenced) {
       const sequence = explicitSequence ?? state.nextSequence;
-      if (state.sequences.has(sequence)) {
+      if (state.live.has(sequence)) {
         this.tokenProblem(rule.line, rule.actionToken, t('Duplicate sequence number {0} in access list {1}.', sequence, state.acl.name));
         return;
       }
       rule.sequence = sequence;
-      state.sequences.add(sequence);
+      state.live.set(sequence, rule);
       if (sequence + 10 > state.nextSequence) state.nextSequence = sequence + 10;
       state.drafts.push(rule);
       return;
     }
-    rule.sequence = state.drafts.length;
-    if (insertAt !== undefined && insertAt >= 1 && insertAt <= state.drafts.length) state.drafts.splice(insertAt - 1, 0, rule);
-    else state.drafts.push(rule);
+    const count = state.drafts.length;
+    rule.sequence = insertAt !== undefined && insertAt >= 1 && insertAt <= count ? insertAt - 1 : count;
+    state.drafts.push(rule);
   }
 
   /** Trailing keywords after the addresses and ports. */
@@ -1718,7 +1724,7 @@ class CiscoParser {
   }
 
   private buildList(state: AclState): RuleList {
-    const drafts = state.sequenced ? [...state.drafts].sort((a, b) => a.sequence - b.sequence) : state.drafts;
+    const drafts = state.sequenced ? state.drafts.filter((d) => d.removed !== true).sort((a, b) => a.sequence - b.sequence) : applyInsertions(state.drafts);
     const rules: Rule[] = [];
     const families = new Set<4 | 6>();
     for (const draft of drafts) {
@@ -1849,6 +1855,41 @@ class CiscoParser {
     }
     return paths;
   }
+}
+
+/**
+ * Final order of entries that were each inserted at a position of the list as it was then (ASA
+ * `access-list NAME line N`; appends insert at the end). Placed from the last insertion back,
+ * each entry takes the free slot its position names, found in a Fenwick tree, so a file of many
+ * `line 1` commands stays O(n log n) instead of shifting the array each time.
+ */
+function applyInsertions(drafts: readonly RuleDraft[]): RuleDraft[] {
+  const n = drafts.length;
+  const tree = new Int32Array(n + 1);
+  for (let i = 1; i <= n; i++) {
+    tree[i]! += 1;
+    const parent = i + (i & -i);
+    if (parent <= n) tree[parent]! += tree[i]!;
+  }
+  let top = 1;
+  while (top * 2 <= n) top *= 2;
+  const out = new Array<RuleDraft>(n);
+  for (let k = n - 1; k >= 0; k--) {
+    const draft = drafts[k]!;
+    // The (position + 1)-th free slot, by binary lifting over the tree.
+    let remaining = draft.sequence + 1;
+    let slot = 0;
+    for (let step = top; step > 0; step >>= 1) {
+      const next = slot + step;
+      if (next <= n && tree[next]! < remaining) {
+        slot = next;
+        remaining -= tree[next]!;
+      }
+    }
+    out[slot] = draft;
+    for (let i = slot + 1; i <= n; i += i & -i) tree[i]! -= 1;
+  }
+  return out;
 }
 
 function isStandardNumber(n: number): boolean {
