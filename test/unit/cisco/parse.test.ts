@@ -419,3 +419,9 @@ test('an IOS entry removed with no N can be entered again with that number', () 
   assert.equal(rules.length, 1);
   assert.equal(rules[0]!.action.type, 'drop');
 });
+
+test('a byte-order mark does not hide the first command', () => {
+  const model = parseCisco('\uFEFFaccess-list 10 permit 10.0.0.0 0.0.0.255');
+  assert.equal(model.ruleLists.length, 1);
+  assert.equal(model.references[0]?.range.start.character, '\uFEFFaccess-list 10 permit '.length);
+});

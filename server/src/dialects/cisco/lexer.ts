@@ -24,8 +24,9 @@ export interface CiscoLine {
   tokens: CiscoToken[];
 }
 
+/** Blanks between words; a byte-order mark (files saved by Windows editors) separates like one. */
 function isSpace(code: number): boolean {
-  return code === 32 || code === 9 || code === 11 || code === 12;
+  return code === 32 || code === 9 || code === 11 || code === 12 || code === 0xfeff;
 }
 
 /**
