@@ -54,7 +54,7 @@ export function lexCisco(text: string): CiscoLine[] {
           line: lineNumber,
           start: lineStart,
           end: i,
-          indented: lineStart < i && isSpace(first),
+          indented: lineStart < i && (first === 32 || first === 9),
           tokens,
         });
         tokens = [];
