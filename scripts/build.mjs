@@ -47,8 +47,10 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/lsp/main.ts'], outfile: 'dist/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js' }),
 ]);
-// The PAC sandbox's QuickJS engine is a .wasm file that esbuild cannot inline; server/src/pac/sandbox.ts
-// looks for it next to the bundle under this name.
+// The PAC sandbox runs QuickJS in a worker thread of its own (server/src/pac/sandbox.ts starts
+// dist/pac-worker.js), and QuickJS is a .wasm file that esbuild cannot inline; server/src/pac/run.ts
+// looks for it next to the bundles under this name.
+await build({ ...common, entryPoints: ['server/src/pac/worker.ts'], outfile: 'dist/pac-worker.js' });
 copyFileSync(
   createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm'),
   join(root, 'dist', 'quickjs-release-sync.wasm'),

@@ -1,310 +1,180 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  newQuickJSWASMModuleFromVariant,
-  newVariant,
-  RELEASE_SYNC,
-  type QuickJSContext,
-  type QuickJSHandle,
-  type QuickJSWASMModule,
-} from 'quickjs-emscripten';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { t } from '../l10n';
-import { PAC_HELPERS_SOURCE } from './helpers';
-import { instrumentProgram } from './instrument';
+import { defaultTotalTimeout, type PacQuery, type PacRunOptions, type PacRunResult, type RawPacResult } from './types';
+import type { PacJob, PacWorkerMessage } from './worker';
+
+export type { PacFailureKind, PacQuery, PacRunOptions, PacRunResult } from './types';
 
 /**
  * PAC files are programs from untrusted places (a WPAD server, a colleague's repository). They run
- * here only inside QuickJS compiled to WebAssembly: no Node API is reachable from inside, memory is
- * capped by the QuickJS allocator and time by an interrupt handler. Nothing of the program is ever
- * evaluated by the Node process itself.
+ * only inside QuickJS compiled to WebAssembly, in a worker thread: nothing of the program is ever
+ * evaluated by the Node process itself, no Node API is reachable from inside, memory is capped by
+ * the QuickJS allocator, and time by QuickJS's interrupt handler with a thread kill behind it.
+ * `evaluate` is synchronous: it blocks on the worker with Atomics.wait.
  */
-
-export interface PacQuery {
-  url: string;
-  host: string;
-}
-
-export interface PacRunOptions {
-  /** The DNS table: host name → address, or several separated by spaces, commas or semicolons. */
-  hostAddresses: Record<string, string>;
-  /** What myIpAddress/myIpAddressEx answer. */
-  clientAddress: string;
-  /** Budget of one run: loading the program, or one FindProxyForURL call. */
-  timeoutMs: number;
-  /** Memory limit of the QuickJS runtime for the whole call. */
-  memoryBytes: number;
-  /**
-   * Budget of the whole call across all queries; once spent the remaining queries report a
-   * timeout without running. Defaults to twenty single-run budgets.
-   */
-  totalTimeoutMs?: number;
-}
-
-export type PacFailureKind = 'timeout' | 'memory' | 'exception' | 'compile' | 'no-function';
-
-export type PacRunResult =
-  | { ok: true; value: string; returnId?: number }
-  /** `line` is 0-based, like every position in the model. */
-  | { ok: false; kind: PacFailureKind; message: string; line?: number };
-
 export interface PacSandbox {
   evaluate(program: string, queries: readonly PacQuery[], options: PacRunOptions): PacRunResult[];
+  /** Ends the worker thread; the sandbox starts a new one if it is used again. */
+  dispose(): void;
 }
 
-/** The file name QuickJS reports in stack traces for the user's program. */
-const PROGRAM_FILE = 'proxy.pac';
-const HELPERS_FILE = 'pac-helpers.js';
-/** Name of the wasm file next to the bundle (scripts/build.mjs copies it into dist/). */
-export const QUICKJS_WASM_FILE = 'quickjs-release-sync.wasm';
-/** QuickJS's own stack limit; deep recursion ends as a stack overflow long before the wasm stack runs out. */
-const MAX_STACK_BYTES = 96 * 1024;
+/** Name of the worker bundle next to dist/server.js and dist/cli.js (scripts/build.mjs writes it). */
+export const PAC_WORKER_FILE = 'pac-worker.js';
+/** How long a new worker may take to load QuickJS before the sandbox gives up on it. */
+const START_TIMEOUT_MS = 15_000;
+/** Slack on top of a run's own budget before the worker is killed (the QuickJS check is coarse). */
+const KILL_GRACE_MS = 250;
 
-function wasmCandidates(): string[] {
-  const out = [join(__dirname, QUICKJS_WASM_FILE)];
-  try {
-    out.push(require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm'));
-  } catch {
-    // Not resolvable inside a packaged extension; the copy next to the bundle is used there.
+/** The bundled worker, or the TypeScript source (through tsx) when running from the sources. */
+function workerEntry(): { file: string; eval: boolean } {
+  const bundled = join(__dirname, PAC_WORKER_FILE);
+  if (existsSync(bundled)) return { file: bundled, eval: false };
+  const source = join(__dirname, 'worker.ts');
+  // Only the sources take this path, where tsx (a development dependency) is installed; the name is
+  // not a literal so the bundler does not try to resolve it.
+  const tsx = require.resolve(['tsx', 'cjs'].join('/'));
+  return { file: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, eval: true };
+}
+
+interface Thread {
+  worker: Worker;
+  port: MessagePort;
+  signal: Int32Array;
+  ready: boolean;
+  failed?: string;
+}
+
+function spawn(): Thread {
+  const entry = workerEntry();
+  const channel = new MessageChannel();
+  const shared = new SharedArrayBuffer(4);
+  const worker = new Worker(entry.file, {
+    eval: entry.eval,
+    workerData: { port: channel.port2, signal: shared },
+    transferList: [channel.port2],
+    // The worker's own JavaScript heap; QuickJS's memory is capped separately inside it.
+    resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 },
+    stdout: true,
+    stderr: true,
+  });
+  // Neither the thread nor its port may keep a CLI process alive.
+  worker.unref();
+  channel.port1.unref();
+  worker.on('error', () => undefined);
+  return { worker, port: channel.port1, signal: new Int32Array(shared), ready: false };
+}
+
+/** The next message from the worker, waiting at most until `deadline`; undefined on timeout. */
+function nextMessage(thread: Thread, deadline: number): PacWorkerMessage | undefined {
+  for (;;) {
+    const seen = Atomics.load(thread.signal, 0);
+    const received = receiveMessageOnPort(thread.port);
+    if (received) return received.message as PacWorkerMessage;
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return undefined;
+    Atomics.wait(thread.signal, 0, seen, remaining);
   }
-  return out;
 }
 
-let modulePromise: Promise<QuickJSWASMModule> | undefined;
-
-async function loadModule(): Promise<QuickJSWASMModule> {
-  const file = wasmCandidates().find((candidate) => existsSync(candidate));
-  // Handing the bytes over ourselves keeps emscripten from guessing paths, which differ between
-  // the sources (node_modules) and the esbuild bundle (dist/).
-  const variant = file ? newVariant(RELEASE_SYNC, { wasmBinary: toArrayBuffer(readFileSync(file)) }) : RELEASE_SYNC;
-  return newQuickJSWASMModuleFromVariant(variant);
+function waitReady(thread: Thread): boolean {
+  if (thread.ready) return true;
+  if (thread.failed !== undefined) return false;
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const message = nextMessage(thread, deadline);
+    if (!message) {
+      thread.failed = 'timeout';
+      return false;
+    }
+    if (message.type === 'ready') {
+      thread.ready = true;
+      return true;
+    }
+    if (message.type === 'start-failed') {
+      thread.failed = message.detail;
+      return false;
+    }
+  }
 }
 
-function toArrayBuffer(bytes: Buffer): ArrayBuffer {
-  const copy = new ArrayBuffer(bytes.byteLength);
-  new Uint8Array(copy).set(bytes);
-  return copy;
+export function describeFailure(result: RawPacResult): PacRunResult {
+  if (result.ok) return result;
+  const line = result.line === undefined ? {} : { line: result.line };
+  switch (result.reason) {
+    case 'interrupted':
+      return { ok: false, kind: 'timeout', message: t('The PAC program ran longer than its time budget.'), ...line };
+    case 'call-budget':
+      return { ok: false, kind: 'timeout', message: t('The time budget for all PAC runs of this file was used up.'), ...line };
+    case 'out-of-memory':
+      return { ok: false, kind: 'memory', message: t('The PAC program used more memory than its budget.'), ...line };
+    case 'stack-overflow':
+      return { ok: false, kind: 'memory', message: t('The PAC program recursed too deeply (stack overflow).'), ...line };
+    case 'syntax':
+      return { ok: false, kind: 'compile', message: t('The PAC program does not compile: {0}', result.detail ?? ''), ...line };
+    case 'threw':
+      return { ok: false, kind: 'exception', message: t('The PAC program threw {0}: {1}', result.name ?? 'Error', result.detail ?? ''), ...line };
+    case 'not-a-string':
+      return { ok: false, kind: 'exception', message: t('FindProxyForURL returned {0} instead of a proxy string.', result.detail ?? '') };
+    case 'no-function':
+      return { ok: false, kind: 'no-function', message: t('The PAC program defines no FindProxyForURL function.') };
+    case 'sandbox':
+      return { ok: false, kind: 'exception', message: t('The PAC sandbox failed: {0}', result.detail ?? '') };
+  }
 }
 
 export async function createPacSandbox(): Promise<PacSandbox> {
-  modulePromise ??= loadModule();
-  let module = await modulePromise;
-  let replacing = false;
+  let thread: Thread | undefined = spawn();
+  // Give the first worker its start-up time without blocking the caller's event loop.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  if (!waitReady(thread)) {
+    const detail = thread.failed ?? '';
+    void thread.worker.terminate();
+    throw new Error(`endpoint-lens: the PAC sandbox could not start (${detail})`);
+  }
+
+  const kill = (victim: Thread): void => {
+    void victim.worker.terminate();
+    if (thread === victim) thread = undefined;
+  };
+
   return {
     evaluate(program, queries, options) {
-      const outcome = evaluateInModule(module, program, queries, options);
-      // A host-side failure inside the wasm (the Node stack running out mid-call) can leave the
-      // module's own state inconsistent; later calls get a fresh module as soon as it is ready.
-      if (outcome.hostFailure && !replacing) {
-        replacing = true;
-        modulePromise = loadModule();
-        modulePromise.then(
-          (fresh) => {
-            module = fresh;
-            replacing = false;
-          },
-          () => {
-            replacing = false;
-          },
-        );
+      thread ??= spawn();
+      const current = thread;
+      if (!waitReady(current)) {
+        const failure = describeFailure({ ok: false, reason: 'sandbox', detail: t('the PAC worker did not start') });
+        kill(current);
+        return queries.map(() => failure);
       }
-      return outcome.results;
+      const job: PacJob = { type: 'job', program, queries: queries.map((q) => ({ url: q.url, host: q.host })), options };
+      current.port.postMessage(job);
+      const results: PacRunResult[] = [];
+      const callDeadline = Date.now() + defaultTotalTimeout(options) + KILL_GRACE_MS;
+      // Loading the helpers and the program each have a run budget before the first answer.
+      let runDeadline = Date.now() + 3 * options.timeoutMs + KILL_GRACE_MS;
+      for (;;) {
+        const message = nextMessage(current, Math.min(runDeadline, callDeadline));
+        if (!message) {
+          // QuickJS did not stop itself in time: the thread goes, and the next call gets a new one.
+          kill(current);
+          const reason = Date.now() >= callDeadline ? 'call-budget' : 'interrupted';
+          while (results.length < queries.length) results.push(describeFailure({ ok: false, reason }));
+          return results;
+        }
+        if (message.type === 'result') {
+          results.push(describeFailure(message.result));
+          runDeadline = Date.now() + options.timeoutMs + KILL_GRACE_MS;
+        } else if (message.type === 'done') {
+          if (message.restarting) current.ready = false;
+          while (results.length < queries.length) results.push(describeFailure({ ok: false, reason: 'sandbox', detail: 'no result' }));
+          return results;
+        }
+      }
+    },
+    dispose() {
+      if (thread) kill(thread);
     },
   };
-}
-
-interface ErrorDump {
-  name: string;
-  message: string;
-  stack: string;
-}
-
-function readError(context: QuickJSContext, handle: QuickJSHandle): ErrorDump {
-  let dumped: unknown;
-  try {
-    dumped = context.dump(handle);
-  } catch {
-    dumped = undefined;
-  }
-  if (typeof dumped === 'object' && dumped !== null) {
-    const d = dumped as Record<string, unknown>;
-    return {
-      name: typeof d.name === 'string' ? d.name : 'Error',
-      message: typeof d.message === 'string' ? d.message : String(d.message),
-      stack: typeof d.stack === 'string' ? d.stack : '',
-    };
-  }
-  return { name: 'Error', message: String(dumped), stack: '' };
-}
-
-function lineOf(stack: string): number | undefined {
-  const match = new RegExp(`${PROGRAM_FILE.replace('.', '\\.')}:(\\d+)`).exec(stack);
-  return match?.[1] !== undefined ? Number(match[1]) - 1 : undefined;
-}
-
-function classify(error: ErrorDump, timedOut: boolean, phase: 'load' | 'call'): PacRunResult {
-  const line = lineOf(error.stack);
-  const base = line === undefined ? {} : { line };
-  if (timedOut || (error.name === 'InternalError' && error.message === 'interrupted')) {
-    return { ok: false, kind: 'timeout', message: t('The PAC program ran longer than its time budget.'), ...base };
-  }
-  if (/out of memory|string too long/i.test(error.message) || (error.name === 'RangeError' && /invalid (string|array) length/i.test(error.message))) {
-    return { ok: false, kind: 'memory', message: t('The PAC program used more memory than its budget.'), ...base };
-  }
-  if (/stack overflow|Maximum call stack/i.test(error.message)) {
-    return { ok: false, kind: 'memory', message: t('The PAC program recursed too deeply (stack overflow).'), ...base };
-  }
-  if (phase === 'load' && error.name === 'SyntaxError') {
-    return { ok: false, kind: 'compile', message: t('The PAC program does not compile: {0}', error.message), ...base };
-  }
-  return { ok: false, kind: 'exception', message: t('The PAC program threw {0}: {1}', error.name, error.message), ...base };
-}
-
-function evaluateInModule(
-  module: QuickJSWASMModule,
-  program: string,
-  queries: readonly PacQuery[],
-  options: PacRunOptions,
-): { results: PacRunResult[]; hostFailure: boolean } {
-  const results: PacRunResult[] = [];
-  // Mutated by the finally blocks below: a runtime that fails to tear down also marks the module.
-  const outcome = { results, hostFailure: false };
-  const callDeadline = Date.now() + (options.totalTimeoutMs ?? options.timeoutMs * 20);
-  const clock = { runDeadline: 0, interrupted: false };
-  const startRun = (): void => {
-    clock.interrupted = false;
-    clock.runDeadline = Date.now() + options.timeoutMs;
-  };
-  const instrumented = instrumentProgram(program);
-
-  let runtime;
-  try {
-    runtime = module.newRuntime();
-  } catch (error) {
-    const failure: PacRunResult = { ok: false, kind: 'memory', message: t('The PAC sandbox could not start: {0}', String(error)) };
-    return { results: queries.map(() => failure), hostFailure: true };
-  }
-  try {
-    runtime.setMemoryLimit(options.memoryBytes);
-    runtime.setMaxStackSize(MAX_STACK_BYTES);
-    runtime.setInterruptHandler(() => {
-      if (Date.now() > Math.min(clock.runDeadline, callDeadline)) clock.interrupted = true;
-      return clock.interrupted;
-    });
-    const context = runtime.newContext();
-    try {
-      startRun();
-      const loaded = loadProgram(context, instrumented.program, options, () => clock.interrupted);
-      if ('failure' in loaded) {
-        results.push(...queries.map(() => loaded.failure));
-        return outcome;
-      }
-      try {
-        for (const query of queries) {
-          if (Date.now() > callDeadline) {
-            results.push({ ok: false, kind: 'timeout', message: t('The time budget for all PAC runs of this file was used up.') });
-            continue;
-          }
-          startRun();
-          results.push(callOnce(context, loaded.fn, loaded.take, query, () => clock.interrupted));
-        }
-      } finally {
-        loaded.fn.dispose();
-        loaded.take.dispose();
-      }
-      return outcome;
-    } finally {
-      if (!disposeQuietly(() => context.dispose())) outcome.hostFailure = true;
-    }
-  } catch (error) {
-    // An exhausted QuickJS heap can make even handle bookkeeping fail; the run is over either way.
-    const message = error instanceof Error ? error.message : String(error);
-    const failure: PacRunResult = /memory/i.test(message)
-      ? { ok: false, kind: 'memory', message: t('The PAC program used more memory than its budget.') }
-      : { ok: false, kind: 'exception', message: t('The PAC sandbox failed: {0}', message) };
-    while (results.length < queries.length) results.push(failure);
-    outcome.hostFailure = true;
-    return outcome;
-  } finally {
-    if (!disposeQuietly(() => runtime.dispose())) outcome.hostFailure = true;
-  }
-}
-
-/** Installs the helpers, then runs the program's top level; hands back FindProxyForURL and the return log reader. */
-function loadProgram(
-  context: QuickJSContext,
-  program: string,
-  options: PacRunOptions,
-  wasInterrupted: () => boolean,
-): { fn: QuickJSHandle; take: QuickJSHandle } | { failure: PacRunResult } {
-  const settings = JSON.stringify({ hostAddresses: options.hostAddresses, clientAddress: options.clientAddress });
-  const helpers = context.evalCode(`${PAC_HELPERS_SOURCE}(${settings});`, HELPERS_FILE);
-  if (helpers.error) {
-    const failure = classify(readError(context, helpers.error), wasInterrupted(), 'call');
-    helpers.error.dispose();
-    return { failure };
-  }
-  helpers.value.dispose();
-  // Taken before the program runs, so a program that redefines the global cannot swap it.
-  const take = context.getProp(context.global, '__endpointLensTakeReturns');
-  const loaded = context.evalCode(program, PROGRAM_FILE);
-  if (loaded.error) {
-    const failure = classify(readError(context, loaded.error), wasInterrupted(), 'load');
-    loaded.error.dispose();
-    take.dispose();
-    return { failure };
-  }
-  loaded.value.dispose();
-  const fn = context.getProp(context.global, 'FindProxyForURL');
-  if (context.typeof(fn) !== 'function') {
-    fn.dispose();
-    take.dispose();
-    return { failure: { ok: false, kind: 'no-function', message: t('The PAC program defines no FindProxyForURL function.') } };
-  }
-  return { fn, take };
-}
-
-/** False when tearing down failed, which means the module's state can no longer be trusted. */
-function disposeQuietly(dispose: () => void): boolean {
-  try {
-    dispose();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function callOnce(
-  context: QuickJSContext,
-  fn: QuickJSHandle,
-  take: QuickJSHandle,
-  query: PacQuery,
-  wasInterrupted: () => boolean,
-): PacRunResult {
-  const url = context.newString(query.url);
-  const host = context.newString(query.host);
-  const called = context.callFunction(fn, context.undefined, url, host);
-  url.dispose();
-  host.dispose();
-  if (called.error) {
-    const failure = classify(readError(context, called.error), wasInterrupted(), 'call');
-    called.error.dispose();
-    disposeResult(context.callFunction(take, context.undefined));
-    return failure;
-  }
-  const kind = context.typeof(called.value);
-  const value = kind === 'string' ? context.getString(called.value) : undefined;
-  const taken = context.callFunction(take, context.undefined, called.value);
-  called.value.dispose();
-  let returnId = -1;
-  if (!taken.error && context.typeof(taken.value) === 'number') returnId = context.getNumber(taken.value);
-  disposeResult(taken);
-  if (value === undefined) {
-    return { ok: false, kind: 'exception', message: t('FindProxyForURL returned {0} instead of a proxy string.', kind) };
-  }
-  return returnId >= 0 ? { ok: true, value, returnId } : { ok: true, value };
-}
-
-function disposeResult(result: { error?: QuickJSHandle; value?: QuickJSHandle }): void {
-  result.error?.dispose();
-  result.value?.dispose();
 }
