@@ -63,7 +63,7 @@ export class StatusBar implements vscode.Disposable {
   async refresh(): Promise<void> {
     try {
       this.info = (await this.client.sendRequest<CatalogInfo | null>(CATALOG_INFO_REQUEST)) ?? undefined;
-      if (this.info) this.output.info(vscode.l10n.t('Catalogue in use: {0} {1} ({2}).', this.info.instance, this.info.version, this.info.source));
+      if (this.info) this.output.info(vscode.l10n.t('Catalogue in use: {0} {1} ({2}).', this.info.instance, this.info.version, this.info.source === 'cache' ? vscode.l10n.t('downloaded update') : vscode.l10n.t('shipped with the extension')));
       else this.output.warn(vscode.l10n.t('The language server has no catalogue loaded.'));
     } catch (error) {
       this.info = undefined;

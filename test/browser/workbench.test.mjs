@@ -20,10 +20,9 @@ const CHROMIUM = process.env.ENDPOINT_LENS_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const isMac = process.platform === 'darwin';
 /** The screenshots the README and the walkthrough show. */
-const README_SHOTS = ['output', 'problems', 'hover', 'quick-fix', 'exchange-hybrid-features', 'exchange-hybrid'];
+const README_SHOTS = ['output', 'problems', 'hover', 'quick-fix', 'exchange-hybrid-features', 'exchange-hybrid', 'danish-settings', 'danish-problems'];
 
 let work;
-let codeServer;
 let browser;
 let page;
 let codeServerLog = '';
@@ -110,15 +109,54 @@ function examples() {
   return existsSync(dir) ? readdirSync(dir).sort() : [];
 }
 
-before(async () => {
-  const launcher = ensureCodeServer();
-  const vsix = packageVsix();
-  work = mkdtempSync(join(tmpdir(), 'endpoint-lens-browser-'));
-  const userData = join(work, 'user-data');
-  const extensions = join(work, 'extensions');
-  const folder = join(work, 'workspace');
+let launcher;
+let folder;
+const servers = [];
+
+/**
+ * VS Code reports a display language only when a language pack for it is installed, and there is
+ * no Danish one; this pack declares the locale and translates nothing, so the workbench stays in
+ * English while extensions see vscode.env.language === 'da' and load their Danish strings.
+ */
+function installLanguagePack(locale, userData) {
+  const dir = join(work, `language-pack-${locale}`);
+  mkdirSync(join(dir, 'translations'), { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({
+      name: `test-language-pack-${locale}`,
+      publisher: 'endpoint-lens-test',
+      version: '1.0.0',
+      license: 'MIT',
+      repository: { type: 'git', url: 'https://example.invalid/language-pack' },
+      engines: { vscode: '^1.90.0' },
+      categories: ['Language Packs'],
+      contributes: { localizations: [{ languageId: locale, languageName: locale, localizedLanguageName: locale, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }] },
+    }),
+  );
+  writeFileSync(join(dir, 'translations', 'main.i18n.json'), JSON.stringify({ version: '1.0.0', contents: {} }));
+  writeFileSync(join(dir, 'README.md'), `Declares the ${locale} display language for the browser test.\n`);
+  writeFileSync(join(dir, 'LICENSE'), 'MIT\n');
+  const vsix = join(work, `language-pack-${locale}.vsix`);
+  const packed = spawnSync(process.execPath, [join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--out', vsix], { cwd: dir, encoding: 'utf8' });
+  assert.equal(packed.status, 0, `packing the ${locale} language pack failed:\n${packed.stdout}\n${packed.stderr}`);
+  const installed = spawnSync(launcher, ['--config', join(work, 'config.yaml'), '--user-data-dir', userData, '--extensions-dir', join(work, 'extensions'), '--install-extension', vsix], { encoding: 'utf8' });
+  assert.equal(installed.status, 0, `installing the ${locale} language pack failed:\n${installed.stdout}\n${installed.stderr}`);
+  // The server records language packs in languagepacks.json only when its own UI installs one; the
+  // command-line install above does not, so the record is written here in the server's format.
+  const id = `endpoint-lens-test.test-language-pack-${locale}`;
+  const translations = join(work, 'extensions', `${id}-1.0.0`, 'translations', 'main.i18n.json');
+  assert.ok(existsSync(translations), translations);
+  writeFileSync(
+    join(userData, 'languagepacks.json'),
+    JSON.stringify({ [locale]: { hash: `endpointlenstest${locale}`, extensions: [{ extensionIdentifier: { id }, version: '1.0.0' }], translations: { vscode: translations }, label: locale } }),
+  );
+}
+
+/** A code-server of its own (fresh user data, the shared extensions folder) in a new browser page. */
+async function startWorkbench(locale) {
+  const userData = join(work, `user-data-${locale}`);
   mkdirSync(join(userData, 'User'), { recursive: true });
-  mkdirSync(folder, { recursive: true });
   writeFileSync(
     join(userData, 'User', 'settings.json'),
     JSON.stringify({
@@ -135,34 +173,46 @@ before(async () => {
       'git.enabled': false,
     }),
   );
+  if (locale !== 'en') installLanguagePack(locale, userData);
+  const port = await freePort();
+  const server = spawn(
+    launcher,
+    ['--config', join(work, 'config.yaml'), '--user-data-dir', userData, '--extensions-dir', join(work, 'extensions'), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--locale', locale, folder],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  servers.push(server);
+  const collect = (chunk) => {
+    codeServerLog = (codeServerLog + chunk.toString()).slice(-20_000);
+  };
+  server.stdout.on('data', collect);
+  server.stderr.on('data', collect);
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30_000);
+  const opened = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await opened.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+  await opened.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  // The explorer appears once the folder is open; before that Quick Open has nothing to find.
+  await opened.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  return opened;
+}
+
+before(async () => {
+  launcher = ensureCodeServer();
+  const vsix = packageVsix();
+  work = mkdtempSync(join(tmpdir(), 'endpoint-lens-browser-'));
+  const extensions = join(work, 'extensions');
+  folder = join(work, 'workspace');
+  mkdirSync(folder, { recursive: true });
   if (existsSync(join(root, 'examples'))) cpSync(join(root, 'examples'), folder, { recursive: true });
   // A file of our own so activation is checked whatever examples exist.
   writeFileSync(join(folder, 'activation.rules.v4'), '*filter\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -d 52.96.0.0/14 -p tcp --dport 443 -j ACCEPT\nCOMMIT\n');
   writeFileSync(join(work, 'config.yaml'), 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
 
-  const common = ['--config', join(work, 'config.yaml'), '--user-data-dir', userData, '--extensions-dir', extensions];
-  const install = spawnSync(launcher, [...common, '--install-extension', vsix], { encoding: 'utf8' });
+  const install = spawnSync(launcher, ['--config', join(work, 'config.yaml'), '--user-data-dir', join(work, 'user-data-install'), '--extensions-dir', extensions, '--install-extension', vsix], { encoding: 'utf8' });
   assert.equal(install.status, 0, `installing the .vsix failed:\n${install.stdout}\n${install.stderr}`);
   assert.ok(readdirSync(extensions).some((d) => d.startsWith('endpoint-lens.endpoint-lens-')), `not installed: ${readdirSync(extensions).join(', ')}`);
 
-  const port = await freePort();
-  codeServer = spawn(launcher, [...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--locale', 'en', folder], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const collect = (chunk) => {
-    codeServerLog = (codeServerLog + chunk.toString()).slice(-20_000);
-  };
-  codeServer.stdout.on('data', collect);
-  codeServer.stderr.on('data', collect);
-  await waitForHttp(`http://127.0.0.1:${port}/healthz`, 30_000);
-
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  // The explorer appears once the folder is open; before that Quick Open has nothing to find.
-  await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  page = await startWorkbench('en');
 });
 
 // Each test's end state, named after the test, for reading a failure.
@@ -177,9 +227,10 @@ after(async () => {
   // The last state of the workbench, which explains a failure better than any message.
   if (page) await page.screenshot({ path: join(shots, 'last.png') }).catch(() => undefined);
   await browser?.close();
-  if (codeServer?.pid !== undefined) {
+  for (const server of servers) {
+    if (server.pid === undefined) continue;
     try {
-      process.kill(-codeServer.pid, 'SIGTERM');
+      process.kill(-server.pid, 'SIGTERM');
     } catch {
       // Already gone.
     }
@@ -307,4 +358,36 @@ test('"Insert Exchange hybrid rules" writes a managed block into the nginx examp
   const text = await editorText();
   assert.match(text, /BEGIN endpoint-lens exchange-hybrid/);
   await shot('exchange-hybrid');
+});
+
+test('with --locale da the commands, the output and the problems are in Danish', { timeout: 180_000 }, async () => {
+  page = await startWorkbench('da');
+  await openFile('activation.rules.v4');
+  // Manifest strings come from package.nls.da.json.
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>Endpoint Lens: Indsæt regler for Exchange hybrid');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Indsæt regler for Exchange hybrid' }).first().waitFor({ timeout: 15_000 });
+  await shot('danish-commands');
+  await page.keyboard.press('Escape');
+  // Client messages come from the l10n bundle through vscode.l10n.
+  await runCommand('Endpoint Lens: Vis output');
+  await page.waitForFunction(() => [...document.querySelectorAll('.part.panel .monaco-editor .view-lines')].some((e) => /Endpoint\sLens\s.*\sstarter\s/.test(e.textContent ?? '')), undefined, { timeout: 60_000 });
+  // The Settings UI shows the Danish descriptions from package.nls.da.json.
+  await runCommand('Preferences: Open Settings (UI)');
+  const search = page.locator('.settings-editor .settings-header .monaco-editor textarea, .settings-editor .search-container textarea').first();
+  await search.waitFor({ state: 'visible', timeout: 30_000 });
+  await search.fill('endpointLens.instance');
+  await page.locator('.settings-editor .setting-item-description', { hasText: 'Hvilken Microsoft 365-sky' }).first().waitFor({ timeout: 30_000 });
+  await shot('danish-settings');
+  // Server messages come from the same bundle, handed over in initializationOptions.
+  if (examples().includes('egress.rules.v4')) {
+    await openFile('egress.rules.v4');
+    await runCommand('Problems: Focus on Problems View');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'blocked-required' }).first();
+    await row.waitFor({ timeout: 60_000 });
+    assert.match(plain(await row.textContent()), /Påkrævet Microsoft 365 .* er blokeret/);
+    await shot('danish-problems');
+  }
 });
