@@ -585,8 +585,55 @@ class CiscoParser {
       case 'asa':
         if (b === 'version' && /^[1-8]\./.test(tokens[2]?.text ?? '')) this.legacyAsa = true;
         return;
-      default:
+      case 'description':
+      case 'remark':
+      case 'domain-name':
         return;
+      default:
+        this.parseOtherAddresses(line);
+        return;
+    }
+  }
+
+  /**
+   * Addresses in commands that filter nothing (routes, NTP and syslog servers, management access,
+   * VPN peers) become references with role 'other', so hover and lookups work on every address in
+   * the file. Only words that are addresses beyond doubt count, and a mask pairs with the address
+   * before it only when its form is unambiguous: a netmask from 255.x (or 0.0.0.0 after 0.0.0.0,
+   * the default route), a wildcard from 0.x that is not 0.0.0.0.
+   */
+  private parseOtherAddresses(line: CiscoLine): void {
+    const tokens = line.tokens;
+    for (let i = 1; i < tokens.length; i++) {
+      const token = tokens[i]!;
+      const text = token.text;
+      if (text.includes('/') || text.includes(':')) {
+        if (!looksLikeIpv6(text) && !/^[\d.]+\/\d{1,2}$/.test(text)) continue;
+        const parsed = parseCidr(text);
+        if (!parsed.ok) continue;
+        const kind: ReferenceKind = text.includes('/') ? 'cidr' : 'ipv6';
+        this.addReference(line, token.start, token.end, kind, 'other', { interval: cidrToInterval(parsed.value), ...(parsed.value.hostBitsSet ? { hostBitsSet: true } : {}) });
+        continue;
+      }
+      if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(text)) continue;
+      const address = parseIp(text);
+      if (!address.ok) continue;
+      const maskToken = tokens[i + 1];
+      const mask = maskToken?.text ?? '';
+      const defaultRoute = text === '0.0.0.0' && mask === '0.0.0.0';
+      const netmask = (mask.startsWith('255.') || defaultRoute) ? parseNetmaskPair(text, mask) : undefined;
+      const wildcard = !defaultRoute && mask.startsWith('0.') && mask !== '0.0.0.0' ? parseWildcardPair(text, mask) : undefined;
+      const pair = netmask?.ok ? netmask : wildcard?.ok ? wildcard : undefined;
+      if (pair !== undefined && maskToken !== undefined) {
+        const kind: ReferenceKind = netmask?.ok ? 'netmask' : 'wildcard-mask';
+        this.addReference(line, token.start, maskToken.end, kind, 'other', { interval: cidrToInterval(pair.value), ...(pair.value.hostBitsSet ? { hostBitsSet: true } : {}) });
+        i++;
+        continue;
+      }
+      const interval: IpInterval = { family: 4, first: address.value.value, last: address.value.value };
+      this.addReference(line, token.start, token.end, 'ipv4', 'other', { interval });
+      // A mask that did not pair (0.0.0.0 after a host in a routing `network` command) is not an address of its own.
+      if (/^(0|255)\./.test(mask)) i++;
     }
   }
 
@@ -1543,8 +1590,14 @@ class CiscoParser {
       }
       return true;
     }
-    if (a === 'ip' && (b === 'access-list' || b === 'route')) return line.indented;
-    if (line.indented) return true;
+    if (a === 'ip' && (b === 'access-list' || b === 'route')) {
+      if (line.indented) this.parseOtherAddresses(line);
+      return line.indented;
+    }
+    if (line.indented) {
+      if (a !== 'description') this.parseOtherAddresses(line);
+      return true;
+    }
     return ['security-level', 'shutdown', 'no', 'ipv6', 'speed', 'duplex', 'mtu', 'switchport', 'vlan', 'standby', 'encapsulation'].includes(a) && !(a === 'ipv6' && b === 'access-list');
   }
 
