@@ -2,7 +2,7 @@ import { t } from '../../l10n';
 import { formatCidr, formatIp, intervalToCidrs, mergeIntervals, parseCidr, type IpInterval } from '../../model/address';
 import type { ProxyDirective } from '../../model/config';
 import type { Policy, PolicyEntry, RenderTarget, RenderedBlock } from '../../model/policy';
-import { parseUrlPattern, type ParsedUrlPattern } from '../../catalog/urlPattern';
+import { parseUrlPattern, patternCoversPattern, type ParsedUrlPattern } from '../../catalog/urlPattern';
 import { parseProxyString } from './proxyString';
 
 const INDENT_STEP = '    ';
@@ -129,9 +129,22 @@ export function renderPac(policy: Policy, target: RenderTarget): RenderedBlock {
   const tenant = policy.parameters?.tenantName?.[0];
   const proxy = existingProxyString(target);
   const written = new Set<string>();
+  const result = policy.action === 'allow' ? 'DIRECT' : proxy;
 
-  const excluded = [...new Set(policy.entries.flatMap((e) => e.excludedHosts ?? []))];
+  const included = new Set(policy.entries.flatMap((e) => e.urls.map((u) => u.toLowerCase())));
+  // A pattern another entry of the policy names itself is wanted DIRECT, whatever else covers it.
+  const excluded = [...new Set(policy.entries.flatMap((e) => e.excludedHosts ?? []))].filter((x) => !included.has(x.toLowerCase()));
   let exclusionGuard: string | undefined;
+  if (excluded.length > 0 && result !== undefined) {
+    // Policy hosts narrower than an exclusion (`*.mail.protection.x` under an excluded
+    // `*.protection.x`) must be decided before the exclusion catches them.
+    const narrower = [...included].filter((u) => excluded.some((x) => patternCoversPattern(x, u, tenant)));
+    const { tests } = hostTests(narrower, tenant, written);
+    if (tests.length > 0) {
+      comment(t('Hosts of this policy inside an excluded wildcard are decided first.'));
+      lines.push(...ifBlock(indent, tests, result));
+    }
+  }
   if (excluded.length > 0) {
     const { tests, notExpressible: bad } = hostTests(excluded, tenant, new Set<string>());
     notExpressible.push(...bad);
@@ -146,7 +159,6 @@ export function renderPac(policy: Policy, target: RenderTarget): RenderedBlock {
     }
   }
 
-  const result = policy.action === 'allow' ? 'DIRECT' : proxy;
   const useAddresses = policy.parameters?.[PAC_ADDRESS_PARAMETER]?.includes('isInNet') ?? false;
   let addressVariableWritten = false;
   // Entries repeat their set's addresses once per protocol; each range is written once, under its first label.
