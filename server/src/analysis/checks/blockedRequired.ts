@@ -1,10 +1,11 @@
 import { mergeIntervals, type IpInterval } from '../../model/address';
-import type { ConfigModel, RuleList } from '../../model/config';
+import type { ConfigModel, EvaluationPath, Rule, RuleList } from '../../model/config';
 import type { DecidingPoint, Flow, Policy, PolicyEntry } from '../../model/policy';
 import { t } from '../../l10n';
 import type { CatalogView, Check, CheckContext } from '../context';
 import { catalogReference, decidingLocation, describeIntervals, describeOrigin, formatPorts } from '../describe';
 import { evaluateFlow } from '../evaluate';
+import { intersectPorts } from '../region';
 import type { Finding } from '../finding';
 import { flowsFor, originKey } from '../scope';
 import { endpointSetsPolicy } from '../../policies/endpointSets';
@@ -16,45 +17,42 @@ interface BlockedGroup {
   paths: Set<string>;
 }
 
-/** Lists that name at least one catalogue address: the author meant them for Microsoft traffic. */
-function listsAboutMicrosoft(model: ConfigModel, catalog: CatalogView): Set<string> {
-  const out = new Set<string>();
-  for (const list of model.ruleLists) {
-    const mentions = list.rules.some((rule) =>
-      [rule.sources, rule.destinations].some((side) => side?.intervals.some((iv) => catalog.lookupAddress(iv).some((m) => m.source === 'web-service'))),
-    );
-    if (mentions) out.add(list.id);
-  }
-  return out;
-}
-
 /** Jump targets count as part of the path that reaches them. */
-function reachableLists(model: ConfigModel, start: string[]): Set<string> {
+function reachableLists(model: ConfigModel, start: string[]): RuleList[] {
   const byId = new Map<string, RuleList>(model.ruleLists.map((l) => [l.id, l]));
-  const seen = new Set<string>();
+  const seen = new Map<string, RuleList>();
   const queue = [...start];
   while (queue.length > 0) {
     const id = queue.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    for (const rule of byId.get(id)?.rules ?? []) {
+    const list = byId.get(id);
+    if (!list || seen.has(id)) continue;
+    seen.set(id, list);
+    for (const rule of list.rules) {
       if (rule.action.type === 'jump' || rule.action.type === 'goto') queue.push(rule.action.target);
     }
   }
-  return seen;
+  return [...seen.values()];
+}
+
+function mentionsCatalogue(rule: Rule, flow: Flow, catalog: CatalogView): boolean {
+  const remote = flow.direction === 'inbound' ? rule.sources : rule.destinations;
+  if (!remote?.intervals.some((iv) => catalog.lookupAddress(iv).some((m) => m.source === 'web-service'))) return false;
+  const ports = rule.destinationPorts;
+  return !ports || ports.length === 0 || intersectPorts(ports, flow.ports).length > 0;
 }
 
 /**
- * Inbound flows only matter on paths written for Microsoft traffic; an admin-only allow-list on an
- * unrelated server would otherwise "block Exchange Online".
+ * Whether a path is meant to carry the flow at all, so findings stay about the author's intent:
+ * - inbound flows only on paths with a rule that names Microsoft addresses as the source on the
+ *   flow's ports (an admin allow-list on an unrelated server does not "block Exchange Online");
+ * - forwarded traffic only when the forward chain has rules (an empty FORWARD with policy DROP
+ *   means "this host does not route", not "Microsoft 365 is blocked").
  */
-function inboundRelevantPaths(model: ConfigModel, catalog: CatalogView): Set<string> {
-  const about = listsAboutMicrosoft(model, catalog);
-  const out = new Set<string>();
-  for (const path of model.paths) {
-    if ([...reachableLists(model, path.stages)].some((id) => about.has(id))) out.add(path.id);
-  }
-  return out;
+function pathCarries(model: ConfigModel, path: EvaluationPath, flow: Flow, catalog: CatalogView): boolean {
+  const lists = reachableLists(model, path.stages);
+  if (flow.direction === 'inbound') return lists.some((l) => l.rules.some((r) => mentionsCatalogue(r, flow, catalog)));
+  if (path.direction === 'forward') return lists.some((l) => l.rules.length > 0);
+  return true;
 }
 
 export function blockedPolicy(flows: Array<{ flow: Flow; intervals: IpInterval[] }>, catalog: CatalogView, title: string, purpose: string): Policy {
@@ -94,11 +92,10 @@ export function fixPolicy(flows: Array<{ flow: Flow; intervals: IpInterval[] }>,
 export const blockedRequired: Check = (context: CheckContext) => {
   const { model, catalog } = context;
   if (model.paths.length === 0) return [];
-  const relevantInbound = inboundRelevantPaths(model, catalog);
   const groups = new Map<string, BlockedGroup>();
   for (const flow of flowsFor(catalog, context.settings)) {
     for (const evaluation of evaluateFlow(model, flow)) {
-      if (flow.direction === 'inbound' && !relevantInbound.has(evaluation.path.id)) continue;
+      if (!pathCarries(model, evaluation.path, flow, catalog)) continue;
       for (const outcome of evaluation.outcomes) {
         if (outcome.value !== 'blocked') continue;
         const pointKey = outcome.decidedBy ? `${outcome.decidedBy.listId}#${outcome.decidedBy.ruleIndex}` : evaluation.path.id;

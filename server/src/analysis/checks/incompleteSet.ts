@@ -1,20 +1,32 @@
 import { mergeIntervals, type IpInterval } from '../../model/address';
 import type { Rule, RuleList } from '../../model/config';
+import type { EndpointSet } from '../../catalog/types';
 import type { Flow } from '../../model/policy';
 import { t } from '../../l10n';
 import type { Check, CheckContext } from '../context';
 import { catalogReference, describeIntervals, describeOrigin } from '../describe';
 import type { Finding } from '../finding';
-import { minusIntervals } from '../region';
+import { intersectPorts, minusIntervals } from '../region';
 import { intervalsOf } from '../scope';
 import { fixPolicy } from './blockedRequired';
 
 /** A set counts as meant when the list names at least this share of its prefixes. */
 const MEANT_SHARE = 0.5;
 
-function acceptedIntervals(list: RuleList): IpInterval[] {
+/** Whether a rule could carry a set's traffic: no port restriction, or one that meets the set's ports. */
+function portsFit(rule: Rule, set: EndpointSet): boolean {
+  const ports = rule.destinationPorts;
+  if (!ports || ports.length === 0) return true;
+  const protocols = rule.protocols?.map((p) => p.toLowerCase());
+  const tcp = !protocols || protocols.includes('tcp') ? intersectPorts(ports, set.tcpPorts).length > 0 : false;
+  const udp = !protocols || protocols.includes('udp') ? intersectPorts(ports, set.udpPorts).length > 0 : false;
+  return tcp || udp;
+}
+
+/** Addresses the list accepts through rules that fit the set's ports. */
+function acceptedIntervals(list: RuleList, set?: EndpointSet): IpInterval[] {
   return list.rules
-    .filter((r) => r.action.type === 'accept' || r.action.type === 'proxy')
+    .filter((r) => (r.action.type === 'accept' || r.action.type === 'proxy') && (!set || portsFit(r, set)))
     .flatMap((r) => [r.sources, r.destinations])
     .filter((side) => side !== undefined && !side.negated && !side.unresolved)
     .flatMap((side) => side!.intervals);
@@ -47,9 +59,10 @@ export const incompleteSet: Check = (context: CheckContext) => {
       if (!set) continue;
       const prefixes = intervalsOf(set.ips).filter((iv) => families.has(iv.family));
       if (prefixes.length === 0) continue;
-      const named = prefixes.filter((p) => minusIntervals([p], accepted).length === 0);
+      const fitting = mergeIntervals(acceptedIntervals(list, set));
+      const named = prefixes.filter((p) => minusIntervals([p], fitting).length === 0);
       if (named.length === prefixes.length || named.length / prefixes.length < MEANT_SHARE) continue;
-      const missing = mergeIntervals(prefixes.flatMap((p) => minusIntervals([p], accepted)));
+      const missing = mergeIntervals(prefixes.flatMap((p) => minusIntervals([p], fitting)));
       const rule = firstRuleNaming(list, named);
       if (!rule) continue;
       const origin = { source: 'web-service' as const, instance: catalog.instance, setId: set.id };
