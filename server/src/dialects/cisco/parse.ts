@@ -544,12 +544,14 @@ class CiscoParser {
       case 'ip':
         if (b === 'access-list') this.parseIpAccessListHeader(line);
         else if (b === 'name-server') this.parseResolvers(line, 2);
+        else this.parseOtherAddresses(line);
         return;
       case 'name-server':
         this.parseResolvers(line, 1);
         return;
       case 'ipv6':
         if (b === 'access-list') this.parseIpv6AccessList(line);
+        else this.parseOtherAddresses(line);
         return;
       case 'object':
         this.parseObjectHeader(line);
