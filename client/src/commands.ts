@@ -258,16 +258,45 @@ async function refreshManagedBlocks(session: Session): Promise<unknown> {
   return result;
 }
 
-/** Opens markdown as an untitled document beside the editor and shows its preview. */
-async function showMarkdown(report: MarkdownReport): Promise<vscode.TextDocument> {
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: report.markdown });
-  try {
-    await vscode.commands.executeCommand('markdown.showPreview', document.uri);
-  } catch {
-    // Without the markdown extension the source itself is still readable.
-    await vscode.window.showTextDocument(document, { preview: true });
+/**
+ * Reports live in read-only documents of their own scheme, so their previews have a real title and
+ * closing them never asks to save an untitled file.
+ */
+const REPORT_SCHEME = 'endpoint-lens-report';
+
+class ReportDocuments implements vscode.TextDocumentContentProvider {
+  private readonly contents = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '';
   }
-  return document;
+
+  set(uri: vscode.Uri, markdown: string): void {
+    this.contents.set(uri.toString(), markdown);
+    this.changed.fire(uri);
+  }
+}
+
+const reports = new ReportDocuments();
+
+/** A file name for the report's tab: its title without characters file names cannot hold. */
+function reportUri(title: string): vscode.Uri {
+  const name = title.replace(/[\\/:*?"<>|#%]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80) || 'Endpoint Lens';
+  return vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name}.md` });
+}
+
+/** Shows a report as a markdown preview (the markdown source when the preview is unavailable). */
+async function showMarkdown(report: MarkdownReport): Promise<vscode.Uri> {
+  const uri = reportUri(report.title);
+  reports.set(uri, report.markdown);
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
+  } catch {
+    await vscode.window.showTextDocument(uri, { preview: true });
+  }
+  return uri;
 }
 
 async function showCatalogReport(session: Session): Promise<MarkdownReport | undefined> {
@@ -337,6 +366,7 @@ async function statusMenu(session: Session): Promise<void> {
 }
 
 export function registerCommands(session: Session): void {
+  session.extension.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports));
   const register = (id: string, run: (args?: unknown) => unknown): void => {
     session.extension.subscriptions.push(vscode.commands.registerCommand(id, run));
   };

@@ -77,16 +77,23 @@ async function runCommand(title) {
   await page.keyboard.press('Enter');
 }
 
-/** Opens a workspace file through Quick Open and waits for its editor tab. */
+/**
+ * Opens a workspace file from the Explorer and waits for its editor. (Quick Open would do, but a
+ * focused webview such as a markdown preview keeps the keyboard to itself.)
+ */
 async function openFile(name) {
-  await page.keyboard.press(isMac ? 'Meta+P' : 'Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor();
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+}
+
+/** The text of every webview frame (markdown previews render inside nested iframes). */
+async function webviewText() {
+  const texts = await Promise.all(page.frames().map((frame) => frame.evaluate(() => document.body?.innerText ?? '').catch(() => '')));
+  return plain(texts.join('\n'));
 }
 
 /** Monaco renders spaces as no-break spaces; compare with ordinary ones. */
@@ -170,6 +177,8 @@ async function startWorkbench(locale) {
       'extensions.ignoreRecommendations': true,
       'editor.hover.delay': 200,
       'endpointLens.catalog.autoUpdate': false,
+      // Port 9 (discard) has no listener here: an explicit update must fail and keep the shipped catalogue.
+      'endpointLens.catalog.url': 'http://127.0.0.1:9',
       'git.enabled': false,
     }),
   );
@@ -358,6 +367,34 @@ test('"Insert Exchange hybrid rules" writes a managed block into the nginx examp
   const text = await editorText();
   assert.match(text, /BEGIN endpoint-lens exchange-hybrid/);
   await shot('exchange-hybrid');
+});
+
+test('"Test this PAC file against the catalogue" opens a report beside the PAC file', { timeout: 90_000, skip: !examples().includes('proxy.pac') && 'examples/proxy.pac is missing' }, async () => {
+  await openFile('proxy.pac');
+  await shot('pac');
+  await runCommand('Endpoint Lens: Test this PAC file against the catalogue');
+  // The report is a markdown preview, which VS Code names "Preview <document>".
+  await page.locator('.tabs-container .tab', { hasText: /^Preview/ }).first().waitFor({ timeout: 60_000 });
+  const deadline = Date.now() + 30_000;
+  let text = await webviewText();
+  while (!/DIRECT|PROXY/.test(text) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    text = await webviewText();
+  }
+  assert.doesNotMatch(text, /not available/);
+  assert.match(text, /DIRECT/);
+  await shot('pac-report');
+});
+
+test('"Update catalogue now" against an unreachable service says so once and keeps the catalogue', { timeout: 60_000 }, async () => {
+  await openFile('activation.rules.v4');
+  await runCommand('Endpoint Lens: Update catalogue now');
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'catalogue update for Worldwide failed' });
+  await toast.first().waitFor({ timeout: 45_000 });
+  assert.match(plain(await toast.first().textContent()), /stays at version \d{10}/);
+  assert.equal(await toast.count(), 1);
+  await page.waitForFunction(() => /Worldwide\s+\d{10}/.test(document.querySelector('.statusbar-item[id$="endpointLens.status"]')?.textContent ?? ''), undefined, { timeout: 10_000 });
+  await shot('update-failed');
 });
 
 test('with --locale da the commands, the output and the problems are in Danish', { timeout: 180_000 }, async () => {
