@@ -14,16 +14,42 @@ export interface ReturnSite {
   argumentEnd: number;
 }
 
-/** Children of an ESTree node, found generically so every node type (and acorn-loose's) is covered. */
+/** Keys of ESTree nodes that never hold child nodes. */
+const LEAF_KEYS = new Set(['type', 'start', 'end', 'loc', 'range', 'name', 'raw', 'regex', 'operator', 'kind', 'sourceType']);
+
+/** Calls `visit` for each child of an ESTree node, found generically so every node type (and acorn-loose's) is covered. */
+export function forEachChild(node: acorn.Node, visit: (child: acorn.Node) => void): void {
+  const record = node as unknown as Record<string, unknown>;
+  for (const key in record) {
+    if (LEAF_KEYS.has(key)) continue;
+    const value = record[key];
+    if (value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) {
+      for (const item of value as unknown[]) if (isNode(item)) visit(item);
+    } else if (isNode(value)) {
+      visit(value);
+    }
+  }
+}
+
 export function childNodes(node: acorn.Node): acorn.Node[] {
   const out: acorn.Node[] = [];
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'loc' || key === 'range') continue;
-    if (Array.isArray(value)) {
-      for (const item of value as unknown[]) if (isNode(item)) out.push(item);
-    } else if (isNode(value)) {
-      out.push(value);
-    }
+  forEachChild(node, (child) => out.push(child));
+  return out;
+}
+
+/** Every node of the tree in source order, iteratively (no recursion, whatever the nesting). */
+export function allNodes(root: acorn.Node): acorn.Node[] {
+  const out: acorn.Node[] = [];
+  const stack: acorn.Node[] = [root];
+  const children: acorn.Node[] = [];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node) break;
+    out.push(node);
+    children.length = 0;
+    forEachChild(node, (child) => children.push(child));
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
   return out;
 }
@@ -36,19 +62,13 @@ export function isNode(value: unknown): value is acorn.Node {
 /**
  * Every `return <value>` in the program, numbered in source order. The parser and the
  * instrumentation both number returns with this one function, so a recorded id names the rule.
- * Iterative, so a deeply nested program cannot overflow the stack here.
  */
-export function collectReturnSites(program: acorn.Node): ReturnSite[] {
+export function collectReturnSites(program: acorn.Node, nodes: readonly acorn.Node[] = allNodes(program)): ReturnSite[] {
   const sites: Omit<ReturnSite, 'id'>[] = [];
-  const stack: acorn.Node[] = [program];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (!node) break;
-    if (node.type === 'ReturnStatement') {
-      const argument = (node as acorn.ReturnStatement).argument;
-      if (argument) sites.push({ start: node.start, end: node.end, argumentStart: argument.start, argumentEnd: argument.end });
-    }
-    stack.push(...childNodes(node));
+  for (const node of nodes) {
+    if (node.type !== 'ReturnStatement') continue;
+    const argument = (node as acorn.ReturnStatement).argument;
+    if (argument) sites.push({ start: node.start, end: node.end, argumentStart: argument.start, argumentEnd: argument.end });
   }
   sites.sort((a, b) => a.start - b.start);
   return sites.map((site, id) => ({ id, ...site }));

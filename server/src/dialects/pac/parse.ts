@@ -20,7 +20,7 @@ import type {
 } from '../../model/config';
 import { LineIndex, type Range } from '../../model/range';
 import { t } from '../../l10n';
-import { childNodes, collectReturnSites, type ReturnSite } from '../../pac/instrument';
+import { allNodes, collectReturnSites, forEachChild, type ReturnSite } from '../../pac/instrument';
 import { parseProxyString } from './proxyString';
 
 /** What later stages need of a PAC file: the program to run and where its returns are. */
@@ -113,7 +113,7 @@ class PacParser {
     this.collectNames(all, hostName);
     for (const node of all) this.readTestsIn(node);
 
-    const sites = collectReturnSites(program);
+    const sites = collectReturnSites(program, all);
     extra.returns = sites.map((s) => ({ id: s.id, range: this.index.rangeOf(s.start, s.end) }));
     if (!fn) {
       if (this.problems.length === 0) {
@@ -146,7 +146,9 @@ class PacParser {
     const options: acorn.Options = {
       ecmaVersion: 'latest',
       sourceType: 'script',
-      locations: true,
+      // Positions come from offsets through LineIndex (LSP's UTF-16 columns); acorn's own
+      // line/column objects would only double the allocation on large files.
+      locations: false,
       allowHashBang: true,
       onComment: (_block, text, start, end) => {
         this.comments.push({ range: this.index.rangeOf(start, end), text: text.trim() });
@@ -566,9 +568,9 @@ class PacParser {
       default:
         // Blocks, loops, try/catch, labels: their bodies run under the same conditions. Loop tests
         // are iteration control (i < list.length), not tests of the request.
-        for (const child of childNodes(node)) {
+        forEachChild(node, (child) => {
           if (isStatement(child)) this.walkStatements(child, conditions, next, onReturn);
-        }
+        });
     }
   }
 
@@ -771,23 +773,6 @@ function identifierName(node: Node | undefined): string | undefined {
 function isStatement(node: Node): boolean {
   return node.type.endsWith('Statement') || node.type.endsWith('Declaration') || node.type === 'SwitchCase' ||
     node.type === 'CatchClause';
-}
-
-/** Every node of the tree, iteratively (no recursion, whatever the nesting). */
-function allNodes(root: Node): Node[] {
-  const out: Node[] = [];
-  const stack: Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (!node) break;
-    out.push(node);
-    const children = childNodes(node);
-    for (let i = children.length - 1; i >= 0; i--) {
-      const child = children[i];
-      if (child) stack.push(child);
-    }
-  }
-  return out;
 }
 
 /** FindProxyForURL as a declaration, `var FindProxyForURL = function…` or an assignment to it. */
