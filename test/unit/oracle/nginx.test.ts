@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { applyTextEdits, planInsertion } from '../../../server/src/render/insert';
+import { allPolicies, fileCases, insertInto, type FileCase } from '../render/cases';
+import { run, withTempDir, writeFile } from './tools';
+
+const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
+
+/** The main-context lines every checked configuration needs here: its own pid and log, and the stream module when it is dynamic. */
+function prelude(): { lines: string } | { skip: string } {
+  const version = run('nginx', ['-V']);
+  if (version.status !== 0) return { skip: `nginx is not installed here: ${version.output.trim().split('\n')[0] ?? ''}` };
+  if (!version.output.includes('--with-stream')) return { skip: 'this nginx has no stream module' };
+  if (version.output.includes('--with-stream=dynamic')) {
+    if (!existsSync(STREAM_MODULE)) return { skip: `this nginx loads the stream module from ${STREAM_MODULE}, which is not installed` };
+    return { lines: `load_module ${STREAM_MODULE};\n` };
+  }
+  return { lines: '' };
+}
+
+function nginxTest(dir: string, label: string, main: string): { label: string; status: number | null; output: string } {
+  const conf = writeFile(dir, `${label.replace(/[^A-Za-z0-9]+/g, '-')}.conf`, main);
+  return { label, ...run('nginx', ['-t', '-q', '-p', `${dir}/`, '-e', `${dir}/error.log`, '-c', conf]) };
+}
+
+void test('nginx -t accepts nginx.conf with each policy inserted, with all of them, and each block on its own', (t) => {
+  const head = prelude();
+  if ('skip' in head) {
+    t.skip(head.skip);
+    return;
+  }
+  const target: FileCase = fileCases().find((f) => f.name === 'nginx.conf')!;
+  withTempDir((dir) => {
+    const own = `${head.lines}pid ${dir}/nginx.pid;\n`;
+    const results = [nginxTest(dir, 'broken on purpose', own + target.text.replace('deny all;', 'deny everyone;'))];
+    let all = target.text;
+    for (const policy of allPolicies()) {
+      results.push(nginxTest(dir, `nginx.conf ${policy.purpose}`, own + insertInto(target, policy).text));
+      all = applyTextEdits(all, planInsertion(all, target.dialect.parse(all), target.dialect, policy).edits);
+      // The block the CLI prints without --into, included where its direction belongs.
+      const alone = writeFile(dir, `${policy.purpose}.block`, applyTextEdits('', planInsertion('', target.dialect.parse(''), target.dialect, policy).edits));
+      const wrapper =
+        policy.direction === 'inbound'
+          ? `events {}\nhttp {\n    server {\n        listen 8445;\n        location / {\n            include ${alone};\n        }\n    }\n}\n`
+          : // A new map's variable is named after the policy's purpose; names past 32 characters need bigger hash buckets.
+            `events {}\nstream {\n    variables_hash_bucket_size 128;\n    include ${alone};\n}\n`;
+      results.push(nginxTest(dir, `${policy.purpose} alone`, own + wrapper));
+    }
+    results.push(nginxTest(dir, 'nginx.conf with every block', own + all));
+    const [broken, ...rest] = results;
+    assert.notEqual(broken?.status, 0, 'the oracle refuses a broken file');
+    for (const r of rest) assert.equal(r.status, 0, `${r.label}: ${r.output}`);
+  });
+});
