@@ -59,6 +59,17 @@ test('allow/deny: own list replaces the inherited one; all, unix: and invalid ad
   assert.ok(m.paths.every((p) => p.direction === 'inbound' && p.stages.length === 1));
 });
 
+test('an include in a context that inherits makes the inherited rules uncertain, parameter files do not', () => {
+  const m = parseNginx(
+    'http {\n  server {\n    deny all;\n    location /ews { include snippets/exo-allow.conf; }\n    location /owa { include proxy_params; }\n    location /mapi { include x.conf; allow 10.0.0.0/8; }\n  }\n}\n',
+  );
+  const conditions = (suffix: string): unknown => m.ruleLists.find((l) => l.id.endsWith(suffix))!.rules.map((r) => r.unknownConditions);
+  assert.deepEqual(conditions('location /ews'), [['snippets/exo-allow.conf may hold allow/deny rules that replace these']]);
+  assert.deepEqual(conditions('location /owa'), [undefined]);
+  assert.deepEqual(conditions('location /mapi'), [undefined]);
+  assert.deepEqual(conditions('server'), [undefined], 'the server list itself is unchanged');
+});
+
 test('accessTargetList gives the own rules or an empty list, never inherited ones', () => {
   const m = parseNginx('http {\n  server {\n    allow 10.0.0.0/8;\n    deny all;\n    location /a { }\n  }\n}\n');
   const ids = extra(m).contexts.map((c) => c.id);

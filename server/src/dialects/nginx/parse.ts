@@ -139,6 +139,8 @@ const SIMPLE_DIRECTIVES = new Set(['allow', 'deny', 'listen', 'server_name', 'pr
 const ACCESS_CONTEXTS = new Set<NginxContextKind>(['http', 'server', 'location', 'limit_except', 'stream', 'stream-server']);
 /** Contexts where nginx certainly rejects allow/deny; unknown module blocks are given the benefit of the doubt. */
 const NO_ACCESS_CONTEXTS = new Set<NginxContextKind>(['main', 'events', 'if', 'upstream', 'stream-upstream', 'types']);
+/** Files of directive parameters that sites include everywhere; they never hold allow/deny. */
+const PARAMETER_FILES = /(^|\/)(proxy_params|fastcgi_params|fastcgi\.conf|uwsgi_params|scgi_params|mime\.types|fastcgi-php\.conf|snakeoil\.conf)$/;
 const HOST_VARIABLES = new Set(['$ssl_preread_server_name', '$host', '$http_host', '$server_name']);
 const MAP_SPECIAL = new Set(['hostnames', 'volatile']);
 
@@ -500,6 +502,7 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
     } else {
       label = [d.name, ...d.args.map((a) => (a.quoted ? `"${a.value}"` : a.value))].join(' ');
     }
+    if (label.length > 120) label = `${label.slice(0, 120)}…`;
     // Deeply nested blocks would make every id repeat its ancestors; past a few levels the line says where.
     let prefix = parent && parent.info.kind !== 'main' ? `${parent.info.id} > ` : '';
     if (prefix.length > 200 && d) prefix = `… > `;
@@ -519,7 +522,7 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
     contexts.push(info);
     const wc: WalkContext = { info, index: contexts.length - 1, ownRules: [] };
     if (parent) wc.parent = parent;
-    if (kind === 'limit_except' && d) wc.condition = `request method other than ${d.args.map((a) => a.value).join(', ')}`;
+    if (kind === 'limit_except' && d) wc.condition = t('only requests whose method is not {0}', d.args.map((a) => a.value).join(', '));
     walkContexts.push(wc);
     return wc;
   };
@@ -868,18 +871,23 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
     const rules = own ? wc.ownRules : inherited;
     effective.set(wc, rules);
     if (!rules) continue;
-    const eff = { rules, own };
+    // An included file could hold allow/deny of its own, which would replace the inherited list here;
+    // the parameter files every site includes never do.
+    const unknownInclude = own ? undefined : wc.info.includes.find((path) => !PARAMETER_FILES.test(path));
+    const listRules = unknownInclude
+      ? rules.map((r) => ({ ...r, unknownConditions: [...(r.unknownConditions ?? []), t('{0} may hold allow/deny rules that replace these', shown(unknownInclude))] }))
+      : rules;
     const list: RuleList = {
       id: wc.info.id,
       name: wc.info.name,
       kind: 'http-access',
-      rules: eff.rules,
+      rules: listRules,
       defaultAction: 'accept',
       range: wc.info.range,
     };
     ruleLists.push(list);
     wc.info.accessListId = list.id;
-    wc.info.accessListOwn = eff.own;
+    wc.info.accessListOwn = own;
     paths.push({ id: `path:${list.id}`, name: list.name, direction: 'inbound', stages: [list.id], range: list.range });
   }
 
