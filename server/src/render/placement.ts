@@ -304,7 +304,7 @@ function iptablesPlacement(text: string, index: LineIndex, model: ConfigModel, p
     },
   );
   if (!save && listsForDirection(model, policy.direction, ['packet-filter']).length > 1) {
-    placed.point.description += t('; the script sets up the other address family later, so check that its rules in the block still take effect');
+    placed.point.description += ` ${t('(the script sets up the other address family later; check that its rules in the block still take effect)')}`;
   }
   return placed;
 }
