@@ -305,7 +305,11 @@ export interface RefreshResult {
   edits: TextEdit[];
   /** The text with the edits applied. */
   text: string;
-  refreshed: Array<{ purpose: string; fromVersion: string; toVersion: string; changed: boolean }>;
+  /**
+   * Every block rebuilt, in file order, with its own edits (empty when unchanged). A block that
+   * moves in front of a rule that would now stop it has two: the insertion and the removal.
+   */
+  refreshed: Array<{ purpose: string; fromVersion: string; toVersion: string; changed: boolean; edits: TextEdit[] }>;
   skipped: Array<{ purpose: string; reason: string }>;
   problems: ManagedBlockProblem[];
 }
@@ -335,7 +339,7 @@ export function refreshManagedBlocks(
     }
     const { edits, newText, moved } = replacementForBlock(text, block, dialect, built.policy, parseOptions);
     const changed = moved || newText !== text.slice(block.startOffset, block.endOffset);
-    result.refreshed.push({ purpose: block.purpose, fromVersion: block.version, toVersion: built.policy.catalogVersion, changed });
+    result.refreshed.push({ purpose: block.purpose, fromVersion: block.version, toVersion: built.policy.catalogVersion, changed, edits: changed ? edits : [] });
     if (changed) result.edits.push(...edits);
   }
   result.text = applyTextEdits(text, result.edits);

@@ -55,6 +55,7 @@ void test('a block made from an older catalogue is outdated, and refresh brings 
     ],
   );
   assert.equal(refreshed.edits.length, 1);
+  assert.deepEqual(refreshed.refreshed.flatMap((r) => r.edits), refreshed.edits);
   assert.equal(refreshed.text, applyTextEdits(text, refreshed.edits));
   // The refreshed block is what inserting the current policy gives, and nothing outside blocks moved.
   assert.equal(refreshed.text, insert(file, text, only(current, COMMON_DEFAULT)));
@@ -120,4 +121,23 @@ void test('IOS entries are numbered between the neighbours they must sit between
   const tight: FileCase = { ...file, text: fixture('ios.cfg').replace(' 1000 deny ip any any log', ' 11 deny ip any any log') };
   const plan = planInsertion(tight.text, tight.dialect.parse(tight.text), tight.dialect, policy);
   assert.match(plan.summary, /no free sequence numbers between 10 and 11/);
+});
+
+void test('a block replaced by one with addresses moves in front of the rule that would stop them', () => {
+  const file = fileCases().find((f) => f.name === 'iptables-save.rules')!;
+  const hostsOnly = only(shippedCatalog('Worldwide'), { policy: 'exchange-hybrid', features: ['hybrid-authentication'], serverAddresses: [] });
+  const withAddresses = only(shippedCatalog('USGovGCCHigh'), { policy: 'exchange-hybrid', features: ['hybrid-configuration-wizard'], serverAddresses: [] });
+  assert.equal(hostsOnly.purpose, withAddresses.purpose);
+  const first = insert(file, file.text, hostsOnly);
+  const reject = (text: string): number => text.indexOf('-A OUTPUT -j REJECT');
+  const blockStart = (text: string): number => findManagedBlocks(text, '#').blocks.find((b) => b.purpose === hostsOnly.purpose)!.startOffset;
+  // Host names render as comments only, so the block may sit after the final REJECT.
+  assert.ok(blockStart(first) > reject(first));
+  const plan = planInsertion(first, file.dialect.parse(first), file.dialect, withAddresses);
+  assert.ok(plan.replaced);
+  assert.equal(plan.edits.length, 2);
+  const second = applyTextEdits(first, plan.edits);
+  assert.ok(blockStart(second) < reject(second));
+  assert.equal(withoutBlocks(second, '#'), file.text);
+  assert.deepEqual(planInsertion(second, file.dialect.parse(second), file.dialect, withAddresses).edits, []);
 });
