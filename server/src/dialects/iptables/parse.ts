@@ -1124,7 +1124,11 @@ class IptablesParser {
           match.unresolved ??= t('host name {0} is resolved when the rule is loaded', ref.text);
           continue;
         }
-        if (!ref.interval) continue;
+        if (!ref.interval) {
+          // The device refuses the rule, so what it would match is not known from the file.
+          if (ref.invalidReason) match.unresolved ??= t('{0} is not a valid address, so the rule is rejected when loaded', ref.text);
+          continue;
+        }
         if (ref.interval.family !== family) {
           this.problemRange(
             ref.range,

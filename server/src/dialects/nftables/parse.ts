@@ -949,7 +949,11 @@ class NftParser {
       match.unresolved ??= t('host name {0} is resolved when the rule is loaded', ref.text);
       return;
     }
-    if (!ref.interval) return;
+    if (!ref.interval) {
+      // The device refuses the rule, so what it would match is not known from the file.
+      if (ref.invalidReason) match.unresolved ??= t('{0} is not a valid address, so the rule is rejected when loaded', ref.text);
+      return;
+    }
     if (ref.interval.family !== family) {
       this.tokenProblem(token, family === 4 ? t('{0} is an IPv6 address after ip; use ip6', ref.text) : t('{0} is an IPv4 address after ip6; use ip', ref.text));
       return;
