@@ -226,3 +226,21 @@ test('the dialect detects PAC files by FindProxyForURL', () => {
   assert.deepEqual(pacDialect.fileNamePatterns, ['*.pac', 'wpad.dat', 'proxy.pac']);
   assert.equal(pacDialect.lineComment, '//');
 });
+
+test('nested host tests become one exact matcher; a variable holding a host test is read through', () => {
+  const model = parsePac(`var lab = shExpMatch(host, "*.lab.corp.example") || host == "lab.corp.example";
+function FindProxyForURL(url, host) {
+  if (dnsDomainIs(host, ".corp.example")) {
+    if (!lab) return "DIRECT";
+  }
+  return "PROXY p:8080";
+}
+`);
+  const rule = model.ruleLists[0]!.rules[0]!;
+  assert.equal(rule.unknownConditions, undefined);
+  const matcher = rule.hosts?.matchers[0];
+  assert.equal(matcher?.kind, 'regex');
+  const regex = matcher?.kind === 'regex' ? new RegExp(matcher.source, matcher.flags) : /$^/;
+  assert.deepEqual(['a.corp.example', 'x.lab.corp.example', 'lab.corp.example', 'corp.example', 'a.other.example'].map((h) => regex.test(h)), [true, false, false, false, false]);
+  assert.equal(rule.hosts?.referenceIds.length, 3);
+});

@@ -119,6 +119,19 @@ test('without a known proxy string, excluded hosts skip the block and reach the 
   const answers = await decide(program, [...excluded, 'teams.microsoft.com']);
   for (const host of excluded) assert.equal(answers.get(host), 'PROXY only-the-file-knows:8080', host);
   assert.equal(answers.get('teams.microsoft.com'), 'DIRECT');
+  // Parsed back, each DIRECT rule says exactly which hosts reach it, the exclusion included.
+  const rules = parsePac(program).ruleLists[0]!.rules.filter((r) => r.action.type === 'proxy' && r.action.proxies[0]?.kind === 'DIRECT');
+  assert.ok(rules.length > 0);
+  for (const rule of rules) {
+    assert.equal(rule.unknownConditions, undefined, rule.text);
+    const matcher = rule.hosts?.matchers[0];
+    assert.equal(matcher?.kind, 'regex');
+    if (matcher?.kind !== 'regex') continue;
+    const regex = new RegExp(matcher.source, matcher.flags);
+    for (const host of excluded) assert.equal(regex.test(host), false, `${host} must not reach ${rule.text}`);
+  }
+  const teams = rules.find((r) => r.hosts?.matchers[0]?.kind === 'regex' && new RegExp(r.hosts.matchers[0].source).test('teams.microsoft.com'));
+  assert.ok(teams, 'some DIRECT rule takes teams.microsoft.com');
 });
 
 test("the proxy string is taken from the file's own returns when the caller passes none", () => {

@@ -79,6 +79,8 @@ class PacParser {
   private readonly testByNode = new Map<Node, Test>();
   private readonly constantStrings = new Map<string, acorn.Literal>();
   private readonly constantArrays = new Map<string, acorn.Literal[]>();
+  /** Variables given one value once (`var excluded = a || b;`), so a condition naming them reads that value. */
+  private readonly constantExpressions = new Map<string, Node>();
   private readonly loopElementArrays = new Map<string, acorn.Literal[]>();
   private readonly hostNames = new Set<string>();
   private readonly resolvedNames = new Set<string>();
@@ -246,6 +248,7 @@ class PacParser {
     for (const [name, values] of definitions) {
       if (reassigned.has(name) || values.length !== 1) continue;
       const value = values[0];
+      if (value) this.constantExpressions.set(name, value);
       if (isStringLiteral(value)) this.constantStrings.set(name, value);
       else if (value?.type === 'ArrayExpression') {
         const elements = (value as acorn.ArrayExpression).elements;
@@ -598,19 +601,28 @@ class PacParser {
   private ruleFor(ret: acorn.ReturnStatement, site: ReturnSite, conditions: Condition[]): Rule {
     const argument = ret.argument;
     const unknownConditions: string[] = [];
-    let hosts: Rule['hosts'];
+    const hostTests: Array<Extract<Test, { kind: 'host' }>> = [];
     let destinations: Rule['destinations'];
     for (const condition of conditions) {
       for (const test of this.conditionTests(condition)) {
         if (test.kind === 'unknown') unknownConditions.push(test.reason);
-        else if (test.kind === 'host' && !hosts) hosts = { referenceIds: test.referenceIds, matchers: test.matchers, negated: test.negated };
-        else if (test.kind === 'address' && !destinations) {
+        else if (test.kind === 'host') hostTests.push(test);
+        else if (!destinations) {
           destinations = { referenceIds: test.referenceIds, intervals: test.intervals, negated: test.negated };
         } else {
-          // A second host (or address) test on the way to one return is an intersection the model cannot hold.
+          // A second address test on the way to one return is an intersection the model cannot hold.
           unknownConditions.push(t('the condition {0} is a second test of the same kind on the way to this return', this.snippet(condition.expr)));
         }
       }
+    }
+    let hosts: Rule['hosts'];
+    const first = hostTests[0];
+    if (hostTests.length === 1 && first) {
+      hosts = { referenceIds: first.referenceIds, matchers: first.matchers, negated: first.negated };
+    } else if (hostTests.length > 1) {
+      const combined = intersectHostTests(hostTests);
+      if (combined) hosts = { referenceIds: [...new Set(hostTests.flatMap((h) => h.referenceIds))], matchers: [combined], negated: false };
+      else unknownConditions.push(t('the return is reached through several host tests that cannot be combined'));
     }
     const proxies = this.proxiesOf(argument, unknownConditions);
     const rule: Rule = {
@@ -648,7 +660,7 @@ class PacParser {
   }
 
   /** Splits a condition into tests: a conjunction is several conditions, a disjunction one test. */
-  private conditionTests(condition: Condition): Test[] {
+  private conditionTests(condition: Condition, depth = 0): Test[] {
     let expr = unwrap(condition.expr);
     let negated = condition.negated;
     while (expr?.type === 'UnaryExpression' && (expr as acorn.UnaryExpression).operator === '!') {
@@ -656,12 +668,14 @@ class PacParser {
       expr = unwrap((expr as acorn.UnaryExpression).argument);
     }
     if (!expr) return [];
+    const named = this.namedCondition(expr, depth);
+    if (named) return this.conditionTests({ expr: named, negated }, depth + 1);
     if (!negated && isLogical(expr, '&&')) {
-      return flattenLogical(expr, '&&').flatMap((part) => this.conditionTests({ expr: part, negated: false }));
+      return flattenLogical(expr, '&&').flatMap((part) => this.conditionTests({ expr: part, negated: false }, depth + 1));
     }
     if (negated && isLogical(expr, '||')) {
       // !(a || b) is !a && !b.
-      return flattenLogical(expr, '||').flatMap((part) => this.conditionTests({ expr: part, negated: true }));
+      return flattenLogical(expr, '||').flatMap((part) => this.conditionTests({ expr: part, negated: true }, depth + 1));
     }
     const parts = isLogical(expr, '||') ? flattenLogical(expr, '||') : [expr];
     const tests = parts.map((part) => this.readPlainTest(part));
@@ -691,6 +705,13 @@ class PacParser {
     return [{ kind: 'unknown', reason: mixed ? t('the condition {0} mixes host tests with other tests', this.snippet(expr)) : this.unknownReason(expr) }];
   }
 
+  /** The value of a constant variable used as a condition; bounded so `a = b; b = a` cannot loop. */
+  private namedCondition(expr: Node, depth: number): Node | undefined {
+    if (expr.type !== 'Identifier' || depth > 8) return undefined;
+    const value = this.constantExpressions.get((expr as acorn.Identifier).name);
+    return value && !isStringLiteral(value) && value.type !== 'ArrayExpression' ? value : undefined;
+  }
+
   private readPlainTest(expr: Node): Test {
     let inner = unwrap(expr);
     let negated = false;
@@ -712,6 +733,41 @@ class PacParser {
     const raw = this.text.slice(node.start, node.end).replace(/\s+/g, ' ');
     return raw.length > MAX_SNIPPET ? `${raw.slice(0, MAX_SNIPPET - 1)}…` : raw;
   }
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|\/]/g, '\\$&');
+}
+
+/** One matcher as a regular expression over the whole (lower-case) host, in its own semantics. */
+function matcherRegex(matcher: HostMatcher): string | undefined {
+  switch (matcher.kind) {
+    case 'exact':
+      return escapeRegex(matcher.host);
+    case 'suffix':
+      return `.*${escapeRegex(matcher.suffix)}`;
+    case 'glob':
+      return [...matcher.glob].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escapeRegex(c))).join('');
+    case 'regex':
+      // A user's expression keeps its meaning only when it is anchored at both ends and flag-free.
+      return matcher.flags === '' && !matcher.source.includes('|') && matcher.source.startsWith('^') && matcher.source.endsWith('$') && !matcher.source.endsWith('\\$')
+        ? `(?:${matcher.source.slice(1, -1)})`
+        : undefined;
+  }
+}
+
+/**
+ * Nested host tests (`if (!excluded) { if (a || b) return … }`) as one regular expression with a
+ * lookahead per test, so the rule still says exactly which hosts reach it.
+ */
+function intersectHostTests(tests: ReadonlyArray<Extract<Test, { kind: 'host' }>>): HostMatcher | undefined {
+  const parts: string[] = [];
+  for (const test of tests) {
+    const alternatives = test.matchers.map(matcherRegex);
+    if (alternatives.length === 0 || alternatives.some((a) => a === undefined)) return undefined;
+    parts.push(`(?${test.negated ? '!' : '='}(?:${alternatives.join('|')})$)`);
+  }
+  return { kind: 'regex', source: `^${parts.join('')}.*$`, flags: '' };
 }
 
 function negate(test: Test): Test {

@@ -8,6 +8,8 @@ import { parseProxyString } from './proxyString';
 const INDENT_STEP = '    ';
 /** Variable the block resolves the host into, only when the policy asks for address tests. */
 const ADDRESS_VARIABLE = 'endpointLensAddress';
+/** Variable holding "this host is one of the excluded Default hosts", when no proxy string is known. */
+const EXCLUDED_VARIABLE = 'endpointLensExcluded';
 /**
  * `Policy.parameters.pacAddresses = ['isInNet']` asks for isInNet tests of the catalogue's IPv4
  * ranges. Off by default: isInNet makes the browser resolve every host name it is asked about.
@@ -155,7 +157,8 @@ export function renderPac(policy: Policy, target: RenderTarget): RenderedBlock {
       // Without the file's proxy string the excluded hosts simply skip this block and reach the
       // file's own returns further down, which is where they went before.
       comment(t('Default-category hosts that a wildcard below would catch skip this block and reach the rules after it.'));
-      exclusionGuard = tests.length === 1 ? `!${tests[0]}` : `!(${tests.join(' || ')})`;
+      lines.push(...tests.map((test, i) => `${indent}${i === 0 ? `var ${EXCLUDED_VARIABLE} = ` : `${INDENT_STEP}|| `}${test}${i === tests.length - 1 ? ';' : ''}`));
+      exclusionGuard = `!${EXCLUDED_VARIABLE}`;
     }
   }
 
