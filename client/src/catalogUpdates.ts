@@ -39,6 +39,11 @@ export class CatalogUpdater implements vscode.Disposable {
     }
   }
 
+  /** Another instance was chosen: check its catalogue now rather than at the next hourly tick. */
+  instanceChanged(): void {
+    if (this.timer !== undefined) void this.automatic();
+  }
+
   private async automatic(): Promise<void> {
     const outcome = await this.update(false);
     if (outcome.status === 'failed' && !this.failureShown) {

@@ -73,6 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Endpoi
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsSettings(event, 'catalog.autoUpdate')) updater.configure();
+      if (affectsSettings(event, 'instance') || affectsSettings(event, 'catalog.url')) updater.instanceChanged();
       // The server reloads on the synchronised settings; the status bar asks again afterwards.
       if (affectsSettings(event, 'instance') || affectsSettings(event, 'catalog.pinnedVersion')) setTimeout(() => void status.refresh(), 500);
     }),
