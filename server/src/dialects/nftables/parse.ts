@@ -1100,6 +1100,11 @@ class NftParser {
       }
       if (word === 'ct' && field === 'state') {
         const { value, next } = this.value(stmt, k + 2);
+        if (value.vmap) {
+          vmap = { value, apply: (r, key) => (r.unknownConditions = [...(r.unknownConditions ?? []), `conntrack state ${key.map((tk) => tk.text).join(' ')}`]) };
+          k = next;
+          continue;
+        }
         const states = value.elements.map((e) => e.map((tk) => tk.text).join(' ')).join(',');
         unknown.push(`conntrack state ${value.negated ? 'not ' : ''}${states || phrase(k + 2, next)}`);
         k = next;
