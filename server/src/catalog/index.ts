@@ -1,6 +1,7 @@
 import {
   cidrToInterval,
   familyBits,
+  formatCidr,
   parseAddressRange,
   parseCidr,
   parseIp,
@@ -55,7 +56,7 @@ interface HostEntry {
 export type CatalogQueryKind = 'address' | 'host' | 'pattern';
 
 export type CatalogLookupResult =
-  | { ok: true; kind: CatalogQueryKind; matches: CatalogMatch[]; interval?: IpInterval; host?: string }
+  | { ok: true; kind: CatalogQueryKind; matches: CatalogMatch[]; interval?: IpInterval; host?: string; note?: string }
   | { ok: false; error: string };
 
 /** Longest query accepted: a DNS name is at most 253 characters; anything longer is not a lookup. */
@@ -403,7 +404,11 @@ export class Catalog {
   lookup(queryText: string, tenant?: string): CatalogLookupResult {
     const parsed = parseQuery(queryText);
     if (!parsed.ok) return parsed;
-    if (parsed.kind === 'address') return { ok: true, kind: 'address', interval: parsed.interval, matches: this.lookupAddress(parsed.interval) };
+    if (parsed.kind === 'address') {
+      const result: CatalogLookupResult = { ok: true, kind: 'address', interval: parsed.interval, matches: this.lookupAddress(parsed.interval) };
+      if (parsed.note !== undefined) result.note = parsed.note;
+      return result;
+    }
     return { ok: true, kind: parsed.kind, host: parsed.host, matches: this.lookupHost(parsed.host, tenant) };
   }
 }
@@ -413,7 +418,7 @@ function isLabelSuffix(suffix: string, of: string): boolean {
 }
 
 export type ParsedQuery =
-  | { ok: true; kind: 'address'; interval: IpInterval }
+  | { ok: true; kind: 'address'; interval: IpInterval; note?: string }
   | { ok: true; kind: 'host' | 'pattern'; host: string }
   | { ok: false; error: string };
 
@@ -439,7 +444,10 @@ export function parseQuery(queryText: string): ParsedQuery {
     }
     const cidr = parseCidr(text);
     if (!cidr.ok) return { ok: false, error: addressErrorMessage(text, cidr.reason) };
-    return { ok: true, kind: 'address', interval: cidrToInterval(cidr.value) };
+    const interval = cidrToInterval(cidr.value);
+    // Devices read 10.1.2.3/8 as 10.0.0.0/8 (or refuse it); look up what they would use and say so.
+    if (cidr.value.hostBitsSet) return { ok: true, kind: 'address', interval, note: t('{0} has host bits set; looked up {1}.', text, formatCidr(cidr.value)) };
+    return { ok: true, kind: 'address', interval };
   }
   // A pasted URL ("https://outlook.office365.com/owa") stands for its host.
   const url = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]+)/i.exec(text);

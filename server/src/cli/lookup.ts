@@ -138,6 +138,7 @@ function lookup(argv: string[], io: CliIo): number {
     io.err(result.error);
     return EXIT_USAGE;
   }
+  if (result.note !== undefined) io.err(result.note);
   if (lastFlag(args, 'json') === 'true') {
     io.out(JSON.stringify({ query, matches: result.matches.map(jsonMatch) }, null, 2));
   } else {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCatalog, defaultInputs } from '../../../catalog/build';
 import type { CatalogHistory, CatalogSnapshot, OtherEndpointsFile } from '../../../server/src/catalog/types';
@@ -108,4 +109,22 @@ void test('row 23 public-cloud CIDRs are the sign-in ranges of set 56', () => {
   const { rows } = shipped<OtherEndpointsFile>('other-endpoints.json');
   const cidrs = rows[22]!.destinations[0]!.ips.filter((ip) => !ip.endsWith('/32'));
   assert.deepEqual([...cidrs].sort(), [...signIn.ips].sort());
+});
+
+void test('the build refuses a seed whose addresses or rows disagree with the encoded rows', (t) => {
+  if (!haveSources) {
+    t.skip(`raw sources not present (${inputs.sourcesDir})`);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'endpoint-lens-seed-'));
+  const seed = readFileSync(inputs.seedPath, 'utf8');
+  const changed = join(dir, 'changed.md');
+  writeFileSync(changed, seed.replace('13.107.64.0/18, 52.112.0.0/14', '13.107.65.0/24, 52.112.0.0/14'));
+  assert.throws(() => buildCatalog({ ...inputs, seedPath: changed }), /row 13: seed address 13\.107\.65\.0\/24 is missing/);
+  const shorter = join(dir, 'shorter.md');
+  writeFileSync(shorter, seed.split('\n').filter((line) => !line.startsWith('|7|')).join('\n'));
+  assert.throws(() => buildCatalog({ ...inputs, seedPath: shorter }), /expected 24 table rows, found 23/);
+  const typo = join(dir, 'typo.md');
+  writeFileSync(typo, seed.replace('www.mstfconnecttest.com <br> 13.107.4.52', 'www.mstfconnecttest.com <br> 13.107.4.53'));
+  assert.throws(() => buildCatalog({ ...inputs, seedPath: typo }), /row 24: seed address 13\.107\.4\.53\/32 is missing/);
 });

@@ -270,3 +270,14 @@ void test('bad input gives a clear error', () => {
   }
   assert.ok(parseIp('1.2.3.4').ok);
 });
+
+void test('a CIDR with host bits set is looked up as its network, with a note', () => {
+  const r = synthetic.lookup('10.1.2.77/24');
+  assert.ok(r.ok);
+  assert.equal(r.note, '10.1.2.77/24 has host bits set; looked up 10.1.2.0/24.');
+  assert.equal(r.matches[0]!.relation, 'equal');
+  assert.equal(r.matches[0]!.entry, '10.1.2.0/24');
+  const clean = synthetic.lookup('10.1.2.0/24');
+  assert.ok(clean.ok);
+  assert.equal(clean.note, undefined);
+});
