@@ -97,3 +97,9 @@ test('detection and registration', () => {
   assert.equal(nftablesDialect.detect('function FindProxyForURL(url, host) { return "DIRECT"; }\n'), 0);
   assert.deepEqual(nftablesDialect.fileNamePatterns, ['*.nft', 'nftables.conf']);
 });
+
+test('reject with its reason decides alone; delete table and delete chain remove what they name', () => {
+  const model = parseNftables('table inet t { chain c {\ntcp dport 25 reject with icmpx type admin-prohibited\nreject with icmp host-unreachable\n}\nchain gone {\n}\n}\ndelete chain inet t gone\ntable ip old {\n}\ndelete table ip old\n');
+  assert.deepEqual(model.ruleLists.map((l) => l.id), ['inet t:c']);
+  assert.deepEqual(model.ruleLists[0]!.rules.map(ruleLine), ['reject@1:13 proto=tcp dport=25', 'reject@2:0']);
+});

@@ -310,6 +310,8 @@ class NftParser {
         return;
       case 'delete':
       case 'destroy':
+        this.deleteCommand(this.readStatement());
+        return;
       case 'list':
       case 'reset':
       case 'rename':
@@ -694,6 +696,18 @@ class NftParser {
       return;
     }
     this.tokenProblem(stmt[0]!, t('Unknown command {0}', `flush ${what ?? ''}`));
+  }
+
+  /** `delete table …` and `delete chain …` remove what they name; other deletions need handles and are not modelled. */
+  private deleteCommand(stmt: Token[]): void {
+    const what = stmt[1]?.text;
+    if (what !== 'table' && what !== 'chain') return;
+    const { family, next } = this.parseFamily(stmt, 2);
+    const tableName = stmt[next]?.text;
+    const table = tableName ? this.findTable(family, tableName) : undefined;
+    if (!table) return;
+    if (what === 'table') this.tables.delete(`${table.family} ${table.name}`);
+    else table.chains.delete(stmt[next + 1]?.text ?? '');
   }
 
   /** `add|insert|create|replace table|chain|rule|set|map|element …` */
@@ -1121,8 +1135,12 @@ class NftParser {
         case 'reject':
           setAction({ type: 'reject' }, token);
           k++;
-          if (stmt[k]?.text === 'with') k = Math.min(stmt.length, k + 3);
-          if (stmt[k]?.text === 'type' || stmt[k]?.text === 'reset') k++;
+          // `with tcp reset`, `with icmp type host-unreachable`, `with icmpx admin-prohibited`
+          if (stmt[k]?.text === 'with') {
+            k += 2;
+            if (stmt[k]?.text === 'type') k++;
+            k++;
+          }
           continue;
         case 'jump':
         case 'goto': {
