@@ -141,7 +141,12 @@ export async function createPacSandbox(): Promise<PacSandbox> {
 
   return {
     evaluate(program, queries, options) {
-      thread ??= spawn();
+      try {
+        thread ??= spawn();
+      } catch (error) {
+        const failure = describeFailure({ ok: false, reason: 'sandbox', detail: String(error) });
+        return queries.map(() => failure);
+      }
       const current = thread;
       if (!waitReady(current)) {
         const failure = describeFailure({ ok: false, reason: 'sandbox', detail: t('the PAC worker did not start') });
