@@ -385,7 +385,12 @@ function nginxPlacement(text: string, index: LineIndex, model: ConfigModel, poli
   }
   const http = contexts.find((c) => c.kind === 'http') ?? contexts.find((c) => c.kind === 'server');
   const block = http ? blockOf(http) : undefined;
-  if (http && block) return { point: insideBraces(index, block, http.name, true) };
+  if (http && block) {
+    const point = insideBraces(index, block, http.name, true);
+    // nginx lets everything through until a context has allow/deny; an allow-list placed here is inherited by every server below.
+    if (policy.action === 'allow') point.description += ` ${t('(no block of this file has allow/deny yet; the list applies to every server and location that has none of its own)')}`;
+    return { point };
+  }
   return { point: endOfText(index, t('at the end of the file')) };
 }
 
