@@ -44,6 +44,7 @@ function snapshot(model: ConfigModel): unknown {
       kind: l.kind,
       defaultAction: l.defaultAction,
       header: l.range.start.line + 1,
+      ...(l.families ? { families: l.families } : {}),
       rules: l.rules.map((r) => describeRule(model, r)),
     })),
     paths: model.paths.map((p) => `${p.direction ?? '-'} ${p.stages.join(' | ')}`),

@@ -81,9 +81,15 @@ test('accessTargetList gives the own rules or an empty list, never inherited one
 });
 
 test('missing semicolons, stray braces and block shape', () => {
-  assert.deepEqual(messages(parseNginx('location /x {\n  allow 10.0.0.1\n  deny all;\n}\n')), [
+  // The next line starts with a directive: the statement is split there, and both rules count.
+  const split = parseNginx('location /x {\n  allow 10.0.0.1\n  deny all;\n}\n');
+  assert.deepEqual(messages(split), ['1:2-1:16 "allow" is not terminated by ";"']);
+  assert.deepEqual(split.ruleLists[0]!.rules.map((r) => r.action.type), ['accept', 'drop']);
+  assert.deepEqual(messages(parseNginx('location /x {\n  allow 10.0.0.1\n  10.0.0.2;\n}\n')), [
     '1:2-1:16 Invalid number of arguments in "allow"; is a ";" missing at the end of line 2?',
   ]);
+  // Inside map blocks lines are entries, so a key that happens to be a directive name is not split off.
+  assert.deepEqual(messages(parseNginx('map $host $x {\n  a\n  root b;\n}\n')), ['1:2-1:3 Invalid number of arguments in "a"; is a ";" missing at the end of line 2?']);
   assert.deepEqual(messages(parseNginx('http {\n  server {\n    location /x;\n  }\n}\n')), ['2:4-2:15 Directive "location" has no opening "{"']);
   assert.deepEqual(messages(parseNginx('allow 10.0.0.1 { }\n')), ['0:0-0:16 "allow" is not terminated by ";"']);
   assert.deepEqual(messages(parseNginx('; {} }')), ['0:0-0:1 Unexpected ";"', '0:2-0:3 Unexpected "{"', '0:5-0:6 Unexpected "}"']);
@@ -157,6 +163,11 @@ test('geo entries, ranges and proxy addresses are source references', () => {
   const m = parseNginx('geo $remote_addr $m {\n  ranges;\n  proxy 10.0.0.1;\n  default 0;\n  10.0.0.0-10.0.0.9 1;\n  delete 10.0.0.5-10.0.0.5;\n  include geo.conf;\n}\n');
   assert.deepEqual(refs(m), ['10.0.0.1 ipv4 source', '10.0.0.0-10.0.0.9 range source', '10.0.0.5-10.0.0.5 range source']);
   assert.deepEqual(extra(m).includes.map((i) => i.path), ['geo.conf']);
+  const dup = parseNginx('geo $m {\n  40.107.0.0/16 1;\n  40.107.0.0/16 2;\n}\n');
+  assert.deepEqual(
+    dup.problems.map((p) => [p.range.start.line, p.severity, p.message]),
+    [[2, 'warning', 'Duplicate network "40.107.0.0/16"; nginx keeps the later value']],
+  );
 });
 
 test('detection by content and registration', () => {

@@ -66,6 +66,13 @@ export interface NginxContextInfo {
   /** Whether the list is written here (true) or inherited from an enclosing block (false). */
   accessListOwn?: boolean;
   listenPorts: number[];
+  /**
+   * For server blocks: the address families the listen directives accept connections on (`listen 443`
+   * is IPv4 only, `[::]:443` IPv6 only unless `ipv6only=off`). Absent when it cannot be told.
+   */
+  families?: (4 | 6)[];
+  /** Families of each listen directive written here, in order. */
+  listenFamilies: (4 | 6)[][];
   serverNames: string[];
   /** Includes written directly in this context: rules in those files may change the access list. */
   includes: string[];
@@ -181,6 +188,20 @@ function shown(word: string): string {
   return printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;
 }
 
+/** Blocks whose lines are entries (`key value;`), not directives. */
+const ENTRY_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map', 'match']);
+
+/** Directives common enough that one at the start of a line inside another statement means a missing `;`. */
+const COMMON_DIRECTIVES = new Set([
+  'access_log', 'add_header', 'alias', 'allow', 'auth_basic', 'auth_basic_user_file', 'client_max_body_size', 'default_type',
+  'deny', 'error_log', 'error_page', 'expires', 'gzip', 'if', 'include', 'index', 'keepalive_timeout', 'limit_except',
+  'listen', 'location', 'map', 'geo', 'proxy_buffering', 'proxy_connect_timeout', 'proxy_http_version', 'proxy_pass',
+  'proxy_read_timeout', 'proxy_send_timeout', 'proxy_set_header', 'proxy_ssl_server_name', 'proxy_ssl_verify', 'real_ip_header',
+  'resolver', 'return', 'rewrite', 'root', 'sendfile', 'server', 'server_name', 'set', 'set_real_ip_from', 'ssl_certificate',
+  'ssl_certificate_key', 'ssl_ciphers', 'ssl_preread', 'ssl_protocols', 'ssl_session_cache', 'ssl_session_timeout',
+  'try_files', 'upstream',
+]);
+
 /** Tokens to a directive tree with an explicit stack, so nesting depth never touches the call stack. */
 function buildTree(text: string, tokens: NginxToken[], problem: (start: number, end: number, message: string) => void): BuiltTree {
   const root: NginxDirective[] = [];
@@ -196,7 +217,34 @@ function buildTree(text: string, tokens: NginxToken[], problem: (start: number, 
     return d;
   };
 
+  const startsLine = (before: NginxToken, after: NginxToken): boolean => {
+    for (let i = before.end; i < after.start; i++) if (text[i] === '\n' || text[i] === '\r') return true;
+    return false;
+  };
+  /**
+   * A word that begins a line and names a common directive, inside a statement, almost always
+   * means the `;` of the line before is missing (nginx then fails with a confusing message about
+   * argument counts). The words before it become a directive of their own, with the problem said
+   * where it is, so the rest of the block is still read as the author meant it.
+   */
+  const splitMissingSemicolons = (ws: NginxToken[]): NginxToken[] => {
+    const owner = top().owner?.name;
+    if (ws.length < 2 || (owner !== undefined && ENTRY_BLOCKS.has(owner))) return ws;
+    let from = 0;
+    for (let i = 1; i < ws.length; i++) {
+      const w = ws[i]!;
+      if (w.quoted || !COMMON_DIRECTIVES.has(w.value) || !startsLine(ws[i - 1]!, w)) continue;
+      const head = ws.slice(from, i);
+      const last = head[head.length - 1]!;
+      problem(head[0]!.start, last.end, t('"{0}" is not terminated by ";"', shown(head[0]!.value)));
+      makeDirective(head, last.end);
+      from = i;
+    }
+    return from === 0 ? ws : ws.slice(from);
+  };
+
   for (const token of tokens) {
+    if (words.length > 1 && token.kind !== 'word' && token.kind !== 'comment') words = splitMissingSemicolons(words);
     switch (token.kind) {
       case 'comment':
         break;
@@ -258,6 +306,7 @@ function buildTree(text: string, tokens: NginxToken[], problem: (start: number, 
       }
     }
   }
+  if (words.length > 1) words = splitMissingSemicolons(words);
   if (words.length > 0) {
     const last = words[words.length - 1]!;
     problem(words[0]!.start, last.end, t('Unexpected end of file: "{0}" is not terminated by ";"', shown(words[0]!.value)));
@@ -515,6 +564,7 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
       name,
       range: d ? rangeOf(d.start, headerEnd(d)) : rangeOf(0, text.length),
       listenPorts: [],
+      listenFamilies: [],
       serverNames: [],
       includes: [],
     };
@@ -578,8 +628,11 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
     }
     const portNumber = port ? Number(port) : 80;
     if (Number.isInteger(portNumber) && portNumber > 0 && portNumber < 65536) ctx.info.listenPorts.push(portNumber);
+    const ip = parseIp(host ?? '');
+    if (offset === 1) ctx.info.listenFamilies.push(d.args.some((a) => a.value === 'ipv6only=off') ? [4, 6] : [6]);
+    else if (host === undefined || host === '*' || (ip.ok && ip.value.family === 4)) ctx.info.listenFamilies.push([4]);
+    else ctx.info.listenFamilies.push([4, 6]);
     if (host === undefined || host === '*' || host.length === 0) return;
-    const ip = parseIp(host);
     let cls: AddressClass;
     if (ip.ok) cls = { kind: ip.value.family === 4 ? 'ipv4' : 'ipv6', interval: { family: ip.value.family, first: ip.value.value, last: ip.value.value } };
     else if (/^[\d.]+$/.test(host)) cls = { kind: 'ipv4', invalidReason: ip.reason };
@@ -632,6 +685,8 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
 
   const handleGeoEntries = (entries: NginxDirective[], ctx: WalkContext, rangesMode: boolean): void => {
     let ranges = rangesMode;
+    // nginx warns about a network given twice and keeps the later value.
+    const networks = new Set<string>();
     for (const e of entries) {
       if (e.block) problem(e.start, (e.openOffset ?? e.start) + 1, t('Unexpected "{0}"', '{'));
       if (e.name === 'ranges' && e.args.length === 0) {
@@ -648,14 +703,13 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
         continue;
       }
       // In `ranges` mode keys (and what `delete` removes) are `first-last`; otherwise networks.
-      const geoKey = (token: NginxToken): void => {
+      const geoKey = (token: NginxToken): number | undefined => {
         const dash = token.value.indexOf('-');
         if (ranges && dash > 0) {
           const r = parseAddressRange(token.value.slice(0, dash), token.value.slice(dash + 1));
-          addReference(token, 'source', r.ok ? { kind: 'range', interval: r.value } : { kind: 'range', invalidReason: r.reason });
-        } else {
-          addReference(token, 'source', classifyAddress(token.value));
+          return addReference(token, 'source', r.ok ? { kind: 'range', interval: r.value } : { kind: 'range', invalidReason: r.reason });
         }
+        return addReference(token, 'source', classifyAddress(token.value));
       };
       if (e.name === 'proxy') {
         if (argCount(e, 1, 1)) addReference(e.args[0]!, 'source', classifyAddress(e.args[0]!.value));
@@ -666,7 +720,13 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
         continue;
       }
       argCount(e, 1, 1);
-      geoKey(e.nameToken);
+      const id = geoKey(e.nameToken);
+      const interval = id === undefined ? undefined : references[id]!.interval;
+      if (interval) {
+        const key = `${interval.family}:${interval.first}:${interval.last}`;
+        if (networks.has(key)) problem(e.nameToken.start, e.nameToken.end, t('Duplicate network "{0}"; nginx keeps the later value', shown(e.name)), 'warning');
+        networks.add(key);
+      }
     }
   };
 
@@ -859,6 +919,46 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
   }
 
   // Access lists: a context with its own allow/deny replaces what it would inherit; otherwise it inherits.
+  /**
+   * The families clients reach a server block on. A server without listen takes nginx's default
+   * `*:80`, IPv4 only, unless an include could hold its listen directives.
+   */
+  const serverOf = new Map<WalkContext, WalkContext | undefined>();
+  const enclosingServer = (wc: WalkContext): WalkContext | undefined => {
+    // Walk up to the first context whose server is known, then record it for the whole chain.
+    const chain: WalkContext[] = [];
+    let at: WalkContext | undefined = wc;
+    let found: WalkContext | undefined;
+    while (at) {
+      if (serverOf.has(at)) {
+        found = serverOf.get(at);
+        break;
+      }
+      if (at.info.kind === 'server' || at.info.kind === 'stream-server') {
+        found = at;
+        break;
+      }
+      chain.push(at);
+      at = at.parent;
+    }
+    for (const c of chain) serverOf.set(c, found);
+    return found;
+  };
+  const serverFamilies = (wc: WalkContext): (4 | 6)[] | undefined => {
+    const server = enclosingServer(wc);
+    if (!server) return undefined;
+    const info = server.info;
+    if (info.families !== undefined) return info.families.length === 2 ? undefined : info.families;
+    const seen = new Set<4 | 6>();
+    for (const f of info.listenFamilies) for (const x of f) seen.add(x);
+    if (info.listenFamilies.length === 0) {
+      if (info.includes.some((path) => !PARAMETER_FILES.test(path))) seen.add(4).add(6);
+      else seen.add(4);
+    }
+    info.families = [...seen].sort();
+    return info.families.length === 2 ? undefined : info.families;
+  };
+
   // Contexts come in document order, so a parent is always resolved before its children.
   const effective = new Map<WalkContext, Rule[] | undefined>();
   for (const wc of walkContexts) {
@@ -885,6 +985,8 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
       defaultAction: 'accept',
       range: wc.info.range,
     };
+    const families = serverFamilies(wc);
+    if (families) list.families = families;
     ruleLists.push(list);
     wc.info.accessListId = list.id;
     wc.info.accessListOwn = own;
