@@ -15,6 +15,7 @@ import { formatPortList } from './ports';
 import {
   hostMatchesParsed,
   isMicrosoftLookingHost,
+  isThirdPartyDomain,
   literalSuffix,
   normaliseHost,
   normaliseTenant,
@@ -36,7 +37,11 @@ import type {
 } from './types';
 
 /** Where a catalogue entry comes from: an endpoint set, or one destination group of an other-endpoints row. */
-type Owner = { kind: 'set'; set: EndpointSet } | { kind: 'row'; row: OtherEndpointRow; destination: OtherEndpointDestination };
+type Owner = ({ kind: 'set'; set: EndpointSet } | { kind: 'row'; row: OtherEndpointRow; destination: OtherEndpointDestination }) & {
+  /** Port lists in their normalised text form, computed once per set or destination group. */
+  tcp: string;
+  udp: string;
+};
 
 interface AddressEntry {
   interval: IpInterval;
@@ -229,14 +234,14 @@ export class Catalog {
     const domains = new Set<string>();
     for (const set of this.sets) {
       this.setIndex.set(set.id, set);
-      const owner: Owner = { kind: 'set', set };
+      const owner: Owner = { kind: 'set', set, tcp: formatPortList(set.tcpPorts), udp: formatPortList(set.udpPorts) };
       for (const ip of set.ips) this.addAddress(ip, owner);
       for (const url of set.urls) this.addHost(url, owner, domains);
     }
     for (const row of this.otherRows) {
       this.rowIndex.set(row.row, row);
       for (const destination of row.destinations) {
-        const owner: Owner = { kind: 'row', row, destination };
+        const owner: Owner = { kind: 'row', row, destination, tcp: formatPortList(destination.tcpPorts), udp: formatPortList(destination.udpPorts) };
         for (const ip of destination.ips) this.addAddress(ip, owner);
         for (const url of destination.urls) this.addHost(url, owner, domains);
       }
@@ -263,7 +268,7 @@ export class Catalog {
     if (bucket) bucket.push(entry);
     else this.hostsBySuffix.set(suffix, [entry]);
     const domain = registrableDomain(suffix);
-    if (domain) domains.add(domain);
+    if (domain && !isThirdPartyDomain(domain)) domains.add(domain);
   }
 
   setById(id: number): EndpointSet | undefined {
@@ -290,8 +295,8 @@ export class Catalog {
         serviceArea: set.serviceArea,
         category: set.category,
         required: set.required,
-        tcpPorts: formatPortList(set.tcpPorts),
-        udpPorts: formatPortList(set.udpPorts),
+        tcpPorts: owner.tcp,
+        udpPorts: owner.udp,
         ...withInterval,
       };
     }
@@ -299,8 +304,8 @@ export class Catalog {
       source: 'other-endpoints',
       ...base,
       row: owner.row.row,
-      tcpPorts: formatPortList(owner.destination.tcpPorts),
-      udpPorts: formatPortList(owner.destination.udpPorts),
+      tcpPorts: owner.tcp,
+      udpPorts: owner.udp,
       ...withInterval,
     };
   }

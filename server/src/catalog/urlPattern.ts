@@ -19,7 +19,8 @@ export interface ParsedUrlPattern {
 }
 
 const MAX_HOST_LENGTH = 253;
-const MAX_LABEL_LENGTH = 63;
+/** A written label may exceed DNS's 63 characters only by the placeholder names it contains. */
+const MAX_WRITTEN_LABEL_LENGTH = 100;
 /** What a pattern may contain besides the wildcard and placeholder syntax. */
 const HOST_CHARS = /^[a-z0-9_-]$/;
 
@@ -75,7 +76,7 @@ export function parseUrlPattern(pattern: string, tenant?: string): ParsedUrlPatt
   const filled = normaliseTenant(tenant);
   const labels: LabelGlob[] = [];
   for (const part of parts) {
-    if (part.length === 0 || part.length > MAX_LABEL_LENGTH + 16) return undefined;
+    if (part.length === 0 || part.length > MAX_WRITTEN_LABEL_LENGTH) return undefined;
     const glob = parseLabel(part, filled);
     if (glob === undefined) return undefined;
     labels.push(glob);
@@ -220,6 +221,21 @@ const KNOWN_MICROSOFT_DOMAINS = [
   'sharepoint.com', 'sharepoint.us', 'sharepointonline.com', 'skype.com', 'svc.ms', 'windows.com', 'windows.net',
   'yammer.com',
 ];
+
+/**
+ * Domains the catalogue lists that are not Microsoft's: certificate authorities (revocation and
+ * chain downloads) and hardware vendors (TPM attestation). A host under them is not a dropped
+ * Microsoft 365 endpoint.
+ */
+const THIRD_PARTY_DOMAINS = new Set([
+  'akamaihd.net', 'amd.com', 'digicert.com', 'entrust.net', 'geotrust.com', 'globalsign.com', 'globalsign.net',
+  'identrust.com', 'intel.com', 'letsencrypt.org', 'omniroot.com', 'public-trust.com', 'symcb.com', 'symcd.com',
+  'verisign.com', 'verisign.net',
+]);
+
+export function isThirdPartyDomain(domain: string): boolean {
+  return THIRD_PARTY_DOMAINS.has(normaliseHost(domain));
+}
 
 /** Second-level names under which registrable domains sit one label deeper. */
 const SHARED_SUFFIXES = new Set(['com.cn', 'net.cn', 'org.cn', 'gov.cn', 'co.uk', 'com.au', 'co.jp']);

@@ -243,6 +243,13 @@ void test('instance selection: each catalogue has its own sets and other-endpoin
   assert.ok(world.setById(163)?.capturedOn === '2025-12-01');
   assert.ok(world.isMicrosoftLookingHost('foo.static.microsoft'));
   assert.ok(world.isMicrosoftLookingHost('old.msftidentity.com'));
+  // From the catalogue's own URLs, not the built-in list.
+  assert.ok(world.domains.has('o365weve.com'));
+  assert.ok(world.isMicrosoftLookingHost('gone.o365weve.com'));
+  // The catalogue lists vendor and certificate-authority hosts; those domains are not Microsoft's.
+  assert.ok(world.setById(173)?.urls.includes('ekop.intel.com'));
+  assert.ok(!world.isMicrosoftLookingHost('downloadcenter.intel.com'));
+  assert.ok(!world.isMicrosoftLookingHost('crl.digicert.com'));
 });
 
 void test('bad input gives a clear error', () => {
