@@ -127,6 +127,9 @@ const TOOL = /(?:^|[\s/(`'"])(ip6?tables|ipset)(?:-legacy|-nft)?(-restore|-save)
 
 const FREE_TEXT_OPTIONS = new Set(['--comment', '--log-prefix', '--nflog-prefix', '--ulog-prefix', '--string', '--hex-string', '-j', '--jump', '-g', '--goto']);
 
+/** Options whose value is an address the target translates to or sends to. */
+const ADDRESS_VALUE_OPTIONS = new Set(['--to-destination', '--to-source', '--gateway', '--on-ip', '--to']);
+
 const FULL_PORT_RANGE: PortRange = { from: 0, to: 65535 };
 
 /** The match and target part of a rule's text, for `-D CHAIN rulespec`. */
@@ -971,6 +974,7 @@ class IptablesParser {
             if (value) consumed.push(value);
           }
           if (!TARGET_OPTIONS.has(option)) unknownConditions.push(condition(consumed, negated));
+          if (ADDRESS_VALUE_OPTIONS.has(option)) for (const value of consumed.slice(1)) this.translationReferences(value);
           continue;
         }
         if (unknownModule || !targetKnown) {
@@ -1094,6 +1098,18 @@ class IptablesParser {
       }
       default:
         return;
+    }
+  }
+
+  /** Addresses a target translates to (`--to-destination 10.1.1.25:443`): references with no side in the match. */
+  private translationReferences(value: Expanded): void {
+    for (const item of value.items) {
+      const match = /^\[?([0-9a-fA-F:.]+?)\]?(?:-([0-9.]+))?(?::\d+(?:-\d+)?)?$/.exec(item.text);
+      const address = match?.[1];
+      if (!address || !/\d/.test(address) || (!address.includes('.') && !item.text.startsWith('['))) continue;
+      const offset = item.text.startsWith('[') ? 1 : 0;
+      const exact = item.end - item.start === item.text.length;
+      this.addressReference(exact ? { text: address, start: item.start + offset, end: item.start + offset + address.length } : { text: address, start: item.start, end: item.end }, 'other');
     }
   }
 

@@ -1090,6 +1090,8 @@ class NftParser {
         k = next;
         continue;
       }
+      if (PORT_PROTOCOLS.includes(word) && field !== 'dport' && field !== 'sport' && stmt[k + 1]?.kind === 'word') restrictProtocols([word]);
+      if ((word === 'ip' || word === 'ip6') && stmt[k + 1]?.kind === 'word' && !['saddr', 'daddr', 'protocol', 'nexthdr'].includes(field)) familyRestriction = word === 'ip' ? 4 : 6;
       if ((PORT_PROTOCOLS.includes(word) || word === 'th') && (field === 'dport' || field === 'sport')) {
         const { value, next } = this.value(stmt, k + 2);
         restrictProtocols(word === 'th' ? PORT_PROTOCOLS : [word]);
@@ -1162,6 +1164,13 @@ class NftParser {
         case 'tproxy':
         case 'fwd':
           setAction({ type: 'accept' }, token);
+          // Translation targets are addresses too (`dnat to 10.1.1.25:443`), with no side in the match.
+          for (const target of stmt.slice(k + 1)) {
+            const address = target.kind === 'word' ? /^\[?([0-9a-fA-F:.]+?)\]?(?::\d+(?:-\d+)?)?$/.exec(target.text)?.[1] : undefined;
+            if (address && this.looksLikeAddress(address) && (address.includes('.') || target.text.startsWith('[') || !/:\d+$/.test(target.text))) {
+              this.addressReference({ kind: 'word', text: address, start: target.start + (target.text.startsWith('[') ? 1 : 0), end: target.start + (target.text.startsWith('[') ? 1 : 0) + address.length }, 'other');
+            }
+          }
           k = stmt.length;
           continue;
         case 'queue':
