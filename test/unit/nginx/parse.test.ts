@@ -178,4 +178,7 @@ test('detection by content and registration', () => {
   assert.equal(nginxDialect.detect('function FindProxyForURL(url, host) { return "DIRECT"; }'), 0);
   assert.equal(nginxDialect.detect('*filter\n:INPUT DROP [0:0]\n-A INPUT -s 10.0.0.0/8 -j ACCEPT\nCOMMIT\n'), 0);
   assert.equal(nginxDialect.detect('hello world'), 0);
+  assert.ok(nginxDialect.detect('default 0;\n40.92.0.0/15 1;\n') >= 0.5, 'a geo body');
+  assert.ok(nginxDialect.detect('hostnames;\n.sharepoint.com sp;\n') >= 0.5, 'a map body');
+  assert.ok(nginxDialect.detect('table inet filter {\n  set m365 { type ipv4_addr; flags interval; elements = { 40.92.0.0/15 } ; }\n}\n') === 0);
 });

@@ -172,6 +172,7 @@ test('SNI map: Microsoft wildcards become nginx subdomain wildcards, the rest co
     [
       '# BEGIN endpoint-lens sharepoint-sni Worldwide 2026112600',
       '# SharePoint Online through the SNI forwarder',
+      '# Takes effect once a stream server uses: proxy_pass $endpoint_lens_sharepoint_sni;',
       'map $ssl_preread_server_name $endpoint_lens_sharepoint_sni {',
       '    hostnames;',
       '    # set 31 SharePoint Optimize',

@@ -14,6 +14,10 @@ const SIGNALS: { pattern: RegExp; weight: number }[] = [
   { pattern: /^[ \t]*(allow|deny)\s+all\s*;/m, weight: 0.3 },
   { pattern: /^[ \t]*map\s+\$\w+\s+\$\w+\s*\{/m, weight: 0.5 },
   { pattern: /^[ \t]*(worker_processes|events\s*\{|upstream\s+\S+\s*\{|ssl_preread\s+on\s*;)/m, weight: 0.4 },
+  // Bodies of geo and map blocks kept in files of their own: `40.92.0.0/15 1;`, `default 0;`, `hostnames;`.
+  { pattern: /^[ \t]*[0-9A-Fa-f:.]+\/\d{1,3}[ \t]+[^\s;{}]+[ \t]*;/m, weight: 0.3 },
+  { pattern: /^[ \t]*default[ \t]+[^\s;{}]+[ \t]*;/m, weight: 0.2 },
+  { pattern: /^[ \t]*hostnames[ \t]*;/m, weight: 0.5 },
 ];
 
 /** Text that is certainly another dialect; nginx never has these. */

@@ -103,7 +103,12 @@ function renderSniMap(policy: Policy, target: RenderTarget, lines: string[], not
   const valueText = /[\s;{}#"']/.test(value) && value !== '""' ? `"${value}"` : value;
   const taken: HostMatcher[] = existing ? existing.rules.flatMap((r) => r.hosts?.matchers ?? []) : [];
 
-  if (!existing) lines.push(`map $ssl_preread_server_name $endpoint_lens_${policy.purpose.replace(/[^A-Za-z0-9_]/g, '_')} {`);
+  if (!existing) {
+    const variable = `$endpoint_lens_${policy.purpose.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    // A new map routes nothing until a stream server passes connections to its variable.
+    lines.push(`# ${t('Takes effect once a stream server uses: proxy_pass {0};', variable)}`);
+    lines.push(`map $ssl_preread_server_name ${variable} {`);
+  }
   // Entries are read with wildcard meaning only after `hostnames`; repeating it is harmless.
   lines.push(`${indent}hostnames;`);
   for (const entry of policy.entries) {
