@@ -5,7 +5,7 @@ import type { Dialect, ParseOptions } from '../dialects/dialect';
 import type { TextEdit } from '../analysis/finding';
 import { t } from '../l10n';
 import { applyTextEdits, findManagedBlocks, lineBreakOf, prepareBlockText, replacementForBlock, type ManagedBlockProblem } from './managedBlocks';
-import { choosePlacement, fitIosBlock } from './placement';
+import { choosePlacement, fitIosBlock, pacHostParameter, renamePacHost } from './placement';
 
 export interface InsertionPlan {
   /** Minimal edits against the text: one insertion, or one replacement of the block of the same purpose. */
@@ -54,6 +54,8 @@ export function planInsertion(text: string, model: ConfigModel, dialect: Dialect
   const lineBreak = lineBreakOf(text);
   let newText = prepareBlockText(rendered, policy, dialect.lineComment, placement.point.indent, lineBreak);
   const offset = placement.point.offset;
+  const hostName = dialect.id === 'pac' ? pacHostParameter(model) : undefined;
+  if (hostName) newText = renamePacHost(newText, hostName);
   let sequenceProblem: string | undefined;
   if (dialect.id === 'cisco') {
     const sequenced = fitIosBlock(text, offset, newText, dialect.lineComment, scan.blocks);

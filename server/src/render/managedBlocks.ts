@@ -3,7 +3,7 @@ import type { Policy, RenderedBlock } from '../model/policy';
 import type { Dialect, ParseOptions } from '../dialects/dialect';
 import type { TextEdit } from '../analysis/finding';
 import { policyForBlock, type PolicyCatalog } from '../policies';
-import { choosePlacement, fitIosBlock } from './placement';
+import { choosePlacement, fitIosBlock, pacHostParameter, renamePacHost } from './placement';
 import { t } from '../l10n';
 
 /** The word every marker carries, so blocks of this tool are told apart from the user's comments. */
@@ -284,6 +284,8 @@ export function replacementForBlock(
   const moved = limit !== undefined && block.startOffset > limit;
   const offset = moved ? placement.point.offset : block.startOffset;
   let newText = prepareBlockText(rendered, policy, dialect.lineComment, moved ? placement.point.indent : block.indent, lineBreakOf(text));
+  const hostName = dialect.id === 'pac' ? pacHostParameter(model) : undefined;
+  if (hostName) newText = renamePacHost(newText, hostName);
   if (dialect.id === 'cisco') newText = fitIosBlock(without, offset, newText, dialect.lineComment, others, moved ? undefined : text.slice(block.startOffset, block.endOffset)).block;
   if (!moved) return { edits: [{ range: block.range, newText }], newText, moved, notExpressible: rendered.notExpressible };
   const at = new LineIndex(text).positionAt(offset);

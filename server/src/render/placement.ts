@@ -679,3 +679,48 @@ function iosBlockShape(lines: readonly string[], header: string, lineComment: st
   });
   return { entryLines, numbers, endsInList, endMarker };
 }
+
+/** The name FindProxyForURL gives its host parameter, when the PAC parser found one other than `host`. */
+export function pacHostParameter(model: ConfigModel): string | undefined {
+  const name = (model.extra as { hostParameter?: unknown } | undefined)?.hostParameter;
+  return typeof name === 'string' && /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'host' ? name : undefined;
+}
+
+/**
+ * PAC blocks test the standard parameter name `host`; in a function that calls it something else
+ * the block must use that name, or every test would throw. Renames the identifier `host` outside
+ * strings and comments; property names (`x.host`) are left alone.
+ */
+export function renamePacHost(block: string, name: string): string {
+  let out = '';
+  let i = 0;
+  while (i < block.length) {
+    const c = block[i]!;
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < block.length && block[j] !== c && block[j] !== '\n') j += block[j] === '\\' ? 2 : 1;
+      out += block.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    if (c === '/' && block[i + 1] === '/') {
+      const end = block.indexOf('\n', i);
+      const stop = end < 0 ? block.length : end;
+      out += block.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    if (/[A-Za-z_$]/.test(c)) {
+      let j = i + 1;
+      while (j < block.length && /[\w$]/.test(block[j]!)) j++;
+      const word = block.slice(i, j);
+      const previous = out.trimEnd().slice(-1);
+      out += word === 'host' && previous !== '.' ? name : word;
+      i = j;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}

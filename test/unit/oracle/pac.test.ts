@@ -82,3 +82,17 @@ void test('the PAC file with each outbound policy sends every catalogue URL of i
   const results = sandbox.evaluate(all, wanted.map((w) => ({ url: `https://${w.host}/`, host: w.host })), OPTIONS);
   wanted.forEach((w, i) => assert.equal(results[i]?.ok ? results[i].value : JSON.stringify(results[i]), w.expected, `every block: ${w.why}`));
 });
+
+void test('a FindProxyForURL that names its host parameter differently gets a block that uses that name', async () => {
+  const sandbox = await createPacSandbox();
+  const target: FileCase = { ...fileCases().find((f) => f.name === 'proxy.pac')!, name: 'renamed.pac' };
+  target.text = 'function FindProxyForURL(u, h) {\n    // The host is called h here.\n    return "PROXY p.example:8080";\n}\n';
+  const policy = allPolicies().find((p) => p.purpose === 'sets-exchange-skype-optimize-allow')!;
+  const plan = planInsertion(target.text, target.dialect.parse(target.text), target.dialect, policy);
+  const text = applyTextEdits(target.text, plan.edits);
+  const code = text.replace(/\/\/.*$/gm, '').replace(/"[^"\n]*"/g, '""');
+  assert.doesNotMatch(code, /\bhost\b/, 'no reference to an undefined host variable');
+  const [direct, proxied] = sandbox.evaluate(text, ['teams.microsoft.com', 'www.example.org'].map((host) => ({ url: `https://${host}/`, host })), OPTIONS);
+  assert.deepEqual([direct?.ok && direct.value, proxied?.ok && proxied.value], ['DIRECT', 'PROXY p.example:8080']);
+  assert.deepEqual(planInsertion(text, target.dialect.parse(text), target.dialect, policy).edits, []);
+});
