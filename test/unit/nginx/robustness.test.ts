@@ -157,6 +157,9 @@ test('pathological shapes stay linear', BOUND, () => {
     'content_by_lua_block {'.repeat(20_000),
     'server { listen 80; }\n'.repeat(50_000),
     'location / { }\n'.repeat(50_000),
+    'allow\n'.repeat(20_000),
+    'server_name a\n'.repeat(20_000) + ';',
+    'map $ssl_preread_server_name $x {\n hostnames;\n' + '.a.com b;\n'.repeat(10_000) + '}\n',
   ];
   for (const text of shapes) {
     const model = parseChecked(text);
