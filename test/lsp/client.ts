@@ -61,6 +61,10 @@ export class TestClient {
     this.connection.listen();
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   async initialize(initializationOptions: Record<string, unknown> = {}, configuration = true): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
