@@ -89,7 +89,10 @@ function buildInstance(instance: InstanceId, sources: SourceFile[]): { snapshot:
   }
   sets.sort((a, b) => a.id - b.id);
   const snapshot: CatalogSnapshot = { format: 1, instance, ...versionOf(current), capturedOn: current.capturedOn, sets };
-  const older = mine.slice(1).filter((s) => !s.allAreas);
+  // Every older capture is history. An all-areas capture contributes the service areas a default
+  // request returns, so versions compare like with like; its MEM sets already live in the current
+  // catalogue, marked with their capture date.
+  const older = mine.slice(1).map((s) => (s.allAreas ? { ...s, sets: s.sets.filter((set) => set.serviceArea !== ADDED_SERVICE_AREA) } : s));
   if (older.length === 0) return { snapshot };
   const history: CatalogHistory = {
     format: 1,
