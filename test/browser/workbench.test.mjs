@@ -20,7 +20,7 @@ const CHROMIUM = process.env.ENDPOINT_LENS_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const isMac = process.platform === 'darwin';
 /** The screenshots the README and the walkthrough show. */
-const README_SHOTS = ['output', 'problems', 'hover', 'quick-fix', 'exchange-hybrid-features', 'exchange-hybrid', 'danish-settings', 'danish-problems'];
+const README_SHOTS = ['output', 'problems', 'hover', 'quick-fix', 'exchange-hybrid-features', 'exchange-hybrid', 'pac', 'pac-report', 'untrusted-pac', 'danish-settings', 'danish-problems'];
 
 let work;
 let browser;
@@ -161,8 +161,8 @@ function installLanguagePack(locale, userData) {
 }
 
 /** A code-server of its own (fresh user data, the shared extensions folder) in a new browser page. */
-async function startWorkbench(locale) {
-  const userData = join(work, `user-data-${locale}`);
+async function startWorkbench(locale, { trusted = true } = {}) {
+  const userData = join(work, `user-data-${locale}${trusted ? '' : '-untrusted'}`);
   mkdirSync(join(userData, 'User'), { recursive: true });
   writeFileSync(
     join(userData, 'User', 'settings.json'),
@@ -170,7 +170,9 @@ async function startWorkbench(locale) {
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
       'workbench.enableExperiments': false,
-      'security.workspace.trust.enabled': false,
+      'security.workspace.trust.enabled': !trusted,
+      'security.workspace.trust.startupPrompt': 'never',
+      'security.workspace.trust.untrustedFiles': 'open',
       'telemetry.telemetryLevel': 'off',
       'update.mode': 'none',
       'extensions.autoCheckUpdates': false,
@@ -186,7 +188,7 @@ async function startWorkbench(locale) {
   const port = await freePort();
   const server = spawn(
     launcher,
-    ['--config', join(work, 'config.yaml'), '--user-data-dir', userData, '--extensions-dir', join(work, 'extensions'), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--locale', locale, folder],
+    ['--config', join(work, 'config.yaml'), '--user-data-dir', userData, '--extensions-dir', join(work, 'extensions'), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', ...(trusted ? ['--disable-workspace-trust'] : []), '--locale', locale, folder],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   servers.push(server);
@@ -395,6 +397,18 @@ test('"Update catalogue now" against an unreachable service says so once and kee
   assert.equal(await toast.count(), 1);
   await page.waitForFunction(() => /Worldwide\s+\d{10}/.test(document.querySelector('.statusbar-item[id$="endpointLens.status"]')?.textContent ?? ''), undefined, { timeout: 10_000 });
   await shot('update-failed');
+});
+
+test('in an untrusted workspace the user is told once why PAC files are not run', { timeout: 120_000, skip: !examples().includes('proxy.pac') && 'examples/proxy.pac is missing' }, async () => {
+  page = await startWorkbench('en', { trusted: false });
+  await openFile('proxy.pac');
+  const notice = page.locator('.notifications-toasts .notification-toast', { hasText: 'does not run PAC files' });
+  await notice.first().waitFor({ timeout: 60_000 });
+  assert.equal(await notice.count(), 1);
+  await shot('untrusted-pac');
+  // The addresses are still checked: the Problems panel fills without running the file.
+  await runCommand('Problems: Focus on Problems View');
+  await page.locator('.markers-panel .monaco-list-row').first().waitFor({ timeout: 60_000 });
 });
 
 test('with --locale da the commands, the output and the problems are in Danish', { timeout: 180_000 }, async () => {
