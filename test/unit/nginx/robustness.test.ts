@@ -147,7 +147,7 @@ test('pathological shapes stay linear', BOUND, () => {
   const shapes = [
     ' '.repeat(1_000_000) + 'server_name',
     '\n'.repeat(1_000_000),
-    '{'.repeat(200_000),
+    '{'.repeat(100_000),
     '}'.repeat(200_000),
     ';'.repeat(200_000),
     'a '.repeat(300_000) + ';',
@@ -155,10 +155,12 @@ test('pathological shapes stay linear', BOUND, () => {
     '\\'.repeat(200_001),
     '#'.repeat(500_000),
     'content_by_lua_block {'.repeat(20_000),
-    'server { listen 80; }\n'.repeat(50_000),
-    'location / { }\n'.repeat(50_000),
+    'server { listen 80; }\n'.repeat(20_000),
+    'location / { }\n'.repeat(20_000),
     'allow\n'.repeat(20_000),
     'server_name a\n'.repeat(20_000) + ';',
+    'server {\n'.repeat(20_000),
+    'location a\n'.repeat(20_000),
     'map $ssl_preread_server_name $x {\n hostnames;\n' + '.a.com b;\n'.repeat(10_000) + '}\n',
   ];
   for (const text of shapes) {

@@ -2,14 +2,18 @@ import type { Dialect } from '../dialect';
 import { parseNginx } from './parse';
 import { renderNginx } from './render';
 
-/** Signals that a text is nginx configuration, each with how strongly it says so. */
+/**
+ * Signals that a text is nginx configuration, each with how strongly it says so. Every pattern stays
+ * on one line or has a bounded repeat, so no text makes one of them scan the rest of the file from
+ * every line.
+ */
 const SIGNALS: { pattern: RegExp; weight: number }[] = [
   { pattern: /^[ \t]*http\s*\{/m, weight: 0.5 },
   { pattern: /^[ \t]*stream\s*\{/m, weight: 0.5 },
-  { pattern: /^[ \t]*server\s*\{[^}]*?\blisten[ \t]+[^;{}\s][^;{}]*;/m, weight: 0.6 },
-  { pattern: /^[ \t]*location[ \t]+[^;{}\s][^;{}]*\{/m, weight: 0.5 },
+  { pattern: /^[ \t]*server[ \t]*\{[^}]{0,2000}?\blisten[ \t]+[^;{}\s][^;{}\n]*;/m, weight: 0.6 },
+  { pattern: /^[ \t]*location[ \t]+[^;{}\s][^;{}\n]*\{/m, weight: 0.5 },
   { pattern: /^[ \t]*proxy_pass\s+[^;{}\s]+\s*;/m, weight: 0.4 },
-  { pattern: /^[ \t]*server_name[ \t]+[^;{}\s][^;{}]*;/m, weight: 0.4 },
+  { pattern: /^[ \t]*server_name[ \t]+[^;{}\s][^;{}\n]*;/m, weight: 0.4 },
   { pattern: /^[ \t]*(allow|deny)\s+[0-9a-fA-F:.\/]+\s*;/m, weight: 0.2 },
   { pattern: /^[ \t]*(allow|deny)\s+all\s*;/m, weight: 0.3 },
   { pattern: /^[ \t]*map\s+\$\w+\s+\$\w+\s*\{/m, weight: 0.5 },
