@@ -59,6 +59,8 @@ function shadowIn(list: RuleList, flows: readonly Flow[], lists: ReadonlyMap<str
   for (let i = 0; i < list.rules.length; i++) {
     const rule = list.rules[i]!;
     const action = rule.action;
+    // Accepting and logging rules cannot stop anything; only they are common enough to matter for speed.
+    if (action.type !== 'drop' && action.type !== 'reject' && action.type !== 'jump' && action.type !== 'goto') continue;
     const relevant = flows.filter((flow) => ruleOverlaps(rule, flow));
     if (relevant.length === 0) continue;
     if (action.type === 'drop' || action.type === 'reject') return i;
@@ -415,7 +417,7 @@ function pacPlacement(text: string, index: LineIndex, model: ConfigModel): { poi
   const open = findProxyBodyOpen(text);
   if (open === undefined) return { point: endOfText(index, t('at the end of the file')), ...(list ? { list } : {}) };
   const openLine = index.positionAt(open).line;
-  // The braces of the body: JavaScript comments and strings cannot hide a `}` from acorn, but the scan here only needs the next line.
+  // The body's first statement sets the indentation; an empty body gets one step more than its closing brace.
   let indent = '';
   for (let line = openLine + 1; line < index.lineCount; line++) {
     const lineText = index.lineText(line);
@@ -446,21 +448,17 @@ function pacProxyString(list: RuleList | undefined): string | undefined {
   return chosen ? format(chosen) : undefined;
 }
 
-/** Named address groups the file already has (Cisco object-groups, nftables sets), when the parser exposes them. */
+/** Named address groups the file already has (Cisco object-groups), when the parser exposes them. */
 function existingGroups(model: ConfigModel): Map<string, IpInterval[]> | undefined {
-  const extra = model.extra as { networkGroups?: unknown; sets?: unknown } | undefined;
-  if (!extra) return undefined;
+  const items = (model.extra as { networkGroups?: unknown } | undefined)?.networkGroups;
+  if (!Array.isArray(items)) return undefined;
   const groups = new Map<string, IpInterval[]>();
-  const add = (items: unknown, accept: (item: Record<string, unknown>) => boolean): void => {
-    if (!Array.isArray(items)) return;
-    for (const item of items as Array<Record<string, unknown>>) {
-      if (typeof item.name !== 'string' || !Array.isArray(item.intervals) || item.intervals.length === 0) continue;
-      if (item.unresolved !== undefined || !accept(item)) continue;
-      groups.set(item.name, item.intervals as IpInterval[]);
-    }
-  };
-  add(extra.networkGroups, (g) => g.kind === undefined || g.kind === 'object-group');
-  add(extra.sets, () => true);
+  for (const item of items as Array<Record<string, unknown>>) {
+    if (typeof item.name !== 'string' || !Array.isArray(item.intervals) || item.intervals.length === 0) continue;
+    // Objects hold one address and FQDN members resolve at run time; only complete object-groups can stand in for a list.
+    if (item.unresolved !== undefined || item.kind !== 'object-group') continue;
+    groups.set(item.name, item.intervals as IpInterval[]);
+  }
   return groups.size > 0 ? groups : undefined;
 }
 
