@@ -170,6 +170,16 @@ test('geo entries, ranges and proxy addresses are source references', () => {
   );
 });
 
+test('CRLF line endings give the same positions as LF', () => {
+  const lf = 'http {\n  # office\n  allow 10.0.0.0/8; # inline\n  deny all;\n}\n';
+  const crlf = lf.replace(/\n/g, '\r\n');
+  const a = parseNginx(lf);
+  const b = parseNginx(crlf);
+  assert.deepEqual(b.references.map((r) => r.range), a.references.map((r) => r.range));
+  assert.deepEqual(b.comments, a.comments);
+  assert.deepEqual(b.problems, []);
+});
+
 test('detection by content and registration', () => {
   assert.ok(DIALECTS.includes(nginxDialect));
   assert.ok(nginxDialect.detect('server {\n    listen 443 ssl;\n    server_name x;\n}\n') >= 0.9);
