@@ -8,7 +8,11 @@ import { applyTextEdits, findManagedBlocks, lineBreakOf, prepareBlockText, repla
 import { choosePlacement, fitIosBlock, pacHostParameter, renamePacHost } from './placement';
 
 export interface InsertionPlan {
-  /** Minimal edits against the text: one insertion, or one replacement of the block of the same purpose. */
+  /**
+   * Minimal edits against the text: one insertion, or the replacement of the block of the same
+   * purpose (an insertion and a removal when the block has to move in front of a rule that would
+   * now stop its traffic).
+   */
   edits: TextEdit[];
   /** Localised: what goes where, or why nothing does. */
   summary: string;
@@ -43,7 +47,9 @@ export function planInsertion(text: string, model: ConfigModel, dialect: Dialect
       edits: same ? [] : edits,
       summary: same
         ? t('The managed block "{0}" on line {1} is already up to date.', policy.purpose, existing.beginLine + 1)
-        : t('Replaced the managed block "{0}" on line {1} ({2} entries, catalogue {3}).', policy.purpose, existing.beginLine + 1, policy.entries.length, policy.catalogVersion),
+        : moved
+          ? t('Moved the managed block "{0}" from line {1} in front of the rule that would stop its traffic ({2} entries, catalogue {3}).', policy.purpose, existing.beginLine + 1, policy.entries.length, policy.catalogVersion)
+          : t('Replaced the managed block "{0}" on line {1} ({2} entries, catalogue {3}).', policy.purpose, existing.beginLine + 1, policy.entries.length, policy.catalogVersion),
       replaced: true,
       notExpressible,
       problems: [],

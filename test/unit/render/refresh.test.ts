@@ -136,6 +136,7 @@ void test('a block replaced by one with addresses moves in front of the rule tha
   const plan = planInsertion(first, file.dialect.parse(first), file.dialect, withAddresses);
   assert.ok(plan.replaced);
   assert.equal(plan.edits.length, 2);
+  assert.match(plan.summary, /^Moved the managed block "exchange-hybrid-outbound"/);
   const second = applyTextEdits(first, plan.edits);
   assert.ok(blockStart(second) < reject(second));
   assert.equal(withoutBlocks(second, '#'), file.text);
