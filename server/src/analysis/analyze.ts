@@ -72,6 +72,8 @@ export interface AnalyzeOptions {
 export function analyze(context: CheckContext, options: AnalyzeOptions = {}): Finding[] {
   const suppressed = suppressedLines(context);
   const findings: Finding[] = [];
+  // One fact found through several rules (an object-group used by four ACL lines) is said once.
+  const seen = new Set<string>();
   for (const check of CHECKS) {
     let produced: Finding[];
     try {
@@ -84,6 +86,9 @@ export function analyze(context: CheckContext, options: AnalyzeOptions = {}): Fi
       if (isSuppressed(finding.range, finding.code, suppressed)) continue;
       const override = options.severity?.[finding.code];
       if (override === 'off') continue;
+      const key = `${finding.code}|${finding.range.start.line}:${finding.range.start.character}-${finding.range.end.line}:${finding.range.end.character}|${finding.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       findings.push(override ? { ...finding, severity: override } : finding);
     }
   }

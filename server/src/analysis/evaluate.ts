@@ -244,13 +244,17 @@ function familiesOf(lists: RuleList[]): Set<4 | 6> {
 /**
  * Evaluate one flow on every path of the model that sees it. Stages run in order: a region dropped
  * by one stage is blocked for good, a region accepted goes on to the next stage (nftables base
- * chains on one hook), and a region accepted by the last stage is allowed.
+ * chains on one hook), and a region accepted by the last stage is allowed. `narrow` lets a caller
+ * evaluate only the part of the flow a path is meant for.
  */
-export function evaluateFlow(model: ConfigModel, flow: Flow): PathEvaluation[] {
-  if (flow.remote.kind !== 'addresses') return [];
-  const evaluator = new Evaluator(model, flow);
+export function evaluateFlow(model: ConfigModel, whole: Flow, narrow?: (path: EvaluationPath, flow: Flow) => Flow | undefined): PathEvaluation[] {
+  if (whole.remote.kind !== 'addresses') return [];
   const results: PathEvaluation[] = [];
-  for (const path of pathsForFlow(model, flow)) {
+  for (const path of pathsForFlow(model, whole)) {
+    // A caller may evaluate only part of the flow on a path (or none of it), e.g. by intent.
+    const flow = narrow ? narrow(path, whole) : whole;
+    if (!flow || flow.remote.kind !== 'addresses') continue;
+    const evaluator = new Evaluator(model, flow);
     const stages = path.stages.map((id) => evaluator.list(id)).filter((l): l is RuleList => l !== undefined);
     if (stages.length === 0) continue;
     const families = familiesOf(stages);

@@ -4,6 +4,7 @@ import { t } from '../l10n';
 import type { CheckContext } from './context';
 import { pacFacts } from './checks/pacFacts';
 import { setInScope } from './scope';
+import { carriesWebTraffic } from './checks/pacRun';
 
 const CELL_LIMIT = 60;
 
@@ -22,7 +23,7 @@ export function pacGrid(context: CheckContext, sandbox: PacSandbox | undefined, 
   if (!sandbox) return t('The PAC sandbox is not available in this environment.');
   const rows: Array<{ setId: number; category: string; host: string }> = [];
   for (const set of context.catalog.sets) {
-    if (!setInScope(set, { ...context.settings, includeOptional: true })) continue;
+    if (!setInScope(set, { ...context.settings, includeOptional: true }) || !carriesWebTraffic(set)) continue;
     for (const pattern of set.urls) for (const host of probeHosts(pattern, context.settings.tenantName || undefined)) rows.push({ setId: set.id, category: set.category, host });
   }
   const results = sandbox.evaluate(

@@ -1,4 +1,4 @@
-import { mergeIntervals, type IpInterval } from '../../model/address';
+import { intervalsOverlap, mergeIntervals, type IpInterval } from '../../model/address';
 import type { ConfigModel, EvaluationPath, Rule, RuleList } from '../../model/config';
 import type { DecidingPoint, Flow, Policy, PolicyEntry } from '../../model/policy';
 import { t } from '../../l10n';
@@ -34,25 +34,40 @@ function reachableLists(model: ConfigModel, start: string[]): RuleList[] {
   return [...seen.values()];
 }
 
-function mentionsCatalogue(rule: Rule, flow: Flow, catalog: CatalogView): boolean {
+/** Remote-side intervals of a rule that name catalogue addresses, for rules that meet the flow's ports. */
+function catalogueIntervals(rule: Rule, flow: Flow, catalog: CatalogView): IpInterval[] {
   const remote = flow.direction === 'inbound' ? rule.sources : rule.destinations;
-  if (!remote?.intervals.some((iv) => catalog.lookupAddress(iv).some((m) => m.source === 'web-service'))) return false;
   const ports = rule.destinationPorts;
-  return !ports || ports.length === 0 || intersectPorts(ports, flow.ports).length > 0;
+  if (ports && ports.length > 0 && intersectPorts(ports, flow.ports).length === 0) return [];
+  return (remote?.intervals ?? []).filter((iv) => catalog.lookupAddress(iv).length > 0);
 }
 
 /**
- * Whether a path is meant to carry the flow at all, so findings stay about the author's intent:
- * - inbound flows only on paths with a rule that names Microsoft addresses as the source on the
- *   flow's ports (an admin allow-list on an unrelated server does not "block Exchange Online");
+ * The part of a flow a path is meant to carry, so findings stay about the author's intent:
+ * - inbound flows only on paths with a rule that names addresses of the flow's own set or row as
+ *   the source on the flow's ports, and only in the address families those rules use (an IPv4-only hybrid server
+ *   is not "blocking" Exchange Online's IPv6 ranges; an admin allow-list on an unrelated server
+ *   does not "block Exchange Online");
  * - forwarded traffic only when the forward chain has rules (an empty FORWARD with policy DROP
  *   means "this host does not route", not "Microsoft 365 is blocked").
  */
-function pathCarries(model: ConfigModel, path: EvaluationPath, flow: Flow, catalog: CatalogView): boolean {
+function intendedPart(model: ConfigModel, path: EvaluationPath, flow: Flow, catalog: CatalogView): Flow | undefined {
   const lists = reachableLists(model, path.stages);
-  if (flow.direction === 'inbound') return lists.some((l) => l.rules.some((r) => mentionsCatalogue(r, flow, catalog)));
-  if (path.direction === 'forward') return lists.some((l) => l.rules.length > 0);
-  return true;
+  if (flow.direction === 'inbound') {
+    if (flow.remote.kind !== 'addresses') return undefined;
+    const remote = flow.remote.intervals;
+    // Only addresses of this flow's own set or row show the intent: a Graph webhook's allow-list
+    // says nothing about Exchange mailbox migration.
+    const named = lists
+      .flatMap((l) => l.rules.flatMap((r) => catalogueIntervals(r, flow, catalog)))
+      .filter((iv) => remote.some((r) => intervalsOverlap(r, iv)));
+    if (named.length === 0) return undefined;
+    const families = new Set(named.map((iv) => iv.family));
+    const intervals = flow.remote.intervals.filter((iv) => families.has(iv.family));
+    return intervals.length > 0 ? { ...flow, remote: { kind: 'addresses', intervals } } : undefined;
+  }
+  if (path.direction === 'forward' && !lists.some((l) => l.rules.length > 0)) return undefined;
+  return flow;
 }
 
 export function blockedPolicy(flows: Array<{ flow: Flow; intervals: IpInterval[] }>, catalog: CatalogView, title: string, purpose: string): Policy {
@@ -94,8 +109,7 @@ export const blockedRequired: Check = (context: CheckContext) => {
   if (model.paths.length === 0) return [];
   const groups = new Map<string, BlockedGroup>();
   for (const flow of flowsFor(catalog, context.settings)) {
-    for (const evaluation of evaluateFlow(model, flow)) {
-      if (!pathCarries(model, evaluation.path, flow, catalog)) continue;
+    for (const evaluation of evaluateFlow(model, flow, (path, whole) => intendedPart(model, path, whole, catalog))) {
       for (const outcome of evaluation.outcomes) {
         if (outcome.value !== 'blocked') continue;
         const pointKey = outcome.decidedBy ? `${outcome.decidedBy.listId}#${outcome.decidedBy.ruleIndex}` : evaluation.path.id;
@@ -106,8 +120,10 @@ export const blockedRequired: Check = (context: CheckContext) => {
           groups.set(key, group);
         }
         group.paths.add(evaluation.path.name);
-        const flowKey = `${flow.protocol}:${flow.ports.map((p) => `${p.from}-${p.to}`).join(',')}`;
-        const piece = group.pieces.get(flowKey) ?? { flow, intervals: [] };
+        // Said with the ports actually blocked: a rule may let 443 through and block only 80.
+        const ports = outcome.region.ports;
+        const flowKey = `${flow.protocol}:${ports.map((p) => `${p.from}-${p.to}`).join(',')}`;
+        const piece = group.pieces.get(flowKey) ?? { flow: { ...flow, ports }, intervals: [] };
         piece.intervals.push(...outcome.region.intervals);
         group.pieces.set(flowKey, piece);
       }

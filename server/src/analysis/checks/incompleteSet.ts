@@ -32,8 +32,10 @@ function acceptedIntervals(list: RuleList, set?: EndpointSet): IpInterval[] {
     .flatMap((side) => side!.intervals);
 }
 
+/** The first rule that lets part of the set through: where the author wrote the list. */
 function firstRuleNaming(list: RuleList, intervals: readonly IpInterval[]): Rule | undefined {
   return list.rules.find((r) =>
+    (r.action.type === 'accept' || r.action.type === 'proxy') &&
     [r.sources, r.destinations].some((side) => side?.intervals.some((iv) => intervals.some((x) => x.family === iv.family && x.first <= iv.last && iv.first <= x.last))),
   );
 }

@@ -27,13 +27,18 @@ function sampleAddress(set: EndpointSet): string | undefined {
   return undefined;
 }
 
+/** Browsers consult a PAC file for HTTP and HTTPS only; SMTP or media sets never reach it. */
+export function carriesWebTraffic(set: EndpointSet): boolean {
+  return set.tcpPorts.some((p) => (p.from <= 80 && 80 <= p.to) || (p.from <= 443 && 443 <= p.to));
+}
+
 /** Optimize and Allow hosts of every in-scope set, as the browser would ask about them. */
 function probes(context: CheckContext): { probes: Probe[]; hostAddresses: Record<string, string> } {
   const out: Probe[] = [];
   const hostAddresses: Record<string, string> = {};
   const tenant = context.settings.tenantName || undefined;
   for (const set of context.catalog.sets) {
-    if (set.category === 'Default' || !setInScope(set, context.settings)) continue;
+    if (set.category === 'Default' || !setInScope(set, context.settings) || !carriesWebTraffic(set)) continue;
     const address = sampleAddress(set);
     for (const pattern of set.urls) {
       for (const host of probeHosts(pattern, tenant)) {
