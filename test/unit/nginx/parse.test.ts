@@ -162,7 +162,8 @@ test('listen, proxy_pass, upstream servers, resolver and server_name references'
 test('geo entries, ranges and proxy addresses are source references', () => {
   const m = parseNginx('geo $remote_addr $m {\n  ranges;\n  proxy 10.0.0.1;\n  default 0;\n  10.0.0.0-10.0.0.9 1;\n  delete 10.0.0.5-10.0.0.5;\n  include geo.conf;\n}\n');
   assert.deepEqual(refs(m), ['10.0.0.1 ipv4 source', '10.0.0.0-10.0.0.9 range source', '10.0.0.5-10.0.0.5 range source']);
-  assert.deepEqual(extra(m).includes.map((i) => i.path), ['geo.conf']);
+  assert.deepEqual(extra(m).includes.map((i) => `${i.path} in ${i.context}`), ['geo.conf in geo']);
+
   const dup = parseNginx('geo $m {\n  40.107.0.0/16 1;\n  40.107.0.0/16 2;\n}\n');
   assert.deepEqual(
     dup.problems.map((p) => [p.range.start.line, p.severity, p.message]),

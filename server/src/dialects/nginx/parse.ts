@@ -676,11 +676,12 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
     }
   };
 
-  const handleInclude = (d: NginxDirective, ctx: WalkContext): void => {
+  /** `entries` names the geo or map block whose body the file continues; such a file holds entries, not directives. */
+  const handleInclude = (d: NginxDirective, ctx: WalkContext, entries?: 'geo' | 'map'): void => {
     if (!argCount(d, 1, 1)) return;
     const arg = d.args[0]!;
-    includes.push({ path: arg.value, range: rangeOf(arg.start, arg.end), context: ctx.info.kind });
-    ctx.info.includes.push(arg.value);
+    includes.push({ path: arg.value, range: rangeOf(arg.start, arg.end), context: entries ?? ctx.info.kind });
+    if (!entries) ctx.info.includes.push(arg.value);
   };
 
   const handleGeoEntries = (entries: NginxDirective[], ctx: WalkContext, rangesMode: boolean): void => {
@@ -695,7 +696,7 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
       }
       if (e.name === 'proxy_recursive') continue;
       if (e.name === 'include') {
-        handleInclude(e, ctx);
+        handleInclude(e, ctx, 'geo');
         continue;
       }
       if (e.name === 'default') {
@@ -742,7 +743,7 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
       if (e.name === 'hostnames' && e.args.length === 0 && !e.nameToken.quoted) hostnames = true;
       if (MAP_SPECIAL.has(e.name) && e.args.length === 0 && !e.nameToken.quoted) continue;
       if (e.name === 'include' && !e.nameToken.quoted) {
-        handleInclude(e, ctx);
+        handleInclude(e, ctx, 'map');
         continue;
       }
       if (!argCount(e, 1, 1)) continue;
