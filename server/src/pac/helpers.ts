@@ -250,12 +250,11 @@ export const PAC_HELPERS_SOURCE = String.raw`(function (settings) {
     if (recorded.length < 10000) recorded.push({ id: id, value: value });
     return value;
   }
-  // The earliest recorded return that produced this very string is where it was written: for
+  // The earliest recorded return that produced this very value is where it was written: for
   // \`return pick(host)\` that is the \`return "DIRECT"\` inside pick, not the forwarding return.
   function __endpointLensTakeReturns(finalValue) {
     var taken = recorded;
     recorded = [];
-    if (typeof finalValue !== 'string') return -1;
     for (var i = 0; i < taken.length; i++) if (taken[i].value === finalValue) return taken[i].id;
     return -1;
   }

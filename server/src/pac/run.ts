@@ -8,6 +8,7 @@ import {
   type QuickJSHandle,
   type QuickJSWASMModule,
 } from 'quickjs-emscripten';
+import { LineIndex } from '../model/range';
 import { PAC_HELPERS_SOURCE } from './helpers';
 import { instrumentProgram } from './instrument';
 import { defaultTotalTimeout, type PacQuery, type PacRunOptions, type RawPacResult } from './types';
@@ -126,6 +127,8 @@ export function runPacQueries(
   const interrupted = (): boolean => clock.interrupted;
   const callBudgetSpent = (): boolean => Date.now() > callDeadline;
   const instrumented = instrumentProgram(program);
+  const lines = new LineIndex(program);
+  const returnLines = new Map(instrumented.returns.map((r) => [r.id, lines.positionAt(r.start).line]));
 
   let runtime;
   try {
@@ -156,7 +159,7 @@ export function runPacQueries(
             continue;
           }
           startRun();
-          deliver(callOnce(context, loaded.fn, loaded.take, query, interrupted, callBudgetSpent));
+          deliver(callOnce(context, loaded.fn, loaded.take, query, interrupted, callBudgetSpent, returnLines));
         }
       } finally {
         loaded.fn.dispose();
@@ -229,6 +232,7 @@ function callOnce(
   query: PacQuery,
   wasInterrupted: () => boolean,
   callBudgetSpent: () => boolean,
+  returnLines: ReadonlyMap<number, number>,
 ): RawPacResult {
   const url = context.newString(query.url);
   const host = context.newString(query.host);
@@ -241,15 +245,29 @@ function callOnce(
     disposeResult(context.callFunction(take, context.undefined));
     return failure;
   }
-  const kind = context.typeof(called.value);
-  const value = kind === 'string' ? context.getString(called.value) : undefined;
+  const type = context.typeof(called.value);
+  const value = type === 'string' ? context.getString(called.value) : undefined;
+  // typeof says "object" for null, the usual wrong answer; name it as written.
+  const kind = type === 'object' && isNull(context, called.value) ? 'null' : type;
   const taken = context.callFunction(take, context.undefined, called.value);
   called.value.dispose();
   let returnId = -1;
   if (!taken.error && context.typeof(taken.value) === 'number') returnId = context.getNumber(taken.value);
   disposeResult(taken);
-  if (value === undefined) return { ok: false, reason: 'not-a-string', detail: kind };
+  if (value === undefined) {
+    // Point at the return that handed back the wrong value (`return null;`), when one did.
+    const line = returnLines.get(returnId);
+    return { ok: false, reason: 'not-a-string', detail: kind, ...(line === undefined ? {} : { line }) };
+  }
   return returnId >= 0 ? { ok: true, value, returnId } : { ok: true, value };
+}
+
+function isNull(context: QuickJSContext, handle: QuickJSHandle): boolean {
+  try {
+    return context.dump(handle) === null;
+  } catch {
+    return false;
+  }
 }
 
 function disposeResult(result: { error?: QuickJSHandle; value?: QuickJSHandle }): void {

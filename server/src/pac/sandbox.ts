@@ -24,8 +24,12 @@ export interface PacSandbox {
 export const PAC_WORKER_FILE = 'pac-worker.js';
 /** How long a new worker may take to load QuickJS before the sandbox gives up on it. */
 const START_TIMEOUT_MS = 15_000;
-/** Slack on top of a run's own budget before the worker is killed (the QuickJS check is coarse). */
-const KILL_GRACE_MS = 250;
+/**
+ * Slack on top of a run's own budget before the worker is killed. QuickJS normally stops a run
+ * itself (and then says which line); the kill is for runs it cannot interrupt, so the slack is
+ * generous enough that a busy machine does not turn ordinary timeouts into kills.
+ */
+const KILL_GRACE_MS = 1000;
 
 /** The bundled worker, or the TypeScript source (through tsx) when running from the sources. */
 function workerEntry(): { file: string; eval: boolean } {
@@ -116,7 +120,7 @@ export function describeFailure(result: RawPacResult): PacRunResult {
     case 'threw':
       return { ok: false, kind: 'exception', message: t('The PAC program threw {0}: {1}', result.name ?? 'Error', result.detail ?? ''), ...line };
     case 'not-a-string':
-      return { ok: false, kind: 'exception', message: t('FindProxyForURL returned {0} instead of a proxy string.', result.detail ?? '') };
+      return { ok: false, kind: 'exception', message: t('FindProxyForURL returned {0} instead of a proxy string.', result.detail ?? ''), ...line };
     case 'no-function':
       return { ok: false, kind: 'no-function', message: t('The PAC program defines no FindProxyForURL function.') };
     case 'sandbox':
@@ -159,6 +163,7 @@ export async function createPacSandbox(): Promise<PacSandbox> {
       const callDeadline = Date.now() + defaultTotalTimeout(options) + KILL_GRACE_MS;
       // Loading the helpers and the program each have a run budget before the first answer.
       let runDeadline = Date.now() + 3 * options.timeoutMs + KILL_GRACE_MS;
+      const nextRunDeadline = (): number => Date.now() + 2 * options.timeoutMs + KILL_GRACE_MS;
       for (;;) {
         const message = nextMessage(current, Math.min(runDeadline, callDeadline));
         if (!message) {
@@ -170,7 +175,7 @@ export async function createPacSandbox(): Promise<PacSandbox> {
         }
         if (message.type === 'result') {
           results.push(describeFailure(message.result));
-          runDeadline = Date.now() + options.timeoutMs + KILL_GRACE_MS;
+          runDeadline = nextRunDeadline();
         } else if (message.type === 'done') {
           if (message.restarting) current.ready = false;
           while (results.length < queries.length) results.push(describeFailure({ ok: false, reason: 'sandbox', detail: 'no result' }));

@@ -156,6 +156,9 @@ async function stillWorks(): Promise<void> {
   assert.deepEqual(after, { ok: true, value: 'DIRECT', returnId: 0 });
 }
 
+/** Memory cases get a generous time budget so a loaded machine cannot turn them into timeouts. */
+const MEMORY_CASE: Partial<PacRunOptions> = { timeoutMs: 20_000, totalTimeoutMs: 60_000, memoryBytes: 8 << 20 };
+
 const hostile: Array<{ name: string; program: string; kind: string }> = [
   { name: 'an infinite loop', program: 'function FindProxyForURL(url, host) { for (;;) {} }', kind: 'timeout' },
   { name: 'an infinite loop at load time', program: 'while (true) {}\nfunction FindProxyForURL(url, host) { return "DIRECT"; }', kind: 'timeout' },
@@ -201,7 +204,7 @@ const hostile: Array<{ name: string; program: string; kind: string }> = [
 for (const { name, program, kind } of hostile) {
   test(`hostile PAC: ${name} ends with ${kind} and leaves the sandbox usable`, async () => {
     const sandbox = await sandboxPromise;
-    const results = sandbox.evaluate(program, [q('a.example'), q('b.example')], options);
+    const results = sandbox.evaluate(program, [q('a.example'), q('b.example')], kind === 'memory' ? { ...options, ...MEMORY_CASE } : options);
     assert.equal(results.length, 2);
     for (const r of results) assert.equal(failureKind(r), kind);
     await stillWorks();
@@ -231,4 +234,12 @@ test('one hostile program per query does not disturb the others of the same call
   const program = 'function FindProxyForURL(url, host) { if (host == "loop.example") for (;;) {} return "DIRECT"; }';
   const results = sandbox.evaluate(program, [q('a.example'), q('loop.example'), q('b.example')], options);
   assert.deepEqual(results.map((r) => (r.ok ? r.value : r.kind)), ['DIRECT', 'timeout', 'DIRECT']);
+});
+
+test('a return of something other than a string points at that return', async () => {
+  const sandbox = await sandboxPromise;
+  const [result] = sandbox.evaluate('function FindProxyForURL(url, host) {\n  if (host == "a") return "DIRECT";\n  return null;\n}\n', [q('b')], options);
+  assert.equal(result?.ok, false);
+  assert.equal(!result.ok && result.kind, 'exception');
+  assert.equal(!result.ok && result.line, 2);
 });

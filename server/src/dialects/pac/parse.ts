@@ -28,7 +28,10 @@ export interface PacExtra {
   program: string;
   /** Every `return <value>` of the program, numbered as the sandbox records them. */
   returns: Array<{ id: number; range: Range; ruleIndex?: number }>;
-  /** isInNet/isInNetEx called on the host name: the browser resolves it for every request. */
+  /**
+   * Calls that make the browser resolve the host name on every request that reaches them:
+   * isInNet/isInNetEx on the host itself, and dnsResolve/isResolvable (and their Ex forms) of it.
+   */
   dnsDependencies: Array<{ range: Range; call: string }>;
   /** Parameter names of FindProxyForURL as written (`url`, `host` in most files). */
   urlParameter?: string;
@@ -39,6 +42,7 @@ export const PAC_RULE_LIST_ID = 'FindProxyForURL';
 
 const HOST_MATCHERS = new Set(['shExpMatch', 'dnsDomainIs', 'localHostOrDomainIs']);
 const ADDRESS_TESTS = new Set(['isInNet', 'isInNetEx']);
+const RESOLVING_CALLS = new Set(['dnsResolve', 'dnsResolveEx', 'isResolvable', 'isResolvableEx']);
 /** Nested statements deeper than this are not searched for conditions; real PAC files stay far below. */
 const MAX_STATEMENT_DEPTH = 200;
 const MAX_SNIPPET = 80;
@@ -113,7 +117,11 @@ class PacParser {
     extra.urlParameter = this.urlName;
     extra.hostParameter = hostName;
     this.collectNames(all, hostName);
-    for (const node of all) this.readTestsIn(node);
+    for (const node of all) {
+      this.readTestsIn(node);
+      this.noteResolution(node);
+    }
+    this.dnsDependencies.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 
     const sites = collectReturnSites(program, all);
     extra.returns = sites.map((s) => ({ id: s.id, range: this.index.rangeOf(s.start, s.end) }));
@@ -284,6 +292,15 @@ class PacParser {
           changed = true;
         }
       }
+    }
+  }
+
+  private noteResolution(node: Node): void {
+    if (node.type !== 'CallExpression') return;
+    const call = node as acorn.CallExpression;
+    const name = calleeName(call);
+    if (name && RESOLVING_CALLS.has(name) && this.isHostExpression(call.arguments[0])) {
+      this.dnsDependencies.push({ range: this.index.rangeOf(call.start, call.end), call: name });
     }
   }
 
