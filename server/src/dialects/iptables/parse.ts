@@ -662,8 +662,11 @@ class IptablesParser {
     const pendingSets: Array<{ name: string; side: 'sources' | 'destinations'; negated: boolean; range: Range }> = [];
     let sourceSeen = false;
     let destinationSeen = false;
-    let portOption: Expanded | undefined;
-    let multiportOption: Expanded | undefined;
+    const modules = new Set<string>();
+    // iptables reads an option only through a match loaded before it: `--dports` needs `-m multiport`.
+    const needsModule = (word: Expanded, module: string): void => {
+      if (!modules.has(module)) this.problem(word.start, word.end, t('Option {0} needs -m {1} before it', word.text, module));
+    };
     const specStart = { value: 0 };
     let k = 0;
     const take = (option: Expanded): Expanded | undefined => {
@@ -859,6 +862,7 @@ class IptablesParser {
           const value = take(word);
           if (!value) continue;
           const module = value.text.toLowerCase();
+          modules.add(module);
           if (['tcp', 'udp', 'sctp', 'dccp', 'udplite'].includes(module)) portProtocols.add(module);
           if (!KNOWN_MODULES.has(module)) unknownModule = true;
           continue;
@@ -893,7 +897,7 @@ class IptablesParser {
         case '--destination-port':
         case '--sport':
         case '--source-port': {
-          portOption = word;
+          if (portProtocols.size === 0) this.problem(word.start, word.end, t('Option {0} needs a protocol with ports (-p tcp or -p udp) before it', word.text));
           const value = takeNegatable(word);
           if (!value) continue;
           const ports = this.ports(value.value, ':');
@@ -908,7 +912,8 @@ class IptablesParser {
         case '--sports':
         case '--source-ports':
         case '--ports': {
-          multiportOption = word;
+          needsModule(word, 'multiport');
+          if (portProtocols.size === 0) this.problem(word.start, word.end, t('Option {0} needs a protocol with ports (-p tcp or -p udp) before it', word.text));
           const value = takeNegatable(word);
           if (!value) continue;
           const ports = this.ports(value.value, ':');
@@ -920,6 +925,7 @@ class IptablesParser {
         }
         case '--src-range':
         case '--dst-range': {
+          needsModule(word, 'iprange');
           const value = takeNegatable(word);
           if (!value) continue;
           const isSource = option === '--src-range';
@@ -929,12 +935,13 @@ class IptablesParser {
         }
         case '--match-set':
         case '--set': {
-          if (option === '--set' && !(args[k + 2] && /^(src|dst)(,(src|dst))*$/.test(args[k + 2]!.text))) {
+          if (option === '--set' && (modules.has('recent') || !(args[k + 2] && /^(src|dst)(,(src|dst))*$/.test(args[k + 2]!.text)))) {
             // `--set` without a set and flags is the recent module's option.
             unknownConditions.push(condition([word], negation !== undefined));
             negation = undefined;
             continue;
           }
+          needsModule(word, 'set');
           const negated = negation !== undefined;
           negation = undefined;
           const name = take(word);
@@ -949,12 +956,14 @@ class IptablesParser {
           continue;
         }
         case '--comment': {
+          needsModule(word, 'comment');
           const value = take(word);
           if (value) rule.comment = value.text;
           continue;
         }
         case '--ctstate':
         case '--state': {
+          needsModule(word, option === '--ctstate' ? 'conntrack' : 'state');
           const value = takeNegatable(word);
           if (value) unknownConditions.push(`conntrack state ${value.negated ? 'not ' : ''}${value.value.text}`);
           continue;
@@ -992,12 +1001,6 @@ class IptablesParser {
       this.problem(word.start, word.end, t('Unexpected argument {0}', option));
     }
     if (negation) this.problem(negation.start, negation.end, t('Negation ! must be followed by an option'));
-    if (portOption && portProtocols.size === 0) {
-      this.problem(portOption.start, portOption.end, t('Option {0} needs a protocol with ports (-p tcp or -p udp) before it', portOption.text));
-    }
-    if (multiportOption && portProtocols.size === 0) {
-      this.problem(multiportOption.start, multiportOption.end, t('Option {0} needs a protocol with ports (-p tcp or -p udp) before it', multiportOption.text));
-    }
     if (unknownConditions.length > 0) rule.unknownConditions = unknownConditions;
 
     if (!operation) {

@@ -98,6 +98,21 @@ const RULE_KEYWORDS = new Set([
   'exthdr', 'frag', 'hbh', 'rh', 'mh', 'dst', 'srh', 'cgroup', 'cpu', 'iifgroup', 'oifgroup', 'ibrname', 'obrname', 'ipsec',
   'tunnel', 'secmark', 'last', 'igmp', 'gre', 'geneve', 'vxlan', 'numgen', 'jhash', 'symhash',
 ]);
+/** Words that may start a rule statement besides RULE_KEYWORDS (meta keys written without `meta`, rarer expressions). */
+const OTHER_STATEMENTS = new Set([
+  'rtclassid', 'sdif', 'sdifname', 'ibriport', 'obriport', 'time', 'day', 'hour', 'secpath', 'random', 'length', 'protocol', 'priority',
+  'nfproto', 'l4proto', 'meter', 'xt', 'tcpopt', 'inner', 'gretap', 'broute', 'rt0', 'rt2', 'rt4', 'ip6ext', 'dccp', 'udplite', 'set',
+  'map', 'vmap', 'flowtable', 'ct', 'sctp', 'chunk', 'ipsec', 'reset', 'tcp', 'option', 'trace',
+]);
+/** Fields of the header selectors, so a typo (`ip dadr`) is reported instead of read as an unknown condition. */
+const FIELDS: Record<string, readonly string[]> = {
+  ip: ['version', 'hdrlength', 'dscp', 'ecn', 'length', 'id', 'frag-off', 'ttl', 'protocol', 'checksum', 'saddr', 'daddr', 'option'],
+  ip6: ['version', 'dscp', 'ecn', 'flowlabel', 'length', 'nexthdr', 'hoplimit', 'saddr', 'daddr'],
+  tcp: ['sport', 'dport', 'sequence', 'ackseq', 'doff', 'reserved', 'flags', 'window', 'checksum', 'urgptr', 'option'],
+  udp: ['sport', 'dport', 'length', 'checksum'],
+  udplite: ['sport', 'dport', 'csumcov', 'checksum'],
+  th: ['sport', 'dport'],
+};
 /** Selectors whose next word names the field (`meta skuid`, `ct mark`), even when that word is a keyword too. */
 const PREFIX_SELECTORS = new Set(['meta', 'ct', 'ether', 'vlan', 'arp', 'fib', 'rt', 'socket', 'osf', 'exthdr', 'ipsec', 'tunnel']);
 /** Words after which a `set` assignment's value ends. */
@@ -917,12 +932,18 @@ class NftParser {
   /** Index of the next token at which a new rule expression starts. */
   private phraseEnd(tokens: Token[], k: number): number {
     let depth = 0;
-    let j = k;
+    // The selector, its field, an operator and the first value belong to the phrase even when
+    // they are keywords elsewhere (`ether type ip`, `meta l4proto tcp`).
+    let start = k + (PREFIX_SELECTORS.has(tokens[k]?.text ?? '') ? 1 : 0);
+    if (tokens[start + 1] && Object.hasOwn(OPERATORS, tokens[start + 1]!.text)) start++;
+    if (tokens[start + 1]?.kind === 'word') start++;
+    let j = start;
+    if (j > k && tokens[j]?.kind === 'punct') j--;
     for (; j < tokens.length; j++) {
       const token = tokens[j]!;
       if (token.kind === 'punct' && token.text === '{') depth++;
       else if (token.kind === 'punct' && token.text === '}') depth--;
-      else if (depth <= 0 && j > k + (PREFIX_SELECTORS.has(tokens[k]!.text) ? 1 : 0) && token.kind === 'word' && RULE_KEYWORDS.has(token.text) && tokens[j - 1]?.text !== '.') return j;
+      else if (depth <= 0 && j > start && token.kind === 'word' && RULE_KEYWORDS.has(token.text) && tokens[j - 1]?.text !== '.') return j;
     }
     return j;
   }
@@ -1212,6 +1233,11 @@ class NftParser {
       }
       const end = this.phraseEnd(stmt, k);
       const words = stmt.slice(k, end);
+      if (token.kind === 'word' && !token.text.startsWith('$') && !token.text.startsWith('@') && !RULE_KEYWORDS.has(word) && !OTHER_STATEMENTS.has(word)) {
+        this.tokenProblem(token, t('Unknown statement {0}', token.text));
+      } else if (token.kind === 'word' && Object.hasOwn(FIELDS, word) && stmt[k + 1]?.kind === 'word' && !FIELDS[word]!.includes(field)) {
+        this.tokenProblem(stmt[k + 1]!, t('Unknown field {0} after {1}', field, word));
+      }
       const assignment = words.findIndex((tk) => tk.text === 'set' && tk.kind === 'word');
       if (assignment > 0) {
         // `meta mark set …`, `ct helper set …`: a statement, whose value may itself contain selectors.
@@ -1221,7 +1247,17 @@ class NftParser {
           let j = valueStart + 1;
           while (j < stmt.length && !(stmt[j]!.kind === 'word' && STATEMENT_KEYWORDS.has(stmt[j]!.text))) j++;
           k = j;
-        } else k = this.phraseEnd(stmt, valueStart);
+        } else {
+          let j = valueStart + 1;
+          let depth = stmt[valueStart]?.text === '{' ? 1 : 0;
+          for (; j < stmt.length; j++) {
+            const next = stmt[j]!;
+            if (next.kind === 'punct' && next.text === '{') depth++;
+            else if (next.kind === 'punct' && next.text === '}') depth--;
+            else if (depth <= 0 && next.kind === 'word' && RULE_KEYWORDS.has(next.text)) break;
+          }
+          k = j;
+        }
         continue;
       }
       if (word === 'limit' || word === 'quota') unknown.push(phrase(k, end));
