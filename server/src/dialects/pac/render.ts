@@ -167,6 +167,7 @@ export function renderPac(policy: Policy, target: RenderTarget): RenderedBlock {
   // Entries repeat their set's addresses once per protocol; each range is written once, under its first label.
   const writtenCidrs = new Set<string>();
   const fresh = (cidrs: string[]): string[] => cidrs.filter((c) => !writtenCidrs.has(c) && writtenCidrs.add(c));
+  let lastLabel: string | undefined;
   for (const entry of policy.entries) {
     const { tests, notExpressible: bad } = hostTests(entry.urls, tenant, written);
     for (const pattern of bad) {
@@ -190,7 +191,9 @@ export function renderPac(policy: Policy, target: RenderTarget): RenderedBlock {
       notExpressible.push(...entry.urls);
       continue;
     }
-    if (tests.length > 0 || addressTests.length > 0) comment(entry.label);
+    // Entries of one set or row come one per protocol or port group; one label line is enough.
+    if ((tests.length > 0 || addressTests.length > 0) && entry.label !== lastLabel) comment(entry.label);
+    if (tests.length > 0 || addressTests.length > 0) lastLabel = entry.label;
     if (tests.length > 0) lines.push(...ifBlock(indent, guarded(tests, exclusionGuard), result));
     if (addressTests.length > 0) {
       if (!addressVariableWritten) {
@@ -201,6 +204,10 @@ export function renderPac(policy: Policy, target: RenderTarget): RenderedBlock {
     }
     const untested = [...(useAddresses ? [] : v4), ...v6];
     if (untested.length > 0) writeUntestedAddresses(entry, untested, useAddresses, comment, notExpressible);
+  }
+  if (lines.some((line) => line.includes('dnsDomainLevels(host)'))) {
+    // Said once, at the end, so a reader who wonders about the dot counts finds why.
+    comment(t('dnsDomainLevels keeps each * of Microsoft\'s list inside one label; shExpMatch\'s * alone would also match dots.'));
   }
   lines.push(`${indent}// END endpoint-lens ${policy.purpose}`);
   return { text: `${lines.join('\n')}\n`, notExpressible };
