@@ -20,7 +20,7 @@ const CHROMIUM = process.env.ENDPOINT_LENS_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const isMac = process.platform === 'darwin';
 /** The screenshots the README and the walkthrough show. */
-const README_SHOTS = ['output', 'problems', 'hover', 'quick-fix', 'exchange-hybrid-features', 'exchange-hybrid', 'pac', 'pac-report', 'untrusted-pac', 'danish-settings', 'danish-problems'];
+const README_SHOTS = ['output', 'problems', 'hover', 'quick-fix', 'exchange-hybrid-features', 'exchange-hybrid', 'endpoint-sets-pick', 'endpoint-sets', 'pac', 'pac-report', 'untrusted-pac', 'danish-settings', 'danish-problems'];
 
 let work;
 let browser;
@@ -369,6 +369,23 @@ test('"Insert Exchange hybrid rules" writes a managed block into the nginx examp
   const text = await editorText();
   assert.match(text, /BEGIN endpoint-lens exchange-hybrid/);
   await shot('exchange-hybrid');
+});
+
+test('"Insert rules for endpoint sets…" picks a set from the catalogue and writes it into the nftables example', { timeout: 90_000, skip: !examples().includes('m365.nft') && 'examples/m365.nft is missing' }, async () => {
+  await openFile('m365.nft');
+  await runCommand('Endpoint Lens: Insert rules for endpoint sets');
+  const input = page.locator('.quick-input-widget input');
+  await page.locator('.quick-input-widget', { hasText: 'Worldwide catalogue' }).waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill('Set 11:');
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Set 11:' }).first();
+  await row.waitFor({ timeout: 10_000 });
+  await row.locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-checkbox').first().click();
+  await shot('endpoint-sets-pick');
+  await page.keyboard.press('Enter');
+  await page.locator('.notifications-toasts .notification-toast', { hasText: /managed block/i }).first().waitFor({ timeout: 30_000 });
+  await reveal('BEGIN endpoint-lens sets-11');
+  await page.waitForFunction(() => [...document.querySelectorAll('.editor-group-container.active .view-line')].some((l) => /BEGIN endpoint-lens sets-11/.test((l.textContent ?? '').replace(/\u00a0/g, ' '))), undefined, { timeout: 30_000 });
+  await shot('endpoint-sets');
 });
 
 test('"Test this PAC file against the catalogue" opens a report beside the PAC file', { timeout: 90_000, skip: !examples().includes('proxy.pac') && 'examples/proxy.pac is missing' }, async () => {
