@@ -1095,6 +1095,9 @@ class NftParser {
         if (value.concatenation || value.unresolvedMap) {
           unknown.push(phrase(k, next));
           familyRestriction = family;
+          // Addresses inside a concatenation (`ip saddr . tcp dport { 10.0.0.1 . 22 }`) are still references.
+          const role: ReferenceRole = field === 'saddr' ? 'source' : 'destination';
+          for (const tk of stmt.slice(k + 2, next)) if (tk.kind === 'word' && this.looksLikeAddress(tk.text) && (family === 4 ? tk.text.includes('.') : tk.text.includes(':'))) this.addressReference(tk, role);
         } else if (value.vmap) {
           familyRestriction = family;
           vmap = { value, apply: (r, key) => this.applyVmapAddress(r, side, key, family, table) };
@@ -1187,6 +1190,10 @@ class NftParser {
           setAction({ type: 'accept' }, token);
           // Translation targets are addresses too (`dnat to 10.1.1.25:443`), with no side in the match.
           for (const target of stmt.slice(k + 1)) {
+            if (target.kind === 'word' && /^[0-9.]+-[0-9.]+$/.test(target.text)) {
+              this.addressReference(target, 'other');
+              continue;
+            }
             const address = target.kind === 'word' ? /^\[?([0-9a-fA-F:.]+?)\]?(?::\d+(?:-\d+)?)?$/.exec(target.text)?.[1] : undefined;
             if (address && this.looksLikeAddress(address) && (address.includes('.') || target.text.startsWith('[') || !/:\d+$/.test(target.text))) {
               this.addressReference({ kind: 'word', text: address, start: target.start + (target.text.startsWith('[') ? 1 : 0), end: target.start + (target.text.startsWith('[') ? 1 : 0) + address.length }, 'other');
