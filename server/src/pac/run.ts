@@ -206,7 +206,12 @@ function loadProgram(
     return { failure };
   }
   loaded.value.dispose();
-  const fn = context.getProp(context.global, 'FindProxyForURL');
+  let fn = context.getProp(context.global, 'FindProxyForURL');
+  if (context.typeof(fn) !== 'function') {
+    // A file written only for Microsoft's IPv6-aware clients defines just the Ex form.
+    fn.dispose();
+    fn = context.getProp(context.global, 'FindProxyForURLEx');
+  }
   if (context.typeof(fn) !== 'function') {
     fn.dispose();
     take.dispose();

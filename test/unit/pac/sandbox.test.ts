@@ -221,7 +221,7 @@ test('a slow PAC across many queries stops at the budget of the whole call', asy
   const sandbox = await sandboxPromise;
   const program = 'function FindProxyForURL(url, host) { var end = Date.now() + 40; while (Date.now() < end) {} return "DIRECT"; }';
   const queries = Array.from({ length: 50 }, (_, i) => q(`h${i}.example`));
-  const results = sandbox.evaluate(program, queries, { ...options, timeoutMs: 100, totalTimeoutMs: 300 });
+  const results = sandbox.evaluate(program, queries, { ...options, timeoutMs: 1000, totalTimeoutMs: 400 });
   assert.equal(results.length, 50);
   assert.ok(results[0]?.ok, 'the first queries run');
   const last = results[49];
@@ -242,4 +242,12 @@ test('a return of something other than a string points at that return', async ()
   assert.equal(result?.ok, false);
   assert.equal(!result.ok && result.kind, 'exception');
   assert.equal(!result.ok && result.line, 2);
+});
+
+test('a file with only FindProxyForURLEx runs that function', async () => {
+  const sandbox = await sandboxPromise;
+  const [result] = sandbox.evaluate('function FindProxyForURLEx(url, host) { return isInNetEx(host, "2603:1063::/38") ? "DIRECT" : "PROXY p:1"; }', [q('dual.example')], options);
+  assert.deepEqual(result, { ok: true, value: 'DIRECT', returnId: 0 });
+  const model = parsePac('function FindProxyForURLEx(url, host) { return "DIRECT"; }');
+  assert.equal(model.ruleLists[0]?.rules.length, 1);
 });

@@ -850,16 +850,21 @@ function isStatement(node: Node): boolean {
 
 /** FindProxyForURL as a declaration, `var FindProxyForURL = function…` or an assignment to it. */
 function findProxyFunction(program: Node): Node | undefined {
+  // Browsers call FindProxyForURL; a file written only for Microsoft's IPv6-aware clients has just the Ex form.
+  return findFunctionNamed(program, 'FindProxyForURL') ?? findFunctionNamed(program, 'FindProxyForURLEx');
+}
+
+function findFunctionNamed(program: Node, name: string): Node | undefined {
   for (const statement of (program as acorn.Program).body) {
-    if (statement.type === 'FunctionDeclaration' && statement.id?.name === 'FindProxyForURL') return statement;
+    if (statement.type === 'FunctionDeclaration' && statement.id?.name === name) return statement;
     if (statement.type === 'VariableDeclaration') {
       for (const d of statement.declarations) {
-        if (d.id.type === 'Identifier' && d.id.name === 'FindProxyForURL' && isFunction(d.init)) return d.init ?? undefined;
+        if (d.id.type === 'Identifier' && d.id.name === name && isFunction(d.init)) return d.init ?? undefined;
       }
     }
     if (statement.type === 'ExpressionStatement' && statement.expression.type === 'AssignmentExpression') {
       const a = statement.expression;
-      if (a.left.type === 'Identifier' && a.left.name === 'FindProxyForURL' && isFunction(a.right)) return a.right;
+      if (a.left.type === 'Identifier' && a.left.name === name && isFunction(a.right)) return a.right;
     }
   }
   return undefined;
