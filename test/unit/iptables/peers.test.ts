@@ -36,3 +36,21 @@ for (const name of saveFixtures) {
     }
   });
 }
+
+test('valid-commands.sh runs under set -e in a namespace, parses with no problem, and matches what iptables-save holds', { skip }, () => {
+  const path = join(dir, 'valid-commands.sh');
+  const result = spawnSync(variant![0]!, [...variant!.slice(1), 'sh', '-c', `sh ${path} && iptables-save && echo ==v6== && ip6tables-save`], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  const model = parseIptables(readFileSync(path, 'utf8'));
+  assert.deepEqual(model.problems.map((p) => `${p.range.start.line + 1} ${p.message}`), []);
+  const [v4Text, v6Text] = result.stdout.split('==v6==');
+  const v4 = parseIptables(v4Text!, { fileName: 'rules.v4' });
+  const v6 = parseIptables(v6Text!, { fileName: 'rules.v6' });
+  assert.deepEqual([...v4.problems, ...v6.problems], []);
+  for (const list of model.ruleLists) {
+    const saved = (list.families?.[0] === 6 ? v6 : v4).ruleLists.find((l) => l.id === list.id.replace(/^ip6:/, ''));
+    const expected = list.rules.reduce((n, r) => n + Math.max(1, r.sources?.referenceIds.length ?? 1) * Math.max(1, r.destinations?.referenceIds.length ?? 1), 0);
+    assert.equal(saved?.rules.length ?? 0, expected, list.id);
+    assert.equal(saved?.defaultAction, list.defaultAction, list.id);
+  }
+});
