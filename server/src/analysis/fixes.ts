@@ -31,14 +31,13 @@ export function planFix(fix: Fix, input: FixInput): PlannedFix {
   if (fix.refreshBlock) {
     const purpose = fix.refreshBlock;
     const result = refreshManagedBlocks(input.text, input.dialect, input.catalog, undefined, parseOptions);
-    const index = result.refreshed.findIndex((r) => r.purpose === purpose && r.changed);
-    if (index < 0) {
+    const refreshed = result.refreshed.find((r) => r.purpose === purpose && r.changed);
+    if (!refreshed) {
       const skipped = result.skipped.find((s) => s.purpose === purpose);
       return { ok: false, reason: skipped?.reason ?? t('The block "{0}" is already up to date.', purpose) };
     }
-    const changedPurposes = result.refreshed.filter((r) => r.changed).map((r) => r.purpose);
-    const edit = result.edits[changedPurposes.indexOf(purpose)];
-    return edit ? { ok: true, edits: [edit] } : { ok: false, reason: t('The block "{0}" is already up to date.', purpose) };
+    // A block that moves in front of a rule that would now stop it comes as two edits.
+    return { ok: true, edits: refreshed.edits };
   }
   return { ok: false, reason: t('This fix has nothing to apply.') };
 }
