@@ -136,3 +136,12 @@ test('inserting a block into an existing save file keeps every other rule as it 
 test('the iptables-restore oracle rejects what iptables rejects (so the checks above can fail)', { skip: noRestore }, () => {
   assert.equal(run([...restoreVariant!, 'iptables-restore', '--test'], '*filter\n-A OUTPUT -d 10.0.0.0/33 -j ACCEPT\nCOMMIT\n').ok, false);
 });
+
+test('rule comments stay within the comment match\'s 255 bytes even with long, non-ASCII labels', { skip: noRestore }, () => {
+  const entry = { ...TEAMS_AND_EXCHANGE.entries[0]!, label: 'Sæt 11 Teams Optimér — lyd, video og skærmdeling '.repeat(8) };
+  const block = renderIptables({ ...TEAMS_AND_EXCHANGE, entries: [entry] }, { style: 'save' });
+  const comment = /--comment "([^"]*)"/.exec(block.text)![1]!;
+  assert.ok(Buffer.byteLength(comment) <= 255, `${Buffer.byteLength(comment)} bytes`);
+  const result = run([...restoreVariant!, 'iptables-restore', '--test'], saveFile(block.text, 4));
+  assert.ok(result.ok, result.output);
+});

@@ -121,3 +121,12 @@ test('a block added to a file with multiple base chains keeps the other chains u
 test('the nft oracle rejects what nft rejects (so the checks above can fail)', { skip: noNft }, () => {
   assert.equal(nftCheck(variant!, 'table inet x {\n\tchain c {\n\t\tip daddr 10.0.0.0/33 accept\n\t}\n}\n').ok, false);
 });
+
+test('rule comments stay within nft\'s 128 bytes even with long, non-ASCII labels', { skip: noNft }, () => {
+  const entry = { ...TEAMS_AND_EXCHANGE.entries[0]!, label: 'Sæt 11 Teams Optimér — lyd, video og skærmdeling '.repeat(4) };
+  const block = renderNftables({ ...TEAMS_AND_EXCHANGE, entries: [entry] }, {});
+  const comment = /comment "([^"]*)"/.exec(block.text)![1]!;
+  assert.ok(Buffer.byteLength(comment) <= 127, `${Buffer.byteLength(comment)} bytes`);
+  const result = nftCheck(variant!, block.text);
+  assert.ok(result.ok, result.output);
+});

@@ -74,7 +74,9 @@ function portMatches(ports: PortRange[]): string[] {
 }
 
 function quoteComment(text: string): string {
-  const clean = text.replace(/["\\\r\n]/g, ' ').slice(0, 250);
+  // The comment match takes at most 255 bytes, counted in UTF-8.
+  let clean = text.replace(/["\\\r\n]/g, ' ');
+  while (Buffer.byteLength(clean) > 255) clean = clean.slice(0, -1);
   return `"${clean}"`;
 }
 

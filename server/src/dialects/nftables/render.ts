@@ -62,9 +62,13 @@ function elementText(interval: IpInterval): string[] {
 }
 
 function commentText(labels: string[]): string {
-  // nft limits a rule comment to 128 bytes.
-  const text = `endpoint-lens ${labels.join(', ')}`.replace(/["\\\r\n]/g, ' ');
-  return `"${text.length > 120 ? `${text.slice(0, 119)}…` : text}"`;
+  // nft limits a rule comment to 128 bytes, counted in UTF-8.
+  let text = `endpoint-lens ${labels.join(', ')}`.replace(/["\\\r\n]/g, ' ');
+  if (Buffer.byteLength(text) > 127) {
+    while (Buffer.byteLength(`${text}…`) > 127) text = text.slice(0, -1);
+    text += '…';
+  }
+  return `"${text}"`;
 }
 
 function setName(purpose: string, groupIndex: number, groupCount: number, family: Family): string {
@@ -133,6 +137,8 @@ export function renderNftables(policy: Policy, target: RenderTarget): RenderedBl
     const [, family, table, chain] = existing;
     for (const set of sets) {
       lines.push(`add set ${family} ${table} ${set.name} { type ${set.family === 4 ? 'ipv4_addr' : 'ipv6_addr'}; flags interval; }`);
+      // Loading the file again without `flush ruleset` must not keep elements a newer catalogue dropped.
+      lines.push(`flush set ${family} ${table} ${set.name}`);
       lines.push(`add element ${family} ${table} ${set.name} { ${elementLines(set.elements, '\t')} }`);
     }
     // Rules are inserted at the head of the chain, ahead of any drop the chain already has.
