@@ -109,3 +109,9 @@ test('translation targets are references with no side; tcp and ip fields restric
   assert.deepEqual(model.references.map((r) => `${r.text} ${r.role} ${r.range.start.line}:${r.range.start.character}`), ['10.1.1.25 other 1:22']);
   assert.deepEqual(model.ruleLists[1]!.rules.map(ruleLine), ['accept@4:14 proto=tcp unknown=[tcp flags syn]', 'drop@5:9 dst=0.0.0.0/0 unknown=[ip ttl 1]']);
 });
+
+test('defines inside a table or a chain are read like top-level ones', () => {
+  const model = parseNftables('table inet t {\n\tdefine A = 1.2.3.4\n\tchain c {\n\t\tdefine B = { $A, 5.6.7.8 }\n\t\tip daddr $B accept\n\t}\n}\n');
+  assert.deepEqual(model.problems, []);
+  assert.deepEqual(model.ruleLists[0]!.rules.map(ruleLine), ['accept@4:14 dst=1.2.3.4/32,5.6.7.8/32']);
+});

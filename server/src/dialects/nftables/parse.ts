@@ -351,7 +351,11 @@ class NftParser {
   }
 
   private define(keyword: Token): void {
-    const stmt = this.readStatement();
+    this.defineStatement(keyword, this.readStatement());
+  }
+
+  /** `define NAME = value` without its keyword; nft also allows it inside tables and chains. */
+  private defineStatement(keyword: Token, stmt: Token[]): void {
     const name = stmt[0];
     const equals = stmt[1];
     if (!name || name.kind !== 'word' || !equals || equals.text !== '=' || stmt.length < 3) {
@@ -495,6 +499,11 @@ class NftParser {
         else this.setBody(this.set(table, name, keyword === 'map'), brace);
         continue;
       }
+      if (keyword === 'define' || keyword === 'redefine') {
+        this.pos++;
+        this.define(token);
+        continue;
+      }
       const stmt = this.readStatement();
       if (!['flags', 'comment', 'flowtable', 'counter', 'quota', 'ct', 'limit', 'secmark', 'synproxy', 'tunnel'].includes(keyword)) {
         this.tokenProblem(token, t('Unexpected {0} in table {1}', keyword, table.name));
@@ -527,6 +536,11 @@ class NftParser {
       const token = this.peek()!;
       if (this.isEnd(token)) {
         this.pos++;
+        continue;
+      }
+      if (token.text === 'define' || token.text === 'redefine') {
+        this.pos++;
+        this.define(token);
         continue;
       }
       const stmt = this.expand(this.readStatement(), 0);
