@@ -92,11 +92,15 @@ function buildInstance(instance: InstanceId, sources: SourceFile[]): { snapshot:
   // Every older capture is history. An all-areas capture contributes the service areas a default
   // request returns, so versions compare like with like; its MEM sets already live in the current
   // catalogue, marked with their capture date.
-  const older = mine.slice(1).map((s) => (s.allAreas ? { ...s, sets: s.sets.filter((set) => set.serviceArea !== ADDED_SERVICE_AREA) } : s));
+  const older = mine
+    .slice(1)
+    .reverse()
+    .map((s) => (s.allAreas ? { ...s, sets: s.sets.filter((set) => set.serviceArea !== ADDED_SERVICE_AREA) } : s));
   if (older.length === 0) return { snapshot };
   const history: CatalogHistory = {
     format: 1,
     instance,
+    // Oldest first, as the update client appends newer versions.
     versions: older.map((s) => {
       const v = versionOf(s);
       return { version: v.version, capturedOn: s.capturedOn, versionInferred: v.versionInferred, sets: s.sets };

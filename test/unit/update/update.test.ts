@@ -148,7 +148,7 @@ test('first run: one version check, one download, a valid catalogue in the cache
   assert.equal(snapshot.sets.length, SHIPPED.sets.length, 'MEM sets the answer brings are kept');
   assert.ok(snapshot.sets.some((s) => s.serviceArea === 'MEM'));
   assert.ok(snapshot.sets.every((s) => s.capturedOn === undefined));
-  assert.deepEqual(readCacheHistory('Worldwide', cacheDir)?.versions.map((v) => v.version), ['2026073100']);
+  assert.deepEqual(readCacheHistory('Worldwide', cacheDir)?.versions.map((v) => v.version), ['2025120100', '2026073100']);
   assertOnlyTheGuidWasSent();
 });
 
@@ -208,7 +208,7 @@ test('new version: endpoints and change records downloaded, history and pending 
   assert.equal(readUpdateState(cacheDir)!.instances.Worldwide?.version, NEW_VERSION);
 
   const history = readCacheHistory('Worldwide', cacheDir);
-  assert.deepEqual(history?.versions.map((v) => v.version), ['2026073100', CURRENT_VERSION]);
+  assert.deepEqual(history?.versions.map((v) => v.version), ['2025120100', '2026073100', CURRENT_VERSION]);
   assert.deepEqual(history?.changes.map((c) => c.id), [9001, 9002, 9003]);
 
   const index = CatalogHistoryIndex.load('Worldwide', cacheDir);
@@ -421,7 +421,7 @@ test('first run for an instance whose shipped version is older asks for the chan
   const cached = JSON.parse(readFileSync(cacheCatalogPath(cacheDir, 'USGovDoD'), 'utf8')) as CatalogSnapshot;
   assert.equal(cached.version, '2026110200');
   assert.equal(cached.versionInferred, false);
-  assert.deepEqual(readCacheHistory('USGovDoD', cacheDir)?.versions.map((v) => v.version), [dod.version], 'the shipped catalogue it replaced is kept for pinning');
+  assert.deepEqual(readCacheHistory('USGovDoD', cacheDir)?.versions.map((v) => v.version), ['2025120100', dod.version], 'the shipped catalogue it replaced is kept for pinning');
   assertOnlyTheGuidWasSent();
 });
 
