@@ -10,19 +10,19 @@ import { ruleLine } from '../iptables/summary';
 test('base chains on one hook across tables are stages ordered by priority, names and offsets included', () => {
   const model = parseNftables(`table inet a { chain c {
 type filter hook output priority filter + 10
-} }
+}\n}
 table ip b { chain c {
 type filter hook output priority mangle
-} }
+}\n}
 table ip6 c { chain c {
 type filter hook output priority -300
-} }
+}\n}
 table inet d { chain c {
 type route hook output priority filter - 5
-} }
+}\n}
 table inet n { chain c {
 type nat hook output priority -100
-} }
+}\n}
 `);
   assert.deepEqual(model.problems, []);
   assert.deepEqual(
@@ -42,7 +42,7 @@ type nat hook output priority -100
 });
 
 test('insert rule goes first, index places a rule, flush empties, flush ruleset forgets everything before it', () => {
-  const model = parseNftables(`table inet t { chain c { type filter hook input priority 0; } }
+  const model = parseNftables(`table inet t { chain c { type filter hook input priority 0; }\n}
 add rule inet t c tcp dport 1 accept
 add rule inet t c tcp dport 2 accept
 insert rule inet t c tcp dport 3 accept
@@ -50,24 +50,24 @@ add rule inet t c index 0 tcp dport 4 accept
 `);
   assert.deepEqual(model.ruleLists[0]!.rules.map((r) => r.destinationPorts![0]!.from), [3, 4, 1, 2]);
   const flushed = parseNftables(`table inet t { chain c { tcp dport 1 accept
-} }
+}\n}
 flush chain inet t c
 table inet old { chain c { accept
-} }
+}\n}
 flush ruleset
 table inet new { chain c { drop
-} }
+}\n}
 `);
   assert.deepEqual(flushed.ruleLists.map((l) => [l.id, l.rules.length]), [['inet new:c', 1]]);
 });
 
 test('a define used twice has one reference per role, at the define', () => {
-  const model = parseNftables('define H = 52.112.0.0/14\ntable inet t { chain c {\nip daddr $H accept\nip saddr $H accept\nip daddr $H drop\n} }\n');
+  const model = parseNftables('define H = 52.112.0.0/14\ntable inet t { chain c {\nip daddr $H accept\nip saddr $H accept\nip daddr $H drop\n}\n}\n');
   assert.deepEqual(model.references.map((r) => `${r.text} ${r.role} ${r.range.start.line}:${r.range.start.character}`), ['52.112.0.0/14 destination 0:11', '52.112.0.0/14 source 0:11']);
 });
 
 test('verdict maps become one rule per element, ct state maps keep the state as a condition', () => {
-  const model = parseNftables('table inet t { chain c {\nip daddr vmap { 10.0.0.0/8 : drop, 52.112.0.0/14 : accept }\nct state vmap { established : accept, invalid : drop }\n} }\n');
+  const model = parseNftables('table inet t { chain c {\nip daddr vmap { 10.0.0.0/8 : drop, 52.112.0.0/14 : accept }\nct state vmap { established : accept, invalid : drop }\n}\n}\n');
   assert.deepEqual(model.ruleLists[0]!.rules.map(ruleLine), [
     'drop@1:29 dst=10.0.0.0/8',
     'accept@1:51 dst=52.112.0.0/14',
@@ -77,7 +77,7 @@ test('verdict maps become one rule per element, ct state maps keep the state as 
 });
 
 test('ip saddr != X matches only IPv4 packets outside X; meta nfproto restricts the family', () => {
-  const model = parseNftables('table inet t { chain c {\nip saddr != 0.0.0.0/1 accept\nmeta nfproto ipv6 tcp dport 443 accept\n} }\n');
+  const model = parseNftables('table inet t { chain c {\nip saddr != 0.0.0.0/1 accept\nmeta nfproto ipv6 tcp dport 443 accept\n}\n}\n');
   assert.deepEqual(model.ruleLists[0]!.rules.map(ruleLine), ['accept@1:22 src=128.0.0.0/1', 'accept@2:32 proto=tcp dst=::/0 dport=443']);
 });
 
@@ -105,7 +105,7 @@ test('reject with its reason decides alone; delete table and delete chain remove
 });
 
 test('translation targets are references with no side; tcp and ip fields restrict protocol and family', () => {
-  const model = parseNftables('table ip nat { chain p {\ntcp dport 443 dnat to 10.1.1.25:443\n} }\ntable inet f { chain c {\ntcp flags syn accept\nip ttl 1 drop\n} }\n');
+  const model = parseNftables('table ip nat { chain p {\ntcp dport 443 dnat to 10.1.1.25:443\n}\n}\ntable inet f { chain c {\ntcp flags syn accept\nip ttl 1 drop\n}\n}\n');
   assert.deepEqual(model.references.map((r) => `${r.text} ${r.role} ${r.range.start.line}:${r.range.start.character}`), ['10.1.1.25 other 1:22']);
   assert.deepEqual(model.ruleLists[1]!.rules.map(ruleLine), ['accept@4:14 proto=tcp unknown=[tcp flags syn]', 'drop@5:9 dst=0.0.0.0/0 unknown=[ip ttl 1]']);
 });

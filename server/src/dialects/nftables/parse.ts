@@ -204,6 +204,8 @@ class NftParser {
   private readonly setUses: Array<{ table: TableState; name: string; range: Range }> = [];
   private readonly reportedUndefined = new Set<string>();
   private chainOrder = 0;
+  /** Whether the last statement read stopped at a block's `}` rather than a newline or `;`. */
+  private endedByBrace = false;
   private sawTableBlock = false;
 
   constructor(private readonly text: string) {
@@ -250,6 +252,7 @@ class NftParser {
   private readStatement(): Token[] {
     const out: Token[] = [];
     const open: Token[] = [];
+    this.endedByBrace = false;
     while (this.pos < this.tokens.length) {
       const token = this.tokens[this.pos]!;
       if (open.length === 0) {
@@ -257,7 +260,10 @@ class NftParser {
           this.pos++;
           return out;
         }
-        if (token.kind === 'punct' && token.text === '}') return out;
+        if (token.kind === 'punct' && token.text === '}') {
+          this.endedByBrace = true;
+          return out;
+        }
       }
       this.pos++;
       if (token.kind === 'newline') continue;
@@ -497,6 +503,8 @@ class NftParser {
         this.pos++;
         if (keyword === 'chain') this.chainBody(this.chain(table, name), brace);
         else this.setBody(this.set(table, name, keyword === 'map'), brace);
+        const after = this.peek();
+        if (after && after.kind === 'punct' && after.text === '}') this.tokenProblem(after, t("Expected a newline or ; before '}'"));
         continue;
       }
       if (keyword === 'define' || keyword === 'redefine') {
@@ -548,8 +556,14 @@ class NftParser {
         this.pos++;
         continue;
       }
+      this.missingTerminator(stmt);
       this.chainStatement(chain, stmt, 'append');
     }
+  }
+
+  /** nft ends statements in a block with a newline or `;`; `accept }` on one line is a syntax error there. */
+  private missingTerminator(stmt: Token[]): void {
+    if (this.endedByBrace) this.tokenProblem(stmt[stmt.length - 1]!, t("Expected a newline or ; before '}'"));
   }
 
   private chainStatement(chain: ChainState, stmt: Token[], position: 'append' | 'insert' | number): void {
@@ -618,6 +632,7 @@ class NftParser {
         this.pos++;
         continue;
       }
+      if (stmt[0]!.text !== 'elements') this.missingTerminator(stmt);
       this.setStatement(set, stmt);
     }
   }
