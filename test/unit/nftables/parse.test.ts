@@ -107,7 +107,7 @@ test('reject with its reason decides alone; delete table and delete chain remove
 test('translation targets are references with no side; tcp and ip fields restrict protocol and family', () => {
   const model = parseNftables('table ip nat { chain p {\ntcp dport 443 dnat to 10.1.1.25:443\n}\n}\ntable inet f { chain c {\ntcp flags syn accept\nip ttl 1 drop\n}\n}\n');
   assert.deepEqual(model.references.map((r) => `${r.text} ${r.role} ${r.range.start.line}:${r.range.start.character}`), ['10.1.1.25 other 1:22']);
-  assert.deepEqual(model.ruleLists[1]!.rules.map(ruleLine), ['accept@4:14 proto=tcp unknown=[tcp flags syn]', 'drop@5:9 dst=0.0.0.0/0 unknown=[ip ttl 1]']);
+  assert.deepEqual(model.ruleLists[1]!.rules.map(ruleLine), ['accept@5:14 proto=tcp unknown=[tcp flags syn]', 'drop@6:9 dst=0.0.0.0/0 unknown=[ip ttl 1]']);
 });
 
 test('defines inside a table or a chain are read like top-level ones', () => {
