@@ -32,12 +32,6 @@ export function forEachChild(node: acorn.Node, visit: (child: acorn.Node) => voi
   }
 }
 
-export function childNodes(node: acorn.Node): acorn.Node[] {
-  const out: acorn.Node[] = [];
-  forEachChild(node, (child) => out.push(child));
-  return out;
-}
-
 /** Every node of the tree in source order, iteratively (no recursion, whatever the nesting). */
 export function allNodes(root: acorn.Node): acorn.Node[] {
   const out: acorn.Node[] = [];
@@ -54,7 +48,7 @@ export function allNodes(root: acorn.Node): acorn.Node[] {
   return out;
 }
 
-export function isNode(value: unknown): value is acorn.Node {
+function isNode(value: unknown): value is acorn.Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string' &&
     typeof (value as { start?: unknown }).start === 'number';
 }
