@@ -99,3 +99,20 @@ test('a Microsoft-style condition with thousands of alternatives is one rule', (
   const model = parsePac(text);
   assert.equal(model.ruleLists[0]?.rules[0]?.hosts?.matchers.length, 5000);
 });
+
+test('mutated programs never make the sandbox throw, and every query gets an answer', async () => {
+  const { createPacSandbox } = await import('../../../server/src/pac/sandbox');
+  const sandbox = await createPacSandbox();
+  try {
+    const next = random(77);
+    const queries = [{ url: 'https://teams.microsoft.com/', host: 'teams.microsoft.com' }, { url: 'http://intranet/', host: 'intranet' }];
+    for (let i = 0; i < 40; i++) {
+      const text = mutate(fixtures[i % fixtures.length]!, next);
+      const results = sandbox.evaluate(text, queries, { hostAddresses: {}, clientAddress: '10.0.0.1', timeoutMs: 100, memoryBytes: 8 << 20 });
+      assert.equal(results.length, queries.length, `mutation ${i}`);
+      for (const r of results) assert.ok(r.ok ? typeof r.value === 'string' : r.message.length > 0, `mutation ${i}`);
+    }
+  } finally {
+    sandbox.dispose();
+  }
+});
