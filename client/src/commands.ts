@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
 import { readCurrentSnapshot } from '../../server/src/catalog/history';
 import type { EndpointSet } from '../../server/src/catalog/types';
-import { parseCidr } from '../../server/src/model/address';
 import {
   EXCHANGE_HYBRID_FEATURES,
   SERVER_COMMANDS,
@@ -14,6 +13,7 @@ import {
   type RefreshManagedBlocksParams,
   type TestPacParams,
 } from '../../server/src/protocol';
+import { addressProblem, splitAddresses } from './addressInput';
 import type { CatalogUpdater } from './catalogUpdates';
 import { isOurDocument } from './languages';
 import { readSettings } from './settings';
@@ -74,24 +74,19 @@ function featureLabel(feature: ExchangeHybridFeature): { label: string; descript
   }
 }
 
-/** Splits what the user typed into addresses ("10.0.0.5, 10.0.1.0/24"). */
-export function splitAddresses(text: string): string[] {
-  return text
-    .split(/[\s,;]+/)
-    .map((part) => part.trim())
-    .filter((part) => part.length > 0);
-}
-
 /** The input box's check: undefined when every address parses, else a message naming the first bad one. */
 export function validateAddresses(text: string, required: boolean): string | undefined {
-  const parts = splitAddresses(text);
-  if (parts.length === 0) return required ? vscode.l10n.t('Enter at least one IPv4 or IPv6 address or CIDR.') : undefined;
-  for (const part of parts) {
-    const parsed = parseCidr(part);
-    if (!parsed.ok) return vscode.l10n.t('"{0}" is not an IPv4 or IPv6 address or CIDR.', part);
-    if (parsed.value.hostBitsSet) return vscode.l10n.t('"{0}" has host bits set; write the network address or a single host.', part);
+  const problem = addressProblem(text, required);
+  switch (problem?.kind) {
+    case undefined:
+      return undefined;
+    case 'none-given':
+      return vscode.l10n.t('Enter at least one IPv4 or IPv6 address or CIDR.');
+    case 'not-an-address':
+      return vscode.l10n.t('"{0}" is not an IPv4 or IPv6 address or CIDR.', problem.text);
+    case 'host-bits-set':
+      return vscode.l10n.t('"{0}" has host bits set; write the network address or a single host.', problem.text);
   }
-  return undefined;
 }
 
 /** The editor the insert commands write into, or a clear message why there is none. */

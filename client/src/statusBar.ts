@@ -1,16 +1,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CATALOG_INFO_REQUEST, type CatalogInfo } from '../../server/src/protocol';
+import { ageInDays } from './catalogAge';
 import { isOurDocument } from './languages';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** Whole days between the capture date (ISO date) and now; undefined for a date we cannot read. */
-export function ageInDays(capturedOn: string, now: Date): number | undefined {
-  const captured = Date.parse(capturedOn);
-  if (Number.isNaN(captured)) return undefined;
-  return Math.max(0, Math.floor((now.getTime() - captured) / DAY_MS));
-}
 
 function ageText(days: number | undefined): string {
   if (days === undefined) return '';

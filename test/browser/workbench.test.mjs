@@ -20,7 +20,7 @@ const CHROMIUM = process.env.ENDPOINT_LENS_CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const isMac = process.platform === 'darwin';
 /** The screenshots the README and the walkthrough show. */
-const README_SHOTS = ['output', 'problems', 'hover', 'quick-fix', 'exchange-hybrid-features', 'exchange-hybrid', 'endpoint-sets-pick', 'endpoint-sets', 'pac', 'pac-report', 'untrusted-pac', 'danish-settings', 'danish-problems'];
+const README_SHOTS = ['output', 'problems', 'hover', 'quick-fix', 'exchange-hybrid-features', 'exchange-hybrid', 'endpoint-sets-pick', 'endpoint-sets', 'pac', 'pac-report', 'catalog-report', 'untrusted-pac', 'danish-settings', 'danish-problems'];
 
 let work;
 let browser;
@@ -393,7 +393,7 @@ test('"Test this PAC file against the catalogue" opens a report beside the PAC f
   await shot('pac');
   await runCommand('Endpoint Lens: Test this PAC file against the catalogue');
   // The report is a markdown preview, which VS Code names "Preview <document>".
-  await page.locator('.tabs-container .tab', { hasText: /^Preview/ }).first().waitFor({ timeout: 60_000 });
+  await page.locator('.tabs-container .tab', { hasText: /^Preview PAC test proxy\.pac/ }).first().waitFor({ timeout: 60_000 });
   const deadline = Date.now() + 30_000;
   let text = await webviewText();
   while (!/DIRECT|PROXY/.test(text) && Date.now() < deadline) {
@@ -403,6 +403,21 @@ test('"Test this PAC file against the catalogue" opens a report beside the PAC f
   assert.doesNotMatch(text, /not available/);
   assert.match(text, /DIRECT/);
   await shot('pac-report');
+});
+
+test('"Show catalogue version and changes" opens the change report', { timeout: 60_000 }, async () => {
+  await openFile('activation.rules.v4');
+  await runCommand('Endpoint Lens: Show catalogue version and changes');
+  // The report's title names the catalogue in use; the preview tab carries it.
+  await page.locator('.tabs-container .tab', { hasText: /^Preview Catalogue Worldwide \d{10}/ }).first().waitFor({ timeout: 30_000 });
+  const deadline = Date.now() + 30_000;
+  let text = await webviewText();
+  while (!/Catalogue changes for Worldwide since version \d{10}/.test(text) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    text = await webviewText();
+  }
+  assert.match(text, /Catalogue changes for Worldwide since version \d{10}/);
+  await shot('catalog-report');
 });
 
 test('"Update catalogue now" against an unreachable service says so once and keeps the catalogue', { timeout: 60_000 }, async () => {
