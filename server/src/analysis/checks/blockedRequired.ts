@@ -62,7 +62,8 @@ function intendedPart(model: ConfigModel, path: EvaluationPath, flow: Flow, cata
       .flatMap((l) => l.rules.flatMap((r) => catalogueIntervals(r, flow, catalog)))
       .filter((iv) => remote.some((r) => intervalsOverlap(r, iv)));
     if (named.length === 0) return undefined;
-    const families = new Set(named.map((iv) => iv.family));
+    // The families the rules name, plus those the path says it receives (nginx `listen [::]:443`).
+    const families = new Set<4 | 6>([...named.map((iv) => iv.family), ...(lists[0]?.families ?? [])]);
     const intervals = flow.remote.intervals.filter((iv) => families.has(iv.family));
     return intervals.length > 0 ? { ...flow, remote: { kind: 'addresses', intervals } } : undefined;
   }

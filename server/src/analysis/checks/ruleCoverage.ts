@@ -32,7 +32,13 @@ function hostsCover(earlier: Rule['hosts'], later: Rule['hosts']): boolean {
   return later.matchers.every((m) => keys.has(JSON.stringify(m)));
 }
 
+/** A side that names addresses none of which parsed matches nothing; such rules are reported as invalid instead. */
+function matchesNothing(rule: Rule): boolean {
+  return [rule.sources, rule.destinations].some((side) => side !== undefined && !side.unresolved && side.referenceIds.length > 0 && side.intervals.length === 0);
+}
+
 export function ruleCovers(earlier: Rule, later: Rule): boolean {
+  if (matchesNothing(earlier) || matchesNothing(later)) return false;
   if ((earlier.unknownConditions?.length ?? 0) > 0) return false;
   if ((later.unknownConditions?.length ?? 0) > 0 && !sameConditions(earlier, later)) return false;
   return (

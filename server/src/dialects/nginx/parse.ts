@@ -949,15 +949,16 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
     const server = enclosingServer(wc);
     if (!server) return undefined;
     const info = server.info;
-    if (info.families !== undefined) return info.families.length === 2 ? undefined : info.families;
+    // Both families stated by listen directives are said explicitly, so the analysis knows a
+    // dual-stack server means IPv6 traffic too; an include that may hold the listen lines leaves
+    // the families unknown.
+    if (info.listenFamilies.length === 0 && info.includes.some((path) => !PARAMETER_FILES.test(path))) return undefined;
+    if (info.families !== undefined) return info.families;
     const seen = new Set<4 | 6>();
     for (const f of info.listenFamilies) for (const x of f) seen.add(x);
-    if (info.listenFamilies.length === 0) {
-      if (info.includes.some((path) => !PARAMETER_FILES.test(path))) seen.add(4).add(6);
-      else seen.add(4);
-    }
+    if (info.listenFamilies.length === 0) seen.add(4);
     info.families = [...seen].sort();
-    return info.families.length === 2 ? undefined : info.families;
+    return info.families;
   };
 
   // Contexts come in document order, so a parent is always resolved before its children.
