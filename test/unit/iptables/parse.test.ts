@@ -97,3 +97,14 @@ test('detection and registration', () => {
   assert.equal(iptablesDialect.detect('server { listen 80; }\n'), 0);
   assert.deepEqual(iptablesDialect.fileNamePatterns, ['*.rules', 'rules.v4', 'rules.v6', 'iptables.*', 'ip6tables.*', '*.iptables']);
 });
+
+test('save lines are split the way iptables-restore splits them: only double quotes group, ; is an argument', () => {
+  const model = parseIptables("*filter\n-A OUTPUT -m comment --comment 'a b' -j ACCEPT\n-A OUTPUT -j ACCEPT ; -A OUTPUT -j DROP\n-A OUTPUT -m comment --comment \"say \\\"hi\\\"; ok\" -j ACCEPT\nCOMMIT\n");
+  assert.deepEqual(model.problems.map((p) => `${p.range.start.line}:${p.range.start.character} ${p.message}`), [
+    "1:34 Unexpected argument b'",
+    '2:20 Unexpected argument ;',
+    '2:22 Only one command per line: -A follows -A',
+  ]);
+  const output = model.ruleLists.find((l) => l.id === 'filter:OUTPUT')!;
+  assert.equal(output.rules[2]!.comment, 'say "hi"; ok');
+});

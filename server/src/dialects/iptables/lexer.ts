@@ -83,7 +83,12 @@ function isSpecial(c: string): boolean {
  * With `onCommand`, each finished command is handed over as soon as its here-documents are read and
  * `commands` stays empty, so a large file is never held as one array of words.
  */
-export function lexShell(text: string, from = 0, to = text.length, onCommand?: (command: ShellCommand) => void): ShellLexResult {
+export interface LexOptions {
+  /** Inside an unquoted here-document the shell expands `$VAR` even on iptables-save lines. */
+  expandSaveLines?: boolean;
+}
+
+export function lexShell(text: string, from = 0, to = text.length, onCommand?: (command: ShellCommand) => void, options: LexOptions = {}): ShellLexResult {
   const commands: ShellCommand[] = [];
   const comments: LexComment[] = [];
   const problems: LexProblem[] = [];
@@ -91,6 +96,8 @@ export function lexShell(text: string, from = 0, to = text.length, onCommand?: (
   const noCloseAfter: Record<string, number> = { "'": Infinity, '"': Infinity, '`': Infinity };
   let words: ShellWord[] = [];
   let commandStart = -1;
+  /** The current command started like an iptables-save line. */
+  let saveLine = false;
   let pendingHeredocs: Array<Omit<HereDocument, 'start' | 'end'> & { strip: boolean; command: ShellCommand | undefined }> = [];
   let i = from;
 
@@ -103,6 +110,7 @@ export function lexShell(text: string, from = 0, to = text.length, onCommand?: (
     if (onCommand && pendingHeredocs.length === 0 && commands.length > 0) flush();
     words = [];
     commandStart = -1;
+    saveLine = false;
     return made;
   };
 
@@ -227,6 +235,49 @@ export function lexShell(text: string, from = 0, to = text.length, onCommand?: (
     }
   };
 
+  /**
+   * iptables-restore splits a line on blanks and groups only double quotes (with `\"`); `'`, `;`
+   * and the rest are plain characters there, and the line ends the command.
+   */
+  const readSaveWord = (): ShellWord => {
+    const start = i;
+    const parts: WordPart[] = [];
+    while (i < to && !isBlank(text[i]!) && !isLineBreak(text[i]!)) {
+      const c = text[i]!;
+      if (c === '"') {
+        const close = findClose('"', i + 1);
+        const lineStop = lineEnd(i);
+        const stop = close < 0 || close > lineStop ? lineStop : close;
+        if (stop === lineStop) problems.push({ start: i, end: stop, message: 'unterminated-quote' });
+        let j = i + 1;
+        if (j === stop) parts.push({ kind: 'text', text: '', start: j, exact: true });
+        while (j < stop) {
+          if (text[j] === '\\' && text[j + 1] === '"' && j + 1 < stop) {
+            addText(parts, '"', j + 1, false);
+            j += 2;
+          } else if (text[j] === '$' && options.expandSaveLines) {
+            j = Math.min(readDollar(j, parts), stop);
+          } else {
+            let k = j + 1;
+            while (k < stop && text[k] !== '\\' && text[k] !== '$') k++;
+            addText(parts, text.slice(j, k), j, true);
+            j = k;
+          }
+        }
+        i = stop === close ? close + 1 : stop;
+        continue;
+      }
+      if (c === '$' && options.expandSaveLines) {
+        i = readDollar(i, parts);
+        continue;
+      }
+      let j = i + 1;
+      while (j < to && !isBlank(text[j]!) && !isLineBreak(text[j]!) && text[j] !== '"' && !(text[j] === '$' && options.expandSaveLines)) j++;
+      addText(parts, text.slice(i, j), i, true);
+      i = j;
+    }
+    return { raw: text.slice(start, i), start, end: i, parts };
+  };
   const readWord = (): ShellWord => {
     const start = i;
     const parts: WordPart[] = [];
@@ -313,8 +364,14 @@ export function lexShell(text: string, from = 0, to = text.length, onCommand?: (
       i++;
       continue;
     }
-    if (c === '\\' && (text[i + 1] === '\n' || text[i + 1] === '\r')) {
+    if (c === '\\' && (text[i + 1] === '\n' || text[i + 1] === '\r') && !saveLine) {
       i += text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 2;
+      continue;
+    }
+    if (saveLine && !isLineBreak(c)) {
+      const word = readSaveWord();
+      if (word.end > word.start) words.push(word);
+      else i++;
       continue;
     }
     if (isLineBreak(c)) {
@@ -357,7 +414,12 @@ export function lexShell(text: string, from = 0, to = text.length, onCommand?: (
       if (i < to && !isLineBreak(text[i]!)) readWord();
       continue;
     }
-    if (commandStart < 0) commandStart = i;
+    if (commandStart < 0) {
+      commandStart = i;
+      // A line that starts like iptables-save data is read the way iptables-restore reads it.
+      saveLine = c === '-' || c === ':' || c === '*' || c === '[' || text.startsWith('COMMIT', i);
+    }
+    if (saveLine) continue;
     const word = readWord();
     // `2>/dev/null`: a file-descriptor number glued to a redirection is not a word.
     if (/^\d+$/.test(word.raw) && (text[i] === '>' || text[i] === '<')) continue;

@@ -452,7 +452,7 @@ class IptablesParser {
   /** The body of `iptables-restore <<EOF` (save data) or `ipset restore <<EOF`. */
   private restoreBody(command: ShellCommand, family: Family | undefined): void {
     const body = command.heredoc!;
-    const lexed = lexShell(this.text, body.start, body.end);
+    const lexed = lexShell(this.text, body.start, body.end, undefined, { expandSaveLines: body.expand });
     for (const c of lexed.comments) this.comments.push({ range: this.range(c.start, c.end), text: c.text });
     const savedFamily = this.saveFamily;
     if (family) this.saveFamily = family;
