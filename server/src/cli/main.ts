@@ -27,6 +27,7 @@ function applyLocale(argv: string[]): string[] {
       rest.push(arg);
     }
   }
+  if (locale && !locale.toLowerCase().startsWith('da')) useBundle({});
   if (locale && locale.toLowerCase().startsWith('da')) {
     const bundlePath = join(packageRoot(), 'l10n', 'bundle.l10n.da.json');
     try {

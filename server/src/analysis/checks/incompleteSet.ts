@@ -7,7 +7,7 @@ import type { Check, CheckContext } from '../context';
 import { catalogReference, describeIntervals, describeOrigin } from '../describe';
 import type { Finding } from '../finding';
 import { intersectPorts, minusIntervals } from '../region';
-import { intervalsOf } from '../scope';
+import { intervalsOf, setInScope } from '../scope';
 import { fixPolicy } from './blockedRequired';
 
 /** A set counts as meant when the list names at least this share of its prefixes. */
@@ -58,7 +58,7 @@ export const incompleteSet: Check = (context: CheckContext) => {
     }
     for (const id of candidateSets) {
       const set = catalog.sets.find((s) => s.id === id);
-      if (!set) continue;
+      if (!set || !setInScope(set, context.settings)) continue;
       const prefixes = intervalsOf(set.ips).filter((iv) => families.has(iv.family));
       if (prefixes.length === 0) continue;
       const fitting = mergeIntervals(acceptedIntervals(list, set));
