@@ -82,6 +82,16 @@ test('hover over a non-catalogue address says so briefly', async () => {
   assert.match(markdownOf(hover?.contents), /not in the Microsoft 365 catalogue/);
 });
 
+test('hover over a retired catalogue host says when it left the catalogue', async () => {
+  const uri = client.uriOf('examples/proxy.pac');
+  const lines = client.documents.get(uri)!.getText().split('\n');
+  const line = lines.findIndex((l) => l.includes('www.acompli.com'));
+  const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: lines[line]!.indexOf('acompli') } });
+  const text = markdownOf(hover?.contents);
+  assert.match(text, /not in the Microsoft 365 catalogue/);
+  assert.match(text, /www\.acompli\.com was in set 105 until version 2026073100/);
+});
+
 test('the quick fix for host bits set applies and the diagnostic goes away', async () => {
   const uri = client.uriOf('examples/exchange-hybrid.nginx.conf');
   const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);

@@ -5,7 +5,7 @@ import type { Dialect } from '../dialects/dialect';
 import type { CatalogMatch, EndpointSet, InstanceId, OtherEndpointRow } from '../catalog/types';
 import type { Finding } from './finding';
 import type { PacRunOptions, PacSandbox } from '../pac/sandbox';
-import type { RemovedEntry } from '../catalog/history';
+import type { PendingAddition, RemovedEntry } from '../catalog/history';
 
 /** What the analysis needs of the catalogue; the catalogue index satisfies it. */
 export interface CatalogView {
@@ -21,6 +21,8 @@ export interface CatalogView {
 export interface HistoryView {
   findRemovedAddress(interval: IpInterval): RemovedEntry[];
   findRemovedUrl(host: string): RemovedEntry[];
+  /** Additions the service announced with an effectiveDate still ahead. */
+  pendingAdditions(today?: Date): PendingAddition[];
 }
 
 export type Direction = 'outbound' | 'inbound' | 'both';

@@ -72,8 +72,10 @@ async function insertPolicy(state: ServerState, params: InsertPolicyParams): Pro
     summaries.push(plan.summary);
     if (plan.edits.length > 0) text = applyTextEdits(text, plan.edits);
   }
+  const message = [...summaries, ...built.notes].join(' ');
+  if (text === document.getText()) return { applied: false, message };
   const applied = await applyToDocument(state, document, text, t('Insert {0} rules', params.policy));
-  return { applied, message: [...summaries, ...built.notes].join(' ') };
+  return { applied, message };
 }
 
 async function refreshBlocks(state: ServerState, params: RefreshManagedBlocksParams): Promise<InsertPolicyResult> {

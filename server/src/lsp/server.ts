@@ -63,7 +63,7 @@ export interface ServerState {
   analyzeNow(document: TextDocument): Promise<void>;
 }
 
-export function startServer(connection: Connection): void {
+export function startServer(connection: Connection, options: { cacheDir?: string | undefined } = {}): void {
   const documents = new TextDocuments(TextDocument);
   let engine: Engine | undefined;
   let hasConfiguration = false;
@@ -151,11 +151,12 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
-    const options = (params.initializationOptions ?? {}) as InitializationOptions;
-    useBundle(options.l10nBundle);
+    const initialization = (params.initializationOptions ?? {}) as InitializationOptions;
+    useBundle(initialization.l10nBundle);
     hasConfiguration = params.capabilities.workspace?.configuration === true;
-    initialSettings = resolveSettings(options.settings);
-    engine = await Engine.create({ ...(options.catalogCacheDir ? { cacheDir: options.catalogCacheDir } : {}), trusted: options.trusted ?? true });
+    initialSettings = resolveSettings(initialization.settings);
+    const cacheDir = initialization.catalogCacheDir ?? options.cacheDir;
+    engine = await Engine.create({ ...(cacheDir ? { cacheDir } : {}), trusted: initialization.trusted ?? true });
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

@@ -56,6 +56,7 @@ export function planInsertion(text: string, model: ConfigModel, dialect: Dialect
     };
   }
   const placement = choosePlacement(text, model, dialect, policy, scan.blocks);
+  if (placement.unsupported) return { edits: [], summary: placement.unsupported, replaced: false, notExpressible: [], problems: [] };
   const rendered = dialect.render(policy, placement.target);
   const lineBreak = lineBreakOf(text);
   let newText = prepareBlockText(rendered, policy, dialect.lineComment, placement.point.indent, lineBreak);

@@ -25,6 +25,8 @@ export interface Placement {
   point: InsertionPoint;
   target: RenderTarget;
   list?: RuleList;
+  /** Set when the file has no place where the policy could take effect; nothing is inserted and this says why. */
+  unsupported?: string;
 }
 
 const INDENT_STEP = '    ';
@@ -352,7 +354,7 @@ function nginxContexts(model: ConfigModel): NginxContextView[] {
   return Array.isArray(extra?.contexts) ? (extra.contexts as NginxContextView[]) : [];
 }
 
-function nginxPlacement(text: string, index: LineIndex, model: ConfigModel, policy: Policy, flows: readonly Flow[]): { point: InsertionPoint; list?: RuleList } {
+function nginxPlacement(text: string, index: LineIndex, model: ConfigModel, policy: Policy, flows: readonly Flow[]): { point: InsertionPoint; list?: RuleList; unsupported?: string } {
   const contexts = nginxContexts(model);
   const blockOf = (ctx: NginxContextView): { open: number; close: number } | undefined => braceBlockAfter(text, index.offsetAt(ctx.range.start));
   if (policy.direction !== 'inbound') {
@@ -365,7 +367,11 @@ function nginxPlacement(text: string, index: LineIndex, model: ConfigModel, poli
     const stream = contexts.find((c) => c.kind === 'stream');
     const block = stream ? blockOf(stream) : undefined;
     if (stream && block) return { point: insideBraces(index, block, stream.name, true) };
-    return { point: endOfText(index, t('at the end of the file')) };
+    // A map on $ssl_preread_server_name outside a stream block is not valid nginx.
+    return {
+      point: endOfText(index, t('at the end of the file')),
+      unsupported: t('Nothing inserted for "{0}": this nginx file has no stream block, so it carries no outbound traffic; allow these destinations on the firewall instead.', policy.purpose),
+    };
   }
   const lists = model.ruleLists.filter((l) => l.kind === 'http-access');
   const owned = contexts.filter((c) => c.accessListOwn === true && c.accessListId !== undefined);
@@ -522,7 +528,7 @@ export function choosePlacement(text: string, model: ConfigModel, dialect: Diale
     const kept = new Set(ruleLists.map((l) => l.id));
     model = { ...model, ruleLists, paths: model.paths.map((p) => ({ ...p, stages: p.stages.filter((id) => kept.has(id)) })) };
   }
-  let chosen: { point: InsertionPoint; list?: RuleList };
+  let chosen: { point: InsertionPoint; list?: RuleList; unsupported?: string };
   switch (dialect.id) {
     case 'iptables':
       chosen = iptablesPlacement(text, index, model, policy, flows);
@@ -543,7 +549,7 @@ export function choosePlacement(text: string, model: ConfigModel, dialect: Diale
   let point = outsideSpans(chosen.point, occupied);
   // Line-oriented configurations read every command from the first column; only block-structured ones take the indentation of the place.
   if (dialect.id === 'cisco' || dialect.id === 'iptables') point = { ...point, indent: '' };
-  return { point, list: chosen.list, target: renderTargetFor(text, model, dialect, policy, chosen.list) };
+  return { point, list: chosen.list, target: renderTargetFor(text, model, dialect, policy, chosen.list), ...(chosen.unsupported ? { unsupported: chosen.unsupported } : {}) };
 }
 
 const IOS_ACL_HEADER = /^ip(?:v6)? access-list (?:extended |standard )?(\S+)\s*$/;
