@@ -1,3 +1,17 @@
+/**
+ * iptables into the common model, as the kernel will hold it after the file runs:
+ * - one RuleList per table and chain (`filter:OUTPUT`; `ip6:filter:OUTPUT` for IPv6 when the file
+ *   configures both families), families [4] or [6]; built-in chains default to their policy
+ *   (ACCEPT, without a range, when none is written), user chains have no default and return;
+ * - one EvaluationPath per built-in filter chain (INPUT inbound, OUTPUT outbound, FORWARD forward)
+ *   with that chain as its only stage; user chains are reached by jump/goto;
+ * - LOG, MARK and other non-deciding targets `continue`; NAT targets accept within their chain;
+ * - conditions the file cannot decide (interfaces, conntrack state as `conntrack state
+ *   ESTABLISHED,RELATED`, limits, marks) are unknownConditions; ipsets filled elsewhere, variables
+ *   set elsewhere, host names and invalid addresses make an AddressMatch unresolved.
+ * Shell scripts are followed in order (variables, for-loops, -I/-D/-F/-X, here-documents fed to
+ * iptables-restore or ipset restore); lines that are not iptables or ipset commands are ignored.
+ */
 import {
   parseCidr,
   parseIp,

@@ -1,3 +1,19 @@
+/**
+ * nftables into the common model, as `nft -f` would load the file:
+ * - one RuleList per chain, id `<family> <table>:<chain>`; ip tables see [4], ip6 [6], inet both
+ *   (families undefined), arp none; base chains default to their policy (accept when unwritten),
+ *   regular chains have no default and return;
+ * - one EvaluationPath per hook (input inbound, output outbound, forward forward) whose stages are
+ *   the filter and route base chains of ip, ip6 and inet tables on that hook, ordered by priority
+ *   (file order on ties). A stage whose list families exclude a flow's family is passed over; an
+ *   accept ends only its own stage, a drop ends the path;
+ * - a selector that implies a family (`ip saddr`, `meta nfproto ipv6`, `icmp`) with no address
+ *   match becomes a destination match of the whole family, and `ip saddr != X` is the family
+ *   minus X, so inet chains never match the other family by accident;
+ * - verdict maps become one rule per element; conntrack state, interfaces, marks and limits are
+ *   unknownConditions; sets filled at run time, undefined variables and host names are unresolved.
+ * `define`s expand at use with the positions where they were written; `include` is recorded only.
+ */
 import { cidrToInterval, parseAddressRange, parseCidr, parseIp, subtractIntervals, familyMax, type IpInterval } from '../../model/address';
 import type {
   AddressMatch,
