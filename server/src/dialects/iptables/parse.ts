@@ -707,6 +707,34 @@ class IptablesParser {
     };
     const condition = (words: Expanded[], negated: boolean): string => `${negated ? '! ' : ''}${words.map((w) => w.text).join(' ')}`;
 
+    // The command option at args[k] (-A, -I, -P …) with its chain, rule number and target.
+    const isOperation = (kind: string, chainArg: 'required' | 'optional' | 'none', numberArg: 'optional' | 'required' | 'none' = 'none', targetArg = false): void => {
+      const word = args[k]!;
+      const option = word.text;
+      if (operation) this.problem(word.start, word.end, t('Only one command per line: {0} follows {1}', option, operation.word.text));
+      const op: { kind: string; chain?: Expanded; number?: Expanded; target?: Expanded; word: Expanded } = { kind, word };
+      if (chainArg !== 'none') {
+        const next = args[k + 1];
+        if (next && !next.text.startsWith('-')) {
+          op.chain = next;
+          k++;
+        } else if (chainArg === 'required') this.problem(word.start, word.end, t('Missing chain name after {0}', option));
+      }
+      if (numberArg !== 'none') {
+        const next = args[k + 1];
+        if (next && /^\d+$/.test(next.text)) {
+          op.number = next;
+          k++;
+        } else if (numberArg === 'required') this.problem(word.start, word.end, t('Missing rule number after {0}', option));
+      }
+      if (targetArg) {
+        const next = take(word);
+        if (next) op.target = next;
+      }
+      operation = op;
+      specStart.value = k + 1;
+    };
+
     for (; k < args.length; k++) {
       const word = args[k]!;
       const option = word.text;
@@ -715,30 +743,6 @@ class IptablesParser {
         negation = word;
         continue;
       }
-      const isOperation = (kind: string, chainArg: 'required' | 'optional' | 'none', numberArg: 'optional' | 'required' | 'none' = 'none', targetArg = false): void => {
-        if (operation) this.problem(word.start, word.end, t('Only one command per line: {0} follows {1}', option, operation.word.text));
-        const op: { kind: string; chain?: Expanded; number?: Expanded; target?: Expanded; word: Expanded } = { kind, word };
-        if (chainArg !== 'none') {
-          const next = args[k + 1];
-          if (next && !next.text.startsWith('-')) {
-            op.chain = next;
-            k++;
-          } else if (chainArg === 'required') this.problem(word.start, word.end, t('Missing chain name after {0}', option));
-        }
-        if (numberArg !== 'none') {
-          const next = args[k + 1];
-          if (next && /^\d+$/.test(next.text)) {
-            op.number = next;
-            k++;
-          } else if (numberArg === 'required') this.problem(word.start, word.end, t('Missing rule number after {0}', option));
-        }
-        if (targetArg) {
-          const next = take(word);
-          if (next) op.target = next;
-        }
-        operation = op;
-        specStart.value = k + 1;
-      };
       switch (option) {
         case '-t':
         case '--table':
