@@ -69,6 +69,28 @@ export function classifyCondition(condition: string): 'matches' | 'never' | 'unc
   return 'uncertain';
 }
 
+const matchedCache = new WeakMap<AddressMatch, IpInterval[]>();
+
+/** The addresses a side matches, merged (and complemented when negated) once per side, not per flow. */
+function matchedIntervals(side: AddressMatch): IpInterval[] {
+  let intervals = matchedCache.get(side);
+  if (!intervals) {
+    intervals = side.negated ? complement(side.intervals) : mergeIntervals(side.intervals);
+    matchedCache.set(side, intervals);
+  }
+  return intervals;
+}
+
+/** Cheap test before splitting: most rules of a long list touch none of a flow's addresses. */
+function touches(region: Region, addresses: readonly IpInterval[]): boolean {
+  for (const a of region.intervals) {
+    for (const b of addresses) {
+      if (a.family === b.family && a.first <= b.last && b.first <= a.last) return true;
+    }
+  }
+  return false;
+}
+
 interface RuleMatch {
   addresses?: IpInterval[];
   ports?: PortRange[];
@@ -103,7 +125,7 @@ export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
   const remote = remoteSide(rule, flow);
   if (remote) {
     if (remote.unresolved) uncertain ??= remote.unresolved;
-    else match.addresses = remote.negated ? complement(remote.intervals) : mergeIntervals(remote.intervals);
+    else match.addresses = matchedIntervals(remote);
   }
   if (rule.destinationPorts && rule.destinationPorts.length > 0) match.ports = rule.destinationPorts;
   if (uncertain) match.uncertain = uncertain;
@@ -158,6 +180,10 @@ class Evaluator {
       const point: DecidingPoint = { listId: list.id, ruleIndex: index };
       const next: Region[] = [];
       for (const region of pending) {
+        if (match.addresses && !touches(region, match.addresses)) {
+          next.push(region);
+          continue;
+        }
         const { matched, rest } = splitRegion(region, match.addresses, match.ports);
         next.push(...rest);
         if (!matched) continue;
@@ -268,7 +294,19 @@ export function evaluateFlow(model: ConfigModel, whole: Flow, narrow?: (path: Ev
       const list = stages[s]!;
       const last = s === stages.length - 1;
       const next: Region[] = [];
-      for (const o of evaluator.run(list, 0, pending, 0)) {
+      // A base chain of an `ip` table never sees IPv6 packets on the same hook: they pass it by.
+      const seen = new Set(list.families ?? [4, 6]);
+      const mine: Region[] = [];
+      for (const region of pending) {
+        const inside = region.intervals.filter((iv) => seen.has(iv.family));
+        const outside = region.intervals.filter((iv) => !seen.has(iv.family));
+        if (inside.length > 0) mine.push({ intervals: inside, ports: region.ports });
+        if (outside.length > 0) {
+          if (last) outcomes.push({ region: { intervals: outside, ports: region.ports }, value: 'allowed' });
+          else next.push({ intervals: outside, ports: region.ports });
+        }
+      }
+      for (const o of mine.length > 0 ? evaluator.run(list, 0, mine, 0) : []) {
         // RETURN from a base chain, or the end of a list without a default, takes the list's policy.
         const result = o.result === 'return' ? (list.defaultAction ?? 'accept') : o.result;
         const decidedBy = o.result === 'return' && list.defaultAction ? { listId: list.id, ruleIndex: -1 } : o.decidedBy;

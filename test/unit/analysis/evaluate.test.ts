@@ -134,3 +134,11 @@ test('conditions are classified the way a new connection meets them', () => {
   assert.equal(classifyCondition('-o eth0'), 'matches');
   assert.equal(classifyCondition('time 09:00-17:00'), 'uncertain');
 });
+
+test('a base chain of one family lets the other family pass by on the same hook', () => {
+  const v4only: RuleList = { ...list('ip fw:output', [], 'drop'), families: [4] };
+  const both = list('inet late:output', [], 'accept');
+  const m = model([v4only, both], [{ id: 'hook:output', stages: ['ip fw:output', 'inet late:output'], direction: 'outbound' }]);
+  const dual: Flow = { ...teams, remote: { kind: 'addresses', intervals: [cidr('52.112.0.0/14'), cidr('2603:1063::/38')] } };
+  assert.deepEqual(summary(m, dual).sort(), ['hook:output allowed 2603:1063::/38 3478-3481 @inet late:output#-1', 'hook:output blocked 52.112.0.0/14 3478-3481 @ip fw:output#-1']);
+});

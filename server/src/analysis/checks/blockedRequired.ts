@@ -34,12 +34,26 @@ function reachableLists(model: ConfigModel, start: string[]): RuleList[] {
   return [...seen.values()];
 }
 
+/** Answers "is this interval in the catalogue?" once per interval: the same lists are asked for every flow. */
+function catalogueMembership(catalog: CatalogView): (interval: IpInterval) => boolean {
+  const known = new Map<string, boolean>();
+  return (interval) => {
+    const key = `${interval.family}:${interval.first}:${interval.last}`;
+    let answer = known.get(key);
+    if (answer === undefined) {
+      answer = catalog.lookupAddress(interval).length > 0;
+      known.set(key, answer);
+    }
+    return answer;
+  };
+}
+
 /** Remote-side intervals of a rule that name catalogue addresses, for rules that meet the flow's ports. */
-function catalogueIntervals(rule: Rule, flow: Flow, catalog: CatalogView): IpInterval[] {
+function catalogueIntervals(rule: Rule, flow: Flow, inCatalogue: (interval: IpInterval) => boolean): IpInterval[] {
   const remote = flow.direction === 'inbound' ? rule.sources : rule.destinations;
   const ports = rule.destinationPorts;
   if (ports && ports.length > 0 && intersectPorts(ports, flow.ports).length === 0) return [];
-  return (remote?.intervals ?? []).filter((iv) => catalog.lookupAddress(iv).length > 0);
+  return (remote?.intervals ?? []).filter(inCatalogue);
 }
 
 /**
@@ -51,7 +65,7 @@ function catalogueIntervals(rule: Rule, flow: Flow, catalog: CatalogView): IpInt
  * - forwarded traffic only when the forward chain has rules (an empty FORWARD with policy DROP
  *   means "this host does not route", not "Microsoft 365 is blocked").
  */
-function intendedPart(model: ConfigModel, path: EvaluationPath, flow: Flow, catalog: CatalogView): Flow | undefined {
+function intendedPart(model: ConfigModel, path: EvaluationPath, flow: Flow, inCatalogue: (interval: IpInterval) => boolean): Flow | undefined {
   const lists = reachableLists(model, path.stages);
   if (flow.direction === 'inbound') {
     if (flow.remote.kind !== 'addresses') return undefined;
@@ -59,7 +73,7 @@ function intendedPart(model: ConfigModel, path: EvaluationPath, flow: Flow, cata
     // Only addresses of this flow's own set or row show the intent: a Graph webhook's allow-list
     // says nothing about Exchange mailbox migration.
     const named = lists
-      .flatMap((l) => l.rules.flatMap((r) => catalogueIntervals(r, flow, catalog)))
+      .flatMap((l) => l.rules.flatMap((r) => catalogueIntervals(r, flow, inCatalogue)))
       .filter((iv) => remote.some((r) => intervalsOverlap(r, iv)));
     if (named.length === 0) return undefined;
     // The families the rules name, plus those the path says it receives (nginx `listen [::]:443`).
@@ -109,8 +123,9 @@ export const blockedRequired: Check = (context: CheckContext) => {
   const { model, catalog } = context;
   if (model.paths.length === 0) return [];
   const groups = new Map<string, BlockedGroup>();
+  const inCatalogue = catalogueMembership(catalog);
   for (const flow of flowsFor(catalog, context.settings)) {
-    for (const evaluation of evaluateFlow(model, flow, (path, whole) => intendedPart(model, path, whole, catalog))) {
+    for (const evaluation of evaluateFlow(model, flow, (path, whole) => intendedPart(model, path, whole, inCatalogue))) {
       for (const outcome of evaluation.outcomes) {
         if (outcome.value !== 'blocked') continue;
         const pointKey = outcome.decidedBy ? `${outcome.decidedBy.listId}#${outcome.decidedBy.ruleIndex}` : evaluation.path.id;
