@@ -2,7 +2,9 @@ import { familyMax, mergeIntervals, type IpInterval } from '../model/address';
 import type { AddressMatch, ConfigModel, EvaluationPath, PortRange, Rule, RuleList } from '../model/config';
 import type { DecidingPoint, Flow, VerdictValue } from '../model/policy';
 import { t } from '../l10n';
-import { ALL_PORTS, intersectIntervals, intersectPorts, minusIntervals, regionIsEmpty, splitRegion, type Region } from './region';
+import { intersectIntervals, minusIntervals } from '../model/address';
+import { ALL_PORTS, intersectPorts } from '../model/ports';
+import { regionIsEmpty, splitRegion, type Region } from './region';
 
 /** One piece of a flow with the verdict the device gives it. */
 export interface RegionOutcome {

@@ -1,3 +1,4 @@
+import { mergePorts } from '../model/ports';
 import type { PortRange } from '../model/config';
 
 const MAX_PORT = 65535;
@@ -15,20 +16,6 @@ function parsePort(text: string): number | undefined {
   return n <= MAX_PORT ? n : undefined;
 }
 
-/** Sorted by start, overlapping and adjacent ranges joined. */
-export function normalisePortRanges(ranges: readonly PortRange[]): PortRange[] {
-  const sorted = [...ranges].sort((a, b) => a.from - b.from || a.to - b.to);
-  const out: PortRange[] = [];
-  for (const r of sorted) {
-    const prev = out[out.length - 1];
-    if (prev && r.from <= prev.to + 1) {
-      if (r.to > prev.to) prev.to = r.to;
-    } else {
-      out.push({ from: r.from, to: r.to });
-    }
-  }
-  return out;
-}
 
 /**
  * The web service's port list ("80,443", "143, 587, 993, 995", "443,80", "5000-5100") with
@@ -52,7 +39,7 @@ export function parsePortListChecked(text: string): PortListParse {
     if (from === undefined || to === undefined || from > to) invalid.push(part);
     else ranges.push({ from, to });
   }
-  return { ranges: normalisePortRanges(ranges), invalid };
+  return { ranges: mergePorts(ranges), invalid };
 }
 
 /** Normalised (sorted, merged) ranges of a port list; parts that are not ports are left out. */
@@ -62,7 +49,7 @@ export function parsePortList(text: string): PortRange[] {
 
 /** `80,443,5000-5100`: the normalised form, the same for every spelling of one port set. */
 export function formatPortList(ranges: readonly PortRange[]): string {
-  return normalisePortRanges(ranges)
+  return mergePorts(ranges)
     .map((r) => (r.from === r.to ? String(r.from) : `${r.from}-${r.to}`))
     .join(',');
 }

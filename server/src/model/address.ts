@@ -244,6 +244,25 @@ export function subtractIntervals(a: IpInterval, cut: readonly IpInterval[]): Ip
   return pieces;
 }
 
+/** Addresses in both lists, merged. */
+export function intersectIntervals(a: readonly IpInterval[], b: readonly IpInterval[]): IpInterval[] {
+  const out: IpInterval[] = [];
+  for (const x of a) {
+    for (const y of b) {
+      if (x.family !== y.family) continue;
+      const first = x.first > y.first ? x.first : y.first;
+      const last = x.last < y.last ? x.last : y.last;
+      if (first <= last) out.push({ family: x.family, first, last });
+    }
+  }
+  return mergeIntervals(out);
+}
+
+/** Addresses of `a` that are in no interval of `b`, merged. */
+export function minusIntervals(a: readonly IpInterval[], b: readonly IpInterval[]): IpInterval[] {
+  return mergeIntervals(a.flatMap((x) => subtractIntervals(x, b)));
+}
+
 /** IPv4-mapped IPv6 (::ffff:a.b.c.d) as the IPv4 interval it stands for, or undefined. */
 export function unmapIpv4(interval: IpInterval): IpInterval | undefined {
   if (interval.family !== 6) return undefined;

@@ -5,7 +5,8 @@ import type { Flow, Policy, RenderTarget } from '../model/policy';
 import { LineIndex } from '../model/range';
 import type { Dialect } from '../dialects/dialect';
 import { matchRule } from '../analysis/evaluate';
-import { ALL_PORTS, intersectIntervals, intersectPorts } from '../analysis/region';
+import { intersectIntervals } from '../model/address';
+import { ALL_PORTS, intersectPorts } from '../model/ports';
 import { flowsOfPolicy } from '../policies';
 import { t } from '../l10n';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mergeIntervals } from '../../../server/src/model/address';
-import { minusIntervals } from '../../../server/src/analysis/region';
+import { minusIntervals } from '../../../server/src/model/address';
 import { dialectById } from '../../../server/src/dialects/all';
 import { prepareBlockText } from '../../../server/src/render/managedBlocks';
 import { flowsOfPolicy } from '../../../server/src/policies';

@@ -5,7 +5,7 @@ import { t } from '../../l10n';
 import type { CatalogView, Check, CheckContext } from '../context';
 import { catalogReference, decidingLocation, describeIntervals, describeOrigin, formatPorts } from '../describe';
 import { evaluateFlow } from '../evaluate';
-import { intersectPorts } from '../region';
+import { intersectPorts } from '../../model/ports';
 import type { Finding } from '../finding';
 import { flowsFor, originKey } from '../scope';
 import { endpointSetsPolicy } from '../../policies/endpointSets';

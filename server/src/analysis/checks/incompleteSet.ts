@@ -6,7 +6,8 @@ import { t } from '../../l10n';
 import type { Check, CheckContext } from '../context';
 import { catalogReference, describeIntervals, describeOrigin } from '../describe';
 import type { Finding } from '../finding';
-import { intersectPorts, minusIntervals } from '../region';
+import { minusIntervals } from '../../model/address';
+import { intersectPorts } from '../../model/ports';
 import { intervalsOf, setInScope } from '../scope';
 import { fixPolicy } from './blockedRequired';
 

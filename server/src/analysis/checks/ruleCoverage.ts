@@ -1,6 +1,7 @@
 import { familyBits, intervalToCidrs, mergeIntervals } from '../../model/address';
 import type { AddressMatch, PortRange, Rule, RuleAction } from '../../model/config';
-import { minusIntervals, minusPorts } from '../region';
+import { minusIntervals } from '../../model/address';
+import { minusPorts } from '../../model/ports';
 
 /** Shared by shadowed-rule and redundant-entry: does an earlier rule match everything a later one does? */
 

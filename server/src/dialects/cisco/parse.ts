@@ -1,3 +1,4 @@
+import { mergePorts } from '../../model/ports';
 import {
   cidrToInterval,
   mergeIntervals,
@@ -1984,16 +1985,6 @@ function portRanges(operator: string, values: number[]): PortRange[] | undefined
   }
 }
 
-function mergePorts(ranges: readonly PortRange[]): PortRange[] {
-  const sorted = [...ranges].sort((x, y) => x.from - y.from);
-  const out: PortRange[] = [];
-  for (const r of sorted) {
-    const prev = out[out.length - 1];
-    if (prev !== undefined && r.from <= prev.to + 1) prev.to = Math.max(prev.to, r.to);
-    else out.push({ ...r });
-  }
-  return out;
-}
 
 function parseIpValue(text: string): bigint {
   let value = 0n;

@@ -1,3 +1,4 @@
+import { mergePorts } from '../../model/ports';
 import {
   cidrToInterval,
   formatIp,
@@ -71,16 +72,6 @@ function intervalsKey(intervals: readonly IpInterval[]): string {
     .join(',');
 }
 
-function mergePorts(ports: readonly PortRange[]): PortRange[] {
-  const sorted = [...ports].sort((a, b) => a.from - b.from);
-  const out: PortRange[] = [];
-  for (const p of sorted) {
-    const prev = out[out.length - 1];
-    if (prev !== undefined && p.from <= prev.to + 1) prev.to = Math.max(prev.to, p.to);
-    else out.push({ ...p });
-  }
-  return out;
-}
 
 function portOperator(port: PortRange): string {
   return port.from === port.to ? `eq ${port.from}` : `range ${port.from} ${port.to}`;

@@ -18,6 +18,7 @@ import {
   parseNetmaskPair,
   parseAddressRange,
   cidrToInterval,
+  intersectIntervals,
   type AddressError,
   type IpInterval,
 } from '../../model/address';
@@ -155,18 +156,6 @@ function ruleSpec(text: string): string {
     .trim();
 }
 
-function intersectIntervals(a: IpInterval[], b: IpInterval[]): IpInterval[] {
-  const out: IpInterval[] = [];
-  for (const x of a) {
-    for (const y of b) {
-      if (x.family !== y.family) continue;
-      const first = x.first > y.first ? x.first : y.first;
-      const last = x.last < y.last ? x.last : y.last;
-      if (first <= last) out.push({ family: x.family, first, last });
-    }
-  }
-  return out;
-}
 
 function complementPorts(ranges: PortRange[]): PortRange[] {
   const sorted = [...ranges].sort((a, b) => a.from - b.from);

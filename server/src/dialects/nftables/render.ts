@@ -1,47 +1,14 @@
-import { formatCidr, formatIp, intervalToCidrs, mergeIntervals, type IpInterval } from '../../model/address';
+import { groupEntries, type RuleGroup } from '../policyGroups';
+import { formatCidr, formatIp, intervalToCidrs, type IpInterval } from '../../model/address';
 import type { PortRange } from '../../model/config';
-import type { Policy, PolicyEntry, RenderTarget, RenderedBlock } from '../../model/policy';
+import type { Policy, RenderTarget, RenderedBlock } from '../../model/policy';
 
 type Family = 4 | 6;
 
 /** The table a policy gets when the file has no chain for it. */
 export const NEW_TABLE = 'endpoint_lens';
 
-interface RuleGroup {
-  protocol: 'tcp' | 'udp';
-  ports: PortRange[];
-  labels: string[];
-  intervals: IpInterval[];
-}
 
-function mergePorts(ports: readonly PortRange[]): PortRange[] {
-  const sorted = [...ports].sort((a, b) => a.from - b.from);
-  const out: PortRange[] = [];
-  for (const p of sorted) {
-    const last = out[out.length - 1];
-    if (last && p.from <= last.to + 1) last.to = Math.max(last.to, p.to);
-    else out.push({ ...p });
-  }
-  return out;
-}
-
-function groupEntries(entries: readonly PolicyEntry[]): RuleGroup[] {
-  const groups = new Map<string, RuleGroup>();
-  for (const entry of entries) {
-    if (entry.addresses.length === 0) continue;
-    const ports = mergePorts(entry.ports);
-    const key = `${entry.protocol}|${ports.map((p) => `${p.from}-${p.to}`).join(',')}`;
-    let group = groups.get(key);
-    if (!group) {
-      group = { protocol: entry.protocol, ports, labels: [], intervals: [] };
-      groups.set(key, group);
-    }
-    if (!group.labels.includes(entry.label)) group.labels.push(entry.label);
-    group.intervals.push(...entry.addresses);
-  }
-  for (const group of groups.values()) group.intervals = mergeIntervals(group.intervals);
-  return [...groups.values()];
-}
 
 function portExpression(ports: PortRange[]): string {
   const text = (p: PortRange): string => (p.from === p.to ? String(p.from) : `${p.from}-${p.to}`);
