@@ -9,18 +9,25 @@ export interface RuleGroup {
   ports: PortRange[];
   labels: string[];
   intervals: IpInterval[];
+  /** The customer's own addresses the rules are limited to (the on-premises server of inbound rules). */
+  local?: IpInterval[];
 }
 
-/** Groups entries by protocol and port set, merging their addresses; shared by the packet-filter renderers. */
+function intervalsKey(intervals: readonly IpInterval[] | undefined): string {
+  return (intervals ?? []).map((iv) => `${iv.family}:${iv.first}-${iv.last}`).join(',');
+}
+
+/** Groups entries by protocol, port set and local side, merging their addresses; shared by the packet-filter renderers. */
 export function groupEntries(entries: readonly PolicyEntry[]): RuleGroup[] {
   const groups = new Map<string, RuleGroup>();
   for (const entry of entries) {
     if (entry.addresses.length === 0) continue;
     const ports = mergePorts(entry.ports);
-    const key = `${entry.protocol}|${ports.map((p) => `${p.from}-${p.to}`).join(',')}`;
+    const local = entry.localAddresses && entry.localAddresses.length > 0 ? mergeIntervals(entry.localAddresses) : undefined;
+    const key = `${entry.protocol}|${ports.map((p) => `${p.from}-${p.to}`).join(',')}|${intervalsKey(local)}`;
     let group = groups.get(key);
     if (!group) {
-      group = { protocol: entry.protocol, ports, labels: [], intervals: [] };
+      group = { protocol: entry.protocol, ports, labels: [], intervals: [], ...(local ? { local } : {}) };
       groups.set(key, group);
     }
     if (!group.labels.includes(entry.label)) group.labels.push(entry.label);

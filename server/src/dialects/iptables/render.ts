@@ -72,6 +72,7 @@ export function renderIptables(policy: Policy, target: RenderTarget): RenderedBl
   const chain = chainFor(policy, target);
   const verdict = policy.action === 'allow' ? 'ACCEPT' : 'DROP';
   const side = policy.direction === 'inbound' ? '-s' : '-d';
+  const localSide = policy.direction === 'inbound' ? '-d' : '-s';
   const setSide = policy.direction === 'inbound' ? 'src' : 'dst';
   const listFamilies = target.list?.families;
   const saveFamily: Family = listFamilies && listFamilies.length === 1 ? listFamilies[0]! : 4;
@@ -100,6 +101,14 @@ export function renderIptables(policy: Policy, target: RenderTarget): RenderedBl
         notExpressible.push(...cidrs);
         continue;
       }
+      // Inbound rules reach only the on-premises server the policy names, not every local address.
+      const locals = group.local?.filter((iv) => iv.family === family).flatMap((iv) => intervalToCidrs(iv).map(formatCidr));
+      if (group.local && locals?.length === 0) {
+        lines.push(`# ${group.labels.join(', ')}: no IPv${family} server address was given, so the IPv${family} sources are left out: ${cidrs.join(' ')}`);
+        notExpressible.push(...cidrs);
+        continue;
+      }
+      const localMatch = locals && locals.length > 0 ? ` ${localSide} ${locals.join(',')}` : '';
       const command = style === 'save' ? `-A ${chain}` : `${family === 6 ? 'ip6tables' : 'iptables'} -A ${chain}`;
       if (style === 'script' && cidrs.length > IPSET_THRESHOLD) {
         const name = ipsetName(policy.purpose, groupIndex + 1, family);
@@ -107,12 +116,12 @@ export function renderIptables(policy: Policy, target: RenderTarget): RenderedBl
         lines.push(`ipset flush ${name}`);
         for (const cidr of cidrs) lines.push(`ipset add ${name} ${cidr} -exist`);
         for (const portMatch of ports) {
-          lines.push(`${command} -p ${group.protocol} -m set --match-set ${name} ${setSide}${portMatch}${comment} -j ${verdict}`);
+          lines.push(`${command} -p ${group.protocol}${localMatch} -m set --match-set ${name} ${setSide}${portMatch}${comment} -j ${verdict}`);
         }
         continue;
       }
       for (const cidr of cidrs) {
-        for (const portMatch of ports) lines.push(`${command} -p ${group.protocol} ${side} ${cidr}${portMatch}${comment} -j ${verdict}`);
+        for (const portMatch of ports) lines.push(`${command} -p ${group.protocol} ${side} ${cidr}${localMatch}${portMatch}${comment} -j ${verdict}`);
       }
     }
   });

@@ -18,7 +18,11 @@ function portExpression(ports: PortRange[]): string {
 
 /** `ip daddr @set udp dport 3478-3481` without the verdict. */
 function matchText(group: RuleGroup, family: Family, addressExpression: string, inbound: boolean): string {
-  const selector = `${family === 4 ? 'ip' : 'ip6'} ${inbound ? 'saddr' : 'daddr'} ${addressExpression}`;
+  const prefix = family === 4 ? 'ip' : 'ip6';
+  let selector = `${prefix} ${inbound ? 'saddr' : 'daddr'} ${addressExpression}`;
+  // Inbound rules reach only the on-premises server the policy names, not every local address.
+  const locals = group.local?.filter((iv) => iv.family === family).flatMap(elementText) ?? [];
+  if (locals.length > 0) selector += ` ${prefix} ${inbound ? 'daddr' : 'saddr'} ${locals.length === 1 ? locals[0]! : `{ ${locals.join(', ')} }`}`;
   const anyPort = group.ports.length === 0 || (group.ports.length === 1 && group.ports[0]!.from === 0 && group.ports[0]!.to === 65535);
   const ports = anyPort ? `meta l4proto ${group.protocol}` : `${group.protocol} dport ${portExpression(group.ports)}`;
   return `${selector} ${ports}`;
@@ -85,6 +89,11 @@ export function renderNftables(policy: Policy, target: RenderTarget): RenderedBl
       if (elements.length === 0) continue;
       if (!families.includes(family)) {
         lines.push(`# ${group.labels.join(', ')}: ${elements.length} IPv${family} prefixes cannot match in a ${tableFamily} table: ${elements.join(' ')}`);
+        notExpressible.push(...elements);
+        continue;
+      }
+      if (group.local && !group.local.some((iv) => iv.family === family)) {
+        lines.push(`# ${group.labels.join(', ')}: no IPv${family} server address was given, so the IPv${family} sources are left out: ${elements.join(' ')}`);
         notExpressible.push(...elements);
         continue;
       }
