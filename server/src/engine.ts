@@ -179,27 +179,15 @@ export class Engine {
   analyzeDocument(path: string, text: string, settings: EndpointLensSettings, detection: Detection): DocumentAnalysis {
     const dialect = detection.dialect;
     const lines = new LineIndex(text);
-    const { catalog, history } = this.catalog(settings.instance, settings.catalog.pinnedVersion);
-    const resolved = analysisSettings(settings, dialect, this.trusted);
     const empty: ConfigModel = { dialect: dialect.id, references: [], ruleLists: [], paths: [], problems: [], comments: [] };
     const base = { detection, lines };
-    const contextFor = (model: ConfigModel): CheckContext => ({
-      model,
-      text,
-      lines,
-      dialect,
-      catalog,
-      settings: resolved,
-      ...(history ? { history } : {}),
-      ...(this.sandbox && this.trusted && dialect.id === 'pac' ? { pac: { sandbox: this.sandbox, options: { ...PAC_BUDGET, hostAddresses: {}, clientAddress: settings.pac.clientAddress } } } : {}),
-    });
     if (text.length > MAX_ANALYSED_BYTES) {
       const notice = t('This file is {0} MB; Endpoint Lens analyses files up to {1} MB.', (text.length / 1048576).toFixed(1), MAX_ANALYSED_BYTES / 1048576);
-      return { ...base, model: empty, findings: [], context: contextFor(empty), notice };
+      return { ...base, model: empty, findings: [], context: this.contextFor(text, lines, empty, settings, dialect), notice };
     }
     if (looksBinary(text)) {
       const notice = t('This looks like a binary file, not a {0} configuration; it was not analysed.', dialect.displayName);
-      return { ...base, model: empty, findings: [], context: contextFor(empty), notice };
+      return { ...base, model: empty, findings: [], context: this.contextFor(text, lines, empty, settings, dialect), notice };
     }
     let model: ConfigModel;
     try {
@@ -208,8 +196,26 @@ export class Engine {
       const message = t('The {0} parser failed on this file: {1}', dialect.displayName, error instanceof Error ? error.message : String(error));
       model = { ...empty, problems: [{ range: lines.rangeOf(0, 0), message, severity: 'error' }] };
     }
-    const context = contextFor(model);
+    const context = this.contextFor(text, lines, model, settings, dialect);
     const findings = analyze(context, { severity: settings.severity });
     return { ...base, model, findings, context };
+  }
+
+  /**
+   * What the checks, hovers and fixes of one document see. Also used to rebuild the context of an
+   * analysis made in the server's analysis thread from the model it sent back.
+   */
+  contextFor(text: string, lines: LineIndex, model: ConfigModel, settings: EndpointLensSettings, dialect: Dialect): CheckContext {
+    const { catalog, history } = this.catalog(settings.instance, settings.catalog.pinnedVersion);
+    return {
+      model,
+      text,
+      lines,
+      dialect,
+      catalog,
+      settings: analysisSettings(settings, dialect, this.trusted),
+      ...(history ? { history } : {}),
+      ...(this.sandbox && this.trusted && dialect.id === 'pac' ? { pac: { sandbox: this.sandbox, options: { ...PAC_BUDGET, hostAddresses: {}, clientAddress: settings.pac.clientAddress } } } : {}),
+    };
   }
 }

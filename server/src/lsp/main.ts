@@ -1,5 +1,6 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
+import { isAnalysisThread, runAnalysisThread } from './analysisThread';
 
 /** `--cache DIR` points the server at a catalogue cache, as `check --cache` does; initializationOptions may override it. */
 function cacheDirFromArguments(argv: readonly string[]): string | undefined {
@@ -11,6 +12,8 @@ function cacheDirFromArguments(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-// `--stdio` for other editors; VS Code's client starts us with IPC (`--node-ipc`), which
-// createConnection picks up from the command line.
-startServer(createConnection(ProposedFeatures.all), { cacheDir: cacheDirFromArguments(process.argv) });
+// The same bundle is the server's analysis thread (see analysisThread.ts). Otherwise: `--stdio` for
+// other editors; VS Code's client starts us with IPC (`--node-ipc`), which createConnection picks
+// up from the command line.
+if (isAnalysisThread()) runAnalysisThread();
+else startServer(createConnection(ProposedFeatures.all), { cacheDir: cacheDirFromArguments(process.argv) });

@@ -30,6 +30,8 @@ import {
 } from '../protocol';
 import { FIX_ALL, QUICK_FIX, toDiagnostic, type DiagnosticData } from './convert';
 import { hoverFor } from './hover';
+import { AnalysisThread } from './analysisThread';
+import { LineIndex } from '../model/range';
 import { executeServerCommand } from './commands';
 
 /** Edits typed in quick succession are analysed once, this long after the last one. */
@@ -66,6 +68,7 @@ export interface ServerState {
 export function startServer(connection: Connection, options: { cacheDir?: string | undefined } = {}): void {
   const documents = new TextDocuments(TextDocument);
   let engine: Engine | undefined;
+  let thread: AnalysisThread | undefined;
   let hasConfiguration = false;
   let initialSettings: EndpointLensSettings = resolveSettings(undefined);
   const settingsCache = new Map<string, Promise<EndpointLensSettings>>();
@@ -105,10 +108,26 @@ export function startServer(connection: Connection, options: { cacheDir?: string
       const found = detection(document, path);
       if (!found) return undefined;
       await yieldToEventLoop();
-      const current = documents.get(document.uri);
+      const stale = (): boolean => documents.get(document.uri)?.version !== document.version;
       // A newer version arrived while we waited: that one will be analysed instead.
-      if (!current || current.version !== document.version) return undefined;
-      const analysis = engine.analyzeDocument(path, document.getText(), settings, found);
+      if (stale()) return undefined;
+      const text = document.getText();
+      const answer = await thread?.analyze({ path, text, settings, dialect: found.dialect.id, by: found.by, confidence: found.confidence });
+      if (stale()) return undefined;
+      let analysis: DocumentAnalysis;
+      if (answer) {
+        const lines = new LineIndex(text);
+        analysis = {
+          detection: found,
+          model: answer.model,
+          lines,
+          findings: answer.findings,
+          context: engine.contextFor(text, lines, answer.model, settings, found.dialect),
+          ...(answer.notice ? { notice: answer.notice } : {}),
+        };
+      } else {
+        analysis = engine.analyzeDocument(path, text, settings, found);
+      }
       const entry: CachedAnalysis = { version: document.version, analysis, settings };
       cache.set(document.uri, entry);
       return entry;
@@ -156,7 +175,9 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     hasConfiguration = params.capabilities.workspace?.configuration === true;
     initialSettings = resolveSettings(initialization.settings);
     const cacheDir = initialization.catalogCacheDir ?? options.cacheDir;
-    engine = await Engine.create({ ...(cacheDir ? { cacheDir } : {}), trusted: initialization.trusted ?? true });
+    const trusted = initialization.trusted ?? true;
+    engine = await Engine.create({ ...(cacheDir ? { cacheDir } : {}), trusted });
+    thread = new AnalysisThread({ ...(cacheDir ? { cacheDir } : {}), trusted, ...(initialization.l10nBundle ? { l10nBundle: initialization.l10nBundle } : {}) }, log);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -185,12 +206,19 @@ export function startServer(connection: Connection, options: { cacheDir?: string
 
   connection.onNotification(CATALOG_CHANGED_NOTIFICATION, (params: CatalogChangedParams) => {
     engine?.reload(params.catalogCacheDir);
+    thread?.reload(params.catalogCacheDir);
     recheckAll();
   });
 
   connection.onNotification(TRUST_CHANGED_NOTIFICATION, (params: TrustChangedParams) => {
     if (engine) engine.trusted = params.trusted;
+    thread?.setTrusted(params.trusted);
     recheckAll();
+  });
+
+  connection.onShutdown(() => {
+    thread?.dispose();
+    engine?.pacSandbox?.dispose();
   });
 
   documents.onDidOpen((e) => schedule(e.document, 0));
