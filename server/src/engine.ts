@@ -6,7 +6,7 @@ import { INSTANCES } from './catalog/types';
 import { analyze } from './analysis/analyze';
 import type { AnalysisSettings, CheckContext, Direction } from './analysis/context';
 import type { Finding } from './analysis/finding';
-import type { Dialect } from './dialects/dialect';
+import { parserFailureModel, type Dialect } from './dialects/dialect';
 import { detectDialect, type Detection } from './dialects/detect';
 import type { ConfigModel, DialectId } from './model/config';
 import { LineIndex } from './model/range';
@@ -193,8 +193,7 @@ export class Engine {
     try {
       model = dialect.parse(text, { fileName: path });
     } catch (error) {
-      const message = t('The {0} parser failed on this file: {1}', dialect.displayName, error instanceof Error ? error.message : String(error));
-      model = { ...empty, problems: [{ range: lines.rangeOf(0, 0), message, severity: 'error' }] };
+      model = parserFailureModel(dialect.id, dialect.displayName, error);
     }
     const context = this.contextFor(text, lines, model, settings, dialect);
     const findings = analyze(context, { severity: settings.severity });

@@ -1,4 +1,5 @@
 import type { ConfigModel, DialectId } from '../model/config';
+import { t } from '../l10n';
 import type { Policy, RenderTarget, RenderedBlock } from '../model/policy';
 
 export interface ParseOptions {
@@ -20,4 +21,26 @@ export interface Dialect {
   /** Never throws on user text; returns problems instead. */
   parse(text: string, options?: ParseOptions): ConfigModel;
   render(policy: Policy, target: RenderTarget): RenderedBlock;
+}
+
+/**
+ * The model of a file a parser failed on: no facts and one problem that says so. Every parser
+ * catches its own defects with it, and the engine catches the rest, so a parser bug costs the user
+ * one file's findings, never the language server.
+ */
+export function parserFailureModel(dialect: DialectId, displayName: string, error: unknown): ConfigModel {
+  return {
+    dialect,
+    references: [],
+    ruleLists: [],
+    paths: [],
+    comments: [],
+    problems: [
+      {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        message: t('The {0} parser failed on this file: {1}', displayName, error instanceof Error ? error.message : String(error)),
+        severity: 'error',
+      },
+    ],
+  };
 }

@@ -27,7 +27,7 @@ function random(seed: number): () => number {
 function parseChecked(text: string): ConfigModel {
   const model = parseCisco(text);
   assert.equal(model.dialect, 'cisco');
-  assert.ok(!model.problems.some((p) => p.message.startsWith('The Cisco parser failed')), model.problems[0]?.message);
+  assert.ok(!model.problems.some((p) => p.message.startsWith('The Cisco ASA/IOS parser failed')), model.problems[0]?.message);
   for (const list of model.ruleLists) {
     for (const rule of list.rules) {
       for (const id of [...(rule.sources?.referenceIds ?? []), ...(rule.destinations?.referenceIds ?? [])]) {

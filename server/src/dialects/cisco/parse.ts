@@ -1,3 +1,4 @@
+import { parserFailureModel } from '../dialect';
 import { mergePorts } from '../../model/ports';
 import {
   cidrToInterval,
@@ -2001,20 +2002,6 @@ export function parseCisco(text: string): ConfigModel {
   try {
     return new CiscoParser(text).parse();
   } catch (error) {
-    // A defect in this parser must not take the language server down; report it as a problem instead.
-    return {
-      dialect: 'cisco',
-      references: [],
-      ruleLists: [],
-      paths: [],
-      problems: [
-        {
-          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          message: t('The Cisco parser failed on this file: {0}', error instanceof Error ? error.message : String(error)),
-          severity: 'error',
-        },
-      ],
-      comments: [],
-    };
+    return parserFailureModel('cisco', 'Cisco ASA/IOS', error);
   }
 }

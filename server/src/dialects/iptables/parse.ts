@@ -37,7 +37,7 @@ import type {
 } from '../../model/config';
 import { LineIndex, type Range } from '../../model/range';
 import { t } from '../../l10n';
-import type { ParseOptions } from '../dialect';
+import { parserFailureModel, type ParseOptions } from '../dialect';
 import { lexShell, type ShellCommand, type ShellWord } from './lexer';
 import {
   BUILTIN_CHAINS,
@@ -1320,20 +1320,6 @@ export function parseIptables(text: string, options: ParseOptions = {}): ConfigM
   try {
     return new IptablesParser(text, options).parse();
   } catch (error) {
-    // A parser defect must not take the language server down; report it where the user looks.
-    return {
-      dialect: 'iptables',
-      references: [],
-      ruleLists: [],
-      paths: [],
-      comments: [],
-      problems: [
-        {
-          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          message: t('The iptables parser failed: {0}', error instanceof Error ? error.message : String(error)),
-          severity: 'error',
-        },
-      ],
-    };
+    return parserFailureModel('iptables', 'iptables', error);
   }
 }

@@ -31,7 +31,7 @@ import type {
 } from '../../model/config';
 import { LineIndex, type Range } from '../../model/range';
 import { t } from '../../l10n';
-import type { ParseOptions } from '../dialect';
+import { parserFailureModel, type ParseOptions } from '../dialect';
 import { lexNft, type Token } from './lexer';
 
 type Family = 4 | 6;
@@ -1442,20 +1442,6 @@ export function parseNftables(text: string, _options: ParseOptions = {}): Config
   try {
     return new NftParser(text).parse();
   } catch (error) {
-    // A parser defect must not take the language server down; report it where the user looks.
-    return {
-      dialect: 'nftables',
-      references: [],
-      ruleLists: [],
-      paths: [],
-      comments: [],
-      problems: [
-        {
-          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-          message: t('The nftables parser failed: {0}', error instanceof Error ? error.message : String(error)),
-          severity: 'error',
-        },
-      ],
-    };
+    return parserFailureModel('nftables', 'nftables', error);
   }
 }
