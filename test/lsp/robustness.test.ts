@@ -66,12 +66,12 @@ test('a file over the size limit gets a notice, not a hang', async () => {
 test('a hover on one document is answered while a large document is still being analysed', async () => {
   const small = await client.open('examples/small.rules.v4', 'iptables', '*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -d 52.104.0.0/14 -j ACCEPT\nCOMMIT\n');
   await client.waitForDiagnostics(small);
-  const rules = Array.from({ length: 40_000 }, (_, n) => `-A OUTPUT -p tcp --dport ${1024 + (n % 5000)} -d 10.${Math.floor(n / 250) % 250}.${n % 250}.0/24 -j ACCEPT`);
+  const rules = Array.from({ length: 60_000 }, (_, n) => `-A OUTPUT -p tcp --dport ${1024 + (n % 5000)} -d 10.${Math.floor(n / 250) % 250}.${n % 250}.0/24 -j ACCEPT`);
   const big = await client.open('examples/big.rules.v4', 'iptables', `*filter\n:OUTPUT DROP [0:0]\n${rules.join('\n')}\nCOMMIT\n`);
   const order: string[] = [];
   const diagnostics = client.waitForDiagnostics(big, (p) => p.diagnostics.length > 0, 120_000).then(() => order.push('big diagnostics'));
   // Let the analysis of the big file begin (it takes seconds) before asking about the small one.
-  await new Promise((resolve) => setTimeout(resolve, 400));
+  await new Promise((resolve) => setTimeout(resolve, 200));
   const hover = client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: small }, position: { line: 2, character: 14 } }).then((h) => {
     order.push('hover');
     return h;
