@@ -158,7 +158,9 @@ export const blockedRequired: Check = (context: CheckContext) => {
         return `${formatPorts(flow.protocol, flow.ports)} ${toFrom} ${describeIntervals(mergeIntervals(intervals), prefixes)}`;
       })
       .join('; ');
-    const required = group.flow.origin.source === 'web-service' ? catalog.sets.find((s) => s.id === (group.flow.origin as { setId: number }).setId)?.required !== false : false;
+    const flowOrigin = group.flow.origin;
+    // Other-endpoints rows are optional by Microsoft's own words; sets say so themselves.
+    const required = flowOrigin.source === 'web-service' && catalog.sets.find((s) => s.id === flowOrigin.setId)?.required === true;
     const message = required
       ? t('Required Microsoft 365 {0} is blocked: {1}. Decided by {2}.', origin, what, location.label)
       : t('Microsoft 365 {0} is blocked: {1}. Decided by {2}.', origin, what, location.label);
