@@ -81,3 +81,19 @@ test('a hover on one document is answered while a large document is still being 
   assert.match((answer?.contents as MarkupContent).value, /set 31/);
   assert.deepEqual(order, ['hover', 'big diagnostics']);
 });
+
+test('files matched by endpointLens.exclude (relative to the workspace folder) get no diagnostics', async () => {
+  const excluding = new TestClient({ exclude: ['examples/vendor/**'] });
+  try {
+    await excluding.initialize({ trusted: true });
+    const text = '*filter\n:OUTPUT DROP [0:0]\nCOMMIT\n';
+    const skipped = await excluding.open('examples/vendor/edge.rules.v4', 'iptables', text);
+    const checked = await excluding.open('examples/own/edge.rules.v4', 'iptables', text);
+    const own = await excluding.waitForDiagnostics(checked, (p) => p.diagnostics.length > 0);
+    assert.ok(own.diagnostics.length > 0);
+    const vendor = await excluding.waitForDiagnostics(skipped);
+    assert.deepEqual(vendor.diagnostics, []);
+  } finally {
+    await excluding.close();
+  }
+});

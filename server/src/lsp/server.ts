@@ -1,3 +1,4 @@
+import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { minimatch } from 'minimatch';
 import {
@@ -91,6 +92,19 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     return pending;
   }
 
+  let workspaceFolders: string[] = [];
+
+  /** `exclude` globs are written relative to the workspace folder; absolute globs work as well. */
+  function isExcluded(path: string, globs: readonly string[]): boolean {
+    if (globs.length === 0) return false;
+    const candidates = [path.replace(/\\/g, '/')];
+    for (const folder of workspaceFolders) {
+      const inside = relative(folder, path);
+      if (inside && !inside.startsWith('..') && !isAbsolute(inside)) candidates.push(inside.replace(/\\/g, '/'));
+    }
+    return globs.some((glob) => candidates.some((candidate) => minimatch(candidate, glob, { dot: true })));
+  }
+
   function detection(document: TextDocument, path: string): Detection | undefined {
     return engine?.detect(path, document.getText(), { languageId: document.languageId });
   }
@@ -98,13 +112,14 @@ export function startServer(connection: Connection, options: { cacheDir?: string
   async function analysisFor(document: TextDocument): Promise<CachedAnalysis | undefined> {
     const cached = cache.get(document.uri);
     if (cached && cached.version === document.version) return cached;
-    const running = inFlight.get(document.uri);
+    const key = `${document.uri}@${document.version}`;
+    const running = inFlight.get(key);
     if (running) return running;
     const job = (async (): Promise<CachedAnalysis | undefined> => {
       const settings = await settingsFor(document.uri);
       if (!engine) return undefined;
       const path = uriToPath(document.uri);
-      if (settings.exclude.some((glob) => minimatch(path, glob, { dot: true, matchBase: true }))) return undefined;
+      if (isExcluded(path, settings.exclude)) return undefined;
       const found = detection(document, path);
       if (!found) return undefined;
       await yieldToEventLoop();
@@ -132,11 +147,11 @@ export function startServer(connection: Connection, options: { cacheDir?: string
       cache.set(document.uri, entry);
       return entry;
     })();
-    inFlight.set(document.uri, job);
+    inFlight.set(key, job);
     try {
       return await job;
     } finally {
-      inFlight.delete(document.uri);
+      inFlight.delete(key);
     }
   }
 
@@ -171,6 +186,8 @@ export function startServer(connection: Connection, options: { cacheDir?: string
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
     const initialization = (params.initializationOptions ?? {}) as InitializationOptions;
+    const folderUris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspaceFolders = folderUris.map(uriToPath);
     useBundle(initialization.l10nBundle);
     hasConfiguration = params.capabilities.workspace?.configuration === true;
     initialSettings = resolveSettings(initialization.settings);
