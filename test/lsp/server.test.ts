@@ -112,6 +112,19 @@ test('the quick fix for host bits set applies and the diagnostic goes away', asy
   assert.ok(!codes(after.diagnostics).includes('host-bits-set'));
 });
 
+test('the pac-wildcard-gap quick fix also matches the apex, and the finding goes away', async () => {
+  const uri = client.uriOf('examples/proxy.pac');
+  const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'pac-wildcard-gap'));
+  const diagnostic = published.diagnostics.find((d) => d.code === 'pac-wildcard-gap')!;
+  const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
+  const fix = actions.find((a) => a.isPreferred);
+  assert.equal(fix?.title, 'Also match teams.microsoft.com');
+  client.applyWorkspaceEdit(fix.edit!);
+  assert.match(client.documents.get(uri)!.getText(), /shExpMatch\(host, "\*\.teams\.microsoft\.com"\) \|\| host == "teams\.microsoft\.com" \|\|/);
+  const after = await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);
+  assert.ok(!codes(after.diagnostics).includes('pac-wildcard-gap'));
+});
+
 test('inserting the missing rules for a blocked set makes its finding go away', async () => {
   const uri = client.uriOf('examples/egress.rules.v4');
   const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);

@@ -6,6 +6,8 @@ export interface PacFacts {
   program: string;
   returns: Array<{ id: number; range: Range }>;
   dnsDependencies: Array<{ range: Range; call: string }>;
+  /** The name FindProxyForURL gives its host parameter (`host` in most files). */
+  hostParameter?: string;
 }
 
 function isRange(value: unknown): value is Range {
@@ -22,5 +24,6 @@ export function pacFacts(model: ConfigModel): PacFacts | undefined {
     program: extra.program,
     returns: (extra.returns ?? []).filter((r) => typeof r.id === 'number' && isRange(r.range)),
     dnsDependencies: (extra.dnsDependencies ?? []).filter((d) => isRange(d.range)),
+    ...(typeof extra.hostParameter === 'string' && /^[A-Za-z_$][\w$]*$/.test(extra.hostParameter) ? { hostParameter: extra.hostParameter } : {}),
   };
 }

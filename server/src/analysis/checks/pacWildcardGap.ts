@@ -1,7 +1,9 @@
 import type { HostMatcher, Reference } from '../../model/config';
 import { t } from '../../l10n';
 import type { Check } from '../context';
-import type { Finding } from '../finding';
+import type { Finding, Fix } from '../finding';
+import type { LineIndex } from '../../model/range';
+import { pacFacts } from './pacFacts';
 
 /** The apex a subdomain-only matcher leaves out: `*.x` / `.x` → `x`. */
 function apexLeftOut(matcher: HostMatcher): string | undefined {
@@ -54,7 +56,19 @@ function coveredElsewhere(references: readonly Reference[], host: string): boole
  * `office.com` itself; when the catalogue lists the apex as well, its traffic silently takes the
  * other branch.
  */
-export const pacWildcardGap: Check = ({ model, catalog }) => {
+/**
+ * `|| host == "apex"` right after the call that holds the pattern, so the same branch takes the
+ * apex too. Only offered when the call closes on the same line, where the edit is plainly right.
+ */
+function apexFix(reference: Reference, apex: string, lines: LineIndex, hostName: string): Fix[] {
+  const line = lines.lineText(reference.range.end.line);
+  const close = line.indexOf(')', reference.range.end.character);
+  if (close < 0) return [];
+  const position = { line: reference.range.end.line, character: close + 1 };
+  return [{ title: t('Also match {0}', apex), preferred: true, edits: [{ range: { start: position, end: position }, newText: ` || ${hostName} == "${apex}"` }] }];
+}
+
+export const pacWildcardGap: Check = ({ model, catalog, lines }) => {
   if (model.dialect !== 'pac') return [];
   const findings: Finding[] = [];
   const reported = new Set<string>();
@@ -71,7 +85,7 @@ export const pacWildcardGap: Check = ({ model, catalog }) => {
         message: t('"{0}" does not match {1} itself, which the catalogue lists ({2}); requests to {1} take another branch.', reference.text, apex, listed.id !== undefined ? t('endpoint set {0}', listed.id) : t('other-endpoints row {0}', listed.row ?? 0)),
         range: reference.range,
         related: [],
-        fixes: [],
+        fixes: apexFix(reference, apex, lines, pacFacts(model)?.hostParameter ?? 'host'),
       });
     }
   }
