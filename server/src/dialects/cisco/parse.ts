@@ -883,7 +883,7 @@ class CiscoParser {
       i = address.next;
       const trailing = this.parseOptions(line, i, null, unknownConditions);
       if (trailing === undefined) return;
-      const any: AddressSpec = { type: 'any' };
+      const anyAddress: AddressSpec = { type: 'any' };
       const draft: RuleDraft = {
         line,
         text,
@@ -891,8 +891,8 @@ class CiscoParser {
         accept,
         unknownConditions,
         protocol: { type: 'protocol', protocol: null },
-        source: role === 'source' ? address.spec : any,
-        destination: role === 'destination' ? address.spec : any,
+        source: role === 'source' ? address.spec : anyAddress,
+        destination: role === 'destination' ? address.spec : anyAddress,
         sequence: 0,
       };
       this.pushDraft(state, draft, trailing.inactive, insertAt, sequence ?? trailing.sequence);
