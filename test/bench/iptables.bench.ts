@@ -1,8 +1,8 @@
 // iptables parse throughput (MB/s) and memory on a generated 100,000-line iptables-save file and a
 // 100,000-line shell script. Run: npx tsx test/bench/iptables.bench.ts
-import { performance } from 'node:perf_hooks';
 import { lexShell } from '../../server/src/dialects/iptables/lexer';
 import { parseIptables } from '../../server/src/dialects/iptables/parse';
+import { measureThroughput } from './stats';
 
 /** Per-site egress chains in save form, the way a large branch estate's rules look. */
 function generateSave(lines: number): string {
@@ -41,32 +41,13 @@ function generateScript(lines: number): string {
   return out.join('\n') + '\n';
 }
 
-function measure(label: string, text: string, fn: (t: string) => unknown): void {
-  fn(text.slice(0, 100_000));
-  global.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
-  let best = Infinity;
-  let kept: unknown;
-  for (let round = 0; round < 3; round++) {
-    const start = performance.now();
-    kept = fn(text);
-    best = Math.min(best, performance.now() - start);
-  }
-  const heapAfter = process.memoryUsage().heapUsed;
-  const mb = Buffer.byteLength(text) / (1024 * 1024);
-  console.log(
-    `${label.padEnd(13)} ${mb.toFixed(1)} MB in ${best.toFixed(0)} ms = ${(mb / (best / 1000)).toFixed(1)} MB/s; heap held by the result about ${((heapAfter - heapBefore) / (1024 * 1024)).toFixed(0)} MB`,
-  );
-  if (kept === undefined) throw new Error('no result');
-}
-
 for (const [name, text] of [
   ['save', generateSave(100_000)],
   ['script', generateScript(100_000)],
 ] as const) {
   console.log(`iptables ${name}: ${text.split('\n').length - 1} lines`);
-  measure(`lex ${name}`, text, (t) => lexShell(t));
-  measure(`parse ${name}`, text, (t) => parseIptables(t));
+  measureThroughput(`lex ${name}`, text, (t) => lexShell(t), 13);
+  measureThroughput(`parse ${name}`, text, (t) => parseIptables(t), 13);
   const model = parseIptables(text);
   console.log(`parse ${name}: ${model.references.length} references, ${model.ruleLists.length} rule lists, ${model.problems.length} problems`);
 }

@@ -1,8 +1,8 @@
 // nftables parse throughput (MB/s) and memory on a generated 100,000-line ruleset.
 // Run: npx tsx test/bench/nftables.bench.ts
-import { performance } from 'node:perf_hooks';
 import { lexNft } from '../../server/src/dialects/nftables/lexer';
 import { parseNftables } from '../../server/src/dialects/nftables/parse';
+import { measureThroughput } from './stats';
 
 /** One table per site with a named set, a base chain and a jump target, as a large estate writes it. */
 function generate(lines: number): string {
@@ -34,29 +34,10 @@ function generate(lines: number): string {
   return out.join('\n') + '\n';
 }
 
-function measure(label: string, text: string, fn: (t: string) => unknown): void {
-  fn(text.slice(0, 100_000));
-  global.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
-  let best = Infinity;
-  let kept: unknown;
-  for (let round = 0; round < 3; round++) {
-    const start = performance.now();
-    kept = fn(text);
-    best = Math.min(best, performance.now() - start);
-  }
-  const heapAfter = process.memoryUsage().heapUsed;
-  const mb = Buffer.byteLength(text) / (1024 * 1024);
-  console.log(
-    `${label.padEnd(6)} ${mb.toFixed(1)} MB in ${best.toFixed(0)} ms = ${(mb / (best / 1000)).toFixed(1)} MB/s; heap held by the result about ${((heapAfter - heapBefore) / (1024 * 1024)).toFixed(0)} MB`,
-  );
-  if (kept === undefined) throw new Error('no result');
-}
-
 const text = generate(100_000);
 console.log(`nftables: ${text.split('\n').length - 1} lines`);
-measure('lex', text, lexNft);
-measure('parse', text, (t) => parseNftables(t));
+measureThroughput('lex', text, lexNft);
+measureThroughput('parse', text, (t) => parseNftables(t));
 const model = parseNftables(text);
 console.log(`parse  ${model.references.length} references, ${model.ruleLists.length} rule lists, ${model.paths.length} paths, ${model.problems.length} problems`);
 console.log(`rss    ${(process.memoryUsage().rss / (1024 * 1024)).toFixed(0)} MB`);
