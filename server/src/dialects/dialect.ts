@@ -1,4 +1,4 @@
-import type { ConfigModel, DialectId } from '../model/config';
+import type { ConfigModel, DialectId, Reference } from '../model/config';
 import { t } from '../l10n';
 import type { Policy, RenderTarget, RenderedBlock } from '../model/policy';
 
@@ -43,4 +43,15 @@ export function parserFailureModel(dialect: DialectId, displayName: string, erro
       },
     ],
   };
+}
+
+/**
+ * Why an address match cannot be known from the file when it names this reference: a host name
+ * the device resolves when it loads the rule, or an address it rejects. Undefined otherwise.
+ */
+export function unresolvedReason(reference: Reference): string | undefined {
+  if (reference.kind === 'hostname') return t('host name {0} is resolved when the rule is loaded', reference.text);
+  // The device refuses the rule, so what it would match is not known from the file.
+  if (!reference.interval && reference.invalidReason) return t('{0} is not a valid address, so the rule is rejected when loaded', reference.text);
+  return undefined;
 }

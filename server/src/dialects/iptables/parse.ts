@@ -37,7 +37,7 @@ import type {
 } from '../../model/config';
 import { LineIndex, type Range } from '../../model/range';
 import { t } from '../../l10n';
-import { parserFailureModel, type ParseOptions } from '../dialect';
+import { parserFailureModel, unresolvedReason, type ParseOptions } from '../dialect';
 import { lexShell, type ShellCommand, type ShellWord } from './lexer';
 import {
   BUILTIN_CHAINS,
@@ -1142,19 +1142,13 @@ class IptablesParser {
     const match: AddressMatch = { referenceIds: [], intervals: [], negated };
     if (value.unresolved) match.unresolved = t('variable {0} is set outside this file', value.unresolved);
     for (const item of value.items) {
-      for (const piece of this.splitList(item, ranges ? /[,\s]+/ : /[,\s]+/)) {
+      for (const piece of this.splitList(item, /[,\s]+/)) {
         const id = ranges ? this.rangeReference(piece, role) : this.addressReference(piece, role);
         match.referenceIds.push(id);
         const ref = this.references[id]!;
-        if (ref.kind === 'hostname') {
-          match.unresolved ??= t('host name {0} is resolved when the rule is loaded', ref.text);
-          continue;
-        }
-        if (!ref.interval) {
-          // The device refuses the rule, so what it would match is not known from the file.
-          if (ref.invalidReason) match.unresolved ??= t('{0} is not a valid address, so the rule is rejected when loaded', ref.text);
-          continue;
-        }
+        const reason = unresolvedReason(ref);
+        if (reason) match.unresolved ??= reason;
+        if (!ref.interval) continue;
         if (ref.interval.family !== family) {
           this.problemRange(
             ref.range,

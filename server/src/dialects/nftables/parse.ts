@@ -31,7 +31,7 @@ import type {
 } from '../../model/config';
 import { LineIndex, type Range } from '../../model/range';
 import { t } from '../../l10n';
-import { parserFailureModel, type ParseOptions } from '../dialect';
+import { parserFailureModel, unresolvedReason, type ParseOptions } from '../dialect';
 import { lexNft, type Token } from './lexer';
 
 type Family = 4 | 6;
@@ -1025,15 +1025,9 @@ class NftParser {
     const id = this.addressReference(token, role);
     match.referenceIds.push(id);
     const ref = this.references[id]!;
-    if (ref.kind === 'hostname') {
-      match.unresolved ??= t('host name {0} is resolved when the rule is loaded', ref.text);
-      return;
-    }
-    if (!ref.interval) {
-      // The device refuses the rule, so what it would match is not known from the file.
-      if (ref.invalidReason) match.unresolved ??= t('{0} is not a valid address, so the rule is rejected when loaded', ref.text);
-      return;
-    }
+    const reason = unresolvedReason(ref);
+    if (reason) match.unresolved ??= reason;
+    if (!ref.interval) return;
     if (ref.interval.family !== family) {
       this.tokenProblem(token, family === 4 ? t('{0} is an IPv6 address after ip; use ip6', ref.text) : t('{0} is an IPv4 address after ip6; use ip', ref.text));
       return;
