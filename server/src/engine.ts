@@ -204,6 +204,7 @@ export class Engine {
       parseContext: { fileName: path },
       catalog: context.catalog,
       findings: analysis.findings,
+      model: analysis.model,
       reanalyse: (text) => {
         const again = this.analyzeDocument(path, text, settings, detection);
         return { findings: again.findings, model: again.model };

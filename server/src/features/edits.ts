@@ -30,6 +30,7 @@ export interface EditOutcome {
 export function insertPolicies(subject: FixSubject, policies: readonly Policy[], options: { verify: boolean } = { verify: true }): EditOutcome {
   let text = subject.text;
   let findings: readonly Finding[] = subject.findings;
+  let model = subject.model;
   const outcome: EditOutcome = { newText: text, edits: [], summaries: [], applied: [], notApplied: [], notExpressible: [], brokenMarkers: false };
   for (const policy of policies) {
     const plan = planPolicy({ ...subject, text }, policy);
@@ -40,7 +41,9 @@ export function insertPolicies(subject: FixSubject, policies: readonly Policy[],
       continue;
     }
     // A block printed on its own is a snippet, not a configuration: there is nothing to verify it in.
-    const verified = options.verify ? verifyEdit({ text, findings }, plan.newText, { kind: 'policy', policy, catalog: subject.catalog }, subject.reanalyse) : { ok: true as const, findings: [], alsoResolved: [] };
+    const verified = options.verify
+      ? verifyEdit({ text, findings, model }, plan.newText, { kind: 'policy', policy, catalog: subject.catalog }, subject.reanalyse)
+      : { ok: true as const, findings: [], alsoResolved: [], model };
     if (!verified.ok) {
       outcome.summaries.push(t('Not inserted "{0}": {1}.', policy.purpose, verified.reason));
       outcome.notApplied.push({ purpose: policy.purpose, reason: verified.reason });
@@ -51,6 +54,7 @@ export function insertPolicies(subject: FixSubject, policies: readonly Policy[],
     outcome.notExpressible.push(...plan.notExpressible);
     text = plan.newText;
     findings = verified.findings;
+    model = verified.model;
   }
   outcome.newText = text;
   outcome.edits = diffEdits(subject.text, text);

@@ -2,6 +2,7 @@ import { SUPPRESSION_MARKER } from '../analysis/analyze';
 import type { CatalogView } from '../analysis/context';
 import { type Finding, type FindingCode, type FindingSeverity, type Fix } from '../analysis/finding';
 import { applyTextEdits, diffEdits, lineBreakOf, type TextEdit } from '../model/edit';
+import type { ConfigModel } from '../model/config';
 import { LineIndex } from '../model/range';
 import type { PolicyCatalog } from '../policies';
 import { t } from '../l10n';
@@ -12,12 +13,14 @@ import { findingIdentity, verifyEdit, type Reanalyse } from './verify';
 /** A document with its current findings, and the engine that can analyse a changed text of it. */
 export interface FixSubject extends EditSubject {
   findings: readonly Finding[];
+  /** The model the findings were made from. */
+  model: ConfigModel;
   catalog: PolicyCatalog & Pick<CatalogView, 'lookupAddress'>;
   reanalyse: Reanalyse;
 }
 
 export type PlannedFix =
-  | { ok: true; edits: TextEdit[]; newText: string; summary?: string; alsoResolved: Finding[]; findings: Finding[] }
+  | { ok: true; edits: TextEdit[]; newText: string; summary?: string; alsoResolved: Finding[]; findings: Finding[]; model: ConfigModel }
   | { ok: false; reason: string };
 
 /** The text a fix would leave, before it is checked. */
@@ -46,7 +49,7 @@ function candidate(subject: FixSubject, fix: Fix): { ok: true; newText: string; 
 export function planFix(subject: FixSubject, finding: Finding, fix: Fix): PlannedFix {
   const made = candidate(subject, fix);
   if (!made.ok) return made;
-  const verified = verifyEdit(subject, made.newText, { kind: 'finding', finding }, subject.reanalyse);
+  const verified = verifyEdit(subject, made.newText, { kind: 'finding', finding, ...(fix.policy ? { policy: fix.policy, catalog: subject.catalog } : {}) }, subject.reanalyse);
   if (!verified.ok) return { ok: false, reason: verified.reason };
   return {
     ok: true,
@@ -55,6 +58,7 @@ export function planFix(subject: FixSubject, finding: Finding, fix: Fix): Planne
     ...(made.summary ? { summary: made.summary } : {}),
     alsoResolved: verified.alsoResolved,
     findings: verified.findings,
+    model: verified.model,
   };
 }
 
@@ -102,16 +106,16 @@ const MAX_FIXES = 50;
 export function planAllFixes(subject: FixSubject, selection: FixSelection): FixAllResult {
   let text = subject.text;
   let findings = subject.findings;
+  let model = subject.model;
   const applied: FixAllResult['applied'] = [];
   const notApplied: FixAllResult['notApplied'] = [];
   const tried = new Set<string>();
   for (let round = 0; round < MAX_FIXES; round++) {
-    const lines = new LineIndex(text);
-    const next = findings.find((f) => selects(selection, f) && preferredFix(f) !== undefined && !tried.has(findingIdentity(f, lines)));
+    const next = findings.find((f) => selects(selection, f) && preferredFix(f) !== undefined && !tried.has(findingIdentity(f)));
     if (!next) break;
-    tried.add(findingIdentity(next, lines));
+    tried.add(findingIdentity(next));
     const fix = preferredFix(next)!;
-    const planned = planFix({ ...subject, text, findings }, next, fix);
+    const planned = planFix({ ...subject, text, findings, model }, next, fix);
     if (!planned.ok) {
       notApplied.push({ finding: next, title: fix.title, reason: planned.reason });
       continue;
@@ -119,6 +123,7 @@ export function planAllFixes(subject: FixSubject, selection: FixSelection): FixA
     applied.push({ finding: next, title: fix.title, ...(planned.summary ? { summary: planned.summary } : {}) });
     text = planned.newText;
     findings = planned.findings;
+    model = planned.model;
   }
   return { newText: text, edits: diffEdits(subject.text, text), applied, notApplied };
 }

@@ -101,7 +101,7 @@ export const blockedRequired: Check = (context: CheckContext) => {
       code: 'blocked-required',
       severity: required ? 'error' : 'warning',
       message,
-      subject: `${originKey(group.flow.origin)}|${group.flow.direction}|${decider}|${what}`,
+      subject: `${originKey(group.flow.origin)}|${group.flow.direction}|${decider}`,
       range: location.range,
       related: [
         { message: t('Catalogue entry for {0} (version {1})', origin, catalog.version), catalog: catalogReference(group.flow.origin) },

@@ -18,7 +18,7 @@ export const redundantEntry: Check = ({ model }) => {
         code: 'redundant-entry',
         severity: 'information',
         message: t('This rule repeats line {0}, which already matches everything it matches with the same action.', lineLabel(earlier.range)),
-        subject: `${list.id}|${ruleLabel(earlier)}`,
+        subject: `${list.id}|${ruleLabel(rule)}|${ruleLabel(earlier)}`,
         range: rule.range,
         related: [{ message: t('The earlier rule'), range: earlier.range }],
         fixes: [],

@@ -17,7 +17,7 @@ export const shadowedRule: Check = ({ model }) => {
         code: 'shadowed-rule',
         severity: 'warning',
         message: t('This rule never takes effect: line {0} in {1} matches everything it matches first.', lineLabel(earlier.range), list.name),
-        subject: `${list.id}|${ruleLabel(earlier)}`,
+        subject: `${list.id}|${ruleLabel(rule)}|${ruleLabel(earlier)}`,
         range: rule.range,
         related: [{ message: t('The earlier rule that decides'), range: earlier.range }],
         fixes: [],
