@@ -1,4 +1,4 @@
-import { mergeIntervals, type IpInterval } from '../../model/address';
+import { intervalsOverlap, mergeIntervals, type IpInterval } from '../../model/address';
 import type { DecidingPoint, Flow, Policy, PolicyEntry } from '../../model/policy';
 import { t } from '../../l10n';
 import type { CatalogView, Check, CheckContext } from '../context';
@@ -6,7 +6,7 @@ import { catalogReference, decidingLocation, decidingSubject, describeIntervals,
 import { evaluateFlow } from '../evaluate';
 import { catalogueMembership, intendedPart } from '../carriers';
 import type { Finding } from '../finding';
-import { flowsFor, originKey } from '../scope';
+import { flowsFor, namedRowFlows, originKey } from '../scope';
 import { endpointSetsPolicy } from '../../policies/endpointSets';
 
 interface BlockedGroup {
@@ -55,7 +55,9 @@ export const blockedRequired: Check = (context: CheckContext) => {
   if (model.paths.length === 0) return [];
   const groups = new Map<string, BlockedGroup>();
   const inCatalogue = catalogueMembership(catalog);
-  for (const flow of flowsFor(catalog, context.settings)) {
+  const sources = model.ruleLists.flatMap((l) => l.rules.flatMap((r) => (r.action.type === 'accept' && r.sources && !r.sources.negated ? r.sources.intervals : [])));
+  const named = (intervals: readonly IpInterval[]): boolean => intervals.some((iv) => sources.some((s) => intervalsOverlap(iv, s)));
+  for (const flow of [...flowsFor(catalog, context.settings), ...namedRowFlows(catalog, context.settings, named)]) {
     for (const evaluation of evaluateFlow(model, flow, (path, whole) => intendedPart(model, path, whole, inCatalogue))) {
       for (const outcome of evaluation.outcomes) {
         if (outcome.value !== 'blocked') continue;
