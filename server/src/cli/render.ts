@@ -1,45 +1,40 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { t } from '../l10n';
-import { loadCatalog, instanceFromString } from '../catalog/load';
-import { defaultCacheDir } from '../catalog/update';
+import { instanceFromString } from '../catalog/load';
 import { INSTANCES } from '../catalog/types';
+import { loadCatalogWithHistory } from '../engine';
+import { readRegularFile } from '../fileAccess';
 import { DIALECTS, dialectById } from '../dialects/all';
 import { buildPolicies, POLICY_NAMES, type PolicyRequest } from '../policies';
 import { EXCHANGE_HYBRID_FEATURES } from '../protocol';
 import { applyTextEdits, planInsertion } from '../render/insert';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, lastFlag, parseArgs, type CliCommand, type CliIo, type ParsedArgs } from './io';
+import { catalogHeader, catalogUsage, CATALOG_FLAGS, chooseCatalog } from './catalogChoice';
+import { DEFAULT_MAX_INPUT_BYTES, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, lastFlag, listFlag, parseCommandLine, usageError, type CliCommand, type CliIo, type ParsedArgs } from './io';
 
-const VALUE_FLAGS = ['dialect', 'server', 'features', 'sets', 'service-areas', 'categories', 'instance', 'into', 'cache'];
+const VALUE_FLAGS = ['dialect', 'server', 'features', 'sets', 'service-areas', 'categories', 'instance', 'into', ...CATALOG_FLAGS.values];
 
 function usageText(): string {
   return [
     t('Usage: endpoint-lens render <exchange-hybrid|graph-notifications|sets> --dialect nginx|pac|iptables|nftables|cisco [options]'),
     t('  --server ADDR         on-premises server address (repeat or separate with commas)'),
-    t('  --features LIST       exchange-hybrid features: {0}', EXCHANGE_HYBRID_FEATURES.join(', ')),
+    t('  --features LIST       exchange-hybrid features: {0} (default: all)', EXCHANGE_HYBRID_FEATURES.join(', ')),
     t('  --sets IDS            endpoint set ids, for example 1,2,11'),
     t('  --service-areas LIST  Exchange, SharePoint, Skype, Common, MEM'),
     t('  --categories LIST     Optimize, Allow, Default'),
     t('  --include-optional    also sets the catalogue marks as not required'),
     t('  --instance NAME       {0} (default Worldwide)', INSTANCES.join(', ')),
     t('  --into FILE           print FILE with the block inserted where it takes effect'),
-    t('  --cache DIR           catalogue cache folder (default: the update command\'s)'),
+    catalogUsage(),
   ].join('\n');
-}
-
-/** Every value of a repeatable flag, commas also separating values. */
-function listFlag(args: ParsedArgs, name: string): string[] {
-  return (args.flags.get(name) ?? [])
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
 }
 
 function requestFrom(name: string, args: ParsedArgs): PolicyRequest | string {
   const servers = listFlag(args, 'server');
   switch (name) {
-    case 'exchange-hybrid':
-      return { policy: 'exchange-hybrid', features: listFlag(args, 'features'), serverAddresses: servers };
+    case 'exchange-hybrid': {
+      const features = listFlag(args, 'features');
+      return { policy: 'exchange-hybrid', features: features.length > 0 ? features : [...EXCHANGE_HYBRID_FEATURES], serverAddresses: servers };
+    }
     case 'graph-notifications':
       return { policy: 'graph-notifications', serverAddresses: servers };
     case 'sets': {
@@ -77,17 +72,10 @@ function misplacedFlag(name: string, args: ParsedArgs): string | undefined {
  * the file with the block inserted where it takes effect (or its block of the same purpose replaced).
  */
 function renderCommand(argv: string[], io: CliIo): number {
-  const args = parseArgs(argv, { values: VALUE_FLAGS, booleans: ['help', 'include-optional'] });
-  if (args.flags.has('help')) {
-    io.out(usageText());
-    return EXIT_OK;
-  }
-  const fail = (message: string): number => {
-    io.err(message);
-    io.err(usageText());
-    return EXIT_USAGE;
-  };
-  if (args.unknown.length > 0) return fail(t('Unexpected argument "{0}".', args.unknown[0]!));
+  const parsed = parseCommandLine(argv, io, { usage: usageText, values: VALUE_FLAGS, booleans: ['include-optional', ...CATALOG_FLAGS.booleans] });
+  if (!parsed.ok) return parsed.exit;
+  const { args } = parsed;
+  const fail = (message: string): number => usageError(io, message, usageText());
   if (args.positionals.length !== 1) {
     return fail(args.positionals.length === 0 ? t('Name the policy to render.') : t('Unexpected argument "{0}".', args.positionals[1]!));
   }
@@ -103,10 +91,16 @@ function renderCommand(argv: string[], io: CliIo): number {
   const instanceText = lastFlag(args, 'instance') ?? 'Worldwide';
   const instance = instanceFromString(instanceText);
   if (!instance) return fail(t('Unknown instance "{0}"; expected one of {1}.', instanceText, INSTANCES.join(', ')));
+  const choice = chooseCatalog(args, io);
+  if (!choice.ok) return fail(choice.message);
 
-  const cacheFlag = lastFlag(args, 'cache');
-  const loaded = loadCatalog({ instance, cacheDir: cacheFlag === undefined ? defaultCacheDir() : resolve(io.cwd, cacheFlag) });
-  if (loaded.warning) io.err(loaded.warning);
+  const loaded = loadCatalogWithHistory(instance, choice.cacheDir);
+  // Standard output is the rendered text; which catalogue made it is said on standard error.
+  io.err(catalogHeader(loaded.info, choice.cacheDir));
+  if (loaded.info.warning) io.err(loaded.info.warning);
+  if (request.policy === 'exchange-hybrid' && !args.flags.has('features')) {
+    io.err(t('No --features given: rendering every Exchange hybrid feature ({0}).', EXCHANGE_HYBRID_FEATURES.join(', ')));
+  }
   const built = buildPolicies(loaded.catalog, request);
   if (!built.ok) {
     for (const error of built.errors) io.err(error);
@@ -117,13 +111,12 @@ function renderCommand(argv: string[], io: CliIo): number {
   const intoFlag = lastFlag(args, 'into');
   let text = '';
   if (intoFlag !== undefined) {
-    const path = resolve(io.cwd, intoFlag);
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      io.err(t('Cannot read {0}: {1}', path, error instanceof Error ? error.message : String(error)));
+    const read = readRegularFile(resolve(io.cwd, intoFlag), { maxBytes: DEFAULT_MAX_INPUT_BYTES });
+    if (!read.ok) {
+      io.err(read.message);
       return EXIT_USAGE;
     }
+    text = read.text;
   }
   const parseOptions = intoFlag === undefined ? undefined : { fileName: resolve(io.cwd, intoFlag) };
   let blocked = false;
