@@ -12,7 +12,7 @@ import { lastFlag, type CliIo, type ParsedArgs } from './io';
 export const CATALOG_FLAGS = { values: ['cache'], booleans: ['shipped'] } as const;
 
 export function catalogUsage(): string {
-  return t('  --cache DIR            catalogue cache folder (default: {0})', defaultCacheDir()) + '\n' + t('  --shipped              use the catalogue shipped with Endpoint Lens, not the cache');
+  return t('  --cache DIR                  catalogue cache folder (default: {0})', defaultCacheDir()) + '\n' + t('  --shipped                    use the catalogue shipped with Endpoint Lens, not the cache');
 }
 
 /** The cache folder to read, undefined for the shipped snapshot; or a usage error. */

@@ -99,9 +99,9 @@ function printTable(io: CliIo, catalog: Catalog, query: string, matches: Catalog
 function lookupUsage(): string {
   return [
     t('Usage: endpoint-lens lookup <address|cidr|range|netmask pair|host> [options]'),
-    t('  --instance NAME        {0} or all (default Worldwide)', INSTANCES.join(', ')),
-    t('  --tenant NAME          fills <tenant> in catalogue URLs'),
-    t('  --json                 print JSON'),
+    t('  --instance NAME              {0} or all (default Worldwide)', INSTANCES.join(', ')),
+    t('  --tenant NAME                fills <tenant> in catalogue URLs'),
+    t('  --json                       print JSON'),
     catalogUsage(),
     t('Examples: lookup 52.112.4.1, lookup 52.112.0.0/14, lookup "52.112.0.0 255.252.0.0", lookup 13.107.6.152-13.107.6.153, lookup outlook.office365.com'),
   ].join('\n');

@@ -9,8 +9,8 @@ import { DEFAULT_MAX_INPUT_BYTES, EXIT_OK, EXIT_USAGE, lastFlag, parseCommandLin
 function refsUsage(): string {
   return [
     t('Usage: endpoint-lens refs <file> [options]'),
-    t('  --dialect D            read the file as {0}', DIALECT_IDS.join('|')),
-    t('  --json                 print JSON (positions 1-based: line, column, endLine, endColumn)'),
+    t('  --dialect D                  read the file as {0}', DIALECT_IDS.join('|')),
+    t('  --json                       print JSON (positions 1-based: line, column, endLine, endColumn)'),
   ].join('\n');
 }
 

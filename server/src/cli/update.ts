@@ -22,11 +22,11 @@ export const run: CliCommand = async (argv, io) => {
   const usage = (): string =>
     [
       t('Usage: endpoint-lens update [options]'),
-      t('  --url BASE             the web service or a mirror (default {0})', DEFAULT_BASE_URL),
-      t('  --cache DIR            catalogue cache folder (default: {0})', defaultCacheDir()),
-      t('  --instance NAME        {0} (default Worldwide)', INSTANCES.join(', ')),
-      t('  --timeout SECONDS      how long to wait for each answer (default {0})', DEFAULT_TIMEOUT_MS / 1000),
-      t('  --report               also print what changed, as markdown'),
+      t('  --url BASE                   the web service or a mirror (default {0})', DEFAULT_BASE_URL),
+      t('  --cache DIR                  catalogue cache folder (default: {0})', defaultCacheDir()),
+      t('  --instance NAME              {0} (default Worldwide)', INSTANCES.join(', ')),
+      t('  --timeout SECONDS            how long to wait for each answer (default {0})', DEFAULT_TIMEOUT_MS / 1000),
+      t('  --report                     also print what changed, as markdown'),
       t('Exit codes: 0 the cache holds a valid catalogue, 1 the update failed (the previous catalogue is kept), 2 usage error.'),
     ].join('\n');
   const parsed = parseCommandLine(argv, io, { usage, values: ['url', 'cache', 'instance', 'timeout'], booleans: ['report'] });

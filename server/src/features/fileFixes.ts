@@ -11,7 +11,10 @@ export interface FixSelection {
   codes?: ReadonlySet<FindingCode>;
 }
 
-/** One fix that was applied, or not and why; `line` is 1-based, of the text the fix was planned on. */
+/**
+ * One fix that was applied, or not and why. `line` is 1-based, in the file as it was read (for a
+ * finding that only appeared after an earlier fix: in the text it was planned on).
+ */
 export interface FixOutcome {
   code: FindingCode;
   line: number;
@@ -46,8 +49,20 @@ export function planFileFixes(path: string, text: string, analyse: (text: string
   const applied: FixOutcome[] = [];
   const notApplied: FixOutcome[] = [];
   const tried = new Set<string>();
+  const originalLines = new Map<string, number>();
+  const outcome = (finding: Finding, reason?: string): FixOutcome => ({
+    code: finding.code,
+    line: originalLines.get(fixKey(finding)) ?? finding.range.start.line + 1,
+    title: preferredFix(finding)?.title ?? '',
+    finding: finding.message,
+    ...(reason !== undefined ? { reason } : {}),
+  });
   for (;;) {
     const analysis = analyse(current);
+    if (applied.length === 0) {
+      // Nothing changed yet: these are the lines of the file as it was read.
+      for (const f of analysis.findings) if (!originalLines.has(fixKey(f))) originalLines.set(fixKey(f), f.range.start.line + 1);
+    }
     const candidates = analysis.findings.filter((f) => selectedForFixing(f, selection) && preferredFix(f) !== undefined && !tried.has(fixKey(f)));
     if (candidates.length === 0) break;
     if (applied.length >= MAX_FIXES_PER_FILE) {
@@ -91,14 +106,4 @@ function fixKey(finding: Finding): string {
 /** A fix that fails again in a later round is reported once. */
 function addOnce(list: FixOutcome[], entry: FixOutcome): void {
   if (!list.some((a) => a.code === entry.code && a.reason === entry.reason && a.finding === entry.finding)) list.push(entry);
-}
-
-function outcome(finding: Finding, reason?: string): FixOutcome {
-  return {
-    code: finding.code,
-    line: finding.range.start.line + 1,
-    title: preferredFix(finding)?.title ?? '',
-    finding: finding.message,
-    ...(reason !== undefined ? { reason } : {}),
-  };
 }
