@@ -110,6 +110,19 @@ void test('files over --max-size, binary, empty or of no known dialect are not a
   }
 });
 
+void test('no size refusal below 64 MB: a file over the editor\'s 5 MB limit is analysed by check', () => {
+  const { dir, done } = scratch('large');
+  try {
+    const rules = readFileSync(join(ROOT, 'examples/egress.rules.v4'), 'utf8');
+    // Mostly comments, so the file is large but quick to read.
+    writeFileSync(join(dir, 'large.rules'), '# padding to make the file large\n'.repeat(200_000) + rules);
+    const run = cli(['check', 'large.rules', '--format', 'json'], { cwd: dir });
+    assert.deepEqual(summary(report(run.out)), { 'large.rules': 'iptables 11 findings' });
+  } finally {
+    done();
+  }
+});
+
 void test('a file whose analysis hangs or exhausts its thread\'s heap is reported on that file; the run goes on and never aborts', () => {
   const { dir, done } = scratch('faults');
   try {

@@ -29,7 +29,7 @@ print(json.dumps(answers))
 `;
 
 function skipReason(): string | undefined {
-  const probe = run(PYTHON, ['-c', 'import pacparser']);
+  const probe = run(PYTHON, ['-c', 'import pacparser; pacparser.init()']);
   if (probe.status === 0) return undefined;
   return `python3-pacparser is not installed (apt-get install python3-pacparser): ${probe.output.trim().split('\n').at(-1) ?? ''}`;
 }

@@ -16,6 +16,11 @@ export interface PoolOptions {
 
 export type PoolResult = { ok: true; outcome: FileOutcome } | { ok: false; reason: string };
 
+interface PoolFile {
+  path: string;
+  displayPath: string;
+}
+
 /** A thread that fails this many times in a row before it is ready is not started again. */
 const MAX_START_FAILURES = 3;
 
@@ -39,130 +44,143 @@ interface Slot {
 }
 
 /**
- * Analyses files in a pool of worker threads and gives one result per file, in the order of the
- * files whatever the order they finish in. A file whose thread throws, runs out of heap or takes
- * longer than the time limit gets a failure with the reason; its thread is replaced and the run
- * goes on with the next file.
+ * Files analysed in a pool of worker threads, one result per file in the order of the files,
+ * whatever the order they finish in. A file whose thread throws, runs out of heap or takes longer
+ * than the time limit gets a failure with the reason; its thread is replaced and the run goes on.
  */
-export function analyseInWorkers(files: ReadonlyArray<{ path: string; displayPath: string }>, options: PoolOptions): Promise<PoolResult[]> {
-  const results: Array<PoolResult | undefined> = new Array<PoolResult | undefined>(files.length);
-  let next = 0;
-  let remaining = files.length;
-  let startFailures = 0;
-  const slots = new Set<Slot>();
-  const entry = workerEntry();
-  const seconds = Number((options.fileTimeoutMs / 1000).toFixed(1));
+class WorkerPool {
+  private readonly results: Array<PoolResult | undefined>;
+  private next = 0;
+  private remaining: number;
+  private startFailures = 0;
+  private readonly slots = new Set<Slot>();
+  private readonly entry = workerEntry();
+  private readonly seconds: number;
 
-  return new Promise((resolve) => {
-    const record = (index: number, result: PoolResult): void => {
-      if (results[index] !== undefined) return;
-      results[index] = result;
-      remaining--;
-      if (remaining === 0) {
-        for (const slot of slots) retire(slot);
-        resolve(results as PoolResult[]);
-      }
-    };
+  constructor(
+    private readonly files: readonly PoolFile[],
+    private readonly options: PoolOptions,
+    private readonly done: (results: PoolResult[]) => void,
+  ) {
+    this.results = new Array<PoolResult | undefined>(files.length);
+    this.remaining = files.length;
+    this.seconds = Number((options.fileTimeoutMs / 1000).toFixed(1));
+  }
 
-    const retire = (slot: Slot): void => {
-      slot.finished = true;
-      if (slot.timer) clearTimeout(slot.timer);
-      slots.delete(slot);
-      void slot.worker.terminate();
-    };
+  start(): void {
+    if (this.files.length === 0) this.done([]);
+    for (let i = 0; i < Math.min(this.options.jobs, this.files.length); i++) this.spawn();
+  }
 
-    const dispatch = (slot: Slot): void => {
-      if (next >= files.length) {
-        retire(slot);
-        return;
-      }
-      const index = next++;
-      const file = files[index]!;
-      slot.current = index;
-      slot.timer = setTimeout(() => {
-        retire(slot);
-        record(index, { ok: false, reason: t('Not analysed: the analysis did not finish within {0} s and was stopped (--file-timeout).', seconds) });
-        replace();
-      }, options.fileTimeoutMs);
-      slot.worker.postMessage({ type: 'file', id: index, path: file.path, displayPath: file.displayPath } satisfies ToCheckWorker);
-    };
+  private record(index: number, result: PoolResult): void {
+    if (this.results[index] !== undefined) return;
+    this.results[index] = result;
+    this.remaining--;
+    if (this.remaining > 0) return;
+    for (const slot of this.slots) this.retire(slot);
+    this.done(this.results as PoolResult[]);
+  }
 
-    /** A thread that died before it was ready counts against starting more; the rest of the files then fail. */
-    const failedToStart = (slot: Slot, message: string): void => {
-      retire(slot);
-      startFailures++;
-      if (startFailures < MAX_START_FAILURES) {
-        replace();
-        return;
-      }
-      if (slots.size > 0) return;
-      while (next < files.length) record(next++, { ok: false, reason: t('Not analysed: the analysis thread could not start: {0}', message) });
-    };
+  /** Every file not yet given to a thread fails with this reason. */
+  private failRest(reason: string): void {
+    while (this.next < this.files.length) this.record(this.next++, { ok: false, reason });
+  }
 
-    const lost = (slot: Slot, reason: string): void => {
-      if (slot.finished) return;
-      if (!slot.ready) {
-        failedToStart(slot, reason);
-        return;
-      }
-      const index = slot.current;
-      retire(slot);
-      if (index !== undefined) record(index, { ok: false, reason });
-      replace();
-    };
+  private retire(slot: Slot): void {
+    slot.finished = true;
+    if (slot.timer) clearTimeout(slot.timer);
+    this.slots.delete(slot);
+    void slot.worker.terminate();
+  }
 
-    const spawn = (): void => {
-      let worker: Worker;
-      try {
-        worker = new Worker(entry.file, {
-          eval: entry.eval,
-          workerData: { role: CHECK_WORKER_ROLE, ...options.data } satisfies CheckWorkerData,
-          resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
-        });
-      } catch (error) {
-        startFailures = MAX_START_FAILURES;
-        while (next < files.length) record(next++, { ok: false, reason: t('Not analysed: the analysis thread could not start: {0}', error instanceof Error ? error.message : String(error)) });
-        return;
-      }
-      const slot: Slot = { worker, ready: false, finished: false };
-      slots.add(slot);
-      // A thread that never gets ready is given up on after one file's time.
-      slot.timer = setTimeout(() => failedToStart(slot, t('it did not start within {0} s', seconds)), options.fileTimeoutMs);
-      worker.on('message', (message: FromCheckWorker) => {
-        if (slot.finished) return;
-        if (message.type === 'ready') {
-          clearTimeout(slot.timer);
-          slot.ready = true;
-          startFailures = 0;
-          dispatch(slot);
-        } else if (message.type === 'start-failed') {
-          failedToStart(slot, message.message);
-        } else if (message.id === slot.current) {
-          clearTimeout(slot.timer);
-          slot.current = undefined;
-          record(message.id, message.type === 'done' ? { ok: true, outcome: message.outcome } : { ok: false, reason: t('Not analysed: the analysis failed: {0}', message.message) });
-          dispatch(slot);
-        }
-      });
-      worker.on('error', (error: Error & { code?: string }) => {
-        lost(
-          slot,
-          error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? t('Not analysed: the analysis needed more than {0} MB of memory and was stopped (--max-memory).', options.memoryMb)
-            : t('Not analysed: the analysis failed: {0}', error.message),
-        );
-      });
-      worker.on('exit', (code) => lost(slot, t('Not analysed: the analysis thread ended unexpectedly (exit code {0}).', code)));
-    };
+  private replace(): void {
+    if (this.next < this.files.length && this.slots.size < this.options.jobs) this.spawn();
+  }
 
-    const replace = (): void => {
-      if (next < files.length && slots.size < options.jobs) spawn();
-    };
-
-    if (files.length === 0) {
-      resolve([]);
+  private dispatch(slot: Slot): void {
+    if (this.next >= this.files.length) {
+      this.retire(slot);
       return;
     }
-    for (let i = 0; i < Math.min(options.jobs, files.length); i++) spawn();
-  });
+    const index = this.next++;
+    const file = this.files[index]!;
+    slot.current = index;
+    slot.timer = setTimeout(() => {
+      this.retire(slot);
+      this.record(index, { ok: false, reason: t('Not analysed: the analysis did not finish within {0} s and was stopped (--file-timeout).', this.seconds) });
+      this.replace();
+    }, this.options.fileTimeoutMs);
+    slot.worker.postMessage({ type: 'file', id: index, path: file.path, displayPath: file.displayPath } satisfies ToCheckWorker);
+  }
+
+  /** A thread that died before it was ready counts against starting more; past the limit the remaining files fail. */
+  private failedToStart(slot: Slot, message: string): void {
+    this.retire(slot);
+    this.startFailures++;
+    if (this.startFailures < MAX_START_FAILURES) this.replace();
+    else if (this.slots.size === 0) this.failRest(t('Not analysed: the analysis thread could not start: {0}', message));
+  }
+
+  /** The thread ended or failed: its file (if it had one) gets the reason. */
+  private lost(slot: Slot, reason: string): void {
+    if (slot.finished) return;
+    if (!slot.ready) {
+      this.failedToStart(slot, reason);
+      return;
+    }
+    const index = slot.current;
+    this.retire(slot);
+    if (index !== undefined) this.record(index, { ok: false, reason });
+    this.replace();
+  }
+
+  private receive(slot: Slot, message: FromCheckWorker): void {
+    if (slot.finished) return;
+    if (message.type === 'ready') {
+      clearTimeout(slot.timer);
+      slot.ready = true;
+      this.startFailures = 0;
+      this.dispatch(slot);
+    } else if (message.type === 'start-failed') {
+      this.failedToStart(slot, message.message);
+    } else if (message.id === slot.current) {
+      clearTimeout(slot.timer);
+      slot.current = undefined;
+      this.record(message.id, message.type === 'done' ? { ok: true, outcome: message.outcome } : { ok: false, reason: t('Not analysed: the analysis failed: {0}', message.message) });
+      this.dispatch(slot);
+    }
+  }
+
+  private spawn(): void {
+    let worker: Worker;
+    try {
+      worker = new Worker(this.entry.file, {
+        eval: this.entry.eval,
+        workerData: { role: CHECK_WORKER_ROLE, ...this.options.data } satisfies CheckWorkerData,
+        resourceLimits: { maxOldGenerationSizeMb: this.options.memoryMb },
+      });
+    } catch (error) {
+      this.failRest(t('Not analysed: the analysis thread could not start: {0}', error instanceof Error ? error.message : String(error)));
+      return;
+    }
+    const slot: Slot = { worker, ready: false, finished: false };
+    this.slots.add(slot);
+    // A thread that never gets ready is given up on after one file's time.
+    slot.timer = setTimeout(() => this.failedToStart(slot, t('it did not start within {0} s', this.seconds)), this.options.fileTimeoutMs);
+    worker.on('message', (message: FromCheckWorker) => this.receive(slot, message));
+    worker.on('error', (error: Error & { code?: string }) => {
+      this.lost(
+        slot,
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? t('Not analysed: the analysis needed more than {0} MB of memory and was stopped (--max-memory).', this.options.memoryMb)
+          : t('Not analysed: the analysis failed: {0}', error.message),
+      );
+    });
+    worker.on('exit', (code) => this.lost(slot, t('Not analysed: the analysis thread ended unexpectedly (exit code {0}).', code)));
+  }
+}
+
+/** Analyses files in worker threads (see WorkerPool); one result per file, in the order given. */
+export function analyseInWorkers(files: readonly PoolFile[], options: PoolOptions): Promise<PoolResult[]> {
+  return new Promise((resolve) => new WorkerPool(files, options, resolve).start());
 }
