@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, ROOT, scratch } from './subprocess';
+import { cli, inScratch, ROOT } from './subprocess';
 
 const COMMANDS = ['check', 'pac-test', 'lookup', 'render', 'refs', 'update'];
 
@@ -83,33 +83,30 @@ function cacheWithVersion(dir: string, version: string): void {
 }
 
 void test('every command reads the same catalogue: the default cache when valid, --cache DIR, or --shipped', () => {
-  const { dir, done } = scratch('choice');
-  try {
-    const home = join(dir, 'xdg');
-    cacheWithVersion(join(home, 'endpoint-lens'), '2099010100');
-    cacheWithVersion(join(dir, 'other'), '2098010100');
-    copyFileSync(join(ROOT, 'examples/proxy.pac'), join(dir, 'proxy.pac'));
-    const versions = (extra: string[]): string[] => {
-      const env = { XDG_CACHE_HOME: home };
-      const check = JSON.parse(cli(['check', 'proxy.pac', '--format', 'json', ...extra], { cwd: dir, env }).out) as { catalog: { version: string } };
-      const lookup = JSON.parse(cli(['lookup', '52.112.4.1', '--json', ...extra], { cwd: dir, env }).out) as { catalogs: Array<{ version: string }> };
-      const pac = JSON.parse(cli(['pac-test', 'proxy.pac', '--format', 'json', ...extra], { cwd: dir, env }).out) as { catalog: { version: string } };
-      const render = cli(['render', 'sets', '--dialect', 'pac', '--sets', '11', ...extra], { cwd: dir, env });
-      const block = /BEGIN endpoint-lens sets-11 Worldwide (\d{10})/.exec(render.out)?.[1] ?? '';
-      const header = /Catalogue Worldwide version (\d{10})/.exec(render.err)?.[1] ?? '';
-      const text = /Catalogue Worldwide version (\d{10})/.exec(cli(['check', 'proxy.pac', ...extra], { cwd: dir, env }).out)?.[1] ?? '';
-      return [check.catalog.version, lookup.catalogs[0]!.version, pac.catalog.version, block, header, text];
-    };
-    assert.deepEqual(versions([]), Array(6).fill('2099010100'), 'the default cache');
-    assert.deepEqual(versions(['--cache', 'other']), Array(6).fill('2098010100'), '--cache DIR');
-    const shipped = (JSON.parse(readFileSync(join(ROOT, 'catalog', 'worldwide.json'), 'utf8')) as { version: string }).version;
-    assert.deepEqual(versions(['--shipped']), Array(6).fill(shipped), '--shipped');
-    const json = JSON.parse(cli(['check', 'proxy.pac', '--format', 'json'], { cwd: dir, env: { XDG_CACHE_HOME: home } }).out) as { catalog: Record<string, unknown> };
-    assert.deepEqual(json.catalog, { instance: 'Worldwide', version: '2099010100', capturedOn: '2026-08-14', versionInferred: false, source: 'cache', cacheDir: join(home, 'endpoint-lens') });
-    const header = cli(['check', 'proxy.pac', '--fail-on', 'never'], { cwd: dir, env: { XDG_CACHE_HOME: home } }).out.split('\n')[0];
-    assert.equal(header, `Catalogue Worldwide version 2099010100 of 2026-08-14 (downloaded copy in ${join(home, 'endpoint-lens')})`);
-    assert.match(cli(['check', 'proxy.pac', '--shipped', '--cache', 'other'], { cwd: dir }).err, /--cache and --shipped exclude each other/);
-  } finally {
-    done();
-  }
+  inScratch('choice', (dir) => {
+  const home = join(dir, 'xdg');
+  cacheWithVersion(join(home, 'endpoint-lens'), '2099010100');
+  cacheWithVersion(join(dir, 'other'), '2098010100');
+  copyFileSync(join(ROOT, 'examples/proxy.pac'), join(dir, 'proxy.pac'));
+  const versions = (extra: string[]): string[] => {
+    const env = { XDG_CACHE_HOME: home };
+    const check = JSON.parse(cli(['check', 'proxy.pac', '--format', 'json', ...extra], { cwd: dir, env }).out) as { catalog: { version: string } };
+    const lookup = JSON.parse(cli(['lookup', '52.112.4.1', '--json', ...extra], { cwd: dir, env }).out) as { catalogs: Array<{ version: string }> };
+    const pac = JSON.parse(cli(['pac-test', 'proxy.pac', '--format', 'json', ...extra], { cwd: dir, env }).out) as { catalog: { version: string } };
+    const render = cli(['render', 'sets', '--dialect', 'pac', '--sets', '11', ...extra], { cwd: dir, env });
+    const block = /BEGIN endpoint-lens sets-11 Worldwide (\d{10})/.exec(render.out)?.[1] ?? '';
+    const header = /Catalogue Worldwide version (\d{10})/.exec(render.err)?.[1] ?? '';
+    const text = /Catalogue Worldwide version (\d{10})/.exec(cli(['check', 'proxy.pac', ...extra], { cwd: dir, env }).out)?.[1] ?? '';
+    return [check.catalog.version, lookup.catalogs[0]!.version, pac.catalog.version, block, header, text];
+  };
+  assert.deepEqual(versions([]), Array(6).fill('2099010100'), 'the default cache');
+  assert.deepEqual(versions(['--cache', 'other']), Array(6).fill('2098010100'), '--cache DIR');
+  const shipped = (JSON.parse(readFileSync(join(ROOT, 'catalog', 'worldwide.json'), 'utf8')) as { version: string }).version;
+  assert.deepEqual(versions(['--shipped']), Array(6).fill(shipped), '--shipped');
+  const json = JSON.parse(cli(['check', 'proxy.pac', '--format', 'json'], { cwd: dir, env: { XDG_CACHE_HOME: home } }).out) as { catalog: Record<string, unknown> };
+  assert.deepEqual(json.catalog, { instance: 'Worldwide', version: '2099010100', capturedOn: '2026-08-14', versionInferred: false, source: 'cache', cacheDir: join(home, 'endpoint-lens') });
+  const header = cli(['check', 'proxy.pac', '--fail-on', 'never'], { cwd: dir, env: { XDG_CACHE_HOME: home } }).out.split('\n')[0];
+  assert.equal(header, `Catalogue Worldwide version 2099010100 of 2026-08-14 (downloaded copy in ${join(home, 'endpoint-lens')})`);
+  assert.match(cli(['check', 'proxy.pac', '--shipped', '--cache', 'other'], { cwd: dir }).err, /--cache and --shipped exclude each other/);
+  });
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, ROOT, scratch } from './subprocess';
+import { cli, inScratch, ROOT } from './subprocess';
 
 const PAC = join(ROOT, 'test', 'fixtures', 'pac-test', 'branch.pac');
 
@@ -43,19 +43,16 @@ void test('pac-test --format json: one result per catalogue host, with the exact
 void test('pac-test --client-address and --host-addresses reach myIpAddress() and dnsResolve()', () => {
   const elsewhere = json([PAC, '--client-address', '192.0.2.7']);
   assert.ok(!elsewhere.results.some((r) => r.answer === 'PROXY branch.contoso.example:3128'), 'myIpAddress() is outside 10.20/16');
-  const { dir, done } = scratch('pac-hosts');
-  try {
-    writeFileSync(join(dir, 'dns.pac'), 'function FindProxyForURL(url, host) {\n  return isInNet(dnsResolve(host), "10.1.0.0", "255.255.0.0") ? "PROXY inside.example:1" : "DIRECT";\n}\n');
-    writeFileSync(join(dir, 'hosts.json'), JSON.stringify({ 'outlook.office.com': '10.1.2.3' }));
-    const resolved = json([join(dir, 'dns.pac'), '--host-addresses', join(dir, 'hosts.json')]);
-    assert.deepEqual(resolved.results.filter((r) => r.answer !== 'DIRECT').map((r) => r.host), ['outlook.office.com']);
-    writeFileSync(join(dir, 'bad.json'), '["not", "an", "object"]');
-    const bad = cli(['pac-test', join(dir, 'dns.pac'), '--host-addresses', join(dir, 'bad.json')]);
-    assert.equal(bad.code, 2);
-    assert.match(bad.err, /must hold a JSON object of host names to addresses/);
-  } finally {
-    done();
-  }
+  inScratch('pac-hosts', (dir) => {
+  writeFileSync(join(dir, 'dns.pac'), 'function FindProxyForURL(url, host) {\n  return isInNet(dnsResolve(host), "10.1.0.0", "255.255.0.0") ? "PROXY inside.example:1" : "DIRECT";\n}\n');
+  writeFileSync(join(dir, 'hosts.json'), JSON.stringify({ 'outlook.office.com': '10.1.2.3' }));
+  const resolved = json([join(dir, 'dns.pac'), '--host-addresses', join(dir, 'hosts.json')]);
+  assert.deepEqual(resolved.results.filter((r) => r.answer !== 'DIRECT').map((r) => r.host), ['outlook.office.com']);
+  writeFileSync(join(dir, 'bad.json'), '["not", "an", "object"]');
+  const bad = cli(['pac-test', join(dir, 'dns.pac'), '--host-addresses', join(dir, 'bad.json')]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /must hold a JSON object of host names to addresses/);
+  });
 });
 
 void test('pac-test prints a table (text) or the editor\'s markdown; exit 1 when an answer differs from the guidance', () => {
@@ -67,16 +64,13 @@ void test('pac-test prints a table (text) or the editor\'s markdown; exit 1 when
   const markdown = cli(['pac-test', PAC, '--format', 'markdown']);
   assert.match(markdown.out, /^# PAC answers for the Worldwide catalogue, version \d{10}\n/);
   assert.match(markdown.out, /^\| 31 \| Optimize \| `probe\.sharepoint\.com` \| DIRECT \| 9 \|  \|$/m);
-  const { dir, done } = scratch('pac-direct');
-  try {
-    writeFileSync(join(dir, 'direct.pac'), 'function FindProxyForURL(url, host) { return "DIRECT"; }\n');
-    assert.equal(cli(['pac-test', join(dir, 'direct.pac')]).code, 0);
-    writeFileSync(join(dir, 'none.pac'), 'var x = 1;\n');
-    const none = cli(['pac-test', join(dir, 'none.pac')]);
-    assert.equal(none.code, 1);
-    assert.match(none.out, /error: The PAC program defines no FindProxyForURL function\. +✖/);
-  } finally {
-    done();
-  }
+  inScratch('pac-direct', (dir) => {
+  writeFileSync(join(dir, 'direct.pac'), 'function FindProxyForURL(url, host) { return "DIRECT"; }\n');
+  assert.equal(cli(['pac-test', join(dir, 'direct.pac')]).code, 0);
+  writeFileSync(join(dir, 'none.pac'), 'var x = 1;\n');
+  const none = cli(['pac-test', join(dir, 'none.pac')]);
+  assert.equal(none.code, 1);
+  assert.match(none.out, /error: The PAC program defines no FindProxyForURL function\. +✖/);
+  });
   for (const bad of [[], [PAC, '--format', 'xml'], [PAC, '--client-address', 'nowhere'], [join(ROOT, 'no-such.pac')]]) assert.equal(cli(['pac-test', ...bad]).code, 2, bad.join(' '));
 });

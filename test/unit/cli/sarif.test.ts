@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Ajv from 'ajv-draft-04';
 import { FINDING_CODES } from '../../../server/src/analysis/finding';
-import { cli, ROOT, scratch } from './subprocess';
+import { cli, inScratch, ROOT } from './subprocess';
 
 interface Region {
   startLine: number;
@@ -87,28 +87,25 @@ void test('SARIF: a quick fix comes as `fixes` whose replacement is the fix itse
 });
 
 void test('SARIF fingerprints stay the same across runs and when a line is inserted above', () => {
-  const { dir, done } = scratch('sarif');
-  try {
-    cpSync(join(ROOT, 'examples'), join(dir, 'examples'), { recursive: true });
-    const first = sarif(dir, 'examples');
-    assert.deepEqual(sarif(dir, 'examples'), first, 'the same log twice');
-    for (const name of readdirSync(join(dir, 'examples'))) {
-      const path = join(dir, 'examples', name);
-      const comment = name.endsWith('.pac') ? '// reviewed\n' : name.endsWith('.asa') ? '! reviewed\n' : '# reviewed\n';
-      writeFileSync(path, comment + readFileSync(path, 'utf8'));
-    }
-    const shifted = sarif(dir, 'examples');
-    const key = (r: SarifResult): string => `${r.ruleId} ${r.partialFingerprints.primaryLocationLineHash}`;
-    const before = first.runs[0]!.results;
-    const after = shifted.runs[0]!.results;
-    assert.equal(after.length, before.length);
-    assert.deepEqual(after.map(key).sort(), before.map(key).sort());
-    assert.equal(new Set(before.map(key)).size, before.length, 'every result has its own fingerprint');
-    for (const r of after) {
-      const same = before.find((b) => key(b) === key(r))!;
-      assert.equal(r.locations[0]!.physicalLocation.region.startLine, same.locations[0]!.physicalLocation.region.startLine + 1, r.message.text);
-    }
-  } finally {
-    done();
+  inScratch('sarif', (dir) => {
+  cpSync(join(ROOT, 'examples'), join(dir, 'examples'), { recursive: true });
+  const first = sarif(dir, 'examples');
+  assert.deepEqual(sarif(dir, 'examples'), first, 'the same log twice');
+  for (const name of readdirSync(join(dir, 'examples'))) {
+    const path = join(dir, 'examples', name);
+    const comment = name.endsWith('.pac') ? '// reviewed\n' : name.endsWith('.asa') ? '! reviewed\n' : '# reviewed\n';
+    writeFileSync(path, comment + readFileSync(path, 'utf8'));
   }
+  const shifted = sarif(dir, 'examples');
+  const key = (r: SarifResult): string => `${r.ruleId} ${r.partialFingerprints.primaryLocationLineHash}`;
+  const before = first.runs[0]!.results;
+  const after = shifted.runs[0]!.results;
+  assert.equal(after.length, before.length);
+  assert.deepEqual(after.map(key).sort(), before.map(key).sort());
+  assert.equal(new Set(before.map(key)).size, before.length, 'every result has its own fingerprint');
+  for (const r of after) {
+    const same = before.find((b) => key(b) === key(r))!;
+    assert.equal(r.locations[0]!.physicalLocation.region.startLine, same.locations[0]!.physicalLocation.region.startLine + 1, r.message.text);
+  }
+  });
 });

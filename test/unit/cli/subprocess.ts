@@ -36,3 +36,13 @@ export function scratch(prefix: string): { dir: string; done: () => void } {
   const dir = mkdtempSync(join(tmpdir(), `endpoint-lens-${prefix}-`));
   return { dir, done: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** Runs `use` in a scratch folder and removes the folder afterwards, whatever happens. */
+export function inScratch(prefix: string, use: (dir: string) => void): void {
+  const { dir, done } = scratch(prefix);
+  try {
+    use(dir);
+  } finally {
+    done();
+  }
+}
