@@ -25,8 +25,11 @@ export const PAC_BUDGET: Omit<PacRunOptions, 'hostAddresses' | 'clientAddress'> 
   totalTimeoutMs: 1500,
 };
 
-/** Larger files are not analysed; the user is told why instead of the server freezing. */
-export const MAX_ANALYSED_BYTES = 5 * 1024 * 1024;
+/**
+ * The editor's limit: larger documents are not analysed, and the user is told why instead of the
+ * server freezing while they type. The CLI passes its own, higher limit.
+ */
+export const EDITOR_MAX_ANALYSED_BYTES = 5 * 1024 * 1024;
 
 export interface LoadedCatalog {
   catalog: Catalog;
@@ -101,6 +104,33 @@ export function looksBinary(text: string): boolean {
 }
 
 /**
+ * The catalogue of an instance as every reader gets it (the cache's when valid, else the shipped
+ * one; a pinned version when asked for), with its history and a description of which it is.
+ */
+export function loadCatalogWithHistory(instance: InstanceId, cacheDir: string | undefined, pinnedVersion = ''): LoadedCatalog {
+  const loaded = loadCatalog({ instance, ...(cacheDir ? { cacheDir } : {}), ...(pinnedVersion ? { pinnedVersion } : {}) });
+  let history: CatalogHistoryIndex | undefined;
+  try {
+    history = CatalogHistoryIndex.load(instance, cacheDir, pinnedVersion || undefined);
+  } catch {
+    history = undefined;
+  }
+  const catalog = loaded.catalog;
+  return {
+    catalog,
+    ...(history ? { history } : {}),
+    info: {
+      instance: catalog.instance,
+      version: catalog.version,
+      capturedOn: catalog.capturedOn,
+      source: loaded.source,
+      versionInferred: catalog.versionInferred,
+      ...(loaded.warning ? { warning: loaded.warning } : {}),
+    },
+  };
+}
+
+/**
  * The one engine the language server and the CLI share: catalogues per instance (loaded once),
  * the PAC sandbox (created once), and parse + analyse for a document.
  */
@@ -111,9 +141,11 @@ export class Engine {
     private cacheDir: string | undefined,
     private readonly sandbox: PacSandbox | undefined,
     public trusted: boolean,
+    private readonly maxAnalysedBytes: number,
   ) {}
 
-  static async create(options: { cacheDir?: string; trusted?: boolean }): Promise<Engine> {
+  /** `maxAnalysedBytes` defaults to the editor's limit. */
+  static async create(options: { cacheDir?: string; trusted?: boolean; maxAnalysedBytes?: number }): Promise<Engine> {
     let sandbox: PacSandbox | undefined;
     try {
       sandbox = await createPacSandbox();
@@ -121,7 +153,7 @@ export class Engine {
       // Without WebAssembly PAC files are still parsed and checked statically.
       sandbox = undefined;
     }
-    return new Engine(options.cacheDir, sandbox, options.trusted ?? true);
+    return new Engine(options.cacheDir, sandbox, options.trusted ?? true, options.maxAnalysedBytes ?? EDITOR_MAX_ANALYSED_BYTES);
   }
 
   /** The sandbox, for commands that run PAC files outside a check; undefined without WebAssembly. */
@@ -139,26 +171,7 @@ export class Engine {
     const key = `${instance}|${pinnedVersion}`;
     const cached = this.catalogs.get(key);
     if (cached) return cached;
-    const loaded = loadCatalog({ instance, ...(this.cacheDir ? { cacheDir: this.cacheDir } : {}), ...(pinnedVersion ? { pinnedVersion } : {}) });
-    let history: CatalogHistoryIndex | undefined;
-    try {
-      history = CatalogHistoryIndex.load(instance, this.cacheDir, pinnedVersion || undefined);
-    } catch {
-      history = undefined;
-    }
-    const catalog = loaded.catalog;
-    const result: LoadedCatalog = {
-      catalog,
-      ...(history ? { history } : {}),
-      info: {
-        instance: catalog.instance,
-        version: catalog.version,
-        capturedOn: catalog.capturedOn,
-        source: loaded.source,
-        versionInferred: catalog.versionInferred,
-        ...(loaded.warning ? { warning: loaded.warning } : {}),
-      },
-    };
+    const result = loadCatalogWithHistory(instance, this.cacheDir, pinnedVersion);
     this.catalogs.set(key, result);
     return result;
   }
@@ -173,8 +186,8 @@ export class Engine {
     const lines = new LineIndex(text);
     const empty: ConfigModel = { dialect: dialect.id, references: [], ruleLists: [], paths: [], problems: [], comments: [] };
     const base = { detection, lines };
-    if (text.length > MAX_ANALYSED_BYTES) {
-      const notice = t('This file is {0} MB; Endpoint Lens analyses files up to {1} MB.', (text.length / 1048576).toFixed(1), MAX_ANALYSED_BYTES / 1048576);
+    if (text.length > this.maxAnalysedBytes) {
+      const notice = t('This file is {0} MB; Endpoint Lens analyses files up to {1} MB.', (text.length / 1048576).toFixed(1), Number((this.maxAnalysedBytes / 1048576).toFixed(1)));
       return { ...base, model: empty, findings: [], context: this.contextFor(text, lines, empty, settings, dialect), notice };
     }
     if (looksBinary(text)) {

@@ -16,6 +16,7 @@ export const FINDING_CODES = [
   'pac-runtime-error',
   'managed-block-outdated',
   'syntax-error',
+  'not-analysed',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -36,6 +37,7 @@ export const DEFAULT_SEVERITY: Record<FindingCode, FindingSeverity> = {
   'pac-runtime-error': 'error',
   'managed-block-outdated': 'information',
   'syntax-error': 'error',
+  'not-analysed': 'warning',
 };
 
 export function isFindingCode(value: string): value is FindingCode {

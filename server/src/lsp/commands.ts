@@ -7,7 +7,7 @@ import { renderChangeReport } from '../catalog/report';
 import type { CatalogChange } from '../catalog/types';
 import { evaluateFlow } from '../analysis/evaluate';
 import { intervalsOf } from '../analysis/scope';
-import { pacGrid } from '../analysis/pacGrid';
+import { pacGrid, pacGridMarkdown } from '../features/pacGrid';
 import { diffEdits } from '../model/edit';
 import type { Flow } from '../model/policy';
 import { t } from '../l10n';
@@ -73,7 +73,7 @@ async function testPac(state: ServerState, params: TestPacParams): Promise<Markd
   const entry = document ? await state.analysisFor(document) : undefined;
   if (!entry || entry.analysis.detection.dialect.id !== 'pac') return { title, markdown: t('Open a PAC file to test it.') };
   if (!state.engine.trusted) return { title, markdown: t('This workspace is not trusted, so PAC files are not run. Trust the workspace to test this file.') };
-  const markdown = pacGrid(entry.analysis.context, state.engine.pacSandbox, entry.settings.pac);
+  const markdown = pacGridMarkdown(pacGrid(entry.analysis.context, state.engine.pacSandbox, entry.settings.pac));
   return { title, markdown };
 }
 

@@ -1,6 +1,4 @@
-import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { minimatch } from 'minimatch';
 import {
   TextDocuments,
   TextDocumentSyncKind,
@@ -14,6 +12,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine, resolveSettings, type DocumentAnalysis } from '../engine';
+import { isExcluded } from '../features/exclude';
 import type { Detection } from '../dialects/detect';
 import { planAllFixes, planFix, suppressionEdit } from '../render/fixes';
 import type { Finding } from '../analysis/finding';
@@ -96,16 +95,6 @@ export function startServer(connection: Connection, options: { cacheDir?: string
 
   let workspaceFolders: string[] = [];
 
-  /** `exclude` globs are written relative to the workspace folder; absolute globs work as well. */
-  function isExcluded(path: string, globs: readonly string[]): boolean {
-    if (globs.length === 0) return false;
-    const candidates = [path.replace(/\\/g, '/')];
-    for (const folder of workspaceFolders) {
-      const inside = relative(folder, path);
-      if (inside && !inside.startsWith('..') && !isAbsolute(inside)) candidates.push(inside.replace(/\\/g, '/'));
-    }
-    return globs.some((glob) => candidates.some((candidate) => minimatch(candidate, glob, { dot: true })));
-  }
 
   function detection(document: TextDocument, path: string): Detection | undefined {
     return engine?.detect(path, document.getText(), { languageId: document.languageId });
@@ -121,7 +110,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
       const settings = await settingsFor(document.uri);
       if (!engine) return undefined;
       const path = uriToPath(document.uri);
-      if (isExcluded(path, settings.exclude)) return undefined;
+      if (isExcluded(path, settings.exclude, workspaceFolders)) return undefined;
       const found = detection(document, path);
       if (!found) return undefined;
       await yieldToEventLoop();

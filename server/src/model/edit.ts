@@ -34,56 +34,57 @@ function splitLines(text: string): string[] {
   return text.length === 0 ? [] : text.split(/(?<=\r\n|\n|\r(?!\n))/);
 }
 
-/** Above this many changed lines on both sides the diff is one replacement, so a huge rewrite costs no quadratic search. */
-const MAX_DIFF_LINES = 4000;
-
-/**
- * The line hunks that turn `before` into `after` (Myers' shortest edit script on the lines between
- * the common head and tail), each as one edit against `before`: insertions stay insertions, so
- * an editor keeps the user's own lines, cursor and undo history around them.
- */
-export function diffEdits(before: string, after: string): TextEdit[] {
-  if (before === after) return [];
-  const a = splitLines(before);
-  const b = splitLines(after);
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
-  const midA = a.slice(head, a.length - tail);
-  const midB = b.slice(head, b.length - tail);
-  const hunks = midA.length + midB.length > MAX_DIFF_LINES ? [{ fromA: 0, toA: midA.length, fromB: 0, toB: midB.length }] : myersHunks(midA, midB);
-  const index = new LineIndex(before);
-  const offsetOfLine = (line: number): number => a.slice(0, line).reduce((sum, l) => sum + l.length, 0);
-  const startOffsets: number[] = [];
-  let running = offsetOfLine(head);
-  for (let i = 0; i <= midA.length; i++) {
-    startOffsets.push(running);
-    running += midA[i]?.length ?? 0;
-  }
-  return hunks.map((h) => ({
-    range: index.rangeOf(startOffsets[h.fromA]!, startOffsets[h.toA]!),
-    newText: midB.slice(h.fromB, h.toB).join(''),
-  }));
-}
-
-interface Hunk {
+/** Lines a[fromA, toA) are replaced by b[fromB, toB). */
+export interface LineHunk {
   fromA: number;
   toA: number;
   fromB: number;
   toB: number;
 }
 
-/** Myers' O(ND) diff of two line arrays, as hunks of replaced lines in order. */
-function myersHunks(a: readonly string[], b: readonly string[]): Hunk[] {
+/** Above this many changed lines on both sides the diff is one replacement, so a huge rewrite costs no quadratic search. */
+const MAX_DIFF_LINES = 4000;
+
+/**
+ * The hunks that turn line list `a` into `b`: Myers' shortest edit script on the lines between the
+ * common head and tail, in order, adjacent changes joined.
+ */
+export function diffLineLists(a: readonly string[], b: readonly string[]): LineHunk[] {
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const midA = a.slice(head, a.length - tail);
+  const midB = b.slice(head, b.length - tail);
+  if (midA.length === 0 && midB.length === 0) return [];
+  const hunks = midA.length + midB.length > MAX_DIFF_LINES ? [{ fromA: 0, toA: midA.length, fromB: 0, toB: midB.length }] : myersHunks(midA, midB);
+  return hunks.map((h) => ({ fromA: h.fromA + head, toA: h.toA + head, fromB: h.fromB + head, toB: h.toB + head }));
+}
+
+/**
+ * The line hunks that turn `before` into `after`, each as one edit against `before`: insertions
+ * stay insertions, so an editor keeps the user's own lines, cursor and undo history around them.
+ */
+export function diffEdits(before: string, after: string): TextEdit[] {
+  if (before === after) return [];
+  const a = splitLines(before);
+  const b = splitLines(after);
+  const index = new LineIndex(before);
+  const starts: number[] = [0];
+  for (const line of a) starts.push(starts[starts.length - 1]! + line.length);
+  return diffLineLists(a, b).map((h) => ({ range: index.rangeOf(starts[h.fromA]!, starts[h.toA]!), newText: b.slice(h.fromB, h.toB).join('') }));
+}
+
+/** Myers' O(ND) diff of two line arrays, as hunks of replaced lines in order; the frontier of each round is kept only for its own diagonals. */
+function myersHunks(a: readonly string[], b: readonly string[]): LineHunk[] {
   const n = a.length;
   const m = b.length;
   const offset = n + m + 1;
   const v = new Int32Array(2 * offset + 1);
-  // The frontier before each round d, kept to walk the path back afterwards.
+  // Round d reads only diagonals -d…d of the round before, so only those are kept.
   const trace: Int32Array[] = [];
   search: for (let d = 0; d <= n + m; d++) {
-    trace.push(v.slice());
+    trace.push(v.slice(offset - d, offset + d + 1));
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
       let y = x - k;
@@ -100,27 +101,26 @@ function myersHunks(a: readonly string[], b: readonly string[]): Hunk[] {
   let y = m;
   for (let d = trace.length - 1; d > 0; d--) {
     const frontier = trace[d]!;
+    const at = (diagonal: number): number => frontier[diagonal + d]!;
     const k = x - y;
-    const down = k === -d || (k !== d && frontier[offset + k - 1]! < frontier[offset + k + 1]!);
+    const down = k === -d || (k !== d && at(k - 1) < at(k + 1));
     const prevK = down ? k + 1 : k - 1;
-    const prevX = frontier[offset + prevK]!;
+    const prevX = at(prevK);
     const prevY = prevX - prevK;
     moves.push({ deleted: !down, x: prevX, y: prevY });
     x = prevX;
     y = prevY;
   }
   moves.reverse();
-  const hunks: Hunk[] = [];
+  const hunks: LineHunk[] = [];
   for (const move of moves) {
-    const fromA = move.x;
-    const fromB = move.y;
-    const toA = move.deleted ? fromA + 1 : fromA;
-    const toB = move.deleted ? fromB : fromB + 1;
+    const toA = move.deleted ? move.x + 1 : move.x;
+    const toB = move.deleted ? move.y : move.y + 1;
     const last = hunks[hunks.length - 1];
-    if (last && last.toA === fromA && last.toB === fromB) {
+    if (last && last.toA === move.x && last.toB === move.y) {
       last.toA = toA;
       last.toB = toB;
-    } else hunks.push({ fromA, toA, fromB, toB });
+    } else hunks.push({ fromA: move.x, toA, fromB: move.y, toB });
   }
   return hunks;
 }

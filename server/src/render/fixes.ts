@@ -24,8 +24,9 @@ export type PlannedFix =
   | { ok: false; reason: string };
 
 /** The text a fix would leave, before it is checked. */
-function candidate(subject: FixSubject, fix: Fix): { ok: true; newText: string; summary?: string } | { ok: false; reason: string } {
-  if (fix.edits) return { ok: true, newText: applyTextEdits(subject.text, fix.edits) };
+function candidate(subject: FixSubject, fix: Fix): { ok: true; newText: string; edits?: TextEdit[]; summary?: string } | { ok: false; reason: string } {
+  // A fix that is already a precise edit is offered as that edit, not as the lines around it.
+  if (fix.edits) return { ok: true, newText: applyTextEdits(subject.text, fix.edits), edits: fix.edits };
   if (fix.policy) {
     const plan = planPolicy(subject, fix.policy);
     return plan.edits.length > 0 ? { ok: true, newText: plan.newText, summary: plan.summary } : { ok: false, reason: plan.summary };
@@ -53,7 +54,7 @@ export function planFix(subject: FixSubject, finding: Finding, fix: Fix): Planne
   if (!verified.ok) return { ok: false, reason: verified.reason };
   return {
     ok: true,
-    edits: diffEdits(subject.text, made.newText),
+    edits: made.edits ?? diffEdits(subject.text, made.newText),
     newText: made.newText,
     ...(made.summary ? { summary: made.summary } : {}),
     alsoResolved: verified.alsoResolved,
@@ -110,9 +111,14 @@ export function planAllFixes(subject: FixSubject, selection: FixSelection): FixA
   const applied: FixAllResult['applied'] = [];
   const notApplied: FixAllResult['notApplied'] = [];
   const tried = new Set<string>();
-  for (let round = 0; round < MAX_FIXES; round++) {
-    const next = findings.find((f) => selects(selection, f) && preferredFix(f) !== undefined && !tried.has(findingIdentity(f)));
+  for (let round = 0; ; round++) {
+    const open = findings.filter((f) => selects(selection, f) && preferredFix(f) !== undefined && !tried.has(findingIdentity(f)));
+    const next = open[0];
     if (!next) break;
+    if (round >= MAX_FIXES) {
+      for (const finding of open) notApplied.push({ finding, title: preferredFix(finding)!.title, reason: t('Stopped after {0} fixes in one file; run --fix again to continue.', MAX_FIXES) });
+      break;
+    }
     tried.add(findingIdentity(next));
     const fix = preferredFix(next)!;
     const planned = planFix({ ...subject, text, findings, model }, next, fix);

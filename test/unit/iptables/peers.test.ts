@@ -1,18 +1,22 @@
 // Real peers: Debian's iptables package ships no rule examples, so the peer is the tool itself.
 // Every save-form fixture without deliberate mistakes, and every rendered script, is loaded into a
 // private network namespace (`unshare -rn`, else `unshare -n`); what iptables-save and
-// ip6tables-save print back must parse with no problem and the same rules per chain. Skips when no
-// namespace can run iptables here.
+// ip6tables-save print back must parse with no problem and the same rules per chain. Skips, naming
+// the Debian package, when iptables (or ipset, for the script that uses it) is not installed, and
+// when no namespace can run iptables here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseIptables } from '../../../server/src/dialects/iptables/parse';
+import { missingTool } from '../oracle/tools';
 
 const dir = join(import.meta.dirname, '../../fixtures/iptables');
 const variant = [['unshare', '-rn'], ['unshare', '-n']].find((prefix) => spawnSync(prefix[0]!, [...prefix.slice(1), 'iptables-save'], { encoding: 'utf8' }).status === 0);
-const skip = variant ? false : 'cannot run iptables-save inside an unshared network namespace here';
+const skip = missingTool('iptables-save') ?? (variant ? false : 'cannot run iptables-save inside an unshared network namespace here (user namespaces are not available)');
+const noIpset = missingTool('ipset');
+const skipScript = skip || (noIpset ? `valid-commands.sh calls ipset: ${noIpset}` : false);
 
 const saveFixtures = readdirSync(dir).filter((f) => /\.rules$|^rules\.v[46]$/.test(f) && !f.startsWith('mistakes'));
 
@@ -37,7 +41,7 @@ for (const name of saveFixtures) {
   });
 }
 
-test('valid-commands.sh runs under set -e in a namespace, parses with no problem, and matches what iptables-save holds', { skip }, () => {
+test('valid-commands.sh runs under set -e in a namespace, parses with no problem, and matches what iptables-save holds', { skip: skipScript }, () => {
   const path = join(dir, 'valid-commands.sh');
   const result = spawnSync(variant![0]!, [...variant!.slice(1), 'sh', '-c', `sh ${path} && iptables-save && echo ==v6== && ip6tables-save`], { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);

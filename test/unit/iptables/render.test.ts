@@ -13,6 +13,7 @@ import { parseIptables } from '../../../server/src/dialects/iptables/parse';
 import { renderIptables } from '../../../server/src/dialects/iptables/render';
 import { EXCHANGE_HYBRID, LONG_LIST, POLICIES, TEAMS_AND_EXCHANGE, policyFlows } from './policies';
 import { walk } from './walk';
+import { missingTool } from '../oracle/tools';
 
 const work = mkdtempSync(join(tmpdir(), 'el-iptables-'));
 
@@ -28,8 +29,8 @@ function findVariant(check: (prefix: string[]) => boolean): string[] | undefined
 }
 const restoreVariant = findVariant((prefix) => run([...prefix, 'iptables-restore', '--test'], probe).ok);
 const namespaceVariant = [['unshare', '-rn'], ['unshare', '-n']].find((prefix) => run([...prefix, 'sh', '-c', 'iptables -S >/dev/null && ipset list -n >/dev/null']).ok);
-const noRestore = restoreVariant ? false : 'iptables-restore cannot run here (not installed, or no CAP_NET_ADMIN even in an unshared namespace)';
-const noNamespace = namespaceVariant ? false : 'cannot run iptables and ipset inside an unshared network namespace here';
+const noRestore = restoreVariant ? false : (missingTool('iptables-restore') ?? 'iptables-restore cannot run here (no CAP_NET_ADMIN even in an unshared namespace)');
+const noNamespace = namespaceVariant ? false : (missingTool('iptables') ?? missingTool('ipset') ?? 'cannot run iptables and ipset inside an unshared network namespace here');
 
 function saveFile(block: string, family: 4 | 6): string {
   return `*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT DROP [0:0]\n${block}COMMIT\n`.replace(/^/, family === 6 ? '# ip6tables-save\n' : '');

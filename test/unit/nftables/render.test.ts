@@ -11,6 +11,7 @@ import { parseNftables } from '../../../server/src/dialects/nftables/parse';
 import { renderNftables } from '../../../server/src/dialects/nftables/render';
 import { EXCHANGE_HYBRID, LONG_LIST, POLICIES, TEAMS_AND_EXCHANGE, policyFlows } from '../iptables/policies';
 import { walk } from '../iptables/walk';
+import { missingTool } from '../oracle/tools';
 
 const work = mkdtempSync(join(tmpdir(), 'el-nft-'));
 let fileCount = 0;
@@ -24,7 +25,7 @@ function nftCheck(prefix: string[], text: string): { ok: boolean; output: string
 
 const probe = 'table inet probe {\n\tchain c {\n\t\ttype filter hook output priority 0; policy accept;\n\t}\n}\n';
 const variant = [[], ['unshare', '-rn'], ['unshare', '-n']].find((prefix) => nftCheck(prefix, probe).ok);
-const noNft = variant ? false : 'nft -c cannot run here (not installed, or no CAP_NET_ADMIN even in an unshared namespace)';
+const noNft = variant ? false : (missingTool('nft') ?? 'nft -c cannot run here (no CAP_NET_ADMIN even in an unshared namespace)');
 
 /** An existing ruleset the block is added to: default drop on both hooks. */
 const BASE = `table inet filter {

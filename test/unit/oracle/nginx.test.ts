@@ -10,10 +10,10 @@ const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
 /** The main-context lines every checked configuration needs here: its own pid and log, and the stream module when it is dynamic. */
 function prelude(): { lines: string } | { skip: string } {
   const version = run('nginx', ['-V']);
-  if (version.status !== 0) return { skip: `nginx is not installed here: ${version.output.trim().split('\n')[0] ?? ''}` };
-  if (!version.output.includes('--with-stream')) return { skip: 'this nginx has no stream module' };
+  if (version.status !== 0) return { skip: `nginx is not installed (apt-get install nginx-light libnginx-mod-stream): ${version.output.trim().split('\n')[0] ?? ''}` };
+  if (!version.output.includes('--with-stream')) return { skip: 'this nginx has no stream module (apt-get install libnginx-mod-stream)' };
   if (version.output.includes('--with-stream=dynamic')) {
-    if (!existsSync(STREAM_MODULE)) return { skip: `this nginx loads the stream module from ${STREAM_MODULE}, which is not installed` };
+    if (!existsSync(STREAM_MODULE)) return { skip: `this nginx loads the stream module from ${STREAM_MODULE}, which is not installed (apt-get install libnginx-mod-stream)` };
     return { lines: `load_module ${STREAM_MODULE};\n` };
   }
   return { lines: '' };
