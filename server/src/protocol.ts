@@ -103,6 +103,8 @@ export interface InsertPolicyParams {
   serviceAreas?: string[];
   categories?: string[];
   includeOptional?: boolean;
+  /** exchange-hybrid and sets: put additions the service announced for a later day into the rules now (default true). */
+  includeAnnounced?: boolean;
 }
 
 export interface InsertPolicyResult {

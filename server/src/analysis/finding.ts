@@ -14,6 +14,8 @@ export const FINDING_CODES = [
   'pac-dns-dependency',
   'pac-runtime-error',
   'managed-block-outdated',
+  'pending-addition',
+  'catalog-change-impact',
   'syntax-error',
 ] as const;
 
@@ -34,6 +36,8 @@ export const DEFAULT_SEVERITY: Record<FindingCode, FindingSeverity> = {
   'pac-dns-dependency': 'information',
   'pac-runtime-error': 'error',
   'managed-block-outdated': 'information',
+  'pending-addition': 'warning',
+  'catalog-change-impact': 'warning',
   'syntax-error': 'error',
 };
 

@@ -1,5 +1,6 @@
 import { cidrToInterval, parseCidr, type IpInterval } from '../model/address';
-import type { PortRange } from '../model/config';
+import type { PortRange, Rule } from '../model/config';
+import { intersectPorts } from '../model/ports';
 import type { Flow, FlowOrigin } from '../model/policy';
 import type { EndpointSet, OtherEndpointRow } from '../catalog/types';
 import type { AnalysisSettings, CatalogView } from './context';
@@ -96,6 +97,16 @@ export function flowsFor(catalog: CatalogView, settings: AnalysisSettings): Flow
   if (settings.direction !== 'inbound') flows.push(...outboundFlows(catalog, settings));
   if (settings.direction !== 'outbound') flows.push(...inboundFlows(catalog, settings));
   return flows;
+}
+
+/** Whether a rule could carry a set's traffic: no port restriction, or one that meets the set's ports. */
+export function portsFit(rule: Rule, set: EndpointSet): boolean {
+  const ports = rule.destinationPorts;
+  if (!ports || ports.length === 0) return true;
+  const protocols = rule.protocols?.map((p) => p.toLowerCase());
+  const tcp = !protocols || protocols.includes('tcp') ? intersectPorts(ports, set.tcpPorts).length > 0 : false;
+  const udp = !protocols || protocols.includes('udp') ? intersectPorts(ports, set.udpPorts).length > 0 : false;
+  return tcp || udp;
 }
 
 export function originKey(origin: FlowOrigin): string {

@@ -7,10 +7,11 @@ import { catalogReference, decidingLocation, describeIntervals, describeOrigin, 
 import { evaluateFlow } from '../evaluate';
 import { intersectPorts } from '../../model/ports';
 import type { Finding } from '../finding';
+import type { Range } from '../../model/range';
 import { flowsFor, originKey } from '../scope';
 import { endpointSetsPolicy } from '../../policies/endpointSets';
 
-interface BlockedGroup {
+export interface BlockedGroup {
   flow: Flow;
   point: DecidingPoint | undefined;
   pieces: Map<string, { flow: Flow; intervals: IpInterval[] }>;
@@ -65,11 +66,11 @@ function catalogueIntervals(rule: Rule, flow: Flow, inCatalogue: (interval: IpIn
  * - forwarded traffic only when the forward chain has rules (an empty FORWARD with policy DROP
  *   means "this host does not route", not "Microsoft 365 is blocked").
  */
-function intendedPart(model: ConfigModel, path: EvaluationPath, flow: Flow, inCatalogue: (interval: IpInterval) => boolean): Flow | undefined {
+function intendedPart(model: ConfigModel, path: EvaluationPath, flow: Flow, inCatalogue: (interval: IpInterval) => boolean, intent: IpInterval[]): Flow | undefined {
   const lists = reachableLists(model, path.stages);
   if (flow.direction === 'inbound') {
     if (flow.remote.kind !== 'addresses') return undefined;
-    const remote = flow.remote.intervals;
+    const remote = intent;
     // Only addresses of this flow's own set or row show the intent: a Graph webhook's allow-list
     // says nothing about Exchange mailbox migration.
     const named = lists
@@ -118,14 +119,20 @@ export function fixPolicy(flows: Array<{ flow: Flow; intervals: IpInterval[] }>,
   return blockedPolicy(flows, catalog, title, purposeFor(first));
 }
 
-/** Required endpoints that a rule or a default policy blocks, one finding per set and deciding line. */
-export const blockedRequired: Check = (context: CheckContext) => {
+/**
+ * Evaluates flows the way `blocked-required` does: each path only for the part of a flow it is
+ * meant to carry, the blocked pieces grouped by origin, direction and deciding line. `intent`
+ * gives the addresses whose naming in a rule shows a path is meant for the flow (by default the
+ * flow's own; an announced addition is judged by its whole set).
+ */
+export function blockedGroups(context: CheckContext, flows: readonly Flow[], intent: (flow: Flow) => IpInterval[] = (flow) => (flow.remote.kind === 'addresses' ? flow.remote.intervals : [])): BlockedGroup[] {
   const { model, catalog } = context;
   if (model.paths.length === 0) return [];
   const groups = new Map<string, BlockedGroup>();
   const inCatalogue = catalogueMembership(catalog);
-  for (const flow of flowsFor(catalog, context.settings)) {
-    for (const evaluation of evaluateFlow(model, flow, (path, whole) => intendedPart(model, path, whole, inCatalogue))) {
+  for (const flow of flows) {
+    const intended = intent(flow);
+    for (const evaluation of evaluateFlow(model, flow, (path, whole) => intendedPart(model, path, whole, inCatalogue, intended))) {
       for (const outcome of evaluation.outcomes) {
         if (outcome.value !== 'blocked') continue;
         const pointKey = outcome.decidedBy ? `${outcome.decidedBy.listId}#${outcome.decidedBy.ruleIndex}` : evaluation.path.id;
@@ -145,34 +152,52 @@ export const blockedRequired: Check = (context: CheckContext) => {
       }
     }
   }
-  const findings: Finding[] = [];
-  for (const group of groups.values()) {
-    const origin = describeOrigin(group.flow.origin, catalog);
-    const location = group.point
-      ? decidingLocation(model, group.point)
-      : { range: model.paths.find((p) => group.paths.has(p.name))?.range ?? model.paths[0]!.range, label: [...group.paths].join(', ') };
-    const what = [...group.pieces.values()]
-      .map(({ flow, intervals }) => {
-        const prefixes = flow.remote.kind === 'addresses' ? flow.remote.intervals : [];
-        const toFrom = flow.direction === 'inbound' ? t('from') : t('to');
-        return `${formatPorts(flow.protocol, flow.ports)} ${toFrom} ${describeIntervals(mergeIntervals(intervals), prefixes)}`;
-      })
-      .join('; ');
+  return [...groups.values()];
+}
+
+export interface BlockedDescription {
+  /** How the catalogue names the group's origin ("endpoint set 11 (Microsoft Teams, Optimize)"). */
+  origin: string;
+  /** The deciding line and how to name it. */
+  location: { range: Range; label: string };
+  /** "UDP 3478-3481 to 52.114.0.0/15 of 52.112.0.0/14": what is blocked. */
+  what: string;
+  /** The blocked pieces, for the fix. */
+  pieces: Array<{ flow: Flow; intervals: IpInterval[] }>;
+}
+
+export function describeBlocked(context: CheckContext, group: BlockedGroup): BlockedDescription {
+  const { model, catalog } = context;
+  const location = group.point
+    ? decidingLocation(model, group.point)
+    : { range: model.paths.find((p) => group.paths.has(p.name))?.range ?? model.paths[0]!.range, label: [...group.paths].join(', ') };
+  const what = [...group.pieces.values()]
+    .map(({ flow, intervals }) => {
+      const prefixes = flow.remote.kind === 'addresses' ? flow.remote.intervals : [];
+      const toFrom = flow.direction === 'inbound' ? t('from') : t('to');
+      return `${formatPorts(flow.protocol, flow.ports)} ${toFrom} ${describeIntervals(mergeIntervals(intervals), prefixes)}`;
+    })
+    .join('; ');
+  return { origin: describeOrigin(group.flow.origin, catalog), location, what, pieces: [...group.pieces.values()] };
+}
+
+/** Required endpoints that a rule or a default policy blocks, one finding per set and deciding line. */
+export const blockedRequired: Check = (context: CheckContext) => {
+  const { catalog } = context;
+  return blockedGroups(context, flowsFor(catalog, context.settings)).map((group) => {
+    const { origin, location, what, pieces } = describeBlocked(context, group);
     const flowOrigin = group.flow.origin;
     // Other-endpoints rows are optional by Microsoft's own words; sets say so themselves.
     const required = flowOrigin.source === 'web-service' && catalog.sets.find((s) => s.id === flowOrigin.setId)?.required === true;
     const message = required
       ? t('Required Microsoft 365 {0} is blocked: {1}. Decided by {2}.', origin, what, location.label)
       : t('Microsoft 365 {0} is blocked: {1}. Decided by {2}.', origin, what, location.label);
-    const pieces = [...group.pieces.values()];
-    findings.push({
+    return {
       code: 'blocked-required',
       severity: required ? 'error' : 'warning',
       message,
       range: location.range,
-      related: [
-        { message: t('Catalogue entry for {0} (version {1})', origin, catalog.version), catalog: catalogReference(group.flow.origin) },
-      ],
+      related: [{ message: t('Catalogue entry for {0} (version {1})', origin, catalog.version), catalog: catalogReference(group.flow.origin) }],
       fixes: [
         {
           title: t('Insert rules that allow {0}', origin),
@@ -180,7 +205,6 @@ export const blockedRequired: Check = (context: CheckContext) => {
           policy: fixPolicy(pieces, catalog, origin),
         },
       ],
-    });
-  }
-  return findings;
+    } satisfies Finding;
+  });
 };
