@@ -1,7 +1,7 @@
 import { CatalogHistoryIndex, isoDay } from './catalog/history';
 import { catalogAsOf, type CatalogAsOf } from './catalog/asOf';
 import type { Catalog } from './catalog/index';
-import { loadCatalog } from './catalog/load';
+import { loadCatalog, loadOtherEndpoints } from './catalog/load';
 import type { InstanceId } from './catalog/types';
 import { INSTANCES } from './catalog/types';
 import { analyze } from './analysis/analyze';
@@ -187,6 +187,7 @@ export class Engine {
       history = undefined;
     }
     const catalog = loaded.catalog;
+    const other = loadOtherEndpoints();
     const result: LoadedCatalog = {
       catalog,
       ...(history ? { history } : {}),
@@ -196,6 +197,7 @@ export class Engine {
         capturedOn: catalog.capturedOn,
         source: loaded.source,
         versionInferred: catalog.versionInferred,
+        otherEndpoints: { revision: other.revision, release: other.release },
         ...(loaded.warning ? { warning: loaded.warning } : {}),
       },
     };

@@ -56,6 +56,8 @@ export interface CatalogInfo {
   capturedOn: string;
   source: 'shipped' | 'cache';
   versionInferred: boolean;
+  /** The revision of the "other endpoints" rows in use and the release that shipped it; they change only with a release. */
+  otherEndpoints: { revision: string; release: string };
   warning?: string;
 }
 

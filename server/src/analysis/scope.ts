@@ -99,6 +99,21 @@ export function flowsFor(catalog: CatalogView, settings: AnalysisSettings): Flow
   return flows;
 }
 
+/**
+ * The flows of some addresses of one set or row alone, with its ports, direction and scope: the
+ * traffic an announced addition or a catalogue change adds. Rows keep their numbers (inbound
+ * Exchange traffic is named after them) but lose every other destination.
+ */
+export function flowsForEntries(catalog: CatalogView, settings: AnalysisSettings, of: { setId: number } | { row: number }, ips: readonly string[]): Flow[] {
+  const wanted = new Set(ips);
+  const otherRows = catalog.otherRows.map((row) =>
+    'row' in of && row.row === of.row ? { ...row, destinations: row.destinations.map((d) => ({ ...d, ips: d.ips.filter((ip) => wanted.has(ip)) })) } : { ...row, destinations: [] },
+  );
+  const set = 'setId' in of ? catalog.sets.find((s) => s.id === of.setId) : undefined;
+  const view: CatalogView = { ...catalog, sets: set ? [{ ...set, ips: [...ips], urls: [] }] : [], otherRows };
+  return flowsFor(view, 'row' in of ? { ...settings, includeOptional: true } : settings);
+}
+
 /** Whether a rule could carry a set's traffic: no port restriction, or one that meets the set's ports. */
 export function portsFit(rule: Rule, set: EndpointSet): boolean {
   const ports = rule.destinationPorts;

@@ -23,6 +23,12 @@ function onlyAnnounces(change: CatalogChange, asOf: string): boolean {
   return date !== undefined && date > asOf && !change.remove && !change.previous && !change.current;
 }
 
+/** The day a yyyymmddnn version was published on, or a yyyy-mm-dd day as it is. */
+export function dayOfVersion(version: string): string {
+  const m = /^(\d{4})(\d{2})(\d{2})\d{2}$/.exec(version);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : version;
+}
+
 /** Whole days from one yyyy-mm-dd day to a later one (negative when it is earlier). */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);

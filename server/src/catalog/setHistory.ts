@@ -1,3 +1,4 @@
+import { t } from '../l10n';
 import { describeSetChange, type SetChange } from './setChanges';
 import type { CatalogChange, EndpointSet } from './types';
 
@@ -112,4 +113,48 @@ export function entrySince(versions: readonly StoredVersion[], setId: number, en
   if (index < 0 || !has(versions[index]!)) return undefined;
   while (index > 0 && has(versions[index - 1]!)) index--;
   return mark(versions, index);
+}
+
+function markText(mark: VersionMark): string {
+  return mark.oldestStored ? t('{0} ({1}, the oldest version stored; it may go back further)', mark.version, mark.capturedOn) : `${mark.version} (${mark.capturedOn})`;
+}
+
+function countPhrase(sign: string, count: number, one: string, many: string): string[] {
+  if (count === 0) return [];
+  return [count === 1 ? `${sign}1 ${one}` : `${sign}${count} ${many}`];
+}
+
+/** "+1 IP range, −2 URLs, category Allow → Default, UDP ports 3478-3481 → 3478-3481,50000-50059". */
+export function setChangePhrase(change: SetChange): string {
+  const ranges = t('IP range');
+  const rangesMany = t('IP ranges');
+  const url = t('URL');
+  const urls = t('URLs');
+  const parts = [
+    ...countPhrase('+', change.addedIps.length, ranges, rangesMany),
+    ...countPhrase('−', change.removedIps.length, ranges, rangesMany),
+    ...countPhrase('+', change.addedUrls.length, url, urls),
+    ...countPhrase('−', change.removedUrls.length, url, urls),
+  ];
+  if (change.category) parts.push(t('category {0} → {1}', change.category.before, change.category.after));
+  if (change.tcpPorts) parts.push(t('TCP ports {0} → {1}', change.tcpPorts.before || '—', change.tcpPorts.after || '—'));
+  if (change.udpPorts) parts.push(t('UDP ports {0} → {1}', change.udpPorts.before || '—', change.udpPorts.after || '—'));
+  if (change.setRemoved) parts.push(t('set removed'));
+  return parts.join(', ');
+}
+
+/** The answer to "since which version has this set had this id and these entries", as lines. */
+export function setTimelineLines(timeline: SetTimeline, entries: ReadonlyArray<{ entry: string; since?: VersionMark }> = []): string[] {
+  const id = timeline.setId;
+  if (timeline.carriedFrom !== undefined) {
+    return [t('Set {0} comes from the {1} capture of its service area, which a default request leaves out; no earlier version of it is stored.', id, timeline.carriedFrom)];
+  }
+  if (!timeline.idSince || !timeline.entriesSince) return [t('Set {0} is not in the catalogue in use.', id)];
+  const lines = [t('Set {0} has had this id since version {1}.', id, markText(timeline.idSince)), t('Its addresses and URLs are the current ones since version {0}.', markText(timeline.entriesSince))];
+  for (const change of timeline.changes) {
+    lines.push(change.impacts.length > 0 ? t('Version {0}: {1} ({2}).', change.toVersion, setChangePhrase(change), change.impacts.join(', ')) : t('Version {0}: {1}.', change.toVersion, setChangePhrase(change)));
+  }
+  for (const moved of timeline.movedIn) lines.push(t('{0} came from set {1} in version {2}.', moved.entry, moved.fromSetId, moved.version));
+  for (const { entry, since } of entries) if (since) lines.push(t('{0} is in set {1} since version {2}.', entry, id, markText(since)));
+  return lines;
 }

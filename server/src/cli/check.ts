@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { Engine, resolveSettings, type DocumentAnalysis } from '../engine';
+import { Engine, isCalendarDay, resolveSettings, type DocumentAnalysis } from '../engine';
 import { planFix, preferredFix } from '../analysis/fixes';
 import { applyTextEdits } from '../render/insert';
 import { FINDING_CODES, type Finding, type FindingSeverity } from '../analysis/finding';
@@ -24,7 +24,7 @@ interface FileResult {
   fixed: number;
 }
 
-function collectFiles(paths: string[], io: CliIo, errors: string[]): Array<{ path: string; explicit: boolean }> {
+export function collectFiles(paths: string[], io: CliIo, errors: string[]): Array<{ path: string; explicit: boolean }> {
   const out: Array<{ path: string; explicit: boolean }> = [];
   const walk = (dir: string): void => {
     let names: string[];
@@ -165,7 +165,7 @@ function fixFile(path: string, text: string, analyse: (text: string) => Document
 
 export const run: CliCommand = async (argv, io) => {
   const args = parseArgs(argv, {
-    values: ['format', 'instance', 'service-areas', 'categories', 'tenant', 'direction', 'fail-on', 'cache', 'dialect', 'pinned-version'],
+    values: ['format', 'instance', 'service-areas', 'categories', 'tenant', 'direction', 'fail-on', 'cache', 'dialect', 'pinned-version', 'as-of'],
     booleans: ['fix', 'include-optional', 'untrusted'],
   });
   if (args.unknown.length > 0) {
@@ -173,7 +173,7 @@ export const run: CliCommand = async (argv, io) => {
     return EXIT_USAGE;
   }
   if (args.positionals.length === 0) {
-    io.err(t('Usage: endpoint-lens check <paths…> [--format text|json|sarif] [--instance NAME] [--service-areas A,B] [--categories C] [--include-optional] [--tenant NAME] [--direction outbound|inbound|both] [--dialect D] [--fail-on error|warning|info] [--cache DIR] [--fix]'));
+    io.err(t('Usage: endpoint-lens check <paths…> [--format text|json|sarif] [--instance NAME] [--service-areas A,B] [--categories C] [--include-optional] [--tenant NAME] [--direction outbound|inbound|both] [--dialect D] [--fail-on error|warning|info] [--cache DIR] [--as-of YYYY-MM-DD] [--fix]'));
     return EXIT_USAGE;
   }
   const format = lastFlag(args, 'format') ?? 'text';
@@ -213,8 +213,13 @@ export const run: CliCommand = async (argv, io) => {
     direction: direction ? Object.fromEntries(DIALECT_IDS.map((d) => [d, direction])) : {},
     catalog: { pinnedVersion: lastFlag(args, 'pinned-version') ?? '' },
   });
+  const asOf = lastFlag(args, 'as-of');
+  if (asOf !== undefined && !isCalendarDay(asOf)) {
+    io.err(t('--as-of needs a day written YYYY-MM-DD, not "{0}".', asOf));
+    return EXIT_USAGE;
+  }
   const cacheDir = lastFlag(args, 'cache');
-  const engine = await Engine.create({ ...(cacheDir ? { cacheDir: resolve(io.cwd, cacheDir) } : {}), trusted: !args.flags.has('untrusted') });
+  const engine = await Engine.create({ ...(cacheDir ? { cacheDir: resolve(io.cwd, cacheDir) } : {}), trusted: !args.flags.has('untrusted'), ...(asOf ? { asOf } : {}) });
   const loaded = engine.catalog(settings.instance, settings.catalog.pinnedVersion);
   if (loaded.info.warning) io.err(loaded.info.warning);
   const errors: string[] = [];

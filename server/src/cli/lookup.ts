@@ -2,7 +2,9 @@ import { resolve } from 'node:path';
 import { t } from '../l10n';
 import { parseQuery, type Catalog } from '../catalog/index';
 import { instanceFromString, loadCatalog } from '../catalog/load';
-import { INSTANCES, type CatalogMatch, type MatchRelation } from '../catalog/types';
+import { INSTANCES, type CatalogMatch, type InstanceId, type MatchRelation } from '../catalog/types';
+import { CatalogHistoryIndex } from '../catalog/history';
+import { setTimelineLines } from '../catalog/setHistory';
 import { defaultCacheDir } from '../catalog/update';
 import { literalSuffix, normaliseTenant } from '../catalog/urlPattern';
 import { EXIT_OK, EXIT_USAGE, lastFlag, parseArgs, type CliCommand, type CliIo } from './io';
@@ -89,15 +91,29 @@ function printTable(io: CliIo, catalog: Catalog, query: string, matches: Catalog
   }
 }
 
+/** `--history`: for each web-service set that matched, since when it has had its id, its entries and the matched entry. */
+function setHistories(instance: InstanceId, cacheDir: string, matches: readonly CatalogMatch[]): { lines: string[]; json: unknown[] } {
+  const index = CatalogHistoryIndex.load(instance, cacheDir);
+  const lines: string[] = [];
+  const json: unknown[] = [];
+  for (const setId of [...new Set(matches.flatMap((m) => (m.source === 'web-service' && m.id !== undefined ? [m.id] : [])))]) {
+    const timeline = index.setTimeline(setId);
+    const entries = [...new Set(matches.filter((m) => m.id === setId).map((m) => m.entry))].map((entry) => ({ entry, since: index.entrySince(setId, entry) }));
+    lines.push(...setTimelineLines(timeline, entries));
+    json.push({ ...timeline, entries });
+  }
+  return { lines, json };
+}
+
 /**
- * `endpoint-lens lookup <address|cidr|range|host> [--instance NAME] [--tenant NAME] [--cache DIR] [--json]`:
+ * `endpoint-lens lookup <address|cidr|range|host> [--instance NAME] [--tenant NAME] [--cache DIR] [--history] [--json]`:
  * every catalogue entry that matches, from the downloaded catalogue when there is a usable one.
  */
 export const run: CliCommand = (argv, io) => Promise.resolve(lookup(argv, io));
 
 function lookup(argv: string[], io: CliIo): number {
-  const args = parseArgs(argv, { values: ['instance', 'tenant', 'cache'], booleans: ['json', 'help'] });
-  const usage = t('Usage: endpoint-lens lookup <address|cidr|range|host> [--instance Worldwide|USGovDoD|USGovGCCHigh|China] [--tenant NAME] [--cache DIR] [--json]');
+  const args = parseArgs(argv, { values: ['instance', 'tenant', 'cache'], booleans: ['json', 'help', 'history'] });
+  const usage = t('Usage: endpoint-lens lookup <address|cidr|range|host> [--instance Worldwide|USGovDoD|USGovGCCHigh|China] [--tenant NAME] [--cache DIR] [--history] [--json]');
   if (args.flags.has('help')) {
     io.out(usage);
     return EXIT_OK;
@@ -139,10 +155,12 @@ function lookup(argv: string[], io: CliIo): number {
     return EXIT_USAGE;
   }
   if (result.note !== undefined) io.err(result.note);
+  const history = args.flags.has('history') ? setHistories(instance, cacheDir, result.matches) : undefined;
   if (lastFlag(args, 'json') === 'true') {
-    io.out(JSON.stringify({ query, matches: result.matches.map(jsonMatch) }, null, 2));
+    io.out(JSON.stringify({ query, matches: result.matches.map(jsonMatch), ...(history ? { history: history.json } : {}) }, null, 2));
   } else {
     printTable(io, loaded.catalog, query, result.matches, result.kind === 'host' ? result.host : undefined, tenant);
+    if (history) io.out(['', ...history.lines].join('\n'));
   }
   return EXIT_OK;
 }

@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CliCommand
   update: { summary: 'Download the newest endpoint catalogue into the cache', load: async () => (await import('./update')).run },
   lookup: { summary: 'Show every catalogue entry that matches an address, CIDR, range or host name', load: async () => (await import('./lookup')).run },
   render: { summary: 'Print the rules for a policy in a dialect, or insert them into a file', load: async () => (await import('./render')).run },
+  changes: { summary: 'List catalogue and other-endpoints changes since a version, with their effect on files', load: async () => (await import('./changes')).run },
 };
 
 /** `--locale da` (or ENDPOINT_LENS_LOCALE) switches messages to Danish before anything prints. */

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { t } from '../l10n';
 import { loadCatalog, instanceFromString } from '../catalog/load';
+import { catalogAsOf } from '../catalog/asOf';
+import { CatalogHistoryIndex, isoDay } from '../catalog/history';
+import { isCalendarDay } from '../engine';
 import { defaultCacheDir } from '../catalog/update';
 import { INSTANCES } from '../catalog/types';
 import { DIALECTS, dialectById } from '../dialects/all';
@@ -10,7 +13,7 @@ import { EXCHANGE_HYBRID_FEATURES } from '../protocol';
 import { applyTextEdits, planInsertion } from '../render/insert';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, lastFlag, parseArgs, type CliCommand, type CliIo, type ParsedArgs } from './io';
 
-const VALUE_FLAGS = ['dialect', 'server', 'features', 'sets', 'service-areas', 'categories', 'instance', 'into', 'cache'];
+const VALUE_FLAGS = ['dialect', 'server', 'features', 'sets', 'service-areas', 'categories', 'instance', 'into', 'cache', 'as-of'];
 
 function usageText(): string {
   return [
@@ -21,6 +24,8 @@ function usageText(): string {
     t('  --service-areas LIST  Exchange, SharePoint, Skype, Common, MEM'),
     t('  --categories LIST     Optimize, Allow, Default'),
     t('  --include-optional    also sets the catalogue marks as not required'),
+    t('  --without-announced   leave out additions Microsoft announced for a later day (included by default)'),
+    t('  --as-of YYYY-MM-DD    the day announced additions are counted from (default: today)'),
     t('  --instance NAME       {0} (default Worldwide)', INSTANCES.join(', ')),
     t('  --into FILE           print FILE with the block inserted where it takes effect'),
     t('  --cache DIR           catalogue cache folder (default: the update command\'s)'),
@@ -39,7 +44,7 @@ function requestFrom(name: string, args: ParsedArgs): PolicyRequest | string {
   const servers = listFlag(args, 'server');
   switch (name) {
     case 'exchange-hybrid':
-      return { policy: 'exchange-hybrid', features: listFlag(args, 'features'), serverAddresses: servers };
+      return { policy: 'exchange-hybrid', features: listFlag(args, 'features'), serverAddresses: servers, includeAnnounced: !args.flags.has('without-announced') };
     case 'graph-notifications':
       return { policy: 'graph-notifications', serverAddresses: servers };
     case 'sets': {
@@ -54,6 +59,7 @@ function requestFrom(name: string, args: ParsedArgs): PolicyRequest | string {
         serviceAreas: listFlag(args, 'service-areas'),
         categories: listFlag(args, 'categories'),
         includeOptional: args.flags.has('include-optional'),
+        includeAnnounced: !args.flags.has('without-announced'),
       };
     }
     default:
@@ -64,11 +70,11 @@ function requestFrom(name: string, args: ParsedArgs): PolicyRequest | string {
 /** Flags that belong to another policy are a mistake worth saying, not something to ignore. */
 function misplacedFlag(name: string, args: ParsedArgs): string | undefined {
   const allowed: Record<string, string[]> = {
-    'exchange-hybrid': ['server', 'features'],
+    'exchange-hybrid': ['server', 'features', 'without-announced'],
     'graph-notifications': ['server'],
-    sets: ['sets', 'service-areas', 'categories', 'include-optional'],
+    sets: ['sets', 'service-areas', 'categories', 'include-optional', 'without-announced'],
   };
-  const policyFlags = ['server', 'features', 'sets', 'service-areas', 'categories', 'include-optional'];
+  const policyFlags = ['server', 'features', 'sets', 'service-areas', 'categories', 'include-optional', 'without-announced'];
   return policyFlags.find((flag) => args.flags.has(flag) && !(allowed[name] ?? []).includes(flag));
 }
 
@@ -77,7 +83,7 @@ function misplacedFlag(name: string, args: ParsedArgs): string | undefined {
  * the file with the block inserted where it takes effect (or its block of the same purpose replaced).
  */
 function renderCommand(argv: string[], io: CliIo): number {
-  const args = parseArgs(argv, { values: VALUE_FLAGS, booleans: ['help', 'include-optional'] });
+  const args = parseArgs(argv, { values: VALUE_FLAGS, booleans: ['help', 'include-optional', 'without-announced'] });
   if (args.flags.has('help')) {
     io.out(usageText());
     return EXIT_OK;
@@ -104,10 +110,14 @@ function renderCommand(argv: string[], io: CliIo): number {
   const instance = instanceFromString(instanceText);
   if (!instance) return fail(t('Unknown instance "{0}"; expected one of {1}.', instanceText, INSTANCES.join(', ')));
 
+  const asOf = lastFlag(args, 'as-of');
+  if (asOf !== undefined && !isCalendarDay(asOf)) return fail(t('--as-of needs a day written YYYY-MM-DD, not "{0}".', asOf));
+
   const cacheFlag = lastFlag(args, 'cache');
-  const loaded = loadCatalog({ instance, cacheDir: cacheFlag === undefined ? defaultCacheDir() : resolve(io.cwd, cacheFlag) });
+  const cacheDir = cacheFlag === undefined ? defaultCacheDir() : resolve(io.cwd, cacheFlag);
+  const loaded = loadCatalog({ instance, cacheDir });
   if (loaded.warning) io.err(loaded.warning);
-  const built = buildPolicies(loaded.catalog, request);
+  const built = buildPolicies(catalogAsOf(loaded.catalog, CatalogHistoryIndex.load(instance, cacheDir), asOf ?? isoDay(new Date())), request);
   if (!built.ok) {
     for (const error of built.errors) io.err(error);
     return EXIT_USAGE;

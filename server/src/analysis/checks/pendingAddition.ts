@@ -1,28 +1,13 @@
 import type { PendingAddition } from '../../catalog/history';
 import type { EndpointSet } from '../../catalog/types';
 import { t } from '../../l10n';
-import type { CatalogView, Check, CheckContext } from '../context';
+import type { Check, CheckContext } from '../context';
 import { catalogReference, daysLeft, describeOrigin, sentence } from '../describe';
 import type { Finding } from '../finding';
-import { flowsFor, intervalsOf } from '../scope';
+import { flowsForEntries, intervalsOf } from '../scope';
 import { blockedGroups, describeBlocked, fixPolicy } from './blockedRequired';
 import { pacFacts } from './pacFacts';
 import { WHOLE_FIRST_LINE, directFix, pacProbes, runPacProbes } from './pacRun';
-
-/**
- * The catalogue as if the addition were all its set had: flows made from it are exactly the
- * announced traffic, with the set's ports, scope and direction. Rows keep their numbers (inbound
- * Exchange traffic is named after them) but lose their own destinations.
- */
-function additionOnly(catalog: CatalogView, addition: PendingAddition, set: EndpointSet): CatalogView {
-  return {
-    ...catalog,
-    sets: [{ ...set, ips: addition.ips, urls: addition.urls }],
-    otherRows: catalog.otherRows.map((row) => ({ ...row, destinations: [] })),
-    lookupAddress: (interval) => catalog.lookupAddress(interval),
-    lookupHost: (host, tenant) => catalog.lookupHost(host, tenant),
-  };
-}
 
 function when(context: CheckContext, addition: PendingAddition): string {
   return t('on {0} ({1}; announced in version {2})', addition.effectiveDate, daysLeft(context.today, addition.effectiveDate), addition.version);
@@ -31,7 +16,7 @@ function when(context: CheckContext, addition: PendingAddition): string {
 /** Firewalls and nginx: the announced addresses evaluated as blocked-required evaluates the set's own. */
 function blockedAdditions(context: CheckContext, addition: PendingAddition, set: EndpointSet): Finding[] {
   if (addition.ips.length === 0) return [];
-  const flows = flowsFor(additionOnly(context.catalog, addition, set), context.settings);
+  const flows = flowsForEntries(context.catalog, context.settings, { setId: set.id }, addition.ips);
   // A path is meant for the addition when its rules name any address of the set.
   const wholeSet = intervalsOf([...set.ips, ...addition.ips]);
   return blockedGroups(context, flows, () => wholeSet).map((group) => {

@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { Engine, isCalendarDay, resolveSettings } from '../engine';
+import { instanceFromString } from '../catalog/load';
+import { normaliseEffectiveDate } from '../catalog/history';
+import { INSTANCES } from '../catalog/types';
+import { DIALECT_IDS } from '../dialects/all';
+import { changesMarkdown, listChanges, type ChangesInput } from '../features/changes';
+import type { ImpactFile } from '../features/changeImpact';
+import { t } from '../l10n';
+import { collectFiles } from './check';
+import { EXIT_OK, EXIT_USAGE, lastFlag, parseArgs, type CliCommand, type CliIo } from './io';
+
+const VERSION_OR_DAY = /^(\d{10}|\d{4}-\d{2}-\d{2})$/;
+
+function usage(): string {
+  return t('Usage: endpoint-lens changes [paths…] [--since VERSION|YYYY-MM-DD] [--instance NAME] [--cache DIR] [--pinned-version V] [--as-of YYYY-MM-DD] [--dialect D] [--format text|json]');
+}
+
+/** The files to judge changes against, analysed as `check` analyses them; what cannot be read is an error. */
+function analyseFiles(engine: Engine, paths: string[], io: CliIo, settings: ReturnType<typeof resolveSettings>, dialect: string | undefined, errors: string[]): ImpactFile[] {
+  const files: ImpactFile[] = [];
+  for (const file of collectFiles(paths, io, errors)) {
+    let text: string;
+    try {
+      text = readFileSync(file.path, 'utf8');
+    } catch (error) {
+      errors.push(t('Cannot read {0}: {1}', file.path, error instanceof Error ? error.message : String(error)));
+      continue;
+    }
+    const detection = engine.detect(file.path, text, dialect ? { dialect } : {});
+    if (!detection) {
+      if (file.explicit) errors.push(`${file.path}: ${t('Not recognised as nginx, PAC, iptables, nftables or Cisco; use --dialect.')}`);
+      continue;
+    }
+    const analysis = engine.analyzeDocument(file.path, text, settings, detection);
+    files.push({ name: relative(io.cwd, file.path) || file.path, context: analysis.context });
+  }
+  return files;
+}
+
+function json(input: ChangesInput): unknown {
+  const listing = listChanges(input);
+  return {
+    instance: input.current.instance,
+    version: input.current.version,
+    capturedOn: input.current.capturedOn,
+    since: listing.since,
+    otherEndpoints: input.otherEndpoints,
+    webService: listing.webService.map(({ change, effects }) => {
+      const raw = change.add?.effectiveDate;
+      const effectiveDate = raw === undefined ? undefined : (normaliseEffectiveDate(raw) ?? raw);
+      return {
+        id: change.id,
+        setId: change.endpointSetId,
+        disposition: change.disposition,
+        version: change.version,
+        ...(change.impact ? { impact: change.impact } : {}),
+        ...(effectiveDate ? { effectiveDate } : {}),
+        added: { ips: change.add?.ips ?? [], urls: change.add?.urls ?? [] },
+        removed: { ips: change.remove?.ips ?? [], urls: change.remove?.urls ?? [] },
+        ...(change.previous ? { previous: change.previous } : {}),
+        ...(change.current ? { current: change.current } : {}),
+        // Negative ids mark differences computed from stored snapshots, not records the service sent.
+        fromRecords: change.id >= 0,
+        effects,
+      };
+    }),
+    otherEndpointsChanges: listing.rowEffects.map(({ row, revision, effects }) => ({
+      row: row.row,
+      date: revision.date,
+      release: revision.release,
+      ...(revision.summary ? { summary: revision.summary } : {}),
+      ...(revision.rowAdded ? { rowAdded: true } : {}),
+      groups: revision.groups,
+      effects,
+    })),
+    files: input.files.map((f) => f.name),
+  };
+}
+
+/**
+ * `endpoint-lens changes [PATHS…]`: what changed in the catalogue after a version (web-service
+ * change records or the differences of stored snapshots) and in the other-endpoints rows after
+ * that day, each with its effect on the given files.
+ */
+export const run: CliCommand = async (argv, io) => {
+  const args = parseArgs(argv, { values: ['since', 'instance', 'cache', 'pinned-version', 'as-of', 'dialect', 'format'], booleans: ['help'] });
+  if (args.flags.has('help')) {
+    io.out(usage());
+    return EXIT_OK;
+  }
+  const fail = (message: string): number => {
+    io.err(message);
+    io.err(usage());
+    return EXIT_USAGE;
+  };
+  if (args.unknown.length > 0) return fail(t('Unknown or incomplete option: {0}', args.unknown.join(' ')));
+  const format = lastFlag(args, 'format') ?? 'text';
+  if (format !== 'text' && format !== 'json') return fail(t('--format must be text or json.'));
+  const since = lastFlag(args, 'since');
+  if (since !== undefined && (!VERSION_OR_DAY.test(since) || (since.includes('-') && !isCalendarDay(since)))) {
+    return fail(t('--since needs a catalogue version (yyyymmddnn) or a day (YYYY-MM-DD), not "{0}".', since));
+  }
+  const asOf = lastFlag(args, 'as-of');
+  if (asOf !== undefined && !isCalendarDay(asOf)) return fail(t('--as-of needs a day written YYYY-MM-DD, not "{0}".', asOf));
+  const instanceText = lastFlag(args, 'instance') ?? 'Worldwide';
+  const instance = instanceFromString(instanceText);
+  if (!instance) return fail(t('Unknown instance "{0}"; expected one of {1}.', instanceText, INSTANCES.join(', ')));
+  const dialect = lastFlag(args, 'dialect');
+  if (dialect && !(DIALECT_IDS as readonly string[]).includes(dialect)) return fail(t('Unknown dialect "{0}"; use one of {1}.', dialect, DIALECT_IDS.join(', ')));
+
+  const cacheDir = lastFlag(args, 'cache');
+  const engine = await Engine.create({ ...(cacheDir ? { cacheDir: resolve(io.cwd, cacheDir) } : {}), ...(asOf ? { asOf } : {}) });
+  const settings = resolveSettings({ instance, catalog: { pinnedVersion: lastFlag(args, 'pinned-version') ?? '' } });
+  const loaded = engine.catalog(settings.instance, settings.catalog.pinnedVersion);
+  if (loaded.info.warning) io.err(loaded.info.warning);
+  const errors: string[] = [];
+  const files = analyseFiles(engine, args.positionals, io, settings, dialect, errors);
+  const input: ChangesInput = {
+    current: loaded.catalog,
+    ...(loaded.history ? { history: loaded.history } : {}),
+    otherEndpoints: loaded.info.otherEndpoints,
+    since: since ?? loaded.history?.history.versions.at(-1)?.version ?? loaded.catalog.version,
+    files,
+  };
+  io.out(format === 'json' ? JSON.stringify(json(input), null, 2) : changesMarkdown(input));
+  for (const error of errors) io.err(error);
+  return errors.length > 0 ? EXIT_USAGE : EXIT_OK;
+};
