@@ -4,6 +4,7 @@ import { Engine, isCalendarDay, resolveSettings } from '../engine';
 import { instanceFromString } from '../catalog/load';
 import { normaliseEffectiveDate } from '../catalog/history';
 import { INSTANCES } from '../catalog/types';
+import { defaultCacheDir } from '../catalog/update';
 import { DIALECT_IDS } from '../dialects/all';
 import { changesMarkdown, listChanges, type ChangesInput } from '../features/changes';
 import type { ImpactFile } from '../features/changeImpact';
@@ -110,8 +111,9 @@ export const run: CliCommand = async (argv, io) => {
   const dialect = lastFlag(args, 'dialect');
   if (dialect && !(DIALECT_IDS as readonly string[]).includes(dialect)) return fail(t('Unknown dialect "{0}"; use one of {1}.', dialect, DIALECT_IDS.join(', ')));
 
-  const cacheDir = lastFlag(args, 'cache');
-  const engine = await Engine.create({ ...(cacheDir ? { cacheDir: resolve(io.cwd, cacheDir) } : {}), ...(asOf ? { asOf } : {}) });
+  // Change records only ever come with updates, so the update command's cache is the default.
+  const cacheFlag = lastFlag(args, 'cache');
+  const engine = await Engine.create({ cacheDir: cacheFlag === undefined ? defaultCacheDir() : resolve(io.cwd, cacheFlag), ...(asOf ? { asOf } : {}) });
   const settings = resolveSettings({ instance, catalog: { pinnedVersion: lastFlag(args, 'pinned-version') ?? '' } });
   const loaded = engine.catalog(settings.instance, settings.catalog.pinnedVersion);
   if (loaded.info.warning) io.err(loaded.info.warning);

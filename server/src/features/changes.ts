@@ -7,7 +7,7 @@ import { rowRevisionEffects, webServiceChangeEffects, type ImpactFile } from './
 
 export interface ChangesInput {
   current: { instance: string; version: string; capturedOn: string; sets: readonly EndpointSet[]; otherRows: readonly OtherEndpointRow[] };
-  history?: Pick<CatalogHistoryIndex, 'changesSince'>;
+  history?: Pick<CatalogHistoryIndex, 'changesSince' | 'history'>;
   /** The other-endpoints dataset in use. */
   otherEndpoints: { revision: string; release: string };
   /** A catalogue version (yyyymmddnn) or a day (yyyy-mm-dd): what changed after it is listed. */
@@ -29,9 +29,12 @@ function asVersion(since: string): string {
 }
 
 export function listChanges(input: ChangesInput): ChangeListing {
-  const since = asVersion(input.since);
+  const asked = asVersion(input.since);
+  // Nothing is known before the oldest stored version; the listing starts there and says so.
+  const oldest = input.history?.history.versions[0]?.version;
+  const since = oldest !== undefined && asked < oldest ? oldest : asked;
   const webService = (input.history?.changesSince(since) ?? []).map((change) => ({ change, effects: webServiceChangeEffects(change, input.files) }));
-  const day = dayOfVersion(since);
+  const day = dayOfVersion(asked);
   const changes = revisionsAfter(input.current.otherRows, day);
   return {
     since,
