@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { Engine, isCalendarDay, resolveSettings } from '../engine';
 import { instanceFromString } from '../catalog/load';
@@ -10,7 +9,7 @@ import { changesMarkdown, listChanges, type ChangesInput } from '../features/cha
 import type { ImpactFile } from '../features/changeImpact';
 import { t } from '../l10n';
 import { collectFiles } from './check';
-import { EXIT_OK, EXIT_USAGE, lastFlag, parseArgs, type CliCommand, type CliIo } from './io';
+import { EXIT_OK, EXIT_USAGE, lastFlag, parseArgs, readText, type CliCommand, type CliIo } from './io';
 
 const VERSION_OR_DAY = /^(\d{10}|\d{4}-\d{2}-\d{2})$/;
 
@@ -22,13 +21,8 @@ function usage(): string {
 function analyseFiles(engine: Engine, paths: string[], io: CliIo, settings: ReturnType<typeof resolveSettings>, dialect: string | undefined, errors: string[]): ImpactFile[] {
   const files: ImpactFile[] = [];
   for (const file of collectFiles(paths, io, errors)) {
-    let text: string;
-    try {
-      text = readFileSync(file.path, 'utf8');
-    } catch (error) {
-      errors.push(t('Cannot read {0}: {1}', file.path, error instanceof Error ? error.message : String(error)));
-      continue;
-    }
+    const text = readText(file.path, errors);
+    if (text === undefined) continue;
     const detection = engine.detect(file.path, text, dialect ? { dialect } : {});
     if (!detection) {
       if (file.explicit) errors.push(`${file.path}: ${t('Not recognised as nginx, PAC, iptables, nftables or Cisco; use --dialect.')}`);

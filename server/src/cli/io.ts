@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { t } from '../l10n';
+
 /** What a CLI command may touch, so tests can run commands in-process and read what they printed. */
 export interface CliIo {
   out(text: string): void;
@@ -70,4 +73,14 @@ export function parseArgs(argv: string[], known: { values: string[]; booleans: s
 export function lastFlag(args: ParsedArgs, name: string): string | undefined {
   const values = args.flags.get(name);
   return values ? values[values.length - 1] : undefined;
+}
+
+/** A file's text, or undefined after saying in `errors` why it cannot be read. */
+export function readText(path: string, errors: string[]): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    errors.push(t('Cannot read {0}: {1}', path, error instanceof Error ? error.message : String(error)));
+    return undefined;
+  }
 }

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../server/src/cli/main';
-import type { CliIo } from '../../../server/src/cli/io';
+import { runCli } from './runCli';
 import { updateCatalog } from '../../../server/src/catalog/update';
 import { CHANGES_SCENARIO, FakeWebService, serveScenario } from '../update/fakeService';
 
@@ -20,12 +19,8 @@ const EWS = 'test/fixtures/findings/nginx/changes-ews-allow.conf';
 const service = new FakeWebService();
 let cache = '';
 
-async function run(args: string[], cwd = ROOT): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), cwd };
-  const code = await main(args, io);
-  return { code, out, err };
+function run(args: string[], cwd = ROOT): Promise<{ code: number; out: string; err: string }> {
+  return runCli(args, cwd);
 }
 
 interface CheckJson {

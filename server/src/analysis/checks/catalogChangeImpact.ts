@@ -54,7 +54,9 @@ function scopesOf(context: CheckContext): RuleScope[] {
     for (const rule of list.rules) {
       const line = rule.range.start.line;
       const block = blocks.find((b) => b.beginLine <= line && line <= b.endLine);
-      byBlock.set(block, [...(byBlock.get(block) ?? []), rule]);
+      const rules = byBlock.get(block);
+      if (rules) rules.push(rule);
+      else byBlock.set(block, [rule]);
     }
     for (const [block, rules] of byBlock) scopes.push({ ...(block ? { block } : {}), list, rules });
   }
@@ -74,7 +76,8 @@ interface Baseline {
  */
 function baselines(context: CheckContext, scope: RuleScope, entries: readonly Named[]): Map<number, Baseline> {
   const history = context.history!;
-  const out = new Map<number, Baseline>();
+  const sets = new Map(context.catalog.sets.map((s) => [s.id, s]));
+  const out = new Map<number, Baseline & { seen: Set<Named> }>();
   const notBefore = scope.block?.version || undefined;
   for (const entry of entries) {
     const queries = [...entry.intervals.map((interval) => ({ interval })), ...entry.hosts.map((host) => ({ host }))];
@@ -83,11 +86,14 @@ function baselines(context: CheckContext, scope: RuleScope, entries: readonly Na
       if (!found) continue;
       const version = notBefore ?? found.version;
       for (const id of found.setIds) {
-        const set = context.catalog.sets.find((s) => s.id === id);
+        const set = sets.get(id);
         if (set && (!portsFit(entry.rule, set) || (scope.list.kind === 'http-access' && !carriesWebTraffic(set)))) continue;
-        const known = out.get(id) ?? { version, entries: [] };
+        const known = out.get(id) ?? { version, entries: [], seen: new Set<Named>() };
         if (version < known.version) known.version = version;
-        if (!known.entries.includes(entry)) known.entries.push(entry);
+        if (!known.seen.has(entry)) {
+          known.seen.add(entry);
+          known.entries.push(entry);
+        }
         out.set(id, known);
       }
     }
@@ -245,12 +251,21 @@ function gainedFlows(context: CheckContext, set: EndpointSet, missing: IpInterva
  * reports for the list, so `incomplete-set` does not say it again.
  */
 export function gainedSinceWritten(context: CheckContext, list: RuleList, setId: number): IpInterval[] {
-  if (!context.history) return [];
-  const entries = list.rules.filter(isAllowing).map((rule) => named(context, rule));
-  const baseline = baselines(context, { list, rules: list.rules }, entries).get(setId);
-  const change = baseline === undefined ? undefined : context.history.setChangeSince(setId, baseline.version, context.today);
+  const history = context.history;
+  if (!history) return [];
+  let cached = listBaselines.get(list);
+  if (cached?.history !== history) {
+    const entries = list.rules.filter(isAllowing).map((rule) => named(context, rule));
+    cached = { history, baselines: baselines(context, { list, rules: list.rules }, entries) };
+    listBaselines.set(list, cached);
+  }
+  const baseline = cached.baselines.get(setId);
+  const change = baseline === undefined ? undefined : history.setChangeSince(setId, baseline.version, context.today);
   return intervalsOf(change?.addedIps ?? []);
 }
+
+/** A list's baselines, worked out once per list and history: incomplete-set asks for every set it considers. */
+const listBaselines = new WeakMap<RuleList, { history: NonNullable<CheckContext['history']>; baselines: Map<number, Baseline> }>();
 
 /** Whether an interval is among the addresses the set gained since the list was written. */
 export function isGained(gained: readonly IpInterval[], interval: IpInterval): boolean {
