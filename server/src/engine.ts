@@ -5,24 +5,16 @@ import { loadCatalog, loadOtherEndpoints } from './catalog/load';
 import type { InstanceId } from './catalog/types';
 import { INSTANCES } from './catalog/types';
 import { analyze } from './analysis/analyze';
-import type { AnalysisSettings, CheckContext, Direction } from './analysis/context';
+import type { AnalysisSettings, CheckContext } from './analysis/context';
 import type { Finding } from './analysis/finding';
 import { parserFailureModel, type Dialect } from './dialects/dialect';
 import { detectDialect, type Detection } from './dialects/detect';
-import type { ConfigModel, DialectId } from './model/config';
+import type { ConfigModel } from './model/config';
 import { LineIndex } from './model/range';
 import { createPacSandbox, type PacRunOptions, type PacSandbox } from './pac/sandbox';
 import { DEFAULT_SETTINGS, type CatalogInfo, type EndpointLensSettings } from './protocol';
 import { t } from './l10n';
-
-/** Which traffic a dialect's files are checked for unless the settings say otherwise. */
-const DEFAULT_DIRECTION: Record<DialectId, Direction> = {
-  nginx: 'inbound',
-  pac: 'outbound',
-  iptables: 'both',
-  nftables: 'both',
-  cisco: 'both',
-};
+import type { FixSubject } from './render/fixes';
 
 /**
  * Budget of PAC runs: a real PAC file answers a hundred hosts in tens of milliseconds; a hostile
@@ -98,7 +90,7 @@ export function analysisSettings(settings: EndpointLensSettings, dialect: Dialec
     categories: settings.categories,
     includeOptional: settings.includeOptional,
     tenantName: settings.tenantName,
-    direction: direction === 'inbound' || direction === 'outbound' || direction === 'both' ? direction : DEFAULT_DIRECTION[dialect.id],
+    direction: direction === 'inbound' || direction === 'outbound' || direction === 'both' ? direction : dialect.defaultDirection,
     trusted,
     pac: settings.pac,
   };
@@ -225,13 +217,33 @@ export class Engine {
     }
     let model: ConfigModel;
     try {
-      model = dialect.parse(text, { fileName: path });
+      model = dialect.parse(text, { fileName: path }).model;
     } catch (error) {
       model = parserFailureModel(dialect.id, dialect.displayName, error);
     }
     const context = this.contextFor(text, lines, model, settings, dialect);
     const findings = analyze(context, { severity: settings.severity });
     return { ...base, model, findings, context };
+  }
+
+  /**
+   * A document as fixes and inserts see it: its text and findings, and a way to analyse an edited
+   * text of it the same way, so every edit is checked before it is offered.
+   */
+  editSubject(path: string, analysis: DocumentAnalysis, settings: EndpointLensSettings): FixSubject {
+    const { detection, context } = analysis;
+    return {
+      text: context.text,
+      dialect: detection.dialect,
+      parseContext: { fileName: path },
+      catalog: context.catalog,
+      findings: analysis.findings,
+      model: analysis.model,
+      reanalyse: (text) => {
+        const again = this.analyzeDocument(path, text, settings, detection);
+        return { findings: again.findings, model: again.model };
+      },
+    };
   }
 
   /**

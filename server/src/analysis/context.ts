@@ -7,6 +7,7 @@ import type { Finding } from './finding';
 import type { PacRunOptions, PacSandbox } from '../pac/sandbox';
 import type { PendingAddition, RemovedEntry } from '../catalog/history';
 import type { SetChange } from '../catalog/setChanges';
+import type { Direction } from '../model/policy';
 
 /**
  * What the analysis needs of the catalogue; the catalogue index satisfies it, and so does the
@@ -35,7 +36,6 @@ export interface HistoryView {
   setChangeSince(setId: number, version: string, asOf: string): SetChange | undefined;
 }
 
-export type Direction = 'outbound' | 'inbound' | 'both';
 
 /** Settings as the analysis sees them, already resolved for one document. */
 export interface AnalysisSettings {

@@ -1,5 +1,6 @@
 import type { Range } from '../model/range';
 import type { Policy } from '../model/policy';
+import type { TextEdit } from '../model/edit';
 
 export const FINDING_CODES = [
   'blocked-required',
@@ -45,11 +46,6 @@ export function isFindingCode(value: string): value is FindingCode {
   return (FINDING_CODES as readonly string[]).includes(value);
 }
 
-export interface TextEdit {
-  range: Range;
-  newText: string;
-}
-
 /**
  * A way to make a finding go away. Either concrete edits, or a policy to insert (the fix layer
  * plans where it goes with the same code as the insert commands), or a managed block to refresh.
@@ -76,6 +72,11 @@ export interface Finding {
   code: FindingCode;
   severity: FindingSeverity;
   message: string;
+  /**
+   * What the finding is about, free of line numbers, when the message has them; an edit elsewhere
+   * in the file keeps it the same, so "is this finding still there?" can be asked after an edit.
+   */
+  subject?: string;
   range: Range;
   related: RelatedInformation[];
   fixes: Fix[];

@@ -103,7 +103,7 @@ export const run: CliCommand = async (argv, io) => {
   const instance = instanceFromString(instanceText);
   if (!instance) return fail(t('Unknown instance "{0}"; expected one of {1}.', instanceText, INSTANCES.join(', ')));
   const dialect = lastFlag(args, 'dialect');
-  if (dialect && !(DIALECT_IDS as readonly string[]).includes(dialect)) return fail(t('Unknown dialect "{0}"; use one of {1}.', dialect, DIALECT_IDS.join(', ')));
+  if (dialect && !DIALECT_IDS.includes(dialect)) return fail(t('Unknown dialect "{0}"; use one of {1}.', dialect, DIALECT_IDS.join(', ')));
 
   // Change records only ever come with updates, so the update command's cache is the default.
   const cacheFlag = lastFlag(args, 'cache');

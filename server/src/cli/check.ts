@@ -1,8 +1,7 @@
 import { readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Engine, isCalendarDay, resolveSettings, type DocumentAnalysis } from '../engine';
-import { planFix, preferredFix } from '../analysis/fixes';
-import { applyTextEdits } from '../render/insert';
+import { planAllFixes } from '../render/fixes';
 import { FINDING_CODES, type Finding, type FindingSeverity } from '../analysis/finding';
 import { codeHref } from '../lsp/convert';
 import { DIALECT_IDS } from '../dialects/all';
@@ -13,8 +12,6 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, lastFlag, parseArgs, type CliComman
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test']);
 const RANK: Record<FindingSeverity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
 const FAIL_ON: Record<string, number> = { error: 3, warning: 2, info: 1, information: 1, hint: 0, never: 99 };
-/** `check --fix` stops after this many fixes per file, in case two fixes undo each other. */
-const MAX_FIXES_PER_FILE = 50;
 
 interface FileResult {
   path: string;
@@ -137,32 +134,6 @@ function writeAtomically(path: string, text: string): void {
   renameSync(temp, path);
 }
 
-/** Apply preferred fixes one at a time, re-analysing after each so positions stay right. */
-function fixFile(path: string, text: string, analyse: (text: string) => DocumentAnalysis | undefined): { text: string; fixed: number } {
-  let current = text;
-  let fixed = 0;
-  const tried = new Set<string>();
-  for (let round = 0; round < MAX_FIXES_PER_FILE; round++) {
-    const analysis = analyse(current);
-    if (!analysis) break;
-    let applied = false;
-    for (const finding of analysis.findings) {
-      const fix = preferredFix(finding);
-      const key = `${finding.code}|${finding.message}`;
-      if (!fix || tried.has(key)) continue;
-      tried.add(key);
-      const planned = planFix(fix, { text: current, lines: analysis.lines, model: analysis.model, dialect: analysis.detection.dialect, catalog: analysis.context.catalog, fileName: path });
-      if (!planned.ok || planned.edits.length === 0) continue;
-      current = applyTextEdits(current, planned.edits);
-      fixed++;
-      applied = true;
-      break;
-    }
-    if (!applied) break;
-  }
-  return { text: current, fixed };
-}
-
 export const run: CliCommand = async (argv, io) => {
   const args = parseArgs(argv, {
     values: ['format', 'instance', 'service-areas', 'categories', 'tenant', 'direction', 'fail-on', 'cache', 'dialect', 'pinned-version', 'as-of'],
@@ -188,7 +159,7 @@ export const run: CliCommand = async (argv, io) => {
     return EXIT_USAGE;
   }
   const dialectOption = lastFlag(args, 'dialect');
-  if (dialectOption && !(DIALECT_IDS as readonly string[]).includes(dialectOption)) {
+  if (dialectOption && !DIALECT_IDS.includes(dialectOption)) {
     io.err(t('Unknown dialect "{0}"; use one of {1}.', dialectOption, DIALECT_IDS.join(', ')));
     return EXIT_USAGE;
   }
@@ -241,7 +212,9 @@ export const run: CliCommand = async (argv, io) => {
     const analyse = (content: string): DocumentAnalysis => engine.analyzeDocument(file.path, content, settings, detection);
     let fixed = 0;
     if (args.flags.has('fix')) {
-      const outcome = fixFile(file.path, text, analyse);
+      const subject = engine.editSubject(file.path, analyse(text), settings);
+      const planned = planAllFixes(subject, { minimumSeverity: 'warning' });
+      const outcome = { text: planned.newText, fixed: planned.applied.length };
       if (outcome.fixed > 0) {
         try {
           writeAtomically(file.path, outcome.text);

@@ -26,7 +26,7 @@ export const run: CliCommand = (argv, io) => {
     io.err(dialectOption ? t('Unknown dialect "{0}"; use one of {1}.', dialectOption, DIALECT_IDS.join(', ')) : t('Cannot tell which dialect {0} is; use --dialect.', path));
     return Promise.resolve(EXIT_USAGE);
   }
-  const model = detection.dialect.parse(text, { fileName: path });
+  const { model } = detection.dialect.parse(text, { fileName: path });
   const references = model.references.map((r) => ({
     text: r.text,
     kind: r.kind,

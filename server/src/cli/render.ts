@@ -1,16 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { t } from '../l10n';
-import { loadCatalog, instanceFromString } from '../catalog/load';
-import { catalogAsOf } from '../catalog/asOf';
-import { CatalogHistoryIndex, isoDay } from '../catalog/history';
-import { isCalendarDay } from '../engine';
+import { instanceFromString } from '../catalog/load';
 import { defaultCacheDir } from '../catalog/update';
 import { INSTANCES } from '../catalog/types';
 import { DIALECTS, dialectById } from '../dialects/all';
 import { buildPolicies, POLICY_NAMES, type PolicyRequest } from '../policies';
 import { EXCHANGE_HYBRID_FEATURES } from '../protocol';
-import { applyTextEdits, planInsertion } from '../render/insert';
+import { Engine, isCalendarDay, resolveSettings } from '../engine';
+import { insertPolicies } from '../features/edits';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, lastFlag, parseArgs, type CliCommand, type CliIo, type ParsedArgs } from './io';
 
 const VALUE_FLAGS = ['dialect', 'server', 'features', 'sets', 'service-areas', 'categories', 'instance', 'into', 'cache', 'as-of'];
@@ -82,7 +80,7 @@ function misplacedFlag(name: string, args: ParsedArgs): string | undefined {
  * `endpoint-lens render POLICY --dialect D …`: the managed block for a policy, or with `--into FILE`
  * the file with the block inserted where it takes effect (or its block of the same purpose replaced).
  */
-function renderCommand(argv: string[], io: CliIo): number {
+async function renderCommand(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, { values: VALUE_FLAGS, booleans: ['help', 'include-optional', 'without-announced'] });
   if (args.flags.has('help')) {
     io.out(usageText());
@@ -114,10 +112,12 @@ function renderCommand(argv: string[], io: CliIo): number {
   if (asOf !== undefined && !isCalendarDay(asOf)) return fail(t('--as-of needs a day written YYYY-MM-DD, not "{0}".', asOf));
 
   const cacheFlag = lastFlag(args, 'cache');
-  const cacheDir = cacheFlag === undefined ? defaultCacheDir() : resolve(io.cwd, cacheFlag);
-  const loaded = loadCatalog({ instance, cacheDir });
-  if (loaded.warning) io.err(loaded.warning);
-  const built = buildPolicies(catalogAsOf(loaded.catalog, CatalogHistoryIndex.load(instance, cacheDir), asOf ?? isoDay(new Date())), request);
+  const engine = await Engine.create({ cacheDir: cacheFlag === undefined ? defaultCacheDir() : resolve(io.cwd, cacheFlag), ...(asOf ? { asOf } : {}) });
+  const settings = resolveSettings({ instance });
+  const loaded = engine.catalog(instance);
+  if (loaded.info.warning) io.err(loaded.info.warning);
+  // As of the day, so announced additions are told apart from the sets they will join.
+  const built = buildPolicies(engine.catalogAsOf(instance), request);
   if (!built.ok) {
     for (const error of built.errors) io.err(error);
     return EXIT_USAGE;
@@ -126,8 +126,8 @@ function renderCommand(argv: string[], io: CliIo): number {
 
   const intoFlag = lastFlag(args, 'into');
   let text = '';
+  const path = intoFlag === undefined ? `untitled.${dialect.id}` : resolve(io.cwd, intoFlag);
   if (intoFlag !== undefined) {
-    const path = resolve(io.cwd, intoFlag);
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
@@ -135,20 +135,17 @@ function renderCommand(argv: string[], io: CliIo): number {
       return EXIT_USAGE;
     }
   }
-  const parseOptions = intoFlag === undefined ? undefined : { fileName: resolve(io.cwd, intoFlag) };
-  let blocked = false;
-  // Policies of one request (Exchange hybrid inbound and outbound) go in one after the other.
-  for (const policy of built.policies) {
-    const plan = planInsertion(text, dialect.parse(text, parseOptions), dialect, policy, parseOptions);
-    if (plan.problems.length > 0) blocked = true;
-    if (intoFlag !== undefined) io.err(plan.summary);
-    if (plan.notExpressible.length > 0) {
-      io.err(t('{0}: {1} entries cannot be written in {2}; they are listed as comments in the block.', policy.purpose, plan.notExpressible.length, dialect.displayName));
-    }
-    text = applyTextEdits(text, plan.edits);
+  const detection = { dialect, by: 'option' as const, confidence: 1 };
+  const subject = engine.editSubject(path, engine.analyzeDocument(path, text, settings, detection), settings);
+  // Policies of one request (Exchange hybrid inbound and outbound) go in one after the other, each verified.
+  const outcome = insertPolicies(subject, built.policies, { verify: intoFlag !== undefined });
+  if (intoFlag !== undefined) for (const summary of outcome.summaries) io.err(summary);
+  else for (const missing of outcome.notApplied) io.err(t('{0}: {1}', missing.purpose, missing.reason));
+  if (outcome.notExpressible.length > 0) {
+    io.err(t('{0} entries cannot be written in {1}; they are listed as comments in the block.', outcome.notExpressible.length, dialect.displayName));
   }
-  io.out(text);
-  return blocked ? EXIT_FINDINGS : EXIT_OK;
+  io.out(outcome.newText);
+  return outcome.brokenMarkers || outcome.notApplied.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
-export const run: CliCommand = (argv, io) => Promise.resolve(renderCommand(argv, io));
+export const run: CliCommand = (argv, io) => renderCommand(argv, io);

@@ -13,4 +13,4 @@ export function dialectById(id: string): Dialect | undefined {
   return DIALECTS.find((d) => d.id === id);
 }
 
-export const DIALECT_IDS: readonly DialectId[] = ['nginx', 'pac', 'iptables', 'nftables', 'cisco'];
+export const DIALECT_IDS: readonly DialectId[] = DIALECTS.map((d) => d.id);

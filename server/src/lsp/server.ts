@@ -15,8 +15,10 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine, resolveSettings, type DocumentAnalysis } from '../engine';
 import type { Detection } from '../dialects/detect';
-import { planFix, preferredFix, suppressionEdit } from '../analysis/fixes';
-import type { Finding, TextEdit } from '../analysis/finding';
+import { planAllFixes, planFix, suppressionEdit } from '../render/fixes';
+import type { Finding } from '../analysis/finding';
+import { applyTextEdits, type TextEdit } from '../model/edit';
+import { verifyEdit } from '../render/verify';
 import { t, useBundle } from '../l10n';
 import {
   CATALOG_CHANGED_NOTIFICATION,
@@ -265,14 +267,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     if (!entry) return [];
     const { analysis } = entry;
     const uri = document.uri;
-    const fixInput = {
-      text: document.getText(),
-      lines: analysis.lines,
-      model: analysis.model,
-      dialect: analysis.detection.dialect,
-      catalog: analysis.context.catalog,
-      fileName: uriToPath(uri),
-    };
+    const subject = engine.editSubject(uriToPath(uri), analysis, entry.settings);
     const edit = (edits: TextEdit[]): WorkspaceEdit => ({ changes: { [uri]: edits } });
     const only = params.context.only;
     const actions: CodeAction[] = [];
@@ -283,22 +278,20 @@ export function startServer(connection: Connection, options: { cacheDir?: string
           data && data.version === document.version ? analysis.findings[data.index] : analysis.findings.find((f) => f.code === diagnostic.code && f.range.start.line === diagnostic.range.start.line);
         if (!finding) continue;
         for (const fix of finding.fixes) {
-          const planned = planFix(fix, fixInput);
+          // Only fixes that, applied and analysed again, remove the finding and add nothing are offered.
+          const planned = planFix(subject, finding, fix);
           if (!planned.ok) continue;
           actions.push({ title: fix.title, kind: QUICK_FIX, diagnostics: [diagnostic], isPreferred: fix.preferred, edit: edit(planned.edits) });
         }
-        actions.push({
-          title: t('Suppress {0} on this line', finding.code),
-          kind: QUICK_FIX,
-          diagnostics: [diagnostic],
-          edit: edit([suppressionEdit(finding, fixInput)]),
-        });
+        const suppression = suppressionEdit(finding, subject.text, subject.dialect.comment.line);
+        if (verifyEdit(subject, applyTextEdits(subject.text, [suppression]), { kind: 'finding', finding }, subject.reanalyse).ok) {
+          actions.push({ title: t('Suppress {0} on this line', finding.code), kind: QUICK_FIX, diagnostics: [diagnostic], edit: edit([suppression]) });
+        }
       }
     }
     if (only?.some((k) => FIX_ALL.startsWith(k))) {
-      // Text-only fixes combine safely; policy fixes change the layout, so each is its own action.
-      const edits = analysis.findings.map(preferredFix).flatMap((fix) => (fix?.edits ? fix.edits : []));
-      if (edits.length > 0) actions.push({ title: t('Fix all Endpoint Lens problems that have a safe fix'), kind: FIX_ALL, edit: edit(edits) });
+      const all = planAllFixes(subject, { minimumSeverity: 'hint' });
+      if (all.edits.length > 0) actions.push({ title: t('Fix all Endpoint Lens problems that have a verified fix'), kind: FIX_ALL, edit: edit(all.edits) });
     }
     return actions;
   });

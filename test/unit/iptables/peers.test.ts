@@ -23,8 +23,8 @@ for (const name of saveFixtures) {
     const tool = six ? 'ip6tables' : 'iptables';
     const result = spawnSync(variant![0]!, [...variant!.slice(1), 'sh', '-c', `${tool}-restore && ${tool}-save`], { input: text, encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
-    const original = parseIptables(text, { fileName: name });
-    const printed = parseIptables(result.stdout, { fileName: six ? 'rules.v6' : 'rules.v4' });
+    const original = parseIptables(text, { fileName: name }).model;
+    const printed = parseIptables(result.stdout, { fileName: six ? 'rules.v6' : 'rules.v4' }).model;
     assert.deepEqual(printed.problems, []);
     for (const list of original.ruleLists) {
       const again = printed.ruleLists.find((l) => l.id === list.id);
@@ -41,11 +41,11 @@ test('valid-commands.sh runs under set -e in a namespace, parses with no problem
   const path = join(dir, 'valid-commands.sh');
   const result = spawnSync(variant![0]!, [...variant!.slice(1), 'sh', '-c', `sh ${path} && iptables-save && echo ==v6== && ip6tables-save`], { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
-  const model = parseIptables(readFileSync(path, 'utf8'));
+  const model = parseIptables(readFileSync(path, 'utf8')).model;
   assert.deepEqual(model.problems.map((p) => `${p.range.start.line + 1} ${p.message}`), []);
   const [v4Text, v6Text] = result.stdout.split('==v6==');
-  const v4 = parseIptables(v4Text!, { fileName: 'rules.v4' });
-  const v6 = parseIptables(v6Text!, { fileName: 'rules.v6' });
+  const v4 = parseIptables(v4Text!, { fileName: 'rules.v4' }).model;
+  const v6 = parseIptables(v6Text!, { fileName: 'rules.v6' }).model;
   assert.deepEqual([...v4.problems, ...v6.problems], []);
   for (const list of model.ruleLists) {
     const saved = (list.families?.[0] === 6 ? v6 : v4).ruleLists.find((l) => l.id === list.id.replace(/^ip6:/, ''));

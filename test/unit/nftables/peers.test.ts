@@ -28,7 +28,7 @@ test('Debian nftables examples parse without a false problem', { skip }, () => {
   for (const file of files) {
     const raw = readFileSync(file);
     const text = file.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
-    const model = parseNftables(text, { fileName: file });
+    const model = parseNftables(text, { fileName: file }).model;
     assert.deepEqual(model.problems.map((p) => `${file}:${p.range.start.line + 1} ${p.message}`), []);
     chains += model.ruleLists.length;
   }
@@ -48,8 +48,8 @@ for (const name of readdirSync(fixtures).filter((f) => f.endsWith('.nft') && !f.
     const path = join(fixtures, name);
     const result = spawnSync(nsVariant![0]!, [...nsVariant!.slice(1), 'sh', '-c', `nft -f ${path} && nft list ruleset`], { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
-    const original = parseNftables(readFileSync(path, 'utf8'));
-    const listed = parseNftables(result.stdout);
+    const original = parseNftables(readFileSync(path, 'utf8')).model;
+    const listed = parseNftables(result.stdout).model;
     assert.deepEqual(listed.problems.map((p) => `${p.range.start.line + 1} ${p.message}`), []);
     for (const list of original.ruleLists) {
       const again = listed.ruleLists.find((l) => l.id === list.id);
@@ -71,7 +71,7 @@ test('every statement form nft accepts in valid-statements.nft parses with no pr
   const command = [...checkVariant!, 'nft', '-c', '-f', path];
   const result = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
-  const model = parseNftables(readFileSync(path, 'utf8'));
+  const model = parseNftables(readFileSync(path, 'utf8')).model;
   assert.deepEqual(model.problems.map((p) => `${p.range.start.line + 1} ${p.message}`), []);
   assert.ok(model.ruleLists.reduce((n, l) => n + l.rules.length, 0) > 60);
 });

@@ -24,7 +24,7 @@ function isConfigText(path: string): boolean {
 }
 
 function assertClean(path: string): void {
-  const model = parseNginx(readFileSync(path, 'utf8'), { fileName: path });
+  const model = parseNginx(readFileSync(path, 'utf8'), { fileName: path }).model;
   const shown = model.problems.map((p) => `${p.range.start.line + 1}:${p.range.start.character + 1} ${p.message}`);
   assert.deepEqual(shown, [], path);
 }
@@ -41,7 +41,7 @@ test('every configuration file the nginx packages install parses without a probl
     const docs = root.startsWith('/usr/share/doc');
     for (const file of walk(root, [])) {
       if (docs && /\.conf\.gz$|\/examples\/.*\.gz$/.test(file)) {
-        const model = parseNginx(gunzipSync(readFileSync(file)).toString('utf8'), { fileName: file });
+        const model = parseNginx(gunzipSync(readFileSync(file)).toString('utf8'), { fileName: file }).model;
         assert.deepEqual(model.problems, [], file);
         parsed++;
         continue;

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseNginx, type NginxExtra } from '../../../server/src/dialects/nginx/parse';
+import { parseNginx, type NginxVendor } from '../../../server/src/dialects/nginx/parse';
+import type { Parsed } from '../../../server/src/dialects/dialect';
 import { lex } from '../../../server/src/dialects/nginx/lexer';
 import { nginxDialect } from '../../../server/src/dialects/nginx';
 import type { ConfigModel } from '../../../server/src/model/config';
@@ -53,11 +54,11 @@ function checkModel(text: string, model: ConfigModel): void {
   if (bracesUnbalanced(text)) assert.ok(model.problems.length > 0, 'unbalanced braces are reported');
 }
 
-function parseChecked(text: string): ConfigModel {
-  const model = parseNginx(text);
-  checkModel(text, model);
-  nginxDialect.detect(text);
-  return model;
+function parseChecked(text: string): Parsed<NginxVendor> {
+  const parsed = parseNginx(text);
+  checkModel(text, parsed.model);
+  nginxDialect.detect('', text);
+  return parsed;
 }
 
 test('random bytes never throw', BOUND, () => {
@@ -107,11 +108,11 @@ test('every fixture with random mutations never throws', BOUND, () => {
 test('a 10 MB configuration parses completely', BOUND, () => {
   const block = readFileSync(join(dir, 'exchange-hybrid-reverse-proxy.conf'), 'utf8');
   const server = block.slice(block.indexOf('    server {\n        listen 203'), block.lastIndexOf('}'));
-  const perServer = parseNginx(`http {\n${server}}\n`).references.length;
+  const perServer = parseNginx(`http {\n${server}}\n`).model.references.length;
   const copies = Math.ceil((10 * 1024 * 1024) / server.length);
   const text = `http {\n${server.repeat(copies)}}\n`;
   assert.ok(text.length >= 10 * 1024 * 1024);
-  const model = parseNginx(text);
+  const model = parseNginx(text).model;
   assert.equal(model.problems.length, 0);
   assert.equal(model.references.length, perServer * copies);
   // Each copy has its own /ecp and /EWS lists, with ids kept apart.
@@ -121,7 +122,7 @@ test('a 10 MB configuration parses completely', BOUND, () => {
 test('10,000 nested blocks parse without recursion and keep inheritance', BOUND, () => {
   const depth = 10_000;
   const text = `http {\nserver {\nallow 10.0.0.0/8;\ndeny all;\n${'location /a {\n'.repeat(depth)}allow 192.0.2.1;\n${'}\n'.repeat(depth)}}\n}\n`;
-  const model = parseNginx(text);
+  const model = parseNginx(text).model;
   assert.deepEqual(model.problems, []);
   // The server and every location but the innermost inherit the server's two rules.
   const lists = model.ruleLists.filter((l) => l.kind === 'http-access');
@@ -129,16 +130,16 @@ test('10,000 nested blocks parse without recursion and keep inheritance', BOUND,
   assert.equal(lists[lists.length - 1]!.rules.length, 1);
   assert.equal(lists[lists.length - 2]!.rules.length, 2);
 
-  const unclosed = parseNginx(`http {\n${'location / {\n'.repeat(depth)}`);
+  const unclosed = parseNginx(`http {\n${'location / {\n'.repeat(depth)}`).model;
   assert.equal(unclosed.problems.length, depth + 1);
 });
 
 test('unterminated strings are reported and do not swallow the rest of the file', () => {
-  const model = parseNginx('http {\n  server {\n    server_name "mail.contoso.com;\n    listen 443;\n  }\n  server { allow 10.0.0.0/8; deny all; }\n}\n');
+  const model = parseNginx('http {\n  server {\n    server_name "mail.contoso.com;\n    listen 443;\n  }\n  server { allow 10.0.0.0/8; deny all; }\n}\n').model;
   assert.ok(model.problems.some((p) => p.message.includes('Unterminated string') && p.range.start.line === 2));
   assert.ok(model.ruleLists.some((l) => l.rules.length === 2));
   for (const text of ['"', "'", 'allow "10.0.0.1;', "map $a $b { 'x y; }", 'a "\\', 'x \'\\\'', '"'.repeat(1001)]) {
-    const m = parseChecked(text);
+    const m = parseChecked(text).model;
     if (text.split('"').length % 2 === 0 || text.split("'").length % 2 === 0) assert.ok(m.problems.length > 0, text);
   }
 });
@@ -164,7 +165,7 @@ test('pathological shapes stay linear', BOUND, () => {
     'map $ssl_preread_server_name $x {\n hostnames;\n' + '.a.com b;\n'.repeat(10_000) + '}\n',
   ];
   for (const text of shapes) {
-    const model = parseChecked(text);
-    assert.ok(Array.isArray((model.extra as NginxExtra).contexts));
+    const parsed = parseChecked(text);
+    assert.ok(Array.isArray(parsed.vendor.contexts));
   }
 });

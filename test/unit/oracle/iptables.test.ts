@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyTextEdits, planInsertion } from '../../../server/src/render/insert';
+import { insertText } from '../render/cases';
 import { allPolicies, fileCases, insertInto, type FileCase } from '../render/cases';
 import { findRunner, namespaceForScripts, run, runWith, withTempDir, writeFile } from './tools';
 
@@ -14,7 +14,7 @@ function file(name: string): FileCase {
 
 function everyBlock(target: FileCase): string {
   let text = target.text;
-  for (const policy of allPolicies()) text = applyTextEdits(text, planInsertion(text, target.dialect.parse(text), target.dialect, policy).edits);
+  for (const policy of allPolicies()) text = insertText(target.dialect, text, policy);
   return text;
 }
 

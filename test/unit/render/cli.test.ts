@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../../server/src/cli/render';
 import type { CliIo } from '../../../server/src/cli/io';
-import { findManagedBlocks } from '../../../server/src/render/managedBlocks';
+import { findManagedBlocks } from '../../../server/src/model/managedBlock';
 import { FIXTURES, fixture } from './cases';
 
 const emptyCache = mkdtempSync(join(tmpdir(), 'endpoint-lens-cli-'));

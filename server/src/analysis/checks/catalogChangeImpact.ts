@@ -6,7 +6,7 @@ import type { SetChange } from '../../catalog/setChanges';
 import type { EndpointSet } from '../../catalog/types';
 import { parsePortList } from '../../catalog/ports';
 import { normaliseHost, patternCoversPattern } from '../../catalog/urlPattern';
-import { findManagedBlocks, type ManagedBlock } from '../../render/managedBlocks';
+import { findManagedBlocks, type ManagedBlock } from '../../model/managedBlock';
 import { t } from '../../l10n';
 import type { Check, CheckContext } from '../context';
 import { catalogReference, describeIntervals, describeOrigin, formatPorts, sentence } from '../describe';
@@ -47,7 +47,7 @@ function named(context: CheckContext, rule: Rule): Named {
 
 /** Managed blocks of the catalogue's instance split their lists; every other rule stays with its list. */
 function scopesOf(context: CheckContext): RuleScope[] {
-  const blocks = findManagedBlocks(context.text, context.dialect.lineComment).blocks.filter((b) => b.instance.toLowerCase() === context.catalog.instance.toLowerCase());
+  const blocks = findManagedBlocks(context.text, context.dialect.comment.line).blocks.filter((b) => b.instance.toLowerCase() === context.catalog.instance.toLowerCase());
   const scopes: RuleScope[] = [];
   for (const list of context.model.ruleLists) {
     const byBlock = new Map<ManagedBlock | undefined, Rule[]>();
@@ -71,8 +71,7 @@ interface Baseline {
 
 /**
  * For a block, its recorded version; otherwise the oldest stored version in which the rules'
- * addresses or hosts belonged to the set. A rule whose own ports miss the set's is not about it,
- * nor is an nginx access list about a set that carries no web traffic.
+ * addresses or hosts belonged to the set. A rule whose own ports miss the set's is not about it.
  */
 function baselines(context: CheckContext, scope: RuleScope, entries: readonly Named[]): Map<number, Baseline> {
   const history = context.history!;
@@ -87,7 +86,7 @@ function baselines(context: CheckContext, scope: RuleScope, entries: readonly Na
       const version = notBefore ?? found.version;
       for (const id of found.setIds) {
         const set = sets.get(id);
-        if (set && (!portsFit(entry.rule, set) || (scope.list.kind === 'http-access' && !carriesWebTraffic(set)))) continue;
+        if (set && !portsFit(entry.rule, set)) continue;
         const known = out.get(id) ?? { version, entries: [], seen: new Set<Named>() };
         if (version < known.version) known.version = version;
         if (!known.seen.has(entry)) {
@@ -158,7 +157,7 @@ function finding(context: CheckContext, setId: number, rule: Rule, message: stri
 
 /**
  * Findings of one set's change in one scope: on the rules that name what changed, or on the first
- * rule that names the set; what the scope as a whole allows decides whether an addition is missing.
+ * rule that names the set; what the whole list allows (`all`) decides whether an addition is missing.
  */
 function impactFindings(context: CheckContext, scope: RuleScope, all: readonly Named[], entries: readonly Named[], change: SetChange): Finding[] {
   const { catalog } = context;
@@ -282,13 +281,23 @@ export function isGained(gained: readonly IpInterval[], interval: IpInterval): b
 export const catalogChangeImpact: Check = (context: CheckContext) => {
   if (!context.history) return [];
   const findings: Finding[] = [];
+  const allowedByList = new Map<RuleList, Named[]>();
   for (const scope of scopesOf(context)) {
     // Only rules that let traffic through (or route it, in a PAC file) are written for a set.
     const entries = scope.rules.filter(isAllowing).map((rule) => named(context, rule)).filter((e) => e.intervals.length > 0 || e.hosts.length > 0);
     if (entries.length === 0) continue;
+    // What the list as a whole lets through decides whether an addition is missing, blocks included.
+    let wholeList = allowedByList.get(scope.list);
+    if (!wholeList) {
+      wholeList = scope.list.rules.filter(isAllowing).map((rule) => named(context, rule));
+      allowedByList.set(scope.list, wholeList);
+    }
     for (const [setId, baseline] of baselines(context, scope, entries)) {
+      const set = context.catalog.sets.find((s) => s.id === setId);
+      // An nginx access list guards web requests; a set without web traffic never meets it.
+      if (set && scope.list.kind === 'http-access' && !carriesWebTraffic(set)) continue;
       const change = context.history.setChangeSince(setId, baseline.version, context.today);
-      if (change && inScope(context, change)) findings.push(...impactFindings(context, scope, entries, baseline.entries, change));
+      if (change && inScope(context, change)) findings.push(...impactFindings(context, scope, wholeList, baseline.entries, change));
     }
   }
   return findings;

@@ -21,7 +21,7 @@ function blockedAdditions(context: CheckContext, addition: PendingAddition, set:
   const wholeSet = intervalsOf([...set.ips, ...addition.ips]);
   const setName = describeOrigin({ source: 'web-service', instance: context.catalog.instance, setId: set.id }, context.catalog);
   return blockedGroups(context, flows, () => wholeSet).map((group) => {
-    const { origin, location, what, pieces } = describeBlocked(context, group);
+    const { origin, location, what, pieces, subject } = describeBlocked(context, group);
     // Inbound Exchange traffic is named after its other-endpoints row; the announcement is the set's.
     const flowOrigin = group.flow.origin;
     const traffic = flowOrigin.source === 'other-endpoints' ? `${what} ${t('(other-endpoints row {0})', flowOrigin.row)}` : what;
@@ -29,6 +29,7 @@ function blockedAdditions(context: CheckContext, addition: PendingAddition, set:
       code: 'pending-addition',
       severity: 'warning',
       message: t('{0} gains {1} {2}, and this configuration would block it. Decided by {3}.', sentence(setName), traffic, when(context, addition), location.label),
+      subject: `${subject}|${addition.changeId}`,
       range: location.range,
       related: [{ message: t('Catalogue entry for {0} (version {1})', origin, context.catalog.version), catalog: catalogReference(group.flow.origin) }],
       fixes: [{ title: t('Allow now: insert rules for {0}', origin), preferred: true, policy: fixPolicy(pieces, context.catalog, origin) }],

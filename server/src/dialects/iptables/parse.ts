@@ -25,7 +25,6 @@ import {
 import type {
   AddressMatch,
   Comment,
-  ConfigModel,
   EvaluationPath,
   PortRange,
   Reference,
@@ -37,7 +36,7 @@ import type {
 } from '../../model/config';
 import { LineIndex, type Range } from '../../model/range';
 import { t } from '../../l10n';
-import { parserFailureModel, unresolvedReason, type ParseOptions } from '../dialect';
+import { parserFailureModel, unresolvedReason, type ParseContext, type Parsed } from '../dialect';
 import { lexShell, type ShellCommand, type ShellWord } from './lexer';
 import {
   BUILTIN_CHAINS,
@@ -54,8 +53,8 @@ import {
 
 type Family = 4 | 6;
 
-/** What the iptables parser knows beyond the common model; the renderer and commands read it. */
-export interface IptablesExtra {
+/** What the iptables parser knows beyond the common model; placement and the renderer read it. */
+export interface IptablesVendor {
   /** `save` for iptables-save data, `script` for shell scripts of commands. */
   style: 'save' | 'script';
   /** Address families the file configures. */
@@ -188,12 +187,12 @@ class IptablesParser {
 
   constructor(
     private readonly text: string,
-    private readonly options: ParseOptions,
+    private readonly options: ParseContext,
   ) {
     this.index = new LineIndex(text);
   }
 
-  parse(): ConfigModel {
+  parse(): Parsed<IptablesVendor> {
     this.saveFamily = this.guessSaveFamily();
     const lexed = lexShell(this.text, 0, this.text.length, (command) => this.topLevel(command));
     for (const c of lexed.comments) this.comments.push({ range: this.range(c.start, c.end), text: c.text });
@@ -1195,7 +1194,7 @@ class IptablesParser {
     return out;
   }
 
-  private finish(): ConfigModel {
+  private finish(): Parsed<IptablesVendor> {
     const families = new Set<Family>();
     for (const chain of this.chains.values()) families.add(chain.family);
     const both = families.has(4) && families.has(6);
@@ -1270,7 +1269,7 @@ class IptablesParser {
       }
     }
 
-    const extra: IptablesExtra = {
+    const vendor: IptablesVendor = {
       style: this.sawSaveSyntax ? 'save' : 'script',
       families: [...families].sort(),
       ipsets: [...this.ipsets.values()].map((s) => ({
@@ -1282,7 +1281,7 @@ class IptablesParser {
     };
     // Problems in document order, whichever pass found them.
     this.problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-    return { dialect: 'iptables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, extra };
+    return { vendor, model: { dialect: 'iptables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments } };
   }
 }
 
@@ -1310,10 +1309,10 @@ export function classifyAddress(text: string): Omit<Reference, 'range' | 'role' 
   return { kind: text.includes(':') ? 'ipv6' : 'ipv4', invalidReason: ip.reason };
 }
 
-export function parseIptables(text: string, options: ParseOptions = {}): ConfigModel {
+export function parseIptables(text: string, context: ParseContext = {}): Parsed<IptablesVendor> {
   try {
-    return new IptablesParser(text, options).parse();
+    return new IptablesParser(text, context).parse();
   } catch (error) {
-    return parserFailureModel('iptables', 'iptables', error);
+    return { vendor: { style: 'save', families: [], ipsets: [] }, model: parserFailureModel('iptables', 'iptables', error) };
   }
 }

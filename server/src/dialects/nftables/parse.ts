@@ -18,7 +18,6 @@ import { cidrToInterval, parseAddressRange, parseCidr, parseIp, subtractInterval
 import type {
   AddressMatch,
   Comment,
-  ConfigModel,
   EvaluationPath,
   PortRange,
   Reference,
@@ -31,7 +30,7 @@ import type {
 } from '../../model/config';
 import { LineIndex, type Range } from '../../model/range';
 import { t } from '../../l10n';
-import { parserFailureModel, unresolvedReason, type ParseOptions } from '../dialect';
+import { parserFailureModel, unresolvedReason, type ParseContext, type Parsed } from '../dialect';
 import { lexNft, type Token } from './lexer';
 
 type Family = 4 | 6;
@@ -39,8 +38,8 @@ type Family = 4 | 6;
 export const NFT_FAMILIES = ['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev'] as const;
 export type NftFamily = (typeof NFT_FAMILIES)[number];
 
-/** What the nftables parser knows beyond the common model; the renderer and commands read it. */
-export interface NftExtra {
+/** What the nftables parser knows beyond the common model; placement and the renderer read it. */
+export interface NftVendor {
   /** `include "file"` statements, not followed. */
   includes: Array<{ path: string; range: Range }>;
   tables: Array<{ family: NftFamily; name: string; range: Range; chains: string[]; sets: string[] }>;
@@ -215,7 +214,7 @@ class NftParser {
   private readonly comments: Comment[] = [];
   private tables = new Map<string, TableState>();
   private readonly defines = new Map<string, Token[]>();
-  private readonly includes: NftExtra['includes'] = [];
+  private readonly includes: NftVendor['includes'] = [];
   private readonly jumps: Array<{ rule: Rule; table: TableState; name: string; range: Range }> = [];
   private readonly setUses: Array<{ table: TableState; name: string; range: Range }> = [];
   private readonly reportedUndefined = new Set<string>();
@@ -228,7 +227,7 @@ class NftParser {
     this.index = new LineIndex(text);
   }
 
-  parse(): ConfigModel {
+  parse(): Parsed<NftVendor> {
     const lexed = lexNft(this.text);
     this.tokens = lexed.tokens;
     for (const c of lexed.comments) this.comments.push({ range: this.range(c.start, c.end), text: c.text });
@@ -1345,7 +1344,7 @@ class NftParser {
     if (ports) rule[side] = ports;
   }
 
-  private finish(): ConfigModel {
+  private finish(): Parsed<NftVendor> {
     for (const jump of this.jumps) {
       if (!jump.table.chains.has(jump.name)) this.problems.push({ range: jump.range, message: t('Chain {0} is not defined in table {1}', jump.name, jump.table.name), severity: 'warning' });
     }
@@ -1381,14 +1380,14 @@ class NftParser {
         range: stages[0]!.range,
       });
     }
-    const extra: NftExtra = {
+    const vendor: NftVendor = {
       includes: this.includes,
       tables: [...this.tables.values()].map((table) => ({ family: table.family, name: table.name, range: table.range, chains: [...table.chains.keys()], sets: [...table.sets.keys()] })),
       style: this.sawTableBlock || this.tables.size === 0 ? 'tables' : 'commands',
     };
     // Problems in document order, whichever pass found them.
     this.problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-    return { dialect: 'nftables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, extra };
+    return { vendor, model: { dialect: 'nftables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments } };
   }
 }
 
@@ -1432,10 +1431,10 @@ export function classifyNftAddress(text: string): Omit<Reference, 'range' | 'rol
   return { kind: text.includes(':') ? 'ipv6' : 'ipv4', invalidReason: ip.reason };
 }
 
-export function parseNftables(text: string, _options: ParseOptions = {}): ConfigModel {
+export function parseNftables(text: string, _context: ParseContext = {}): Parsed<NftVendor> {
   try {
     return new NftParser(text).parse();
   } catch (error) {
-    return parserFailureModel('nftables', 'nftables', error);
+    return { vendor: { includes: [], tables: [], style: 'tables' }, model: parserFailureModel('nftables', 'nftables', error) };
   }
 }

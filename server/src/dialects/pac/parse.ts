@@ -12,30 +12,30 @@ import type {
   ConfigModel,
   HostMatcher,
   ProxyDirective,
+  ProxyScript,
   Reference,
   ReferenceKind,
   ReferenceRole,
   Rule,
   SyntaxProblem,
 } from '../../model/config';
-import { LineIndex, type Range } from '../../model/range';
+import { LineIndex } from '../../model/range';
 import { t } from '../../l10n';
 import { allNodes, collectReturnSites, forEachChild, type ReturnSite } from '../../pac/instrument';
 import { parseProxyString } from './proxyString';
+import type { Parsed } from '../dialect';
 
 /** What later stages need of a PAC file: the program to run and where its returns are. */
-export interface PacExtra {
-  program: string;
-  /** Every `return <value>` of the program, numbered as the sandbox records them. */
-  returns: Array<{ id: number; range: Range; ruleIndex?: number }>;
-  /**
-   * Calls that make the browser resolve the host name on every request that reaches them:
-   * isInNet/isInNetEx on the host itself, and dnsResolve/isResolvable (and their Ex forms) of it.
-   */
-  dnsDependencies: Array<{ range: Range; call: string }>;
-  /** Parameter names of FindProxyForURL as written (`url`, `host` in most files). */
-  urlParameter?: string;
-  hostParameter?: string;
+/** The function browsers call, as written: its name and where its body's braces are (none for an arrow function's expression body). */
+export interface PacEntryFunction {
+  name: 'FindProxyForURL' | 'FindProxyForURLEx';
+  /** Offsets of the body's `{` and `}`. */
+  body?: { open: number; close: number };
+}
+
+/** What the PAC parser knows beyond the common model (whose `script` holds the program facts). */
+export interface PacVendor {
+  entry?: PacEntryFunction;
 }
 
 export const PAC_RULE_LIST_ID = 'FindProxyForURL';
@@ -67,7 +67,7 @@ interface Condition {
   negated: boolean;
 }
 
-export function parsePac(text: string): ConfigModel {
+export function parsePac(text: string): Parsed<PacVendor> {
   return new PacParser(text).run();
 }
 
@@ -76,7 +76,7 @@ class PacParser {
   private readonly references: Reference[] = [];
   private readonly problems: SyntaxProblem[] = [];
   private readonly comments: Comment[] = [];
-  private readonly dnsDependencies: PacExtra['dnsDependencies'] = [];
+  private readonly dnsDependencies: ProxyScript['dnsDependencies'] = [];
   /** One reference per literal and meaning, however many calls reach it. */
   private readonly referenceByKey = new Map<string, number>();
   /** Host tests already read, by call node, so a test inside a condition reuses its references. */
@@ -95,9 +95,9 @@ class PacParser {
     this.index = new LineIndex(text);
   }
 
-  run(): ConfigModel {
+  run(): Parsed<PacVendor> {
     const program = this.parseProgram();
-    const extra: PacExtra = { program: this.text, returns: [], dnsDependencies: this.dnsDependencies };
+    const script: ProxyScript = { program: this.text, returns: [], dnsDependencies: this.dnsDependencies };
     const model: ConfigModel = {
       dialect: 'pac',
       references: this.references,
@@ -105,17 +105,24 @@ class PacParser {
       paths: [],
       problems: this.problems,
       comments: this.comments,
-      extra,
+      script,
     };
-    if (!program) return model;
+    const vendor: PacVendor = {};
+    const parsed = { vendor, model };
+    if (!program) return parsed;
 
     const all = allNodes(program);
-    const fn = findProxyFunction(program);
+    const found = findProxyFunction(program);
+    const fn = found?.node;
+    if (found) {
+      const body = (found.node as acorn.Function).body;
+      vendor.entry = { name: found.name, ...(body.type === 'BlockStatement' ? { body: { open: body.start, close: body.end - 1 } } : {}) };
+    }
     const params = fn ? (fn as acorn.Function).params : [];
     this.urlName = identifierName(params[0]);
     const hostName = identifierName(params[1]);
-    extra.urlParameter = this.urlName;
-    extra.hostParameter = hostName;
+    if (this.urlName !== undefined) script.urlParameter = this.urlName;
+    if (hostName !== undefined) script.hostParameter = hostName;
     this.collectNames(all, hostName);
     for (const node of all) {
       this.readTestsIn(node);
@@ -124,7 +131,7 @@ class PacParser {
     this.dnsDependencies.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 
     const sites = collectReturnSites(program, all);
-    extra.returns = sites.map((s) => ({ id: s.id, range: this.index.rangeOf(s.start, s.end) }));
+    script.returns = sites.map((s) => ({ id: s.id, range: this.index.rangeOf(s.start, s.end) }));
     if (!fn) {
       if (this.problems.length === 0) {
         this.problems.push({
@@ -133,7 +140,7 @@ class PacParser {
           severity: 'warning',
         });
       }
-      return model;
+      return parsed;
     }
 
     const body = (fn as acorn.Function).body;
@@ -142,14 +149,14 @@ class PacParser {
     this.walkStatements(body, [], 0, (ret, conditions) => {
       const site = bySite.get(ret.start);
       if (!site) return;
-      const entry = extra.returns[site.id];
+      const entry = script.returns[site.id];
       if (entry) entry.ruleIndex = rules.length;
       rules.push(this.ruleFor(ret, site, conditions));
     });
     const header = this.index.rangeOf(fn.start, body.start);
     model.ruleLists.push({ id: PAC_RULE_LIST_ID, name: 'FindProxyForURL', kind: 'proxy-selection', rules, range: header });
     model.paths.push({ id: 'pac', name: 'FindProxyForURL', direction: 'outbound', stages: [PAC_RULE_LIST_ID], range: header });
-    return model;
+    return parsed;
   }
 
   private parseProgram(): Node | undefined {
@@ -849,9 +856,13 @@ function isStatement(node: Node): boolean {
 }
 
 /** FindProxyForURL as a declaration, `var FindProxyForURL = function…` or an assignment to it. */
-function findProxyFunction(program: Node): Node | undefined {
+function findProxyFunction(program: Node): { name: PacEntryFunction['name']; node: Node } | undefined {
   // Browsers call FindProxyForURL; a file written only for Microsoft's IPv6-aware clients has just the Ex form.
-  return findFunctionNamed(program, 'FindProxyForURL') ?? findFunctionNamed(program, 'FindProxyForURLEx');
+  for (const name of ['FindProxyForURL', 'FindProxyForURLEx'] as const) {
+    const node = findFunctionNamed(program, name);
+    if (node) return { name, node };
+  }
+  return undefined;
 }
 
 function findFunctionNamed(program: Node, name: string): Node | undefined {
