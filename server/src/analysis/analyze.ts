@@ -14,6 +14,8 @@ import { pacRun } from './checks/pacRun';
 import { pacWildcardGap } from './checks/pacWildcardGap';
 import { pacDnsDependency } from './checks/pacDnsDependency';
 import { managedBlockOutdated } from './checks/managedBlockOutdated';
+import { pendingAddition } from './checks/pendingAddition';
+import { catalogChangeImpact } from './checks/catalogChangeImpact';
 
 /** Every check, each a small module (the sandboxed PAC run reports both codes its one run finds). */
 export const CHECKS: readonly Check[] = [
@@ -29,6 +31,8 @@ export const CHECKS: readonly Check[] = [
   pacWildcardGap,
   pacDnsDependency,
   managedBlockOutdated,
+  pendingAddition,
+  catalogChangeImpact,
 ];
 
 export const SUPPRESSION_MARKER = 'endpoint-lens-disable-next-line';

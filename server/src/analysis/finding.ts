@@ -15,6 +15,8 @@ export const FINDING_CODES = [
   'pac-dns-dependency',
   'pac-runtime-error',
   'managed-block-outdated',
+  'pending-addition',
+  'catalog-change-impact',
   'syntax-error',
   'not-analysed',
 ] as const;
@@ -36,6 +38,8 @@ export const DEFAULT_SEVERITY: Record<FindingCode, FindingSeverity> = {
   'pac-dns-dependency': 'information',
   'pac-runtime-error': 'error',
   'managed-block-outdated': 'information',
+  'pending-addition': 'warning',
+  'catalog-change-impact': 'warning',
   'syntax-error': 'error',
   'not-analysed': 'warning',
 };

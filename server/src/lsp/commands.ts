@@ -3,13 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { buildPolicies, requestFromInsertParams } from '../policies';
 import { insertPolicies, refreshBlocks as refreshDocumentBlocks } from '../features/edits';
-import { renderChangeReport } from '../catalog/report';
-import type { CatalogChange } from '../catalog/types';
-import { evaluateFlow } from '../analysis/evaluate';
-import { intervalsOf } from '../analysis/scope';
+import { changesMarkdown } from '../features/changes';
 import { pacGrid, pacGridMarkdown } from '../features/pacGrid';
 import { diffEdits } from '../model/edit';
-import type { Flow } from '../model/policy';
 import { t } from '../l10n';
 import {
   SERVER_COMMANDS,
@@ -77,48 +73,21 @@ async function testPac(state: ServerState, params: TestPacParams): Promise<Markd
   return { title, markdown };
 }
 
-/** What one change means for the open files: added addresses the files do not let through. */
-function impactOnOpenFiles(analyses: Array<{ uri: string; analysis: NonNullable<Awaited<ReturnType<ServerState['analysisFor']>>> }>) {
-  return (change: CatalogChange): string[] => {
-    const ips = change.add?.ips ?? [];
-    if (ips.length === 0) return [];
-    const lines: string[] = [];
-    const intervals = intervalsOf(ips);
-    for (const { uri, analysis } of analyses) {
-      const set = analysis.analysis.context.catalog.sets.find((s) => s.id === change.endpointSetId);
-      const flows: Flow[] = [];
-      const origin = { source: 'web-service' as const, instance: analysis.settings.instance, setId: change.endpointSetId };
-      if (set?.tcpPorts.length) flows.push({ origin, direction: 'outbound', protocol: 'tcp', ports: set.tcpPorts, remote: { kind: 'addresses', intervals } });
-      if (set?.udpPorts.length) flows.push({ origin, direction: 'outbound', protocol: 'udp', ports: set.udpPorts, remote: { kind: 'addresses', intervals } });
-      for (const flow of flows) {
-        for (const evaluation of evaluateFlow(analysis.analysis.model, flow)) {
-          const blocked = evaluation.outcomes.find((o) => o.value === 'blocked');
-          if (!blocked) continue;
-          const list = analysis.analysis.model.ruleLists.find((l) => l.id === blocked.decidedBy?.listId);
-          const rule = blocked.decidedBy && blocked.decidedBy.ruleIndex >= 0 ? list?.rules[blocked.decidedBy.ruleIndex] : undefined;
-          const line = (rule?.range ?? list?.defaultRange ?? list?.range)?.start.line;
-          lines.push(t('not permitted by {0} line {1}', displayName(uri), (line ?? 0) + 1));
-        }
-      }
-    }
-    return [...new Set(lines)];
-  };
-}
-
 async function catalogReport(state: ServerState, params: CatalogReportParams): Promise<MarkdownReport> {
   const settings = await state.settingsFor('');
   const loaded = state.engine.catalog(settings.instance, settings.catalog.pinnedVersion);
   const since = params.sinceVersion ?? loaded.history?.history.versions.at(-1)?.version ?? loaded.catalog.version;
-  const changes = loaded.history?.changesSince(since) ?? [];
-  const analyses = [];
+  const files = [];
   for (const document of state.documents.all()) {
-    const analysis = await state.analysisFor(document);
-    if (analysis) analyses.push({ uri: document.uri, analysis });
+    const entry = await state.analysisFor(document);
+    if (entry) files.push({ name: displayName(document.uri), context: entry.analysis.context });
   }
-  const markdown = renderChangeReport(changes, {
+  const markdown = changesMarkdown({
+    current: loaded.catalog,
+    ...(loaded.history ? { history: loaded.history } : {}),
+    otherEndpoints: loaded.info.otherEndpoints,
     since,
-    current: { instance: loaded.catalog.instance, version: loaded.catalog.version, capturedOn: loaded.catalog.capturedOn, sets: loaded.catalog.sets },
-    impact: impactOnOpenFiles(analyses),
+    files,
   });
   return { title: t('Catalogue {0} {1}', loaded.catalog.instance, loaded.catalog.version), markdown };
 }

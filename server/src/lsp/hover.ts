@@ -4,11 +4,11 @@ import type { CatalogMatch } from '../catalog/types';
 import type { Catalog } from '../catalog/index';
 import type { Reference, Rule, RuleList } from '../model/config';
 import { comparePositions, rangeContains, type Position } from '../model/range';
-import { formatInterval, intervalsOverlap } from '../model/address';
+import { formatInterval } from '../model/address';
 import type { DocumentAnalysis } from '../engine';
 import { evaluateFlow } from '../analysis/evaluate';
-import { flowsFor, intervalsOf } from '../analysis/scope';
-import type { HistoryView } from '../analysis/context';
+import { flowsFor } from '../analysis/scope';
+import { referenceHistoryLines } from '../features/referenceHistory';
 import { describeIntervals, describeOrigin, formatPorts } from '../analysis/describe';
 import { t } from '../l10n';
 
@@ -125,31 +125,12 @@ export function ruleVerdictMarkdown(analysis: DocumentAnalysis, catalog: Catalog
   return [`**${t('This rule decides for Microsoft 365 traffic in scope:')}**`, '', ...shown].join('\n');
 }
 
-/** What the version history knows about a reference: announced additions ahead, entries removed. */
-export function historyMarkdown(reference: Reference, history: HistoryView | undefined, matched: boolean): string[] {
-  if (!history) return [];
-  const lines: string[] = [];
-  const host = reference.interval ? undefined : reference.text.replace(/^\./, '*.').toLowerCase();
-  for (const pending of history.pendingAdditions()) {
-    const hit = reference.interval
-      ? intervalsOf(pending.ips).some((iv) => intervalsOverlap(iv, reference.interval!))
-      : pending.urls.some((u) => u.toLowerCase() === host);
-    if (hit) lines.push(t('Announced for set {0} in version {1}, effective {2}.', pending.setId, pending.version, pending.effectiveDate));
-  }
-  if (!matched) {
-    const removed = reference.interval ? history.findRemovedAddress(reference.interval) : host ? history.findRemovedUrl(host) : [];
-    for (const r of removed.slice(0, 3)) {
-      lines.push(r.removedInVersion ? t('{0} was in set {1} until version {2}.', r.entry, r.setId, r.removedInVersion) : t('{0} was in set {1} in an earlier version.', r.entry, r.setId));
-    }
-  }
-  return lines;
-}
-
 export function hoverFor(analysis: DocumentAnalysis, catalog: Catalog, tenant: string, position: Position): Hover | null {
   const reference = referenceAt(analysis.model.references, position);
   if (reference) {
     const matches = matchesFor(reference, catalog, tenant);
-    const history = historyMarkdown(reference, analysis.context.history, matches.length > 0);
+    const { context } = analysis;
+    const history = referenceHistoryLines({ reference, matches, catalog: context.catalog, ...(context.history ? { history: context.history } : {}), today: context.today });
     const value = [catalogMarkdown(reference, matches, catalog), ...(history.length > 0 ? ['', ...history.map((l) => `- ${l}`)] : [])].join('\n');
     return { contents: { kind: MarkupKind.Markdown, value }, range: reference.range };
   }
