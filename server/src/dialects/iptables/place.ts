@@ -82,36 +82,50 @@ function loggedFrom(list: RuleList, index: number): number {
   return i;
 }
 
+const INSERTED = /(?:^|\s)(?:-I|--insert)\s+\S+(?:\s+(\d+))?(?=\s)/;
+
 /**
  * In front of the decision of a site: the deciding rule, or after the list's last rule when its
  * policy decides; in front of the LOG rules that record what it drops (accepted traffic is not
- * logged as dropped); outside a shell loop (a block inside one would run once per pass).
+ * logged as dropped); outside a shell loop (a block inside one would run once per pass). A rule a
+ * script put in with `-I CHAIN n` is preceded by rules put in the same way right after it.
  */
-function sitePoint(request: Request, site: EditSite, style: Style): InsertionPoint {
+function sitePoint(request: Request, site: EditSite, style: Style): { point: InsertionPoint; insertAt?: number } {
   const { lines } = request;
   const list = site.list;
   const from = windowStart(lines, list, style);
   const sectionEnd = style === 'save' ? (commitAfter(lines, list.range.start.line)?.offset ?? lines.text.length) : lines.text.length;
   const logged = loggedFrom(list, site.ruleIndex);
   const decidingIndex = site.ruleIndex < 0 ? list.rules.length : site.ruleIndex;
+  const loops = request.parsed.vendor.loops;
+  const front = list.rules[Math.min(logged, decidingIndex)];
+  const inserted = front ? INSERTED.exec(front.text) : null;
+  if (front && inserted && !holding(lines, loops, lines.offsetAt(front.range.start), true)) {
+    const offset = afterLine(lines, front.range.end.line);
+    const position = Number(inserted[1] ?? '1');
+    const point = { offset, indent: '', description: t('after the rule on line {0} of {1}, put in front of it with -I {2}', front.range.start.line + 1, list.name, position), window: { from: offset, to: offset } };
+    return { point, insertAt: position };
+  }
   let point: InsertionPoint;
   if (logged < decidingIndex) {
     const line = list.rules[logged]!.range.start.line;
     point = { ...beforeRule(lines, list, logged, from), description: t('before the logging rule on line {0} of {1}, so that it logs only what is still dropped', line + 1, list.name) };
   } else if (site.ruleIndex >= 0) point = beforeRule(lines, list, site.ruleIndex, from);
   else point = afterRules(lines, list, { from, to: sectionEnd }) ?? emptyListPoint(lines, list, style);
-  const loop = holding(lines, request.parsed.vendor.loops, point.offset, true);
-  if (!loop) return { ...point, indent: '' };
+  const loop = holding(lines, loops, point.offset, true);
+  if (!loop) return { point: { ...point, indent: '' } };
   if (site.ruleIndex < 0 && logged === decidingIndex) {
     const offset = afterLine(lines, loop.end.line);
-    return { offset, indent: '', description: t('after the loop that ends on line {0}', loop.end.line + 1), window: { from: Math.min(point.window?.from ?? offset, offset), to: Math.max(point.window?.to ?? offset, offset) } };
+    return { point: { offset, indent: '', description: t('after the loop that ends on line {0}', loop.end.line + 1), window: { from: Math.min(point.window?.from ?? offset, offset), to: Math.max(point.window?.to ?? offset, offset) } } };
   }
   const offset = lineStart(lines, loop.start.line);
   return {
-    offset,
-    indent: '',
-    description: t('before the loop on line {0}, whose rule on line {1} decides', loop.start.line + 1, lines.positionAt(point.offset).line + 1),
-    window: { from: Math.min(point.window?.from ?? offset, offset), to: offset },
+    point: {
+      offset,
+      indent: '',
+      description: t('before the loop on line {0}, whose rule on line {1} decides', loop.start.line + 1, lines.positionAt(point.offset).line + 1),
+      window: { from: Math.min(point.window?.from ?? offset, offset), to: offset },
+    },
   };
 }
 
@@ -136,7 +150,8 @@ function commandOf(request: Request, list: RuleList, from: number): string | und
 function sitePart(request: Request, site: EditSite, entries: number[], style: Style, fileFamilies: ReadonlySet<Family>): PlacementPart<IptablesTarget> {
   const inRestoreBody = (offset: number): boolean => holding(request.lines, request.parsed.vendor.restoreBodies, offset, false) !== undefined;
   const list = site.list;
-  let point = sitePoint(request, site, style);
+  const placed = sitePoint(request, site, style);
+  let point = placed.point;
   // Rules read by iptables-restore from a here-document are save lines, whatever the script around them is.
   let blockStyle: Style = style;
   if (style === 'script' && inRestoreBody(point.offset)) blockStyle = 'save';
@@ -152,7 +167,13 @@ function sitePart(request: Request, site: EditSite, entries: number[], style: St
     kind: 'block',
     entries,
     point,
-    target: { style: blockStyle, chain: chainOf(list), families, ...(command ? { commands: { [own[0] === 6 ? '6' : '4']: command } } : {}) },
+    target: {
+      style: blockStyle,
+      chain: chainOf(list),
+      families,
+      ...(command ? { commands: { [own[0] === 6 ? '6' : '4']: command } } : {}),
+      ...(placed.insertAt !== undefined && own.length === 1 ? { insert: { family: own[0]!, position: placed.insertAt } } : {}),
+    },
     ...(note ? { notes: [note] } : {}),
     ...(local ? { local } : {}),
   };
@@ -299,6 +320,27 @@ function untranslatedReason(model: ConfigModel, entry: PolicyEntry): string | un
 }
 
 /**
+ * Blocks for lists of both families that land on one line (in front of a loop over iptables and
+ * ip6tables) as one block for both families: the same rules in one place, said once.
+ */
+function joinSamePlace(parts: PlacementPart<IptablesTarget>[]): PlacementPart<IptablesTarget>[] {
+  type Block = Extract<PlacementPart<IptablesTarget>, { kind: 'block' }>;
+  const joinable = (p: PlacementPart<IptablesTarget>): p is Block => p.kind === 'block' && p.target.style === 'script' && !p.target.insert && !p.notes && !p.local;
+  const out: PlacementPart<IptablesTarget>[] = [];
+  for (const part of parts) {
+    const same = joinable(part) ? out.find((o): o is Block => joinable(o) && o.point.offset === part.point.offset && o.target.chain === part.target.chain) : undefined;
+    if (!same || !joinable(part)) {
+      out.push(part);
+      continue;
+    }
+    const commands = { ...same.target.commands, ...part.target.commands };
+    same.entries = [...new Set([...same.entries, ...part.entries])].sort((a, b) => a - b);
+    same.target = { ...same.target, families: [...new Set([...same.target.families, ...part.target.families])].sort(), ...(Object.keys(commands).length > 0 ? { commands } : {}) };
+  }
+  return out;
+}
+
+/**
  * iptables placement: where an ipset that already holds part of an endpoint set is accepted on
  * the flow's path, the missing members go into that ipset; otherwise a block goes in front of
  * the rule that decides each flow, in the chain the flow actually traverses (OUTPUT on a host,
@@ -367,7 +409,7 @@ export function placeIptables(request: Request): Placement<IptablesTarget> {
 
   if (blockSites.length > 0) {
     const entries = entriesBySite(request, blockSites, candidates);
-    blockSites.forEach((site, i) => parts.push(sitePart(request, site, entries[i]!, style, fileFamilies)));
+    parts.push(...joinSamePlace(blockSites.map((site, i) => sitePart(request, site, entries[i]!, style, fileFamilies))));
     return { parts, notPlaced };
   }
   if (candidates.length === 0 || open.length > 0 || parts.length > 0) return { parts, notPlaced };

@@ -15,6 +15,8 @@ export interface IptablesTarget {
   families: Family[];
   /** How the script around the block calls the tool of a family (`$IPT`, `/sbin/iptables -w`); `iptables`/`ip6tables` otherwise. */
   commands?: Partial<Record<'4' | '6', string>>;
+  /** A script whose rule the block must precede was built with `-I CHAIN n`: the family's rules go in with `-I CHAIN n` too. */
+  insert?: { family: Family; position: number };
 }
 
 /** Above this many prefixes of one family in one rule group, a script uses an ipset instead of one rule per prefix. */
@@ -137,7 +139,8 @@ export function renderIptables(policy: Policy, target: IptablesTarget): Rendered
         continue;
       }
       const localMatch = locals && locals.length > 0 ? ` ${localSide} ${locals.join(',')}` : '';
-      const command = style === 'save' ? `-A ${chain}` : `${target.commands?.[family === 6 ? '6' : '4'] ?? (family === 6 ? 'ip6tables' : 'iptables')} -A ${chain}`;
+      const operation = target.insert?.family === family ? `-I ${chain} ${target.insert.position}` : `-A ${chain}`;
+      const command = style === 'save' ? operation : `${target.commands?.[family === 6 ? '6' : '4'] ?? (family === 6 ? 'ip6tables' : 'iptables')} ${operation}`;
       if (style === 'script' && cidrs.length > IPSET_THRESHOLD) {
         const name = ipsetName(policy.purpose, chain, chain === defaultChainFor(policy), groupIndex + 1, family);
         rules.push(`ipset create ${name} hash:net family ${family === 6 ? 'inet6' : 'inet'} -exist`);

@@ -1,0 +1,10 @@
+import { iptablesDialect } from '../server/src/dialects/iptables';
+import { buildPolicies } from '../server/src/policies';
+import { planPolicy } from '../server/src/render/plan';
+import { shippedCatalog } from './unit/policies/shipped';
+const catalog = shippedCatalog('Worldwide');
+const r = buildPolicies(catalog, JSON.parse(process.argv[2]!));
+if (!r.ok) throw new Error();
+const text = process.argv[3]!.replace(/\\n/g, '\n');
+const p = planPolicy({ text, dialect: iptablesDialect, parseContext: { fileName: 'firewall.sh' }, catalog }, r.policies[0]!);
+console.log(p.summary); console.log(p.newText.split('\n').map(l => l.slice(0, 120)).join('\n'));
