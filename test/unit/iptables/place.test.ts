@@ -225,3 +225,12 @@ void test('a rule fragment without *filter gets its rules in front of the one th
   assert.doesNotMatch(planned.newText, /^\*filter|^COMMIT/m);
   assert.deepEqual(verdicts(planned.newText, SET_64(), 'egress.rules'), ['allowed']);
 });
+
+void test('inserting again what an ipset edit let through changes nothing, and says that the ipset holds it', () => {
+  const text = readFileSync(join(GATEWAYS, 'ipset-egress.sh'), 'utf8');
+  const exchange = policy({ policy: 'sets', setIds: [1], serviceAreas: [], categories: [], includeOptional: false });
+  const once = plan(text, exchange, 'ipset-egress.sh').newText;
+  const twice = plan(once, exchange, 'ipset-egress.sh');
+  assert.deepEqual(twice.edits, []);
+  assert.match(twice.summary, /the ipset m365-exo, which the rule on line \d+ accepts, already holds these addresses/);
+});

@@ -186,15 +186,30 @@ function ruleSites(model: ConfigModel): Map<Rule, { list: RuleList; index: numbe
   return out;
 }
 
+/** The lists reached by jumps from the first `limit` rules of a list, asked once per list and limit. */
+type JumpReach = (list: RuleList, limit: number) => ReadonlySet<string>;
+
+function jumpReach(model: ConfigModel): JumpReach {
+  const known = new Map<string, ReadonlySet<string>>();
+  return (list, limit) => {
+    const key = `${list.id}#${limit}`;
+    let reached = known.get(key);
+    if (!reached) {
+      const targets = list.rules.slice(0, limit).flatMap((r) => (r.action.type === 'jump' ? [r.action.target] : []));
+      reached = new Set(reachableLists(model, targets).map((l) => l.id));
+      known.set(key, reached);
+    }
+    return reached;
+  };
+}
+
 /** Whether the rule at `index` of `list` is met before the decision a trace reached: earlier in one of its lists, or in a chain an earlier rule jumps to. */
-function metBefore(model: ConfigModel, trace: readonly DecidingPoint[], list: RuleList, index: number): boolean {
+function metBefore(model: ConfigModel, reach: JumpReach, trace: readonly DecidingPoint[], list: RuleList, index: number): boolean {
   return trace.some((point) => {
     const on = model.ruleLists.find((l) => l.id === point.listId);
     if (!on) return false;
     const limit = point.ruleIndex < 0 ? on.rules.length : point.ruleIndex;
-    if (on.id === list.id) return index < limit;
-    const targets = on.rules.slice(0, limit).flatMap((r) => (r.action.type === 'jump' ? [r.action.target] : []));
-    return reachableLists(model, targets).some((l) => l.id === list.id);
+    return on.id === list.id ? index < limit : reach(on, limit).has(list.id);
   });
 }
 
@@ -219,7 +234,7 @@ function remoteOf(flow: Flow): IpInterval[] {
  * decision accepts it through, on the flow's protocol and every one of its ports: adding the
  * missing members there lets the flow through.
  */
-function ipsetFor(request: Request, decision: FlowDecision, sites: Map<Rule, { list: RuleList; index: number }>): IpsetFacts | undefined {
+function ipsetFor(request: Request, decision: FlowDecision, sites: Map<Rule, { list: RuleList; index: number }>, reach: JumpReach): IpsetFacts | undefined {
   const { model, vendor } = request.parsed;
   const entry = request.policy.entries[decision.entry];
   const remote = remoteOf(decision.flow);
@@ -232,11 +247,21 @@ function ipsetFor(request: Request, decision: FlowDecision, sites: Map<Rule, { l
     if (intersectIntervals(members, entry.addresses).length === 0 || minusIntervals(remote, members).length === 0) return false;
     return set.uses.some((use) => {
       const at = sites.get(use.rule);
-      if (!at || use.side !== side || !metBefore(model, decision.outcome.trace, at.list, at.index)) return false;
+      if (!at || use.side !== side || !metBefore(model, reach, decision.outcome.trace, at.list, at.index)) return false;
       const match = matchRule(use.rule, decision.flow);
       return match !== undefined && match.uncertain === undefined && (match.ports === undefined || minusPorts(decision.flow.ports, match.ports).length === 0);
     });
   });
+}
+
+/** The ipset through which the rule that decided an allowed flow matched it, with that rule's line. */
+function acceptingIpset(vendor: IptablesVendor, model: ConfigModel, decision: FlowDecision): { set: IpsetFacts; line: number } | undefined {
+  const point = decision.outcome.decidedBy;
+  const rule = point && point.ruleIndex >= 0 ? model.ruleLists.find((l) => l.id === point.listId)?.rules[point.ruleIndex] : undefined;
+  if (!rule || rule.action.type !== 'accept') return undefined;
+  const side = decision.flow.direction === 'inbound' ? 'sources' : 'destinations';
+  const set = vendor.ipsets.find((s) => s.uses.some((u) => u.rule === rule && u.side === side && !u.negated));
+  return set ? { set, line: rule.range.start.line } : undefined;
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -381,13 +406,27 @@ export function placeIptables(request: Request): Placement<IptablesTarget> {
     });
   }
 
+  const sites = ruleSites(model);
+  const reach = jumpReach(model);
+  // Inserting again what an ipset edit already let through changes nothing: the ipset is the rule
+  // (on the other paths only a chain's policy lets the traffic by).
+  if (request.decisions.length > 0 && request.decisions.every((d) => d.outcome.value === 'allowed')) {
+    policy.entries.forEach((_entry, i) => {
+      const own = request.decisions.filter((d) => d.entry === i);
+      const through = own.map((d) => acceptingIpset(parsed.vendor, model, d));
+      const first = through.find((x) => x !== undefined);
+      const rest = own.filter((_d, k) => through[k] === undefined);
+      if (excluded.has(i) || !first || rest.some((d) => d.outcome.decidedBy?.ruleIndex !== -1)) return;
+      leaveOut(i, t('the ipset {0}, which the rule on line {1} accepts, already holds these addresses', first.set.name, first.line + 1));
+    });
+  }
+
   const decisions = request.decisions.filter((d) => !excluded.has(d.entry));
   const parts: PlacementPart<IptablesTarget>[] = [];
   const bySet = new Map<IpsetFacts, FlowDecision[]>();
-  const sites = ruleSites(model);
   for (const decision of decisions) {
     if (decision.outcome.value === 'allowed') continue;
-    const set = ipsetFor(request, decision, sites);
+    const set = ipsetFor(request, decision, sites, reach);
     if (set) bySet.set(set, [...(bySet.get(set) ?? []), decision]);
   }
   const handled = new Set<FlowDecision>();
