@@ -85,9 +85,14 @@ function chainFor(policy: Policy, target: IptablesTarget): string {
   return target.chain ?? defaultChainFor(policy);
 }
 
-/** The other family's tool, for the pointer to where its prefixes belong. */
-function otherTool(family: Family): string {
+/** The tool that loads a family's rules. */
+function toolOf(family: Family): string {
   return family === 6 ? 'ip6tables' : 'iptables';
+}
+
+/** "1 prefix belongs" / "12 prefixes belong", and the like. */
+function counted(n: number, one: string, many: string): string {
+  return n === 1 ? `1 ${one}` : `${n} ${many}`;
 }
 
 /**
@@ -140,7 +145,7 @@ export function renderIptables(policy: Policy, target: IptablesTarget): Rendered
       }
       const localMatch = locals && locals.length > 0 ? ` ${localSide} ${locals.join(',')}` : '';
       const operation = target.insert?.family === family ? `-I ${chain} ${target.insert.position}` : `-A ${chain}`;
-      const command = style === 'save' ? operation : `${target.commands?.[family === 6 ? '6' : '4'] ?? (family === 6 ? 'ip6tables' : 'iptables')} ${operation}`;
+      const command = style === 'save' ? operation : `${target.commands?.[family === 6 ? '6' : '4'] ?? toolOf(family)} ${operation}`;
       if (style === 'script' && cidrs.length > IPSET_THRESHOLD) {
         const name = ipsetName(policy.purpose, chain, chain === defaultChainFor(policy), groupIndex + 1, family);
         rules.push(`ipset create ${name} hash:net family ${family === 6 ? 'inet6' : 'inet'} -exist`);
@@ -158,13 +163,12 @@ export function renderIptables(policy: Policy, target: IptablesTarget): Rendered
   });
   for (const [family, cidrs] of elsewhere) {
     const unique = [...new Set(cidrs)];
-    const count = unique.length === 1 ? '1 prefix belongs' : `${unique.length} prefixes belong`;
-    lines.push(`# IPv${family}: ${count} in the ${otherTool(family)} rules; insert "${policy.purpose}" there too: ${unique.join(' ')}`);
+    lines.push(`# IPv${family}: ${counted(unique.length, 'prefix belongs', 'prefixes belong')} in the ${toolOf(family)} rules; insert "${policy.purpose}" there too: ${unique.join(' ')}`);
     notExpressible.push(...unique);
   }
   for (const [family, cidrs] of withoutServer) {
     const unique = [...new Set(cidrs)];
-    lines.push(`# No IPv${family} server address was given, so ${unique.length === 1 ? 'this IPv' + family + ' source is' : `these ${unique.length} IPv${family} sources are`} left out: ${unique.join(' ')}`);
+    lines.push(`# No IPv${family} server address was given, so ${counted(unique.length, `IPv${family} source is`, `IPv${family} sources are`)} left out: ${unique.join(' ')}`);
     notExpressible.push(...unique);
   }
   lines.push(...rules);
