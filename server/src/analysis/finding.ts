@@ -14,6 +14,7 @@ export const FINDING_CODES = [
   'pac-wildcard-gap',
   'pac-dns-dependency',
   'pac-runtime-error',
+  'tenant-restrictions-bypass',
   'managed-block-outdated',
   'syntax-error',
 ] as const;
@@ -34,6 +35,7 @@ export const DEFAULT_SEVERITY: Record<FindingCode, FindingSeverity> = {
   'pac-wildcard-gap': 'warning',
   'pac-dns-dependency': 'information',
   'pac-runtime-error': 'error',
+  'tenant-restrictions-bypass': 'warning',
   'managed-block-outdated': 'information',
   'syntax-error': 'error',
 };

@@ -1,10 +1,11 @@
 import { probeHosts } from '../catalog/urlPattern';
+import type { EndpointSet } from '../catalog/types';
 import type { PacRunOptions, PacSandbox } from '../pac/sandbox';
 import { t } from '../l10n';
 import type { CheckContext } from './context';
 import { pacFacts } from './checks/pacFacts';
 import { setInScope } from './scope';
-import { carriesWebTraffic } from './checks/pacRun';
+import { carriesWebTraffic, wantsDirect } from './checks/pacRun';
 
 const CELL_LIMIT = 60;
 
@@ -21,7 +22,7 @@ export function pacGrid(context: CheckContext, sandbox: PacSandbox | undefined, 
   const facts = pacFacts(context.model);
   if (!facts) return t('This file has no FindProxyForURL program to run.');
   if (!sandbox) return t('The PAC sandbox is not available in this environment.');
-  const rows: Array<{ setId: number; category: string; host: string }> = [];
+  const rows: Array<{ setId: number; category: EndpointSet['category']; host: string }> = [];
   for (const set of context.catalog.sets) {
     if (!setInScope(set, { ...context.settings, includeOptional: true }) || !carriesWebTraffic(set)) continue;
     for (const pattern of set.urls) for (const host of probeHosts(pattern, context.settings.tenantName || undefined)) rows.push({ setId: set.id, category: set.category, host });
@@ -49,7 +50,8 @@ export function pacGrid(context: CheckContext, sandbox: PacSandbox | undefined, 
       const site = facts.returns.find((r) => r.id === result.returnId);
       if (site) line = String(site.range.start.line + 1);
       const direct = (result.value.split(';')[0] ?? '').trim().toUpperCase() === 'DIRECT';
-      if (!direct && row.category !== 'Default') {
+      const wanted = wantsDirect(row.category, row.host, context.settings.tenantRestrictions);
+      if (wanted !== undefined && wanted !== direct) {
         mark = '⚠';
         mismatches++;
       }
@@ -60,6 +62,9 @@ export function pacGrid(context: CheckContext, sandbox: PacSandbox | undefined, 
     }
     lines.push(`| ${[String(row.setId), row.category, `\`${cell(row.host)}\``, cell(answer), line, mark].join(' | ')} |`);
   });
-  lines.splice(2, 0, t('{0} hosts tested; {1} answers differ from Microsoft\'s guidance (Optimize and Allow go DIRECT).', rows.length, mismatches), '');
+  const summary = context.settings.tenantRestrictions
+    ? t('{0} hosts tested; {1} answers differ from Microsoft\'s guidance (Optimize and Allow go DIRECT; with tenant restrictions, sign-in goes to the proxy).', rows.length, mismatches)
+    : t('{0} hosts tested; {1} answers differ from Microsoft\'s guidance (Optimize and Allow go DIRECT).', rows.length, mismatches);
+  lines.splice(2, 0, summary, '');
   return lines.join('\n') + '\n';
 }

@@ -137,14 +137,14 @@ function writeAtomically(path: string, text: string): void {
 export const run: CliCommand = async (argv, io) => {
   const args = parseArgs(argv, {
     values: ['format', 'instance', 'service-areas', 'categories', 'tenant', 'direction', 'fail-on', 'cache', 'dialect', 'pinned-version'],
-    booleans: ['fix', 'include-optional', 'untrusted'],
+    booleans: ['fix', 'include-optional', 'untrusted', 'tenant-restrictions'],
   });
   if (args.unknown.length > 0) {
     io.err(t('Unknown or incomplete option: {0}', args.unknown.join(' ')));
     return EXIT_USAGE;
   }
   if (args.positionals.length === 0) {
-    io.err(t('Usage: endpoint-lens check <paths…> [--format text|json|sarif] [--instance NAME] [--service-areas A,B] [--categories C] [--include-optional] [--tenant NAME] [--direction outbound|inbound|both] [--dialect D] [--fail-on error|warning|info] [--cache DIR] [--fix]'));
+    io.err(t('Usage: endpoint-lens check <paths…> [--format text|json|sarif] [--instance NAME] [--service-areas A,B] [--categories C] [--include-optional] [--tenant NAME] [--tenant-restrictions] [--direction outbound|inbound|both] [--dialect D] [--fail-on error|warning|info] [--cache DIR] [--fix]'));
     return EXIT_USAGE;
   }
   const format = lastFlag(args, 'format') ?? 'text';
@@ -181,6 +181,7 @@ export const run: CliCommand = async (argv, io) => {
     categories: list('categories'),
     includeOptional: args.flags.has('include-optional'),
     tenantName: lastFlag(args, 'tenant') ?? '',
+    tenantRestrictions: args.flags.has('tenant-restrictions'),
     direction: direction ? Object.fromEntries(DIALECT_IDS.map((d) => [d, direction])) : {},
     catalog: { pinnedVersion: lastFlag(args, 'pinned-version') ?? '' },
   });

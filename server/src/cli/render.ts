@@ -23,6 +23,7 @@ function usageText(): string {
     t('  --categories LIST     Optimize, Allow, Default'),
     t('  --include-optional    also sets the catalogue marks as not required'),
     t('  --instance NAME       {0} (default Worldwide)', INSTANCES.join(', ')),
+    t('  --tenant-restrictions keep the sign-in hosts on the proxy, which adds the tenant-restriction headers (PAC)'),
     t('  --into FILE           print FILE with the block inserted where it takes effect'),
     t('  --cache DIR           catalogue cache folder (default: the update command\'s)'),
   ].join('\n');
@@ -78,7 +79,7 @@ function misplacedFlag(name: string, args: ParsedArgs): string | undefined {
  * the file with the block inserted where it takes effect (or its block of the same purpose replaced).
  */
 async function renderCommand(argv: string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, { values: VALUE_FLAGS, booleans: ['help', 'include-optional'] });
+  const args = parseArgs(argv, { values: VALUE_FLAGS, booleans: ['help', 'include-optional', 'tenant-restrictions'] });
   if (args.flags.has('help')) {
     io.out(usageText());
     return EXIT_OK;
@@ -107,7 +108,7 @@ async function renderCommand(argv: string[], io: CliIo): Promise<number> {
 
   const cacheFlag = lastFlag(args, 'cache');
   const engine = await Engine.create({ cacheDir: cacheFlag === undefined ? defaultCacheDir() : resolve(io.cwd, cacheFlag) });
-  const settings = resolveSettings({ instance });
+  const settings = resolveSettings({ instance, tenantRestrictions: args.flags.has('tenant-restrictions') });
   const loaded = engine.catalog(instance);
   if (loaded.info.warning) io.err(loaded.info.warning);
   const built = buildPolicies(loaded.catalog, request);

@@ -15,6 +15,8 @@ export interface EditSubject {
   dialect: Dialect;
   parseContext: ParseContext;
   catalog: Pick<CatalogView, 'lookupAddress'>;
+  /** Hosts no edit may send past the proxy (the sign-in hosts, with tenant restrictions on). */
+  keepOnProxy?: readonly string[];
 }
 
 export interface PolicyPlan {
@@ -184,9 +186,10 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
     const { decisions, allAllowed } = decisionsToPlace(policyDecisions(parsed.model, policy, subject.catalog));
     if (round > 0 && allAllowed) break;
     if (round === 0) alreadyAllowed = allAllowed && decisions.length > 0;
-    const placement = dialect.place({ text: current, lines: new LineIndex(current), parsed, policy, decisions, occupied });
+    const placement = dialect.place({ text: current, lines: new LineIndex(current), parsed, policy, decisions, occupied, ...(subject.keepOnProxy ? { keepOnProxy: subject.keepOnProxy } : {}) });
     for (const missing of placement.notPlaced) {
-      const labels = missing.entries.map((i) => policy.entries[i]?.label ?? '').filter((l) => l !== '');
+      // Entries of one set come one per protocol under one label; the reason names it once.
+      const labels = [...new Set(missing.entries.map((i) => policy.entries[i]?.label ?? '').filter((l) => l !== ''))];
       notPlaced.set(`${missing.reason}|${labels.join(',')}`, { labels, reason: missing.reason });
     }
     const placed: PlacedPart[] = [];

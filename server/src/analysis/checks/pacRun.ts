@@ -9,6 +9,8 @@ import { catalogReference, describeOrigin, sentence } from '../describe';
 import type { Finding } from '../finding';
 import { setInScope } from '../scope';
 import { pacFacts } from './pacFacts';
+import type { ProxyScript } from '../../model/config';
+import { isTenantRestrictionHost, TENANT_RESTRICTION_HOSTS } from '../../catalog/tenantRestrictions';
 import { endpointSetsPolicy } from '../../policies/endpointSets';
 import type { Fix } from '../finding';
 
@@ -32,6 +34,16 @@ export function carriesWebTraffic(set: EndpointSet): boolean {
   return set.tcpPorts.some((p) => (p.from <= 80 && 80 <= p.to) || (p.from <= 443 && 443 <= p.to));
 }
 
+/**
+ * What Microsoft asks a PAC file to answer for a host of a set: DIRECT for Optimize and Allow,
+ * the proxy for the sign-in hosts when the proxy adds tenant-restriction headers (it sees only
+ * what is sent to it), either for Default (undefined).
+ */
+export function wantsDirect(category: EndpointSet['category'], host: string, tenantRestrictions: boolean): boolean | undefined {
+  if (tenantRestrictions && isTenantRestrictionHost(host)) return false;
+  return category === 'Default' ? undefined : true;
+}
+
 /** Optimize and Allow hosts of every in-scope set, as the browser would ask about them. */
 function probes(context: CheckContext): { probes: Probe[]; hostAddresses: Record<string, string> } {
   const out: Probe[] = [];
@@ -42,6 +54,7 @@ function probes(context: CheckContext): { probes: Probe[]; hostAddresses: Record
     const address = sampleAddress(set);
     for (const pattern of set.urls) {
       for (const host of probeHosts(pattern, tenant)) {
+        if (!wantsDirect(set.category, host, context.settings.tenantRestrictions)) continue;
         out.push({ query: { url: `https://${host}/`, host }, set, pattern });
         if (address) hostAddresses[host] = address;
       }
@@ -64,21 +77,48 @@ function firstDirective(value: string): string {
 
 const WHOLE_FIRST_LINE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
+/** The sign-in hosts a tenant-restricting proxy must see, asked about when the setting is on. */
+function signInQueries(context: CheckContext): PacQuery[] {
+  return context.settings.tenantRestrictions ? TENANT_RESTRICTION_HOSTS.map((host) => ({ url: `https://${host}/`, host })) : [];
+}
+
+/** `tenant-restrictions-bypass` at each return that sends sign-in hosts DIRECT. */
+function bypassFindings(returns: ProxyScript['returns'], queries: readonly PacQuery[], results: readonly PacRunResult[]): Finding[] {
+  const direct = new Map<number | undefined, string[]>();
+  queries.forEach((query, i) => {
+    const result = results[i];
+    if (!result?.ok || firstDirective(result.value).toUpperCase() !== 'DIRECT') return;
+    direct.set(result.returnId, [...(direct.get(result.returnId) ?? []), query.host]);
+  });
+  return [...direct].map(([returnId, hosts]) => ({
+    code: 'tenant-restrictions-bypass' as const,
+    severity: 'warning' as const,
+    message: t('Sign-in to {0} goes DIRECT here, so the proxy cannot add the tenant-restriction header (Restrict-Access-To-Tenants, sec-Restrict-Tenant-Access-Policy) to it; with tenant restrictions on, send it to the proxy.', hosts.join(', ')),
+    range: returns.find((r) => r.id === returnId)?.range ?? WHOLE_FIRST_LINE,
+    related: [],
+    fixes: [],
+  }));
+}
+
 /**
  * Runs the PAC program in the sandbox for every Optimize/Allow host: a proxy answer is
- * `proxied-optimize` at the `return` that gave it; a failed run is `pac-runtime-error`.
+ * `proxied-optimize` at the `return` that gave it; a failed run is `pac-runtime-error`. With
+ * tenant restrictions on, the sign-in hosts are asked about too: a DIRECT answer for them is
+ * `tenant-restrictions-bypass`, and a proxy answer is what the setting wants.
  */
 export const pacRun: Check = (context: CheckContext) => {
   const facts = pacFacts(context.model);
   if (!facts || !context.pac) return [];
   const { probes: list, hostAddresses } = probes(context);
-  if (list.length === 0) return [];
-  const results: PacRunResult[] = context.pac.sandbox.evaluate(
+  const signIn = signInQueries(context);
+  if (list.length === 0 && signIn.length === 0) return [];
+  const all: PacRunResult[] = context.pac.sandbox.evaluate(
     facts.program,
-    list.map((p) => p.query),
+    [...list.map((p) => p.query), ...signIn],
     { ...context.pac.options, hostAddresses, clientAddress: context.settings.pac.clientAddress },
   );
-  const findings: Finding[] = [];
+  const results = all.slice(0, list.length);
+  const findings: Finding[] = bypassFindings(facts.returns, signIn, all.slice(list.length));
   const failures = new Map<string, { result: Extract<PacRunResult, { ok: false }>; hosts: string[] }>();
   const proxied = new Map<string, { set: EndpointSet; value: string; returnId: number | undefined; hosts: Set<string>; patterns: Set<string> }>();
   results.forEach((result, index) => {
