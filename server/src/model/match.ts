@@ -107,8 +107,12 @@ export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
 }
 
 
-/** shExpMatch's glob: `*` is any run of characters, dots included; `?` is one character. */
-function shellGlobMatches(glob: string, text: string): boolean {
+/**
+ * A glob over the whole text: `*` is any run of characters, `?` one character (shExpMatch, and one
+ * label of a catalogue pattern). Iterative with one backtrack point, so linear for `*`-only globs
+ * in practice.
+ */
+export function globMatches(glob: string, text: string): boolean {
   let g = 0;
   let s = 0;
   let star = -1;
@@ -141,7 +145,7 @@ export function hostMatcherMatches(matcher: HostMatcher, host: string): boolean 
     case 'suffix':
       return host.endsWith(matcher.suffix.toLowerCase());
     case 'glob':
-      return shellGlobMatches(matcher.glob.toLowerCase(), host);
+      return globMatches(matcher.glob.toLowerCase(), host);
     case 'regex':
       return undefined;
   }

@@ -71,9 +71,14 @@ function bodyPoint(request: PlacementRequest<PacVendor>, entry: PacEntryFunction
   const previous = firstDecision >= 0 ? statements[firstDecision - 1] : statements[statements.length - 1];
   const anchor = anchorStatement?.start ?? entry.body.close;
   const after = previous?.end ?? entry.body.open + 1;
-  const description = t('at the top of {0}', entry.name);
+  const description = previous && anchorStatement
+    ? t('in {0} after its set-up statements, before the branch on line {1}', entry.name, lines.positionAt(anchor).line + 1)
+    : t('at the top of {0}', entry.name);
   const hosts = policyHosts(request.policy, request.keepOnProxy ?? []);
-  const answering = statements.find((s, i) => i >= firstDecision && firstDecision >= 0 && rules.some((r) => within(lines.offsetAt(r.range.start), s) && hosts.some((h) => mayAnswer(r, h))));
+  // Rules are in program order, so the first that may answer for a host lies in the statement sought.
+  const firstAnswer = firstDecision < 0 ? undefined : rules.find((r) => hosts.some((h) => mayAnswer(r, h)));
+  const answerOffset = firstAnswer ? lines.offsetAt(firstAnswer.range.start) : undefined;
+  const answering = answerOffset === undefined ? undefined : statements.find((s) => s.start <= answerOffset && answerOffset < s.end);
   const bodyEnd = lines.offsetAt({ line: lines.positionAt(entry.body.close).line, character: 0 });
 
   if (onOwnLine(text, anchor) && lines.positionAt(anchor).line > lines.positionAt(after).line) {
@@ -99,10 +104,6 @@ function bodyPoint(request: PlacementRequest<PacVendor>, entry: PacEntryFunction
       after: { kind: 'edits', entries: [], description: '', edits: [{ range: { start: at, end: at }, newText: continuation }] },
     },
   };
-}
-
-function within(offset: number, statement: PacStatement): boolean {
-  return statement.start <= offset && offset < statement.end;
 }
 
 /**
