@@ -97,6 +97,8 @@ export interface FixAllResult {
 
 /** `check --fix` stops after this many fixes per file, in case two fixes undo each other. */
 const MAX_FIXES = 50;
+/** Fixes refused once are tried again after each one applied; this bounds the tries per file. */
+const MAX_ATTEMPTS = 200;
 
 /**
  * Every selected preferred fix of a document, each planned and verified on the text the previous
@@ -108,22 +110,25 @@ export function planAllFixes(subject: FixSubject, selection: FixSelection): FixA
   let findings = subject.findings;
   let model = subject.model;
   const applied: FixAllResult['applied'] = [];
-  const notApplied: FixAllResult['notApplied'] = [];
+  const refused = new Map<string, FixAllResult['notApplied'][number]>();
   const tried = new Set<string>();
-  for (let round = 0; round < MAX_FIXES; round++) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS && applied.length < MAX_FIXES; attempt++) {
     const next = findings.find((f) => selects(selection, f) && preferredFix(f) !== undefined && !tried.has(findingIdentity(f)));
     if (!next) break;
     tried.add(findingIdentity(next));
     const fix = preferredFix(next)!;
     const planned = planFix({ ...subject, text, findings, model }, next, fix);
     if (!planned.ok) {
-      notApplied.push({ finding: next, title: fix.title, reason: planned.reason });
+      refused.set(findingIdentity(next), { finding: next, title: fix.title, reason: planned.reason });
       continue;
     }
     applied.push({ finding: next, title: fix.title, ...(planned.summary ? { summary: planned.summary } : {}) });
     text = planned.newText;
     findings = planned.findings;
     model = planned.model;
+    // A fix refused for a finding this one took away (its IPv6 half, say) gets another try on the new text.
+    for (const key of refused.keys()) tried.delete(key);
+    refused.clear();
   }
-  return { newText: text, edits: diffEdits(subject.text, text), applied, notApplied };
+  return { newText: text, edits: diffEdits(subject.text, text), applied, notApplied: [...refused.values()] };
 }

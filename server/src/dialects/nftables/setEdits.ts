@@ -1,0 +1,136 @@
+import { intersectIntervals, mergeIntervals, minusIntervals, type IpInterval } from '../../model/address';
+import type { ConfigModel, Rule } from '../../model/config';
+import { leadingWhitespace, lineBreakOf, type TextEdit } from '../../model/edit';
+import { matchRule } from '../../model/match';
+import type { FlowOrigin } from '../../model/policy';
+import { minusPorts } from '../../model/ports';
+import type { LineIndex } from '../../model/range';
+import { t } from '../../l10n';
+import type { FlowDecision, PlacementPart, PlacementRequest } from '../dialect';
+import type { EditSite } from '../placement';
+import { ruleComment } from '../ruleComment';
+import type { NftSetFacts, NftVendor } from './parse';
+import { RULE_COMMENT_LIMIT, commentString, elementText, type NftablesTarget } from './render';
+
+type Family = 4 | 6;
+
+/** The addresses one named set needs so the rule that lets it through carries the policy's flows too. */
+interface SetExtension {
+  set: NftSetFacts;
+  /** The group the elements go into (the set's last), and where its last element ends. */
+  group: { open: number; close: number; lastElementEnd: number };
+  rule: Rule;
+  intervals: IpInterval[];
+  origins: FlowOrigin[];
+  entries: number[];
+}
+
+function familyOf(decision: FlowDecision): Family | undefined {
+  return decision.flow.remote.kind === 'addresses' ? decision.flow.remote.intervals[0]?.family : undefined;
+}
+
+/** Elements written beside others in the file, never through a define, of the family's key type. */
+function extensible(set: NftSetFacts, family: Family, intervals: readonly IpInterval[]): boolean {
+  if (set.dynamic || !set.literal || set.groups.at(-1)?.lastElementEnd === undefined) return false;
+  if (set.keyType !== (family === 4 ? 'ipv4_addr' : 'ipv6_addr')) return false;
+  // A set without `flags interval` holds single addresses only.
+  return set.interval || intervals.every((iv) => iv.first === iv.last);
+}
+
+/** Every rule that names the set accepts what it matches, so more elements only let more through. */
+function onlyAccepts(model: ConfigModel, vendor: NftVendor, set: NftSetFacts): boolean {
+  return vendor.setUses
+    .filter((u) => u.set === set.id)
+    .every((u) => !u.negated && model.ruleLists.find((l) => l.id === u.listId)?.rules[u.ruleIndex]?.action.type === 'accept');
+}
+
+/** The rule takes every one of the decisions' flows once their addresses are in the set: protocol, ports, server and every other condition. */
+function carries(rule: Rule, decisions: readonly FlowDecision[]): boolean {
+  return decisions.every((d) => {
+    const match = matchRule(rule, d.flow);
+    if (!match || match.uncertain) return false;
+    return rule.destinationPorts === undefined || rule.destinationPorts.length === 0 || minusPorts(d.flow.ports, rule.destinationPorts).length === 0;
+  });
+}
+
+/**
+ * For each entry and family a site decides: a named set, matched on the Microsoft side by an
+ * accepting rule the flows reach before the decision, that already holds some of the entry's
+ * addresses. Adding the blocked addresses to it is the edit an admin would make.
+ */
+function extensionsAt(request: PlacementRequest<NftVendor>, site: EditSite, entries: readonly number[], found: Map<string, SetExtension>): Map<number, Set<Family>> {
+  const { model, vendor } = request.parsed;
+  const covered = new Map<number, Set<Family>>();
+  const open = site.decisions.filter((d) => d.outcome.value !== 'allowed');
+  const reached = site.ruleIndex < 0 ? site.list.rules.length : site.ruleIndex;
+  const uses = vendor.setUses.filter((u) => u.listId === site.list.id && u.ruleIndex < reached);
+  for (const entry of entries) {
+    const policyEntry = request.policy.entries[entry];
+    if (!policyEntry) continue;
+    for (const family of [4, 6] as Family[]) {
+      const decisions = open.filter((d) => d.entry === entry && familyOf(d) === family);
+      if (decisions.length === 0) continue;
+      const remoteSide = decisions[0]!.flow.direction === 'inbound' ? 'sources' : 'destinations';
+      const missing = mergeIntervals(decisions.flatMap((d) => (d.flow.remote.kind === 'addresses' ? d.flow.remote.intervals : [])));
+      const owned = policyEntry.addresses.filter((iv) => iv.family === family);
+      for (const use of uses) {
+        const rule = site.list.rules[use.ruleIndex]!;
+        const set = vendor.sets.find((s) => s.id === use.set);
+        const held = rule[remoteSide]?.intervals ?? [];
+        if (use.side !== remoteSide || use.negated || rule.action.type !== 'accept' || !set) continue;
+        if (intersectIntervals(held, owned).length === 0 || !extensible(set, family, missing)) continue;
+        const added = minusIntervals(missing, held);
+        if (added.length === 0 || !onlyAccepts(model, vendor, set) || !carries(rule, decisions)) continue;
+        const last = set.groups.at(-1)!;
+        const group = { open: last.open, close: last.close, lastElementEnd: last.lastElementEnd ?? last.close };
+        const extension = found.get(set.id) ?? { set, group, rule, intervals: [], origins: [], entries: [] };
+        extension.intervals = mergeIntervals([...extension.intervals, ...added]);
+        extension.origins.push(policyEntry.origin);
+        if (!extension.entries.includes(entry)) extension.entries.push(entry);
+        found.set(set.id, extension);
+        covered.set(entry, new Set([...(covered.get(entry) ?? []), family]));
+        break;
+      }
+    }
+  }
+  return covered;
+}
+
+/** Indentation for elements on lines of their own: that of the last element's line, or one step in from `elements = {`. */
+function elementIndent(lines: LineIndex, openOffset: number, lastOffset: number): string {
+  const lastLine = lines.positionAt(lastOffset).line;
+  const openLine = lines.positionAt(openOffset).line;
+  const indent = leadingWhitespace(lines.lineText(lastLine));
+  if (lastLine !== openLine) return indent;
+  return indent + (indent.includes('\t') ? '\t' : '    ');
+}
+
+/** The text edit that adds the elements after the last one of the set's last group, in that group's layout. */
+function extensionEdit(request: PlacementRequest<NftVendor>, extension: SetExtension): TextEdit {
+  const { lines, text, policy } = request;
+  const { group } = extension;
+  const comment = `comment ${commentString(ruleComment(policy.purpose, extension.origins, policy.catalogVersion, RULE_COMMENT_LIMIT))}`;
+  const elements = extension.intervals.flatMap(elementText).map((e) => `${e} ${comment}`);
+  const multiLine = /[\r\n]/.test(text.slice(group.lastElementEnd, group.close));
+  const separator = multiLine ? `,${lineBreakOf(text)}${elementIndent(lines, group.open, group.lastElementEnd)}` : ', ';
+  const at = lines.positionAt(group.lastElementEnd);
+  return { range: { start: at, end: at }, newText: elements.map((e) => `${separator}${e}`).join('') };
+}
+
+/**
+ * Edits that add the blocked addresses to named sets the file already lets them through by, one
+ * edit per set, and for each site the families of each entry those edits take care of.
+ */
+export function setExtensions(request: PlacementRequest<NftVendor>, sites: readonly EditSite[], entries: readonly number[][]): { parts: PlacementPart<NftablesTarget>[]; covered: Array<Map<number, Set<Family>>> } {
+  const found = new Map<string, SetExtension>();
+  const covered = sites.map((site, i) => extensionsAt(request, site, entries[i] ?? [], found));
+  const parts: PlacementPart<NftablesTarget>[] = [];
+  for (const extension of found.values()) {
+    const edit = extensionEdit(request, extension);
+    const added = extension.intervals.flatMap(elementText);
+    const setLine = request.lines.positionAt(extension.set.groups[0]!.open).line + 1;
+    const description = t('Added {0} to set {1} (line {2}), which the rule on line {3} lets through.', added.join(', '), extension.set.name, setLine, extension.rule.range.start.line + 1);
+    parts.push({ kind: 'edits', entries: [...extension.entries].sort((a, b) => a - b), edits: [edit], description });
+  }
+  return { parts, covered };
+}
