@@ -1,4 +1,5 @@
 import type { IpInterval } from '../model/address';
+import type { CatalogMatch } from '../catalog/types';
 import type { ConfigModel, DialectId, EvaluationPath, Reference } from '../model/config';
 import type { TextEdit } from '../model/edit';
 import type { ManagedBlock } from '../model/managedBlock';
@@ -97,6 +98,8 @@ export interface PlacementRequest<V> {
   decisions: FlowDecision[];
   /** Managed blocks of other purposes; a new block never goes inside one. */
   occupied: readonly ManagedBlock[];
+  /** The catalogue, to tell which endpoint set or row addresses the file already holds belong to. */
+  catalog?: { lookupAddress(interval: IpInterval): CatalogMatch[] };
 }
 
 /** A rendered block made to fit the place it goes to (IOS sequence numbers), or why it cannot. */

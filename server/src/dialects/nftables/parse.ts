@@ -64,11 +64,16 @@ export interface NftElementGroup extends BraceSpan {
   lastElementEnd?: number;
 }
 
-/** A named set written in the file, and where its elements can be extended in place. */
+/**
+ * A set written in the file, and where its elements can be extended in place: a named set, or the
+ * anonymous set of addresses one rule writes (`ip saddr { … }`, anonymous sets are always intervals).
+ */
 export interface NftSetFacts {
-  /** `<family> <table>:<name>`, like list ids. */
+  /** `<family> <table>:<name>`, like list ids; `<list id>#<rule index>:<side>` for an anonymous set. */
   id: string;
+  /** Empty for an anonymous set. */
   name: string;
+  anonymous: boolean;
   family: NftFamily;
   table: string;
   keyType: string;
@@ -80,7 +85,7 @@ export interface NftSetFacts {
   literal: boolean;
 }
 
-/** A rule that matches a side against a named set (`ip daddr @entra_v4`). */
+/** A rule that matches a side against a set (`ip daddr @entra_v4`, `ip saddr { … }`). */
 export interface NftSetUse {
   listId: string;
   ruleIndex: number;
@@ -232,6 +237,8 @@ interface Value {
   vmap?: Array<{ key: Token[]; verdict: Token[] }>;
   unresolvedMap?: string;
   concatenation?: boolean;
+  /** The braces of an anonymous set written in the rule (`{ a, b }`), and where its last element ends. */
+  group?: NftElementGroup;
 }
 
 type Side = 'sources' | 'destinations';
@@ -281,6 +288,8 @@ class NftParser {
   private readonly positionedRules = new Set<Rule>();
   /** The named sets each rule matches a side against. */
   private readonly ruleSets = new Map<Rule, Array<{ set: SetState; side: Side; negated: boolean }>>();
+  /** The anonymous sets of addresses each rule writes for a side (`ip saddr { … }`). */
+  private readonly ruleGroups = new Map<Rule, Array<{ group: NftElementGroup; family: Family; side: Side; negated: boolean }>>();
   private chainOrder = 0;
   /** Whether the last statement read stopped at a block's `}` rather than a newline or `;`. */
   private endedByBrace = false;
@@ -1035,6 +1044,11 @@ class NftParser {
     if (first.kind === 'punct' && first.text === '{') {
       const { elements, next } = this.splitGroup(tokens, k);
       value.elements = elements;
+      const close = tokens[next - 1];
+      // Written here, not brought in by a define: every token after the previous one in the text.
+      const written = tokens.slice(k, next).every((tk, i, all) => i === 0 || tk.start > all[i - 1]!.start);
+      const last = elements.at(-1)?.at(-1);
+      if (written && close?.text === '}' && last) value.group = { open: first.start, close: close.start, lastElementEnd: last.end };
       return this.concatenationCheck(tokens, next, value);
     }
     if (first.kind === 'word' && first.text.startsWith('@')) {
@@ -1235,6 +1249,7 @@ class NftParser {
           setAddress(side, this.addresses(value, side === 'sources' ? 'source' : 'destination', family, table), family);
           const named = value.setName ? table.sets.get(value.setName.text.slice(1)) : undefined;
           if (named) this.ruleSets.set(rule, [...(this.ruleSets.get(rule) ?? []), { set: named, side, negated: value.negated }]);
+          else if (value.group) this.ruleGroups.set(rule, [...(this.ruleGroups.get(rule) ?? []), { group: value.group, family, side, negated: value.negated }]);
         }
         k = next;
         continue;
@@ -1513,6 +1528,7 @@ class NftParser {
     const natChains: ChainState[] = [];
     const chains: NftChainFacts[] = [];
     const setUses: NftSetUse[] = [];
+    const anonymousSets: NftSetFacts[] = [];
     const byPriority = (a: ChainState, b: ChainState): number => a.base!.priority - b.base!.priority || a.order - b.order;
     for (const table of this.tables.values()) {
       const inet = table.family === 'ip' || table.family === 'ip6' || table.family === 'inet';
@@ -1536,6 +1552,12 @@ class NftParser {
         chains.push({ id, family: table.family, table: table.name, name: chain.name, bodies: chain.bodies, positioned });
         chain.rules.forEach((rule, ruleIndex) => {
           for (const use of this.ruleSets.get(rule) ?? []) setUses.push({ listId: id, ruleIndex, set: nftListId(table.family, table.name, use.set.name), side: use.side, negated: use.negated });
+          for (const use of this.ruleGroups.get(rule) ?? []) {
+            const setId = `${id}#${ruleIndex}:${use.side}`;
+            const keyType = use.family === 4 ? 'ipv4_addr' : 'ipv6_addr';
+            anonymousSets.push({ id: setId, name: '', anonymous: true, family: table.family, table: table.name, keyType, interval: true, dynamic: false, groups: [use.group], literal: true });
+            setUses.push({ listId: id, ruleIndex, set: setId, side: use.side, negated: use.negated });
+          }
         });
       }
     }
@@ -1561,6 +1583,7 @@ class NftParser {
         [...table.sets.values()].map((set) => ({
           id: nftListId(table.family, table.name, set.name),
           name: set.name,
+          anonymous: false,
           family: table.family,
           table: table.name,
           keyType: set.keyType,
@@ -1569,7 +1592,7 @@ class NftParser {
           groups: set.groups,
           literal: set.literal,
         })),
-      ),
+      ).concat(anonymousSets),
       setUses,
     };
     // Problems in document order, whichever pass found them.

@@ -1,14 +1,17 @@
 import { mergeIntervals, type IpInterval } from '../../model/address';
 import type { PortRange } from '../../model/config';
 import { mergePorts } from '../../model/ports';
+import type { PolicyEntry } from '../../model/policy';
 import { t } from '../../l10n';
-import type { InsertionPoint, Placement, PlacementPart, PlacementRequest } from '../dialect';
+import type { FlowDecision, InsertionPoint, Placement, PlacementPart, PlacementRequest } from '../dialect';
 import { afterLine, afterRules, beforeRule, editSites, endOfText, entriesBySite, insideBraces, lineStart, translatedLocal, translationNote, type EditSite } from '../placement';
 import type { BraceSpan, NftChainFacts, NftVendor } from './parse';
 import { entryKey, type EntryAdjustment, type NftablesTarget } from './render';
 import { setExtensions } from './setEdits';
 
 type Family = 4 | 6;
+
+const TABLE_FAMILIES: Record<string, Family[]> = { ip: [4], ip6: [6], inet: [4, 6] };
 
 /** Where a block for a site goes, and in which form: rules in the chain's body, or commands. */
 type Where = { mode: 'body'; point: InsertionPoint } | { mode: 'commands'; verb: 'add' | 'insert'; point: InsertionPoint };
@@ -83,15 +86,34 @@ function samePorts(a: readonly PortRange[], b: readonly PortRange[]): boolean {
   return x.length === y.length && x.every((p, i) => p.from === y[i]!.from && p.to === y[i]!.to);
 }
 
+/** The address families of an entry's flows that these decisions block or leave unknown. */
+function openFamilies(decisions: readonly FlowDecision[], entry: number): Set<Family> {
+  const out = new Set<Family>();
+  for (const d of decisions) {
+    if (d.entry !== entry || d.outcome.value === 'allowed' || d.flow.remote.kind !== 'addresses') continue;
+    for (const iv of d.flow.remote.intervals) out.add(iv.family);
+  }
+  return out;
+}
+
+/** Whether an entry makes flows of a family at all: addresses of it, and a server address of it when the entry names servers. */
+function hasFlows(entry: PolicyEntry, family: Family): boolean {
+  const local = entry.localAddresses ?? [];
+  return entry.addresses.some((iv) => iv.family === family) && (local.length === 0 || local.some((iv) => iv.family === family));
+}
+
 /** Per entry of a block: families set edits took care of, and the ports destination NAT gave its flows. */
-function adjustments(request: PlacementRequest<NftVendor>, site: EditSite, entries: readonly number[], covered: ReadonlyMap<number, ReadonlySet<Family>>): EntryAdjustment[] {
+function adjustments(request: PlacementRequest<NftVendor>, site: EditSite, entries: readonly number[], covered: ReadonlyMap<number, ReadonlySet<Family>>, tableFamilies: readonly Family[]): EntryAdjustment[] {
   const out: EntryAdjustment[] = [];
   for (const index of entries) {
     const entry = request.policy.entries[index];
     if (!entry) continue;
     const decisions = site.decisions.filter((d) => d.entry === index);
     const ports = decisions.some((d) => d.outcome.translatedBy) ? mergePorts(decisions.flatMap((d) => d.flow.ports)) : undefined;
-    const omit = [...(covered.get(index) ?? [])];
+    // A family the file already lets through everywhere is not written again: the rule would repeat one of the user's.
+    const open = openFamilies(request.decisions, index);
+    const passed = openFamilies(site.decisions, index).size > 0 ? tableFamilies.filter((f) => !open.has(f) && hasFlows(entry, f)) : [];
+    const omit = [...new Set([...(covered.get(index) ?? []), ...passed])];
     const changed = ports !== undefined && !samePorts(ports, entry.ports);
     if (omit.length === 0 && !changed) continue;
     out.push({ key: entryKey(entry), ...(omit.length > 0 ? { omit } : {}), ...(changed ? { ports } : {}) });
@@ -106,10 +128,8 @@ function adjustments(request: PlacementRequest<NftVendor>, site: EditSite, entri
 function sitePart(request: PlacementRequest<NftVendor>, site: EditSite, entries: readonly number[], covered: ReadonlyMap<number, ReadonlySet<Family>>): PlacementPart<NftablesTarget> | undefined {
   const facts = request.parsed.vendor.chains.find((c) => c.id === site.list.id);
   if (!facts) return undefined;
-  const openFamilies = (entry: number): Set<Family> =>
-    new Set(site.decisions.filter((d) => d.entry === entry && d.outcome.value !== 'allowed' && d.flow.remote.kind === 'addresses').flatMap((d) => (d.flow.remote.kind === 'addresses' ? d.flow.remote.intervals.map((iv) => iv.family) : [])));
   const fullyCovered = (entry: number): boolean => {
-    const open = openFamilies(entry);
+    const open = openFamilies(site.decisions, entry);
     const done = covered.get(entry);
     return open.size > 0 && done !== undefined && [...open].every((f) => done.has(f));
   };
@@ -117,15 +137,13 @@ function sitePart(request: PlacementRequest<NftVendor>, site: EditSite, entries:
   const blockEntries = entries.filter((e) => !fullyCovered(e));
   if (blockEntries.length === 0 || (covered.size > 0 && !blockEntries.some(decidedHere))) return undefined;
   const where = blockWhere(request, site, facts);
-  const adjust = adjustments(request, site, blockEntries, covered);
+  const adjust = adjustments(request, site, blockEntries, covered, TABLE_FAMILIES[facts.family] ?? []);
   const chain = { family: facts.family, table: facts.table, chain: facts.name, ...(adjust.length > 0 ? { adjust } : {}) };
   const target: NftablesTarget = where.mode === 'body' ? { mode: 'body', ...chain } : { mode: 'commands', verb: where.verb, ...chain };
   const note = translationNote(request.parsed.model, site);
   const local = siteLocal(site);
   return { kind: 'block', entries: blockEntries, point: where.point, target, ...(note ? { notes: [note] } : {}), ...(local ? { local } : {}) };
 }
-
-const TABLE_FAMILIES: Record<string, Family[]> = { ip: [4], ip6: [6], inet: [4, 6] };
 
 /** A block in an ip table beside one in an ip6 (or inet) table leaves the other family to it, without a note. */
 function leaveToOthers(parts: PlacementPart<NftablesTarget>[]): void {

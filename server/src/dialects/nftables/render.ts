@@ -154,11 +154,17 @@ export function renderNftables(policy: Policy, target: NftablesTarget): Rendered
   });
   if (outsideTable.length > 0) {
     const left = families.includes(4) ? 6 : 4;
-    lines.push(`# ${t('{0} IPv{1} prefixes are left out: table {2} {3} sees only IPv{4}.', outsideTable.length, left, tableFamily, existing?.table ?? NEW_TABLE, families[0] ?? 4)}`);
+    const table = existing?.table ?? NEW_TABLE;
+    const note =
+      outsideTable.length === 1
+        ? t('1 IPv{0} prefix is left out: table {1} {2} sees only IPv{3}.', left, tableFamily, table, families[0] ?? 4)
+        : t('{0} IPv{1} prefixes are left out: table {2} {3} sees only IPv{4}.', outsideTable.length, left, tableFamily, table, families[0] ?? 4);
+    lines.push(`# ${note}`);
     notExpressible.push(...outsideTable);
   }
   for (const [family, elements] of withoutServer) {
-    lines.push(`# ${t('{0} IPv{1} sources are left out: no IPv{1} address of the server was given.', elements.length, family)}`);
+    const note = elements.length === 1 ? t('1 IPv{0} source is left out: no IPv{0} address of the server was given.', family) : t('{0} IPv{1} sources are left out: no IPv{1} address of the server was given.', elements.length, family);
+    lines.push(`# ${note}`);
     notExpressible.push(...elements);
   }
 

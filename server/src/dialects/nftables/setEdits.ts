@@ -2,7 +2,7 @@ import { intersectIntervals, mergeIntervals, minusIntervals, type IpInterval } f
 import type { ConfigModel, Rule } from '../../model/config';
 import { leadingWhitespace, lineBreakOf, type TextEdit } from '../../model/edit';
 import { matchRule } from '../../model/match';
-import type { FlowOrigin } from '../../model/policy';
+import type { FlowOrigin, PolicyEntry } from '../../model/policy';
 import { minusPorts } from '../../model/ports';
 import type { LineIndex } from '../../model/range';
 import { t } from '../../l10n';
@@ -44,6 +44,21 @@ function onlyAccepts(model: ConfigModel, vendor: NftVendor, set: NftSetFacts): b
     .every((u) => !u.negated && model.ruleLists.find((l) => l.id === u.listId)?.rules[u.ruleIndex]?.action.type === 'accept');
 }
 
+/**
+ * The set already holds some of what the flows are for: addresses of the entry itself, or prefixes
+ * the catalogue lists for the same endpoint set or other-endpoints row (a fix carries only what is
+ * missing).
+ */
+function holdsPart(request: PlacementRequest<NftVendor>, held: readonly IpInterval[], entry: PolicyEntry): boolean {
+  if (intersectIntervals(held, entry.addresses).length > 0) return true;
+  const origin = entry.origin;
+  return held.some((iv) =>
+    (request.catalog?.lookupAddress(iv) ?? []).some(
+      (m) => (m.relation === 'equal' || m.relation === 'inside') && (origin.source === 'web-service' ? m.source === 'web-service' && m.id === origin.setId : m.source === 'other-endpoints' && m.row === origin.row),
+    ),
+  );
+}
+
 /** The rule takes every one of the decisions' flows once their addresses are in the set: protocol, ports, server and every other condition. */
 function carries(rule: Rule, decisions: readonly FlowDecision[]): boolean {
   return decisions.every((d) => {
@@ -72,13 +87,12 @@ function extensionsAt(request: PlacementRequest<NftVendor>, site: EditSite, entr
       if (decisions.length === 0) continue;
       const remoteSide = decisions[0]!.flow.direction === 'inbound' ? 'sources' : 'destinations';
       const missing = mergeIntervals(decisions.flatMap((d) => (d.flow.remote.kind === 'addresses' ? d.flow.remote.intervals : [])));
-      const owned = policyEntry.addresses.filter((iv) => iv.family === family);
       for (const use of uses) {
         const rule = site.list.rules[use.ruleIndex]!;
         const set = vendor.sets.find((s) => s.id === use.set);
         const held = rule[remoteSide]?.intervals ?? [];
         if (use.side !== remoteSide || use.negated || rule.action.type !== 'accept' || !set) continue;
-        if (intersectIntervals(held, owned).length === 0 || !extensible(set, family, missing)) continue;
+        if (!holdsPart(request, held, policyEntry) || !extensible(set, family, missing)) continue;
         const added = minusIntervals(missing, held);
         if (added.length === 0 || !onlyAccepts(model, vendor, set) || !carries(rule, decisions)) continue;
         const last = set.groups.at(-1)!;
@@ -129,7 +143,9 @@ export function setExtensions(request: PlacementRequest<NftVendor>, sites: reado
     const edit = extensionEdit(request, extension);
     const added = extension.intervals.flatMap(elementText);
     const setLine = request.lines.positionAt(extension.set.groups[0]!.open).line + 1;
-    const description = t('Added {0} to set {1} (line {2}), which the rule on line {3} lets through.', added.join(', '), extension.set.name, setLine, extension.rule.range.start.line + 1);
+    const description = extension.set.anonymous
+      ? t('Added {0} to the addresses of the rule on line {1}.', added.join(', '), setLine)
+      : t('Added {0} to set {1} (line {2}), which the rule on line {3} lets through.', added.join(', '), extension.set.name, setLine, extension.rule.range.start.line + 1);
     parts.push({ kind: 'edits', entries: [...extension.entries].sort((a, b) => a - b), edits: [edit], description });
   }
   return { parts, covered };
