@@ -1045,8 +1045,8 @@ class NftParser {
       const { elements, next } = this.splitGroup(tokens, k);
       value.elements = elements;
       const close = tokens[next - 1];
-      // Written here, not brought in by a define: every token after the previous one in the text.
-      const written = tokens.slice(k, next).every((tk, i, all) => i === 0 || tk.start > all[i - 1]!.start);
+      // Written here, not brought in by a define: after the selector and every token after the previous one in the text.
+      const written = k > 0 && first.start > tokens[k - 1]!.start && tokens.slice(k, next).every((tk, i, all) => i === 0 || tk.start > all[i - 1]!.start);
       const last = elements.at(-1)?.at(-1);
       if (written && close?.text === '}' && last) value.group = { open: first.start, close: close.start, lastElementEnd: last.end };
       return this.concatenationCheck(tokens, next, value);

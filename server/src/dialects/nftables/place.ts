@@ -102,8 +102,8 @@ function hasFlows(entry: PolicyEntry, family: Family): boolean {
   return entry.addresses.some((iv) => iv.family === family) && (local.length === 0 || local.some((iv) => iv.family === family));
 }
 
-/** Per entry of a block: families set edits took care of, and the ports destination NAT gave its flows. */
-function adjustments(request: PlacementRequest<NftVendor>, site: EditSite, entries: readonly number[], covered: ReadonlyMap<number, ReadonlySet<Family>>, tableFamilies: readonly Family[]): EntryAdjustment[] {
+/** Per entry of a block: families a set edit or the file already lets through, and the ports destination NAT gave its flows. */
+function adjustments(request: PlacementRequest<NftVendor>, site: EditSite, entries: readonly number[], covered: ReadonlyMap<number, Family[]>, tableFamilies: readonly Family[]): EntryAdjustment[] {
   const out: EntryAdjustment[] = [];
   for (const index of entries) {
     const entry = request.policy.entries[index];
@@ -122,27 +122,19 @@ function adjustments(request: PlacementRequest<NftVendor>, site: EditSite, entri
 }
 
 /**
- * The block of one site: the entries decided there that no set edit fully took care of (and,
- * when it has any, the entries no site decides, so they land in the file once).
+ * The block of one site: the entries decided there (less the families set edits took care of)
+ * and, at the first site, those no site decides, so they land in the file once.
  */
-function sitePart(request: PlacementRequest<NftVendor>, site: EditSite, entries: readonly number[], covered: ReadonlyMap<number, ReadonlySet<Family>>): PlacementPart<NftablesTarget> | undefined {
+function sitePart(request: PlacementRequest<NftVendor>, site: EditSite, entries: readonly number[], covered: ReadonlyMap<number, Family[]>): PlacementPart<NftablesTarget> | undefined {
   const facts = request.parsed.vendor.chains.find((c) => c.id === site.list.id);
-  if (!facts) return undefined;
-  const fullyCovered = (entry: number): boolean => {
-    const open = openFamilies(site.decisions, entry);
-    const done = covered.get(entry);
-    return open.size > 0 && done !== undefined && [...open].every((f) => done.has(f));
-  };
-  const decidedHere = (entry: number): boolean => site.decisions.some((d) => d.entry === entry);
-  const blockEntries = entries.filter((e) => !fullyCovered(e));
-  if (blockEntries.length === 0 || (covered.size > 0 && !blockEntries.some(decidedHere))) return undefined;
+  if (!facts || entries.length === 0) return undefined;
   const where = blockWhere(request, site, facts);
-  const adjust = adjustments(request, site, blockEntries, covered, TABLE_FAMILIES[facts.family] ?? []);
+  const adjust = adjustments(request, site, entries, covered, TABLE_FAMILIES[facts.family] ?? []);
   const chain = { family: facts.family, table: facts.table, chain: facts.name, ...(adjust.length > 0 ? { adjust } : {}) };
   const target: NftablesTarget = where.mode === 'body' ? { mode: 'body', ...chain } : { mode: 'commands', verb: where.verb, ...chain };
   const note = translationNote(request.parsed.model, site);
   const local = siteLocal(site);
-  return { kind: 'block', entries: blockEntries, point: where.point, target, ...(note ? { notes: [note] } : {}), ...(local ? { local } : {}) };
+  return { kind: 'block', entries: [...entries], point: where.point, target, ...(note ? { notes: [note] } : {}), ...(local ? { local } : {}) };
 }
 
 /** A block in an ip table beside one in an ip6 (or inet) table leaves the other family to it, without a note. */
@@ -180,8 +172,8 @@ export function placeNftables(request: PlacementRequest<NftVendor>): Placement<N
     }
     return entries.filter((e) => !maps.has(e));
   });
-  const { parts: edits, covered } = setExtensions(request, sites, placeable);
-  const blocks = sites.map((site, i) => sitePart(request, site, placeable[i]!, covered[i]!)).filter((p): p is PlacementPart<NftablesTarget> => p !== undefined);
+  const { parts: edits, handled, covered } = setExtensions(request, sites, placeable);
+  const blocks = sites.flatMap((site, i) => (handled[i] ? [] : (sitePart(request, site, placeable[i]!, covered[i]!) ?? [])));
   leaveToOthers(blocks);
   return { parts: [...edits, ...blocks], notPlaced };
 }

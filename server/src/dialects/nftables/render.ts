@@ -13,7 +13,7 @@ export const RULE_COMMENT_LIMIT = 128;
 /** A change to one policy entry for the place its rules go to, found by `entryKey`. */
 export interface EntryAdjustment {
   key: string;
-  /** Families handled by another edit (elements added to a set the file has), left out without a note. */
+  /** Families a set edit or the file already lets through for this entry, left out without a note. */
   omit?: Family[];
   /** The ports the rules name instead of the entry's own: destination NAT before this chain changed them. */
   ports?: PortRange[];

@@ -68,17 +68,29 @@ function carries(rule: Rule, decisions: readonly FlowDecision[]): boolean {
   });
 }
 
+/** What one entry's blocked addresses of one family add to one set. */
+interface Contribution {
+  set: NftSetFacts;
+  rule: Rule;
+  entry: number;
+  family: Family;
+  origin: FlowOrigin;
+  added: IpInterval[];
+}
+
 /**
- * For each entry and family a site decides: a named set, matched on the Microsoft side by an
- * accepting rule the flows reach before the decision, that already holds some of the entry's
- * addresses. Adding the blocked addresses to it is the edit an admin would make.
+ * For each entry and family a site decides: a set, matched on the Microsoft side by an accepting
+ * rule the flows reach before the decision, that already holds part of what the entry is for.
+ * Adding the blocked addresses to it is the edit an admin would make. Also whether every family
+ * of every entry the site decides has one.
  */
-function extensionsAt(request: PlacementRequest<NftVendor>, site: EditSite, entries: readonly number[], found: Map<string, SetExtension>): Map<number, Set<Family>> {
+function extensionsAt(request: PlacementRequest<NftVendor>, site: EditSite, entries: readonly number[]): { contributions: Contribution[]; complete: boolean } {
   const { model, vendor } = request.parsed;
-  const covered = new Map<number, Set<Family>>();
   const open = site.decisions.filter((d) => d.outcome.value !== 'allowed');
   const reached = site.ruleIndex < 0 ? site.list.rules.length : site.ruleIndex;
-  const uses = vendor.setUses.filter((u) => u.listId === site.list.id && u.ruleIndex < reached);
+  const uses = vendor.setUses.filter((u) => u.listId === site.list.id && u.ruleIndex < reached && !u.negated);
+  const contributions: Contribution[] = [];
+  let complete = true;
   for (const entry of entries) {
     const policyEntry = request.policy.entries[entry];
     if (!policyEntry) continue;
@@ -87,27 +99,32 @@ function extensionsAt(request: PlacementRequest<NftVendor>, site: EditSite, entr
       if (decisions.length === 0) continue;
       const remoteSide = decisions[0]!.flow.direction === 'inbound' ? 'sources' : 'destinations';
       const missing = mergeIntervals(decisions.flatMap((d) => (d.flow.remote.kind === 'addresses' ? d.flow.remote.intervals : [])));
-      for (const use of uses) {
+      const found = uses.flatMap((use): Contribution[] => {
         const rule = site.list.rules[use.ruleIndex]!;
-        const set = vendor.sets.find((s) => s.id === use.set);
+        const set = vendor.sets.find((x) => x.id === use.set);
         const held = rule[remoteSide]?.intervals ?? [];
-        if (use.side !== remoteSide || use.negated || rule.action.type !== 'accept' || !set) continue;
-        if (!holdsPart(request, held, policyEntry) || !extensible(set, family, missing)) continue;
+        if (use.side !== remoteSide || rule.action.type !== 'accept' || !set) return [];
+        if (!holdsPart(request, held, policyEntry) || !extensible(set, family, missing)) return [];
         const added = minusIntervals(missing, held);
-        if (added.length === 0 || !onlyAccepts(model, vendor, set) || !carries(rule, decisions)) continue;
-        const last = set.groups.at(-1)!;
-        const group = { open: last.open, close: last.close, lastElementEnd: last.lastElementEnd ?? last.close };
-        const extension = found.get(set.id) ?? { set, group, rule, intervals: [], origins: [], entries: [] };
-        extension.intervals = mergeIntervals([...extension.intervals, ...added]);
-        extension.origins.push(policyEntry.origin);
-        if (!extension.entries.includes(entry)) extension.entries.push(entry);
-        found.set(set.id, extension);
-        covered.set(entry, new Set([...(covered.get(entry) ?? []), family]));
-        break;
-      }
+        if (added.length === 0 || !onlyAccepts(model, vendor, set) || !carries(rule, decisions)) return [];
+        return [{ set, rule, entry, family, origin: policyEntry.origin, added }];
+      })[0];
+      if (found) contributions.push(found);
+      else complete = false;
     }
   }
-  return covered;
+  return { contributions, complete: complete && contributions.length > 0 };
+}
+
+/**
+ * The contributions a site takes: all of them when they take care of everything it decides (no
+ * block there); else only those of entries a block must carry in part anyway (the IPv6 half of a
+ * set whose IPv4 half a set of the file holds), so an entry is never both in a set and in a block.
+ */
+function taken(site: EditSite, found: { contributions: Contribution[]; complete: boolean }): Contribution[] {
+  if (found.complete) return found.contributions;
+  const open = site.decisions.filter((d) => d.outcome.value !== 'allowed');
+  return found.contributions.filter((c) => open.some((d) => d.entry === c.entry && familyOf(d) !== c.family));
 }
 
 /** Indentation for elements on lines of their own: that of the last element's line, or one step in from `elements = {`. */
@@ -132,12 +149,33 @@ function extensionEdit(request: PlacementRequest<NftVendor>, extension: SetExten
 }
 
 /**
- * Edits that add the blocked addresses to named sets the file already lets them through by, one
- * edit per set, and for each site the families of each entry those edits take care of.
+ * Edits that add the blocked addresses to sets the file already lets them through by, one edit per
+ * set; for each site whether those edits take care of all it decides, and else the families of
+ * each entry they take care of, which the site's block leaves out.
  */
-export function setExtensions(request: PlacementRequest<NftVendor>, sites: readonly EditSite[], entries: readonly number[][]): { parts: PlacementPart<NftablesTarget>[]; covered: Array<Map<number, Set<Family>>> } {
+export function setExtensions(
+  request: PlacementRequest<NftVendor>,
+  sites: readonly EditSite[],
+  entries: readonly number[][],
+): { parts: PlacementPart<NftablesTarget>[]; handled: boolean[]; covered: Array<Map<number, Family[]>> } {
   const found = new Map<string, SetExtension>();
-  const covered = sites.map((site, i) => extensionsAt(request, site, entries[i] ?? [], found));
+  const covered: Array<Map<number, Family[]>> = [];
+  const handled = sites.map((site, i) => {
+    const here = extensionsAt(request, site, entries[i] ?? []);
+    const families = new Map<number, Family[]>();
+    for (const c of taken(site, here)) {
+      const last = c.set.groups.at(-1)!;
+      const group = { open: last.open, close: last.close, lastElementEnd: last.lastElementEnd ?? last.close };
+      const extension = found.get(c.set.id) ?? { set: c.set, group, rule: c.rule, intervals: [], origins: [], entries: [] };
+      extension.intervals = mergeIntervals([...extension.intervals, ...c.added]);
+      extension.origins.push(c.origin);
+      if (!extension.entries.includes(c.entry)) extension.entries.push(c.entry);
+      found.set(c.set.id, extension);
+      families.set(c.entry, [...(families.get(c.entry) ?? []), c.family]);
+    }
+    covered.push(families);
+    return here.complete;
+  });
   const parts: PlacementPart<NftablesTarget>[] = [];
   for (const extension of found.values()) {
     const edit = extensionEdit(request, extension);
@@ -148,5 +186,5 @@ export function setExtensions(request: PlacementRequest<NftVendor>, sites: reado
       : t('Added {0} to set {1} (line {2}), which the rule on line {3} lets through.', added.join(', '), extension.set.name, setLine, extension.rule.range.start.line + 1);
     parts.push({ kind: 'edits', entries: [...extension.entries].sort((a, b) => a - b), edits: [edit], description });
   }
-  return { parts, covered };
+  return { parts, handled, covered };
 }
