@@ -2,6 +2,7 @@ import { intervalsOverlap, type IpInterval } from '../model/address';
 import type { ConfigModel, EvaluationPath, Rule, RuleList } from '../model/config';
 import type { Flow, FlowOrigin } from '../model/policy';
 import type { CatalogMatch } from '../catalog/types';
+import { matchIsOf } from '../catalog';
 import { intersectPorts } from '../model/ports';
 import type { CatalogView } from './context';
 
@@ -22,13 +23,8 @@ function reachableLists(model: ConfigModel, start: string[]): RuleList[] {
   return [...seen.values()];
 }
 
-/** Whether an interval is in the catalogue; with an origin, whether it lies in that set's or row's own prefixes. */
+/** Whether an interval is in the catalogue; with an origin, whether it meets that set's or row's own prefixes. */
 export type CatalogueMembership = (interval: IpInterval, origin?: FlowOrigin) => boolean;
-
-function isOrigin(match: CatalogMatch, origin: FlowOrigin): boolean {
-  if (match.relation !== 'equal' && match.relation !== 'inside') return false;
-  return origin.source === 'web-service' ? match.source === 'web-service' && match.id === origin.setId : match.source === 'other-endpoints' && match.row === origin.row;
-}
 
 /** Answers "is this interval in the catalogue (of this set or row)?" once per interval: the same lists are asked for every flow. */
 export function catalogueMembership(catalog: Pick<CatalogView, 'lookupAddress'>): CatalogueMembership {
@@ -40,7 +36,7 @@ export function catalogueMembership(catalog: Pick<CatalogView, 'lookupAddress'>)
       matches = catalog.lookupAddress(interval);
       known.set(key, matches);
     }
-    return origin ? matches.some((m) => isOrigin(m, origin)) : matches.length > 0;
+    return origin ? matches.some((m) => matchIsOf(m, origin)) : matches.length > 0;
   };
 }
 

@@ -5,6 +5,7 @@ import { matchRule } from '../../model/match';
 import type { FlowOrigin, PolicyEntry } from '../../model/policy';
 import { minusPorts } from '../../model/ports';
 import type { LineIndex } from '../../model/range';
+import { matchIsOf } from '../../catalog';
 import { t } from '../../l10n';
 import type { FlowDecision, PlacementPart, PlacementRequest } from '../dialect';
 import type { EditSite } from '../placement';
@@ -51,12 +52,7 @@ function onlyAccepts(model: ConfigModel, vendor: NftVendor, set: NftSetFacts): b
  */
 function holdsPart(request: PlacementRequest<NftVendor>, held: readonly IpInterval[], entry: PolicyEntry): boolean {
   if (intersectIntervals(held, entry.addresses).length > 0) return true;
-  const origin = entry.origin;
-  return held.some((iv) =>
-    (request.catalog?.lookupAddress(iv) ?? []).some(
-      (m) => (m.relation === 'equal' || m.relation === 'inside') && (origin.source === 'web-service' ? m.source === 'web-service' && m.id === origin.setId : m.source === 'other-endpoints' && m.row === origin.row),
-    ),
-  );
+  return held.some((iv) => (request.catalog?.lookupAddress(iv) ?? []).some((m) => matchIsOf(m, entry.origin)));
 }
 
 /** The rule takes every one of the decisions' flows once their addresses are in the set: protocol, ports, server and every other condition. */
