@@ -1,30 +1,35 @@
 import { intervalsOverlap, type IpInterval } from '../model/address';
 import type { ConfigModel, EvaluationPath, Rule } from '../model/config';
 import { reachableLists } from '../model/lists';
-import type { Flow } from '../model/policy';
+import type { Flow, FlowOrigin } from '../model/policy';
+import type { CatalogMatch } from '../catalog/types';
+import { matchIsOf } from '../catalog';
 import { intersectPorts } from '../model/ports';
 import type { CatalogView } from './context';
 
-/** Answers "is this interval in the catalogue?" once per interval: the same lists are asked for every flow. */
-export function catalogueMembership(catalog: CatalogView): (interval: IpInterval) => boolean {
-  const known = new Map<string, boolean>();
-  return (interval) => {
+/** Whether an interval is in the catalogue; with an origin, whether it meets that set's or row's own prefixes. */
+export type CatalogueMembership = (interval: IpInterval, origin?: FlowOrigin) => boolean;
+
+/** Answers "is this interval in the catalogue (of this set or row)?" once per interval: the same lists are asked for every flow. */
+export function catalogueMembership(catalog: Pick<CatalogView, 'lookupAddress'>): CatalogueMembership {
+  const known = new Map<string, CatalogMatch[]>();
+  return (interval, origin) => {
     const key = `${interval.family}:${interval.first}:${interval.last}`;
-    let answer = known.get(key);
-    if (answer === undefined) {
-      answer = catalog.lookupAddress(interval).length > 0;
-      known.set(key, answer);
+    let matches = known.get(key);
+    if (matches === undefined) {
+      matches = catalog.lookupAddress(interval);
+      known.set(key, matches);
     }
-    return answer;
+    return origin ? matches.some((m) => matchIsOf(m, origin)) : matches.length > 0;
   };
 }
 
 /** Remote-side intervals of a rule that name catalogue addresses, for rules that meet the flow's ports. */
-function catalogueIntervals(rule: Rule, flow: Flow, inCatalogue: (interval: IpInterval) => boolean): IpInterval[] {
+function catalogueIntervals(rule: Rule, flow: Flow, inCatalogue: CatalogueMembership): IpInterval[] {
   const remote = flow.direction === 'inbound' ? rule.sources : rule.destinations;
   const ports = rule.destinationPorts;
   if (ports && ports.length > 0 && intersectPorts(ports, flow.ports).length === 0) return [];
-  return (remote?.intervals ?? []).filter(inCatalogue);
+  return (remote?.intervals ?? []).filter((iv) => inCatalogue(iv));
 }
 
 /**
@@ -40,7 +45,7 @@ export function intendedPart(
   model: ConfigModel,
   path: EvaluationPath,
   flow: Flow,
-  inCatalogue: (interval: IpInterval) => boolean,
+  inCatalogue: CatalogueMembership,
   // The addresses whose naming shows intent: the flow's own, or (for an announced addition) its whole set's.
   intent?: readonly IpInterval[],
 ): Flow | undefined {
@@ -49,10 +54,11 @@ export function intendedPart(
     if (flow.remote.kind !== 'addresses') return undefined;
     const remote = intent ?? flow.remote.intervals;
     // Only addresses of this flow's own set or row show the intent: a Graph webhook's allow-list
-    // says nothing about Exchange mailbox migration.
+    // says nothing about Exchange mailbox migration. A flow of only the prefixes a list is
+    // missing (a fix) has the intent of the set's prefixes the list does name.
     const named = lists
       .flatMap((l) => l.rules.flatMap((r) => catalogueIntervals(r, flow, inCatalogue)))
-      .filter((iv) => remote.some((r) => intervalsOverlap(r, iv)));
+      .filter((iv) => remote.some((r) => intervalsOverlap(r, iv)) || inCatalogue(iv, flow.origin));
     if (named.length === 0) return undefined;
     // The families the rules name, plus those the path says it receives (nginx `listen [::]:443`).
     const families = new Set<4 | 6>([...named.map((iv) => iv.family), ...(lists[0]?.families ?? [])]);
@@ -77,7 +83,7 @@ function namesLocal(rule: Rule, local: readonly IpInterval[]): boolean {
  * addresses); else to this host's own input, never to a forward path the file says nothing about
  * (unless no path says it is inbound).
  */
-export function carriedPart(model: ConfigModel, path: EvaluationPath, flow: Flow, inCatalogue: (interval: IpInterval) => boolean, translated: boolean): Flow | undefined {
+export function carriedPart(model: ConfigModel, path: EvaluationPath, flow: Flow, inCatalogue: CatalogueMembership, translated: boolean): Flow | undefined {
   if (flow.direction !== 'inbound') return intendedPart(model, path, flow, inCatalogue);
   if (translated) return path.direction === 'forward' ? flow : undefined;
   const local = flow.local;

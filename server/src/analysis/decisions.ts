@@ -1,9 +1,8 @@
-import type { IpInterval } from '../model/address';
 import type { ConfigModel } from '../model/config';
 import type { Flow, Policy } from '../model/policy';
 import type { FlowDecision } from '../dialects/dialect';
 import { flowsOfEntry } from '../policies';
-import { carriedPart } from './carriers';
+import { carriedPart, catalogueMembership } from './carriers';
 import type { CatalogView } from './context';
 import { evaluateFlow } from './evaluate';
 
@@ -13,7 +12,7 @@ import { evaluateFlow } from './evaluate';
  * the device decides.
  */
 export function policyDecisions(model: ConfigModel, policy: Policy, catalog: Pick<CatalogView, 'lookupAddress'>): FlowDecision[] {
-  const inCatalogue = (interval: IpInterval): boolean => catalog.lookupAddress(interval).length > 0;
+  const inCatalogue = catalogueMembership(catalog);
   const decisions: FlowDecision[] = [];
   policy.entries.forEach((_entry, index) => {
     for (const flow of flowsOfEntry(policy, index)) {

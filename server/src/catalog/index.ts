@@ -12,6 +12,7 @@ import {
   type AddressFamily,
   type IpInterval,
 } from '../model/address';
+import type { FlowOrigin } from '../model/policy';
 import { t } from '../l10n';
 import { formatPortList } from './ports';
 import {
@@ -168,6 +169,11 @@ export function addressRelation(entry: IpInterval, query: IpInterval): MatchRela
   if (startsBefore && endsAfter) return 'contains';
   if (entry.first >= query.first && entry.last <= query.last) return 'inside';
   return 'overlaps';
+}
+
+/** Whether a match is an entry of the endpoint set or other-endpoints row a flow is for. */
+export function matchIsOf(match: CatalogMatch, origin: FlowOrigin): boolean {
+  return origin.source === 'web-service' ? match.source === 'web-service' && match.id === origin.setId : match.source === 'other-endpoints' && match.row === origin.row;
 }
 
 function destinationApplies(destination: OtherEndpointDestination, instance: InstanceId): boolean {

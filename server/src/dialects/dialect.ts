@@ -1,4 +1,5 @@
 import type { IpInterval } from '../model/address';
+import type { CatalogMatch } from '../catalog/types';
 import type { ConfigModel, DialectId, EvaluationPath, Reference } from '../model/config';
 import type { TextEdit } from '../model/edit';
 import type { ManagedBlock } from '../model/managedBlock';
@@ -99,6 +100,8 @@ export interface PlacementRequest<V> {
   occupied: readonly ManagedBlock[];
   /** Hosts no edit may send past the proxy (the sign-in hosts, with tenant restrictions on). */
   keepOnProxy?: readonly string[];
+  /** The catalogue, to tell which endpoint set or row addresses the file already holds belong to. */
+  catalog?: { lookupAddress(interval: IpInterval): CatalogMatch[] };
 }
 
 /** A rendered block made to fit the place it goes to (IOS sequence numbers), or why it cannot. */

@@ -1,6 +1,6 @@
 import { mergeIntervals, type IpInterval } from '../model/address';
 import type { PortRange } from '../model/config';
-import type { PolicyEntry } from '../model/policy';
+import type { FlowOrigin, PolicyEntry } from '../model/policy';
 import { mergePorts } from '../model/ports';
 
 /** Entries that share protocol and ports become one group of rules (one ipset, one nftables set). */
@@ -8,6 +8,8 @@ export interface RuleGroup {
   protocol: 'tcp' | 'udp';
   ports: PortRange[];
   labels: string[];
+  /** The sets and rows the group's entries are for, in entry order, for rule comments. */
+  origins: FlowOrigin[];
   intervals: IpInterval[];
   /** The customer's own addresses the rules are limited to (the on-premises server of inbound rules). */
   local?: IpInterval[];
@@ -27,10 +29,11 @@ export function groupEntries(entries: readonly PolicyEntry[]): RuleGroup[] {
     const key = `${entry.protocol}|${ports.map((p) => `${p.from}-${p.to}`).join(',')}|${intervalsKey(local)}`;
     let group = groups.get(key);
     if (!group) {
-      group = { protocol: entry.protocol, ports, labels: [], intervals: [], ...(local ? { local } : {}) };
+      group = { protocol: entry.protocol, ports, labels: [], origins: [], intervals: [], ...(local ? { local } : {}) };
       groups.set(key, group);
     }
     if (!group.labels.includes(entry.label)) group.labels.push(entry.label);
+    group.origins.push(entry.origin);
     group.intervals.push(...entry.addresses);
   }
   for (const group of groups.values()) group.intervals = mergeIntervals(group.intervals);

@@ -2,7 +2,7 @@ import type { Policy } from '../model/policy';
 import { diffEdits, type TextEdit } from '../model/edit';
 import type { Finding } from '../analysis/finding';
 import type { FixSubject } from '../render/fixes';
-import { planPolicy } from '../render/plan';
+import { notPlacedReasons, planPolicy } from '../render/plan';
 import { refreshManagedBlocks } from '../render/refresh';
 import { verifyEdit } from '../render/verify';
 import { t } from '../l10n';
@@ -45,8 +45,11 @@ export function insertPolicies(subject: FixSubject, policies: readonly Policy[],
       ? verifyEdit({ text, findings, model }, plan.newText, { kind: 'policy', policy, catalog: subject.catalog }, subject.reanalyse)
       : { ok: true as const, findings: [], alsoResolved: [], model };
     if (!verified.ok) {
-      outcome.summaries.push(t('Not inserted "{0}": {1}.', policy.purpose, verified.reason));
-      outcome.notApplied.push({ purpose: policy.purpose, reason: verified.reason });
+      // What the placement already knew it could not place is usually why the edit falls short.
+      const unplaced = notPlacedReasons(plan.notPlaced);
+      const reason = unplaced.length > 0 ? `${verified.reason} (${t('Not placed: {0}', unplaced.join(' '))})` : verified.reason;
+      outcome.summaries.push(t('Not inserted "{0}": {1}.', policy.purpose, reason));
+      outcome.notApplied.push({ purpose: policy.purpose, reason });
       continue;
     }
     outcome.summaries.push(plan.summary);

@@ -98,6 +98,8 @@ export interface FixAllResult {
 
 /** `check --fix` stops after this many fixes per file, in case two fixes undo each other. */
 const MAX_FIXES = 50;
+/** Fixes refused once are tried again after each one applied; this bounds the tries per file. */
+const MAX_ATTEMPTS = 200;
 
 /**
  * Every selected preferred fix of a document, each planned and verified on the text the previous
@@ -109,27 +111,30 @@ export function planAllFixes(subject: FixSubject, selection: FixSelection): FixA
   let findings = subject.findings;
   let model = subject.model;
   const applied: FixAllResult['applied'] = [];
-  const notApplied: FixAllResult['notApplied'] = [];
+  const refused = new Map<string, FixAllResult['notApplied'][number]>();
   const tried = new Set<string>();
-  for (let round = 0; ; round++) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const open = findings.filter((f) => selects(selection, f) && preferredFix(f) !== undefined && !tried.has(findingIdentity(f)));
     const next = open[0];
     if (!next) break;
-    if (round >= MAX_FIXES) {
-      for (const finding of open) notApplied.push({ finding, title: preferredFix(finding)!.title, reason: t('Stopped after {0} fixes in one file; run --fix again to continue.', MAX_FIXES) });
+    if (applied.length >= MAX_FIXES) {
+      for (const finding of open) refused.set(findingIdentity(finding), { finding, title: preferredFix(finding)!.title, reason: t('Stopped after {0} fixes in one file; run --fix again to continue.', MAX_FIXES) });
       break;
     }
     tried.add(findingIdentity(next));
     const fix = preferredFix(next)!;
     const planned = planFix({ ...subject, text, findings, model }, next, fix);
     if (!planned.ok) {
-      notApplied.push({ finding: next, title: fix.title, reason: planned.reason });
+      refused.set(findingIdentity(next), { finding: next, title: fix.title, reason: planned.reason });
       continue;
     }
     applied.push({ finding: next, title: fix.title, ...(planned.summary ? { summary: planned.summary } : {}) });
     text = planned.newText;
     findings = planned.findings;
     model = planned.model;
+    // A fix refused for a finding this one took away (its IPv6 half, say) gets another try on the new text.
+    for (const key of refused.keys()) tried.delete(key);
+    refused.clear();
   }
-  return { newText: text, edits: diffEdits(subject.text, text), applied, notApplied };
+  return { newText: text, edits: diffEdits(subject.text, text), applied, notApplied: [...refused.values()] };
 }

@@ -193,7 +193,16 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
     const { decisions, allAllowed } = decisionsToPlace(policyDecisions(parsed.model, policy, subject.catalog));
     if (round > 0 && allAllowed) break;
     if (round === 0) alreadyAllowed = allAllowed && decisions.length > 0 && !decisions.some((d) => sentToProxy(parsed.model, d));
-    const placement = dialect.place({ text: current, lines: new LineIndex(current), parsed, policy, decisions, occupied, ...(subject.keepOnProxy ? { keepOnProxy: subject.keepOnProxy } : {}) });
+    const placement = dialect.place({
+      text: current,
+      lines: new LineIndex(current),
+      parsed,
+      policy,
+      decisions,
+      occupied,
+      catalog: subject.catalog,
+      ...(subject.keepOnProxy ? { keepOnProxy: subject.keepOnProxy } : {}),
+    });
     for (const missing of placement.notPlaced) {
       // Entries of one set come one per protocol under one label; the reason names it once.
       const labels = [...new Set(missing.entries.map((i) => policy.entries[i]?.label ?? '').filter((l) => l !== ''))];
@@ -214,7 +223,7 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
     current = next;
   }
   const notPlacedList = [...notPlaced.values()];
-  const reasons = notPlacedList.map((n) => (n.labels.length > 0 ? t('{0}: {1}', n.labels.join(', '), n.reason) : n.reason));
+  const reasons = notPlacedReasons(notPlacedList);
   // A block the file already has is never dropped because nothing of the new policy can be placed.
   if (own.length > 0 && !placedAny) {
     return nothing(t('The managed block "{0}" on line {1} is left as it is: {2}', policy.purpose, own[0]!.beginLine + 1, reasons.join(' ') || t('no place found where the rules would take effect')), { replaced: true, notPlaced: notPlacedList });
@@ -231,6 +240,11 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
   if (alreadyAllowed && own.length === 0) notes.push(t('This file already lets all of it through; the block keeps it so if the rules around it change.'));
   if (reasons.length > 0) notes.push(t('Not placed: {0}', reasons.join(' ')));
   return { edits, newText: current, summary: notes.join(' '), replaced: own.length > 0, notExpressible, notPlaced: notPlacedList, problems: [] };
+}
+
+/** Each entry no place was found for, with the reason, as a sentence of a summary. */
+export function notPlacedReasons(notPlaced: PolicyPlan['notPlaced']): string[] {
+  return notPlaced.map((n) => (n.labels.length > 0 ? t('{0}: {1}', n.labels.join(', '), n.reason) : n.reason));
 }
 
 /** Direct edits in the file's own idiom, as placed parts so they apply with the blocks of the same round. */

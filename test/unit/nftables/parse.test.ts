@@ -6,6 +6,8 @@ import { nftablesDialect } from '../../../server/src/dialects/nftables';
 import { parseNftables } from '../../../server/src/dialects/nftables/parse';
 import { dialectById } from '../../../server/src/dialects/all';
 import { ruleLine } from '../iptables/summary';
+import { formatInterval } from '../../../server/src/model/address';
+import type { Rule } from '../../../server/src/model/config';
 
 test('base chains on one hook across tables are stages ordered by priority, names and offsets included', () => {
   const model = parseNftables(`table inet a { chain c {
@@ -114,4 +116,92 @@ test('defines inside a table or a chain are read like top-level ones', () => {
   const model = parseNftables('table inet t {\n\tdefine A = 1.2.3.4\n\tchain c {\n\t\tdefine B = { $A, 5.6.7.8 }\n\t\tip daddr $B accept\n\t}\n}\n').model;
   assert.deepEqual(model.problems, []);
   assert.deepEqual(model.ruleLists[0]!.rules.map(ruleLine), ['accept@4:14 dst=1.2.3.4/32,5.6.7.8/32']);
+});
+
+/** A dnat action as `to first-last :ports`, for comparing. */
+function translation(rule: Rule): string {
+  if (rule.action.type !== 'dnat') return rule.action.type;
+  const to = rule.action.to?.map(formatInterval).join(',') ?? '(a map)';
+  const ports = rule.action.toPorts?.map((p) => (p.from === p.to ? `${p.from}` : `${p.from}-${p.to}`)).join(',');
+  return `dnat ${to}${ports ? ` :${ports}` : ''}`;
+}
+
+test('nat prerouting chains are destination-NAT lists by priority; dnat gives the new address and port, a map leaves them unknown', () => {
+  const { model } = parseNftables(`define INSIDE = 10.1.1.25
+table inet late {
+\tchain pre {
+\t\ttype nat hook prerouting priority dstnat + 10; policy accept;
+\t\tip daddr 203.0.113.25 tcp dport 25 dnat ip to 10.1.1.25
+\t\tip daddr 203.0.113.25 tcp dport 443 dnat ip to $INSIDE:8443
+\t\tip6 daddr 2001:db8::25 tcp dport 443 dnat ip6 to [2001:db8:1::25]:443
+\t\tip daddr 203.0.113.26 dnat ip to 10.1.1.30-10.1.1.31
+\t\tdnat ip to ip daddr map { 203.0.113.27 : 10.1.1.27 }
+\t}
+\tchain post {
+\t\ttype nat hook postrouting priority srcnat;
+\t\tmasquerade
+\t}
+}
+table ip early {
+\tchain pre {
+\t\ttype nat hook prerouting priority dstnat;
+\t\ttcp dport 26 dnat 10.1.1.26
+\t}
+}
+`);
+  assert.deepEqual(model.problems, []);
+  assert.deepEqual(model.prerouting, ['ip early:pre', 'inet late:pre']);
+  assert.deepEqual(model.ruleLists.map((l) => [l.id, l.kind]), [
+    ['inet late:pre', 'destination-nat'],
+    ['inet late:post', 'packet-filter'],
+    ['ip early:pre', 'destination-nat'],
+  ]);
+  assert.deepEqual(model.ruleLists[0]!.rules.map(translation), ['dnat 10.1.1.25/32', 'dnat 10.1.1.25/32 :8443', 'dnat 2001:db8:1::25/128 :443', 'dnat 10.1.1.30/31', 'dnat (a map)']);
+  // `dnat ip` and an ip table say which family the rule sees, even with no address match of its own.
+  assert.deepEqual(model.ruleLists[0]!.rules[4]!.destinations?.intervals.map(formatInterval), ['0.0.0.0/0']);
+  assert.deepEqual(model.ruleLists[2]!.rules.map(ruleLine), ['dnat(10.1.1.26/32:?)@18:15 proto=tcp dst=0.0.0.0/0 dport=26']);
+  assert.deepEqual(
+    model.references.filter((r) => r.role === 'other').map((r) => `${r.text} ${r.range.start.line}:${r.range.start.character}`),
+    ['10.1.1.25 0:16', '10.1.1.25 4:48', '2001:db8:1::25 6:52', '10.1.1.30-10.1.1.31 7:35', '203.0.113.27 8:28', '10.1.1.27 8:43', '10.1.1.26 18:20'],
+  );
+});
+
+test('placement facts: chain bodies, rules inserted out of order, sets with their element groups, and which rules match a side against a set', () => {
+  const text = `define SERVERS = { 192.0.2.1 }
+table inet f {
+\tset entra_v4 {
+\t\ttype ipv4_addr
+\t\tflags interval
+\t\telements = { 20.190.128.0/18 }
+\t}
+\tset from_define { type ipv4_addr; elements = $SERVERS; }
+\tchain out {
+\t\ttype filter hook output priority 0; policy drop;
+\t\tip daddr @entra_v4 accept
+\t\tip daddr != @from_define drop
+\t\tip saddr { 40.92.0.0/15, 40.107.0.0/16 } ip daddr $SERVERS tcp dport 25 accept
+\t}
+}
+add element inet f entra_v4 { 40.126.0.0/18 }
+insert rule inet f out udp dport 443 drop
+`;
+  const { vendor } = parseNftables(text);
+  const at = (offset: number): string => `${text.slice(0, offset).split('\n').length - 1}:${offset - text.lastIndexOf('\n', offset - 1) - 1}`;
+  assert.deepEqual(
+    vendor.chains.map((c) => ({ id: c.id, bodies: c.bodies.map((b) => `${at(b.open)}-${at(b.close)}`), positioned: c.positioned })),
+    [{ id: 'inet f:out', bodies: ['8:11-13:1'], positioned: [0] }],
+  );
+  assert.deepEqual(vendor.tables[0]!.blocks.map((b) => `${at(b.open)}-${at(b.close)}`), ['1:13-14:0']);
+  assert.deepEqual(
+    vendor.sets.map((s) => [s.id, s.anonymous, s.keyType, s.interval, s.literal, s.groups.map((g) => `${at(g.open)}-${at(g.close)} last ${g.lastElementEnd === undefined ? '-' : at(g.lastElementEnd)}`)]),
+    [
+      ['inet f:entra_v4', false, 'ipv4_addr', true, true, ['5:13-5:31 last 5:30', '15:28-15:44 last 15:43']],
+      ['inet f:from_define', false, 'ipv4_addr', false, false, []],
+      ['inet f:out#3:sources', true, 'ipv4_addr', true, true, ['12:11-12:41 last 12:40']],
+    ],
+  );
+  assert.deepEqual(
+    vendor.setUses.map((u) => `${u.listId} #${u.ruleIndex} ${u.side}${u.negated ? ' negated' : ''} ${u.set}`),
+    ['inet f:out #1 destinations inet f:entra_v4', 'inet f:out #2 destinations negated inet f:from_define', 'inet f:out #3 sources inet f:out#3:sources'],
+  );
 });

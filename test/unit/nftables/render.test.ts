@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNftables } from '../../../server/src/dialects/nftables/parse';
-import { renderNftables } from '../../../server/src/dialects/nftables/render';
+import { entryKey, renderNftables } from '../../../server/src/dialects/nftables/render';
 import { EXCHANGE_HYBRID, LONG_LIST, POLICIES, TEAMS_AND_EXCHANGE, policyFlows } from '../iptables/policies';
 import { walk } from '../iptables/walk';
 import { missingTool } from '../oracle/tools';
@@ -65,20 +65,39 @@ test('markers, named sets for both families, merged prefixes, URLs as comments',
   assert.match(block.text, /^table inet endpoint_lens \{$/m);
   assert.match(block.text, /^\t\ttype filter hook output priority filter; policy accept;$/m);
   assert.match(block.text, /set el_sets_1_11_1_v4 \{\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\telements = \{ 13\.107\.64\.0\/18, 52\.112\.0\.0\/14, 52\.122\.0\.0\/15 \}/);
-  assert.match(block.text, /^\t\tip daddr @el_sets_1_11_1_v4 udp dport 3478-3481 accept comment "endpoint-lens set 11 Teams Optimize"$/m);
+  assert.match(block.text, /^\t\tip daddr @el_sets_1_11_1_v4 udp dport 3478-3481 accept comment "endpoint-lens sets-1-11: set 11 \(2026110100\)"$/m);
   assert.match(block.text, /^\t\tip6 daddr @el_sets_1_11_1_v6 udp dport 3478-3481 accept/m);
-  assert.match(block.text, /tcp dport \{ 80, 443 \} accept comment "endpoint-lens set 1 Exchange Online Optimize, set 11 Teams Optimize \(TCP\)"/);
+  assert.match(block.text, /tcp dport \{ 80, 443 \} accept comment "endpoint-lens sets-1-11: sets 1, 11 \(2026110100\)"/);
   assert.doesNotMatch(block.text, /52\.112\.0\.0\/16/);
   assert.deepEqual(block.notExpressible, ['outlook.office.com', 'outlook.office365.com']);
   assert.match(block.text, /^# set 1 Exchange Online Optimize: outlook\.office\.com is a host name; nftables matches addresses only/m);
 });
 
-test('one rule group gets the plain set names; an ip table keeps IPv6 out and says so', () => {
+test('one rule group gets the plain set names with the chain; an ip table keeps IPv6 out and says so once', () => {
   const block = renderNftables(EXCHANGE_HYBRID, { mode: 'commands', ...chainOf('ip filter:input') });
-  assert.match(block.text, /^add set ip filter el_exchange_hybrid_v4 \{ type ipv4_addr; flags interval; \}$/m);
-  assert.match(block.text, /^add rule ip filter input ip saddr @el_exchange_hybrid_v4 tcp dport 25 accept/m);
-  assert.doesNotMatch(block.text, /el_exchange_hybrid_v6/);
+  assert.match(block.text, /^add set ip filter el_exchange_hybrid_input_v4 \{ type ipv4_addr; flags interval; \}$/m);
+  assert.match(block.text, /^add rule ip filter input ip saddr @el_exchange_hybrid_input_v4 tcp dport 25 accept/m);
+  assert.doesNotMatch(block.text, /el_exchange_hybrid_input_v6/);
   assert.ok(block.notExpressible.includes('2a01:111:f400::/48'));
+  assert.deepEqual(block.text.split('\n').filter((l) => /IPv6/.test(l)), ['# 2 IPv6 prefixes are left out: table ip filter sees only IPv4.']);
+});
+
+test('the other family is said once per block however many sets it comes from, and not at all when another block holds it', () => {
+  const policy = { ...TEAMS_AND_EXCHANGE, entries: TEAMS_AND_EXCHANGE.entries.map((e) => ({ ...e, urls: [] })) };
+  const block = renderNftables(policy, { mode: 'body', ...chainOf('ip filter:output') });
+  assert.equal(block.text.split('\n').filter((l) => l.startsWith('#') && /IPv6/.test(l)).length, 1);
+  assert.doesNotMatch(block.text, /ip6 daddr/);
+  const quiet = renderNftables(policy, { mode: 'body', ...chainOf('ip filter:output'), elsewhere: [6] });
+  assert.doesNotMatch(quiet.text, /IPv6/);
+  assert.deepEqual(quiet.notExpressible, []);
+});
+
+test('insert commands for a chain whose deciding rule was inserted; adjustments leave out a family and change ports', () => {
+  const [entry] = EXCHANGE_HYBRID.entries;
+  const adjust = [{ key: entryKey(entry!), omit: [6 as const], ports: [{ from: 2525, to: 2525 }] }];
+  const block = renderNftables(EXCHANGE_HYBRID, { mode: 'commands', verb: 'insert', ...chainOf('inet filter:forward'), adjust });
+  assert.match(block.text, /^insert rule inet filter forward ip saddr @el_exchange_hybrid_forward_v4 tcp dport 2525 accept/m);
+  assert.doesNotMatch(block.text, /ip6|IPv6|^add rule/m);
 });
 
 for (const policy of POLICIES) {
@@ -125,11 +144,16 @@ test('the nft oracle rejects what nft rejects (so the checks above can fail)', {
   assert.equal(nftCheck(variant!, 'table inet x {\n\tchain c {\n\t\tip daddr 10.0.0.0/33 accept\n\t}\n}\n').ok, false);
 });
 
-test('rule comments stay within nft\'s 128 bytes even with long, non-ASCII labels', { skip: noNft }, () => {
-  const entry = { ...TEAMS_AND_EXCHANGE.entries[0]!, label: 'Sæt 11 Teams Optimér — lyd, video og skærmdeling '.repeat(4) };
-  const block = renderNftables({ ...TEAMS_AND_EXCHANGE, entries: [entry] }, { mode: 'table' });
-  const comment = /comment "([^"]*)"/.exec(block.text)![1]!;
-  assert.ok(Buffer.byteLength(comment) <= 127, `${Buffer.byteLength(comment)} bytes`);
+test('rule comments stay within nft\'s 128 bytes with many sets and rows, whole ids giving way', { skip: noNft }, () => {
+  const base = TEAMS_AND_EXCHANGE.entries[0]!;
+  const entries = Array.from({ length: 40 }, (_v, i) => ({ ...base, label: `Sæt ${i} — lyd og video`, origin: i % 2 === 0 ? { source: 'web-service' as const, instance: 'Worldwide', setId: 3 * i + 1 } : { source: 'other-endpoints' as const, row: i } }));
+  const block = renderNftables({ ...TEAMS_AND_EXCHANGE, purpose: 'sets-with-a-rather-long-purpose', entries }, { mode: 'table' });
+  const comments = [...block.text.matchAll(/comment "([^"]*)"/g)].map((m) => m[1]!);
+  assert.ok(comments.length > 0);
+  for (const comment of comments) {
+    assert.ok(Buffer.byteLength(comment) <= 128, `${Buffer.byteLength(comment)} bytes`);
+    assert.match(comment, /^endpoint-lens sets-with-a-rather-long-purpose: sets [\d, ]+ and \d+ more \(2026110100\)$/);
+  }
   const result = nftCheck(variant!, block.text);
   assert.ok(result.ok, result.output);
 });

@@ -1,8 +1,9 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { insertText } from '../render/cases';
 import { allPolicies, fileCases, insertInto, type FileCase } from '../render/cases';
 import { findRunner, runWith, withTempDir, writeFile } from './tools';
+import { analyserFor, fixedText, gatewayCases, insertedTexts } from '../../gateways/harness';
 
 const PROBE_FILE = 'table inet endpoint_lens_probe {\n\tchain c {\n\t\ttype filter hook input priority filter; policy accept;\n\t}\n}\n';
 
@@ -11,12 +12,24 @@ function checkAll(texts: Array<[string, string]>): Array<{ label: string; status
   return withTempDir((dir) => {
     const probe = writeFile(dir, 'probe.nft', PROBE_FILE);
     const runner = findRunner('nft', ['-c', '-f', probe], '');
-    if ('skip' in runner) return runner.skip;
+    if ('skip' in runner) return `${runner.skip}; the Debian package nftables has it`;
     return texts.map(([label, text], i) => {
       const path = writeFile(dir, `case-${i}.nft`, text);
       return { label, ...runWith(runner, 'nft', ['-c', '-f', path]) };
     });
   });
+}
+
+/** The first case is broken on purpose and must be refused (so the oracle can fail); every other must be accepted. */
+function expectAccepted(t: TestContext, cases: Array<[string, string]>): void {
+  const results = checkAll(cases);
+  if (typeof results === 'string') {
+    t.skip(results);
+    return;
+  }
+  const [broken, ...rest] = results;
+  assert.notEqual(broken?.status, 0, 'the oracle refuses a broken file');
+  for (const r of rest) assert.equal(r.status, 0, `${r.label}: ${r.output}`);
 }
 
 void test('nft -c accepts the ruleset with each policy inserted, with all of them, and each policy as a table of its own', (t) => {
@@ -31,12 +44,22 @@ void test('nft -c accepts the ruleset with each policy inserted, with all of the
     cases.push([`${policy.purpose} alone`, alone]);
   }
   cases.push(['nftables.conf with every block', all]);
-  const results = checkAll(cases);
-  if (typeof results === 'string') {
-    t.skip(results);
-    return;
+  expectAccepted(t, cases);
+});
+
+/**
+ * The nftables gateway corpus as nft reads it: each configuration as it is, with every verified
+ * fix applied, and with each insert that was applied.
+ */
+void test('nft -c accepts every nftables gateway, fixed and with each insert', async (t) => {
+  const cases: Array<[string, string]> = [['broken on purpose', 'table inet x {\n\tchain c {\n\t\tip daddr 10.0.0.0/33 accept\n\t}\n}\n']];
+  for (const gateway of gatewayCases('nftables')) {
+    const analysed = await analyserFor(gateway);
+    cases.push([gateway.name, gateway.text]);
+    const fixed = fixedText(gateway, analysed);
+    if (fixed.text !== gateway.text) cases.push([`${gateway.name} with every fix`, fixed.text]);
+    for (const inserted of insertedTexts(gateway, analysed)) if (inserted.applied) cases.push([inserted.label, inserted.text]);
   }
-  const [broken, ...rest] = results;
-  assert.notEqual(broken?.status, 0, 'the oracle refuses a broken file');
-  for (const r of rest) assert.equal(r.status, 0, `${r.label}: ${r.output}`);
+  assert.ok(cases.length >= 12, `only ${cases.length} texts`);
+  expectAccepted(t, cases);
 });

@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialect';
 import { parseNftables, type NftVendor } from './parse';
 import { placeNftables } from './place';
-import { renderNftables, type NftablesTarget } from './render';
+import { RULE_COMMENT_LIMIT, renderNftables, type NftablesTarget } from './render';
 
 export type { NftVendor } from './parse';
 export { nftListId } from './parse';
@@ -22,7 +22,7 @@ export const nftablesDialect: Dialect<NftVendor, NftablesTarget> = {
   },
   languageIds: ['nftables', 'nft'],
   fileNamePatterns: ['*.nft', 'nftables.conf'],
-  comment: { line: '#', ruleCommentLimit: 128 },
+  comment: { line: '#', ruleCommentLimit: RULE_COMMENT_LIMIT },
   defaultDirection: 'both',
   detect(_path: string, text: string): number {
     const head = text.slice(0, DETECT_WINDOW);

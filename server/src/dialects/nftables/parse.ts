@@ -7,6 +7,8 @@
  *   the filter and route base chains of ip, ip6 and inet tables on that hook, ordered by priority
  *   (file order on ties). A stage whose list families exclude a flow's family is passed over; an
  *   accept ends only its own stage, a drop ends the path;
+ * - `type nat hook prerouting` chains are destination-NAT lists (`model.prerouting`, by priority):
+ *   `dnat [ip|ip6] to A[:P]` gives inbound traffic its new local side, a map leaves it unknown;
  * - a selector that implies a family (`ip saddr`, `meta nfproto ipv6`, `icmp`) with no address
  *   match becomes a destination match of the whole family, and `ip saddr != X` is the family
  *   minus X, so inet chains never match the other family by accident;
@@ -38,13 +40,70 @@ type Family = 4 | 6;
 export const NFT_FAMILIES = ['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev'] as const;
 export type NftFamily = (typeof NFT_FAMILIES)[number];
 
+/** Offsets of a `{` and the `}` that closes it. */
+export interface BraceSpan {
+  open: number;
+  close: number;
+}
+
+/** A chain as placement needs it: where its bodies are written and which rules do not go to its end. */
+export interface NftChainFacts {
+  /** The list id (`inet filter:forward`). */
+  id: string;
+  family: NftFamily;
+  table: string;
+  name: string;
+  /** Each `chain NAME { … }` written inside a table block; `add chain … { … }` bodies are not among them. */
+  bodies: BraceSpan[];
+  /** Indices of rules added by `insert` or at a position (`index`, `handle`), which do not append. */
+  positioned: number[];
+}
+
+/** A `{ … }` of set elements, and where its last element ends (undefined when it has none). */
+export interface NftElementGroup extends BraceSpan {
+  lastElementEnd?: number;
+}
+
+/**
+ * A set written in the file, and where its elements can be extended in place: a named set, or the
+ * anonymous set of addresses one rule writes (`ip saddr { … }`, anonymous sets are always intervals).
+ */
+export interface NftSetFacts {
+  /** `<family> <table>:<name>`, like list ids; `<list id>#<rule index>:<side>` for an anonymous set. */
+  id: string;
+  /** Empty for an anonymous set. */
+  name: string;
+  anonymous: boolean;
+  family: NftFamily;
+  table: string;
+  keyType: string;
+  interval: boolean;
+  dynamic: boolean;
+  /** Each `elements = { … }` or `add element … { … }` group that holds the set's elements, written literally (not through a define). */
+  groups: NftElementGroup[];
+  /** Every group of elements is in `groups`, so one more element can be written beside them. */
+  literal: boolean;
+}
+
+/** A rule that matches a side against a set (`ip daddr @entra_v4`, `ip saddr { … }`). */
+export interface NftSetUse {
+  listId: string;
+  ruleIndex: number;
+  set: string;
+  side: 'sources' | 'destinations';
+  negated: boolean;
+}
+
 /** What the nftables parser knows beyond the common model; placement and the renderer read it. */
 export interface NftVendor {
   /** `include "file"` statements, not followed. */
   includes: Array<{ path: string; range: Range }>;
-  tables: Array<{ family: NftFamily; name: string; range: Range; chains: string[]; sets: string[] }>;
+  tables: Array<{ family: NftFamily; name: string; range: Range; chains: string[]; sets: string[]; blocks: BraceSpan[] }>;
   /** Whether the file uses `table … { … }` blocks or only `add …` commands. */
   style: 'tables' | 'commands';
+  chains: NftChainFacts[];
+  sets: NftSetFacts[];
+  setUses: NftSetUse[];
 }
 
 /** List ids are `<family> <table>:<chain>` (`inet filter:input`); jump targets use them too. */
@@ -142,6 +201,7 @@ interface TableState {
   range: Range;
   chains: Map<string, ChainState>;
   sets: Map<string, SetState>;
+  blocks: BraceSpan[];
 }
 
 interface ChainState {
@@ -153,6 +213,7 @@ interface ChainState {
   policyRange?: Range;
   rules: Rule[];
   order: number;
+  bodies: BraceSpan[];
 }
 
 interface SetState {
@@ -161,7 +222,10 @@ interface SetState {
   /** Key type as declared: ipv4_addr, ipv6_addr, inet_service, …; typeof expressions are mapped. */
   keyType: string;
   dynamic: boolean;
+  interval: boolean;
   elements: Token[][];
+  groups: NftElementGroup[];
+  literal: boolean;
 }
 
 /** A value after a selector: a list of elements, a named set, or a verdict map. */
@@ -173,6 +237,8 @@ interface Value {
   vmap?: Array<{ key: Token[]; verdict: Token[] }>;
   unresolvedMap?: string;
   concatenation?: boolean;
+  /** The braces of an anonymous set written in the rule (`{ a, b }`), and where its last element ends. */
+  group?: NftElementGroup;
 }
 
 type Side = 'sources' | 'destinations';
@@ -218,6 +284,12 @@ class NftParser {
   private readonly jumps: Array<{ rule: Rule; table: TableState; name: string; range: Range }> = [];
   private readonly setUses: Array<{ table: TableState; name: string; range: Range }> = [];
   private readonly reportedUndefined = new Set<string>();
+  /** Rules that `insert` or a position put somewhere other than the end of their chain. */
+  private readonly positionedRules = new Set<Rule>();
+  /** The named sets each rule matches a side against. */
+  private readonly ruleSets = new Map<Rule, Array<{ set: SetState; side: Side; negated: boolean }>>();
+  /** The anonymous sets of addresses each rule writes for a side (`ip saddr { … }`). */
+  private readonly ruleGroups = new Map<Rule, Array<{ group: NftElementGroup; family: Family; side: Side; negated: boolean }>>();
   private chainOrder = 0;
   /** Whether the last statement read stopped at a block's `}` rather than a newline or `;`. */
   private endedByBrace = false;
@@ -398,6 +470,11 @@ class NftParser {
         out.push(token);
         continue;
       }
+      const suffixed = this.defineWithPort(token);
+      if (suffixed) {
+        out.push(suffixed);
+        continue;
+      }
       const value = this.defines.get(token.text.slice(1));
       if (!value) {
         if (!this.reportedUndefined.has(`${token.start}`)) {
@@ -415,6 +492,14 @@ class NftParser {
     return out;
   }
 
+  /** `$server:25` (a translation target): the define's one address with the port, at the define's position. */
+  private defineWithPort(token: Token): Token | undefined {
+    const match = /^\$([A-Za-z_][\w]*):(\d+(?:-\d+)?)$/.exec(token.text);
+    const value = match ? this.defines.get(match[1]!) : undefined;
+    if (!match || !value || value.length !== 1 || value[0]!.kind !== 'word') return undefined;
+    return { ...value[0]!, text: `${value[0]!.text}:${match[2]!}` };
+  }
+
   private parseFamily(stmt: Token[], at: number): { family: NftFamily; next: number } {
     const word = stmt[at]?.text;
     if (word && (NFT_FAMILIES as readonly string[]).includes(word) && stmt[at + 1]?.kind === 'word') return { family: word as NftFamily, next: at + 1 };
@@ -425,7 +510,7 @@ class NftParser {
     const key = `${family} ${name.text}`;
     let table = this.tables.get(key);
     if (!table) {
-      table = { family, name: name.text, range: this.tokenRange(name), chains: new Map(), sets: new Map() };
+      table = { family, name: name.text, range: this.tokenRange(name), chains: new Map(), sets: new Map(), blocks: [] };
       this.tables.set(key, table);
     }
     return table;
@@ -477,8 +562,8 @@ class NftParser {
     this.tokenProblem(open, t("'{0}' is never closed", '{'));
   }
 
-  /** Reads up to the `}` that closes a block opened by `open`; reports an unclosed block. */
-  private closeBlock(open: Token): boolean {
+  /** Reads up to the `}` that closes a block opened by `open`; reports an unclosed block, records a closed one in `spans`. */
+  private closeBlock(open: Token, spans?: BraceSpan[]): boolean {
     const token = this.peek();
     if (!token) {
       this.tokenProblem(open, t("'{0}' is never closed", '{'));
@@ -486,6 +571,7 @@ class NftParser {
     }
     if (token.kind === 'punct' && token.text === '}') {
       this.pos++;
+      spans?.push({ open: open.start, close: token.start });
       return true;
     }
     return false;
@@ -493,7 +579,7 @@ class NftParser {
 
   private tableBody(table: TableState, open: Token): void {
     for (;;) {
-      if (this.closeBlock(open)) return;
+      if (this.closeBlock(open, table.blocks)) return;
       const token = this.peek()!;
       if (this.isEnd(token)) {
         this.pos++;
@@ -538,7 +624,7 @@ class NftParser {
   private chain(table: TableState, name: Token): ChainState {
     let chain = table.chains.get(name.text);
     if (!chain) {
-      chain = { table, name: name.text, range: this.tokenRange(name), rules: [], order: this.chainOrder++ };
+      chain = { table, name: name.text, range: this.tokenRange(name), rules: [], order: this.chainOrder++, bodies: [] };
       table.chains.set(name.text, chain);
     }
     return chain;
@@ -547,7 +633,7 @@ class NftParser {
   private set(table: TableState, name: Token, isMap: boolean): SetState {
     let set = table.sets.get(name.text);
     if (!set) {
-      set = { name: name.text, range: this.tokenRange(name), keyType: isMap ? 'map' : '', dynamic: false, elements: [] };
+      set = { name: name.text, range: this.tokenRange(name), keyType: isMap ? 'map' : '', dynamic: false, interval: false, elements: [], groups: [], literal: true };
       table.sets.set(name.text, set);
     }
     return set;
@@ -555,7 +641,7 @@ class NftParser {
 
   private chainBody(chain: ChainState, open: Token): void {
     for (;;) {
-      if (this.closeBlock(open)) return;
+      if (this.closeBlock(open, chain.bodies)) return;
       const token = this.peek()!;
       if (this.isEnd(token)) {
         this.pos++;
@@ -581,7 +667,8 @@ class NftParser {
     if (this.endedByBrace) this.tokenProblem(stmt[stmt.length - 1]!, t("Expected a newline or ; before '}'"));
   }
 
-  private chainStatement(chain: ChainState, stmt: Token[], position: 'append' | 'insert' | number): void {
+  /** `positioned`: the rule does not go to the end of the chain (`insert`, `index`, or a `handle` the file cannot know). */
+  private chainStatement(chain: ChainState, stmt: Token[], position: 'append' | 'insert' | number, positioned = position !== 'append'): void {
     const head = stmt[0]!;
     if (head.text === 'type' && stmt.some((tk) => tk.text === 'hook')) {
       this.baseChain(chain, stmt);
@@ -599,6 +686,7 @@ class NftParser {
     }
     if (head.text === 'comment' || head.text === 'devices' || head.text === 'device') return;
     for (const rule of this.rule(stmt, chain)) {
+      if (positioned) this.positionedRules.add(rule);
       if (position === 'append') chain.rules.push(rule);
       else if (position === 'insert') chain.rules.unshift(rule);
       else chain.rules.splice(Math.max(0, Math.min(position, chain.rules.length)), 0, rule);
@@ -664,20 +752,27 @@ class NftParser {
       set.keyType = stmt.some((tk) => tk.text === '.') ? 'concat' : set.keyType === 'map' ? `map:${mapped}` : mapped;
     } else if (head === 'flags') {
       if (stmt.some((tk) => tk.text === 'dynamic' || tk.text === 'timeout')) set.dynamic = true;
+      if (stmt.some((tk) => tk.text === 'interval')) set.interval = true;
     } else if (head === 'elements') {
       const brace = stmt.findIndex((tk) => tk.text === '{');
       if (stmt[1]?.text !== '=' || brace < 0) {
         this.tokenProblem(stmt[0]!, t('Expected {0} after {1}', '= {', 'elements'));
         return;
       }
-      this.addElements(set, stmt.slice(brace));
+      this.addElements(set, stmt.slice(brace), stmt[0]!.start);
     } else if (!['timeout', 'size', 'counter', 'comment', 'auto-merge', 'policy', 'gc-interval', 'quota', 'automerge'].includes(head)) {
       this.tokenProblem(stmt[0]!, t('Unexpected {0} in set {1}', head, set.name));
     }
   }
 
-  private addElements(set: SetState, group: Token[]): void {
-    const { elements } = this.splitGroup(group, 0);
+  /** Elements of a `{ … }` group; `from` is where its statement starts, so tokens a define brought in (written earlier) are told apart. */
+  private addElements(set: SetState, group: Token[], from: number): void {
+    const { elements, next } = this.splitGroup(group, 0);
+    const close = group[next - 1];
+    const written = group.slice(0, next).every((tk) => tk.start >= from);
+    const last = elements[elements.length - 1]?.at(-1);
+    if (written && close && close.text === '}') set.groups.push({ open: group[0]!.start, close: close.start, ...(last ? { lastElementEnd: last.end } : {}) });
+    else set.literal = false;
     for (const element of elements) {
       set.elements.push(element);
       const key = element[0];
@@ -750,7 +845,11 @@ class NftParser {
         if (chain) chain.rules = [];
       } else {
         const set = table.sets.get(stmt[next + 1]?.text ?? '');
-        if (set) set.elements = [];
+        if (set) {
+          set.elements = [];
+          set.groups = [];
+          set.literal = true;
+        }
       }
       return;
     }
@@ -829,7 +928,7 @@ class NftParser {
           return;
         }
         const group = this.expand(stmt.slice(next + 2), 0);
-        if (group[0]?.text === '{') this.addElements(set, group);
+        if (group[0]?.text === '{') this.addElements(set, group, objectToken.start);
         return;
       }
       case 'rule': {
@@ -843,8 +942,10 @@ class NftParser {
         }
         let body = stmt.slice(next + 2);
         let position: 'append' | 'insert' | number = verb === 'insert' ? 'insert' : 'append';
+        let positioned = position !== 'append';
         if (body[0] && ['position', 'handle', 'index'].includes(body[0].text) && body[1]) {
           if (body[0].text === 'index') position = Number(body[1].text) + (verb === 'insert' ? 0 : 1);
+          positioned = true;
           body = body.slice(2);
         }
         const expanded = this.expand(body, 0);
@@ -852,7 +953,7 @@ class NftParser {
           this.tokenProblem(name, t('Rule has no statements'));
           return;
         }
-        this.chainStatement(chain ?? this.chain(table, name), expanded, position);
+        this.chainStatement(chain ?? this.chain(table, name), expanded, position, positioned);
         return;
       }
       case 'flowtable':
@@ -943,6 +1044,11 @@ class NftParser {
     if (first.kind === 'punct' && first.text === '{') {
       const { elements, next } = this.splitGroup(tokens, k);
       value.elements = elements;
+      const close = tokens[next - 1];
+      // Written here, not brought in by a define: after the selector and every token after the previous one in the text.
+      const written = k > 0 && first.start > tokens[k - 1]!.start && tokens.slice(k, next).every((tk, i, all) => i === 0 || tk.start > all[i - 1]!.start);
+      const last = elements.at(-1)?.at(-1);
+      if (written && close?.text === '}' && last) value.group = { open: first.start, close: close.start, lastElementEnd: last.end };
       return this.concatenationCheck(tokens, next, value);
     }
     if (first.kind === 'word' && first.text.startsWith('@')) {
@@ -1139,7 +1245,12 @@ class NftParser {
         } else if (value.vmap) {
           familyRestriction = family;
           vmap = { value, apply: (r, key) => this.applyVmapAddress(r, side, key, family, table) };
-        } else setAddress(side, this.addresses(value, side === 'sources' ? 'source' : 'destination', family, table), family);
+        } else {
+          setAddress(side, this.addresses(value, side === 'sources' ? 'source' : 'destination', family, table), family);
+          const named = value.setName ? table.sets.get(value.setName.text.slice(1)) : undefined;
+          if (named) this.ruleSets.set(rule, [...(this.ruleSets.get(rule) ?? []), { set: named, side, negated: value.negated }]);
+          else if (value.group) this.ruleGroups.set(rule, [...(this.ruleGroups.get(rule) ?? []), { group: value.group, family, side, negated: value.negated }]);
+        }
         k = next;
         continue;
       }
@@ -1219,24 +1330,21 @@ class NftParser {
           k += 2;
           continue;
         }
-        case 'dnat':
+        case 'dnat': {
+          const translation = this.dnatTarget(stmt, k + 1, table);
+          setAction(translation.action, token);
+          // `dnat ip to …` and a target address say which family the rule sees, as `ip daddr` would.
+          familyRestriction ??= translation.family;
+          k = stmt.length;
+          continue;
+        }
         case 'snat':
         case 'masquerade':
         case 'redirect':
         case 'tproxy':
         case 'fwd':
           setAction({ type: 'accept' }, token);
-          // Translation targets are addresses too (`dnat to 10.1.1.25:443`), with no side in the match.
-          for (const target of stmt.slice(k + 1)) {
-            if (target.kind === 'word' && /^[0-9.]+-[0-9.]+$/.test(target.text)) {
-              this.addressReference(target, 'other');
-              continue;
-            }
-            const address = target.kind === 'word' ? /^\[?([0-9a-fA-F:.]+?)\]?(?::\d+(?:-\d+)?)?$/.exec(target.text)?.[1] : undefined;
-            if (address && this.looksLikeAddress(address) && (address.includes('.') || target.text.startsWith('[') || !/:\d+$/.test(target.text))) {
-              this.addressReference({ kind: 'word', text: address, start: target.start + (target.text.startsWith('[') ? 1 : 0), end: target.start + (target.text.startsWith('[') ? 1 : 0) + address.length }, 'other');
-            }
-          }
+          this.translationReferences(stmt.slice(k + 1));
           k = stmt.length;
           continue;
         case 'queue':
@@ -1334,6 +1442,70 @@ class NftParser {
     return rules;
   }
 
+  /** Translation targets are addresses too (`snat to 192.0.2.1-192.0.2.10`, a map's values), with no side in the match. */
+  private translationReferences(tokens: Token[]): void {
+    for (const target of tokens) {
+      if (target.kind === 'word' && /^[0-9.]+-[0-9.]+$/.test(target.text)) {
+        this.addressReference(target, 'other');
+        continue;
+      }
+      const address = target.kind === 'word' ? /^\[?([0-9a-fA-F:.]+?)\]?(?::\d+(?:-\d+)?)?$/.exec(target.text)?.[1] : undefined;
+      if (address && this.looksLikeAddress(address) && (address.includes('.') || target.text.startsWith('[') || !/:\d+$/.test(target.text))) {
+        this.addressReference({ kind: 'word', text: address, start: target.start + (target.text.startsWith('[') ? 1 : 0), end: target.start + (target.text.startsWith('[') ? 1 : 0) + address.length }, 'other');
+      }
+    }
+  }
+
+  /**
+   * `dnat [ip|ip6] [to] ADDRESS[:PORT]`, ADDRESS a host, an `a-b` range or `[v6]`: the local side
+   * the rule gives inbound traffic. A target a map, a hash or an unknown variable chooses leaves
+   * `to` undefined. The family is the qualifier's, the table's or the address's.
+   */
+  private dnatTarget(stmt: Token[], from: number, table: TableState): { action: RuleAction; family?: Family } {
+    let k = from;
+    let family: Family | undefined = table.family === 'ip' ? 4 : table.family === 'ip6' ? 6 : undefined;
+    const qualifier = stmt[k]?.text;
+    if ((qualifier === 'ip' || qualifier === 'ip6') && stmt[k + 1]?.text !== 'saddr' && stmt[k + 1]?.text !== 'daddr') {
+      family = qualifier === 'ip' ? 4 : 6;
+      k++;
+    }
+    if (stmt[k]?.text === 'to') k++;
+    const target = this.translationAddress(stmt, k);
+    if (!target) {
+      this.translationReferences(stmt.slice(k));
+      return { action: { type: 'dnat' }, ...(family ? { family } : {}) };
+    }
+    this.addressReference(target.token, 'other');
+    return { action: { type: 'dnat', to: [target.interval], ...(target.ports ? { toPorts: [target.ports] } : {}) }, family: family ?? target.interval.family };
+  }
+
+  /** The address (and port) a translation names at `k`: `10.1.1.25`, `10.1.1.25:443`, `10.1.1.30-10.1.1.31`, `[2001:db8::25]:443`, `2001:db8::25`. */
+  private translationAddress(stmt: Token[], k: number): { token: Token; interval: IpInterval; ports?: PortRange } | undefined {
+    const first = stmt[k];
+    if (!first) return undefined;
+    let token: Token;
+    let portText: string | undefined;
+    if (first.kind === 'punct' && first.text === '[') {
+      const inner = stmt[k + 1];
+      if (!inner || inner.kind !== 'word' || stmt[k + 2]?.text !== ']') return undefined;
+      token = inner;
+      const after = stmt[k + 3];
+      if (after?.kind === 'word' && after.text.startsWith(':')) portText = after.text.slice(1);
+    } else if (first.kind === 'word' && first.text.includes('.')) {
+      const match = /^([0-9.]+(?:-[0-9.]+)?)(?::(.+))?$/.exec(first.text);
+      if (!match) return undefined;
+      token = { kind: 'word', text: match[1]!, start: first.start, end: first.start + match[1]!.length };
+      portText = match[2];
+    } else if (first.kind === 'word' && first.text.includes(':')) {
+      token = first;
+    } else return undefined;
+    const interval = classifyNftAddress(token.text).interval;
+    if (!interval) return undefined;
+    if (portText === undefined) return { token, interval };
+    const ports = parsePortText(portText);
+    return ports ? { token, interval, ports } : undefined;
+  }
+
   private applyVmapAddress(rule: Rule, side: Side, key: Token[], family: Family, table: TableState): void {
     const value: Value = { operator: 'eq', negated: false, elements: [key] };
     rule[side] = this.addresses(value, side === 'sources' ? 'source' : 'destination', family, table);
@@ -1353,7 +1525,13 @@ class NftParser {
     }
     const ruleLists: RuleList[] = [];
     const baseChains: ChainState[] = [];
+    const natChains: ChainState[] = [];
+    const chains: NftChainFacts[] = [];
+    const setUses: NftSetUse[] = [];
+    const anonymousSets: NftSetFacts[] = [];
+    const byPriority = (a: ChainState, b: ChainState): number => a.base!.priority - b.base!.priority || a.order - b.order;
     for (const table of this.tables.values()) {
+      const inet = table.family === 'ip' || table.family === 'ip6' || table.family === 'inet';
       for (const chain of table.chains.values()) {
         const id = nftListId(table.family, table.name, chain.name);
         const list: RuleList = { id, name: id, kind: 'packet-filter', rules: chain.rules, range: chain.range };
@@ -1363,14 +1541,29 @@ class NftParser {
         if (chain.base) {
           list.defaultAction = chain.policy ?? 'accept';
           if (chain.policyRange) list.defaultRange = chain.policyRange;
-          if ((table.family === 'ip' || table.family === 'ip6' || table.family === 'inet') && chain.base.type !== 'nat') baseChains.push(chain);
+          if (inet && chain.base.type !== 'nat') baseChains.push(chain);
+          if (inet && chain.base.type === 'nat' && chain.base.hook === 'prerouting') {
+            list.kind = 'destination-nat';
+            natChains.push(chain);
+          }
         }
         ruleLists.push(list);
+        const positioned = chain.rules.flatMap((rule, index) => (this.positionedRules.has(rule) ? [index] : []));
+        chains.push({ id, family: table.family, table: table.name, name: chain.name, bodies: chain.bodies, positioned });
+        chain.rules.forEach((rule, ruleIndex) => {
+          for (const use of this.ruleSets.get(rule) ?? []) setUses.push({ listId: id, ruleIndex, set: nftListId(table.family, table.name, use.set.name), side: use.side, negated: use.negated });
+          for (const use of this.ruleGroups.get(rule) ?? []) {
+            const setId = `${id}#${ruleIndex}:${use.side}`;
+            const keyType = use.family === 4 ? 'ipv4_addr' : 'ipv6_addr';
+            anonymousSets.push({ id: setId, name: '', anonymous: true, family: table.family, table: table.name, keyType, interval: true, dynamic: false, groups: [use.group], literal: true });
+            setUses.push({ listId: id, ruleIndex, set: setId, side: use.side, negated: use.negated });
+          }
+        });
       }
     }
     const paths: EvaluationPath[] = [];
     for (const hook of ['input', 'forward', 'output']) {
-      const stages = baseChains.filter((c) => c.base!.hook === hook).sort((a, b) => a.base!.priority - b.base!.priority || a.order - b.order);
+      const stages = baseChains.filter((c) => c.base!.hook === hook).sort(byPriority);
       if (stages.length === 0) continue;
       paths.push({
         id: `hook:${hook}`,
@@ -1380,14 +1573,35 @@ class NftParser {
         range: stages[0]!.range,
       });
     }
+    const tables = [...this.tables.values()];
     const vendor: NftVendor = {
       includes: this.includes,
-      tables: [...this.tables.values()].map((table) => ({ family: table.family, name: table.name, range: table.range, chains: [...table.chains.keys()], sets: [...table.sets.keys()] })),
+      tables: tables.map((table) => ({ family: table.family, name: table.name, range: table.range, chains: [...table.chains.keys()], sets: [...table.sets.keys()], blocks: table.blocks })),
       style: this.sawTableBlock || this.tables.size === 0 ? 'tables' : 'commands',
+      chains,
+      sets: tables.flatMap((table) =>
+        [...table.sets.values()].map((set) => ({
+          id: nftListId(table.family, table.name, set.name),
+          name: set.name,
+          anonymous: false,
+          family: table.family,
+          table: table.name,
+          keyType: set.keyType,
+          interval: set.interval,
+          dynamic: set.dynamic,
+          groups: set.groups,
+          literal: set.literal,
+        })),
+      ).concat(anonymousSets),
+      setUses,
     };
     // Problems in document order, whichever pass found them.
     this.problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-    return { vendor, model: { dialect: 'nftables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments } };
+    const prerouting = natChains.sort(byPriority).map((c) => nftListId(c.table.family, c.table.name, c.name));
+    return {
+      vendor,
+      model: { dialect: 'nftables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, ...(prerouting.length > 0 ? { prerouting } : {}) },
+    };
   }
 }
 
@@ -1435,6 +1649,6 @@ export function parseNftables(text: string, _context: ParseContext = {}): Parsed
   try {
     return new NftParser(text).parse();
   } catch (error) {
-    return { vendor: { includes: [], tables: [], style: 'tables' }, model: parserFailureModel('nftables', 'nftables', error) };
+    return { vendor: { includes: [], tables: [], style: 'tables', chains: [], sets: [], setUses: [] }, model: parserFailureModel('nftables', 'nftables', error) };
   }
 }
