@@ -10,7 +10,9 @@ import { parserFailureModel, type Dialect } from './dialects/dialect';
 import { detectDialect, type Detection } from './dialects/detect';
 import type { ConfigModel, DialectId } from './model/config';
 import { LineIndex } from './model/range';
-import { createPacSandbox, type PacRunOptions, type PacSandbox } from './pac/sandbox';
+import { createPacSandbox, type PacSandbox } from './pac/sandbox';
+import { MAX_ANALYSED_BYTES, PAC_BUDGET } from './limits';
+import { boundRules } from './dialects/bounds';
 import { DEFAULT_SETTINGS, type CatalogInfo, type EndpointLensSettings } from './protocol';
 import { t } from './l10n';
 
@@ -23,18 +25,6 @@ const DEFAULT_DIRECTION: Record<DialectId, Direction> = {
   cisco: 'both',
 };
 
-/**
- * Budget of PAC runs: a real PAC file answers a hundred hosts in tens of milliseconds; a hostile
- * one is cut off after the total, so it holds the server up once per edit for at most that long.
- */
-export const PAC_BUDGET: Omit<PacRunOptions, 'hostAddresses' | 'clientAddress'> = {
-  timeoutMs: 300,
-  memoryBytes: 32 * 1024 * 1024,
-  totalTimeoutMs: 1500,
-};
-
-/** Larger files are not analysed; the user is told why instead of the server freezing. */
-export const MAX_ANALYSED_BYTES = 5 * 1024 * 1024;
 
 export interface LoadedCatalog {
   catalog: Catalog;
@@ -191,7 +181,7 @@ export class Engine {
     }
     let model: ConfigModel;
     try {
-      model = dialect.parse(text, { fileName: path });
+      model = boundRules(dialect.parse(text, { fileName: path }));
     } catch (error) {
       model = parserFailureModel(dialect.id, dialect.displayName, error);
     }

@@ -14,8 +14,12 @@ import { pacRun } from './checks/pacRun';
 import { pacWildcardGap } from './checks/pacWildcardGap';
 import { pacDnsDependency } from './checks/pacDnsDependency';
 import { managedBlockOutdated } from './checks/managedBlockOutdated';
+import { analysisLimit } from './checks/analysisLimit';
 
-/** Every check, each a small module (the sandboxed PAC run reports both codes its one run finds). */
+/**
+ * Every check, each a small module (the sandboxed PAC run reports the codes its one run finds).
+ * analysis-limit comes last: it also reports bounds the evaluator met while the others ran.
+ */
 export const CHECKS: readonly Check[] = [
   syntaxError,
   invalidAddress,
@@ -29,6 +33,7 @@ export const CHECKS: readonly Check[] = [
   pacWildcardGap,
   pacDnsDependency,
   managedBlockOutdated,
+  analysisLimit,
 ];
 
 export const SUPPRESSION_MARKER = 'endpoint-lens-disable-next-line';

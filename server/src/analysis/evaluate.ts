@@ -5,6 +5,11 @@ import { t } from '../l10n';
 import { intersectIntervals, minusIntervals } from '../model/address';
 import { ALL_PORTS, intersectPorts } from '../model/ports';
 import { regionIsEmpty, splitRegion, type Region } from './region';
+import { MAX_EVALUATION_STEPS, MAX_JUMP_DEPTH, MAX_UNCERTAIN_DEPTH } from '../limits';
+import { rulesMissingFrom } from '../dialects/bounds';
+import { recordEvaluationLimit } from './evaluationLimits';
+import type { AnalysisLimitKind } from '../model/config';
+import type { Range } from '../model/range';
 
 /** One piece of a flow with the verdict the device gives it. */
 export interface RegionOutcome {
@@ -28,9 +33,6 @@ interface ListOutcome {
   decidedBy?: DecidingPoint;
   reason?: string;
 }
-
-/** Deeper jump chains than this are treated as a loop the device would refuse or never finish. */
-const MAX_JUMP_DEPTH = 64;
 
 const PROTOCOL_ANY = new Set(['any', 'all', 'ip', 'ipv6', '0']);
 const PROTOCOL_NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp' };
@@ -158,12 +160,26 @@ function combineUncertain(ifMatched: ListOutcome[], ifNot: ListOutcome[], point:
 
 class Evaluator {
   private readonly lists: Map<string, RuleList>;
+  /** Rule visits so far; past MAX_EVALUATION_STEPS what is left is unknown. */
+  private steps = 0;
+  /** Uncertain rules on the way to the current one, each evaluated both ways. */
+  private uncertainDepth = 0;
+  /** Why a flow that reaches the end of a list has no known verdict: the file's later rules are missing. */
+  private readonly cutReason: string | undefined;
 
   constructor(
-    model: ConfigModel,
+    private readonly model: ConfigModel,
     private readonly flow: Flow,
   ) {
     this.lists = new Map(model.ruleLists.map((l) => [l.id, l]));
+    const missing = rulesMissingFrom(model);
+    if (missing !== undefined) this.cutReason = t('Endpoint Lens did not read the rules from line {0} on', missing + 1);
+  }
+
+  /** A bound met here: what it covers is unknown, and the analysis-limit check says so once per place. */
+  private bound(kind: AnalysisLimitKind, range: Range, limit: number, region: Region, point: DecidingPoint | undefined, reason: string): ListOutcome {
+    recordEvaluationLimit(this.model, { kind, range, found: limit + 1, limit });
+    return { region, result: 'unknown', ...(point ? { decidedBy: point } : {}), reason };
   }
 
   list(id: string): RuleList | undefined {
@@ -176,6 +192,11 @@ class Evaluator {
     let pending = regions;
     for (let index = start; index < list.rules.length && pending.length > 0; index++) {
       const rule = list.rules[index]!;
+      if (++this.steps > MAX_EVALUATION_STEPS) {
+        const reason = t('evaluating this list took more than {0} steps', MAX_EVALUATION_STEPS);
+        for (const region of pending) out.push(this.bound('evaluation-steps', list.range, MAX_EVALUATION_STEPS, region, undefined, reason));
+        return out;
+      }
       if (rule.action.type === 'continue') continue;
       const match = matchRule(rule, this.flow);
       if (!match) continue;
@@ -190,8 +211,13 @@ class Evaluator {
         next.push(...rest);
         if (!matched) continue;
         const taken = this.apply(list, index, rule, matched, depth);
-        if (match.uncertain) {
-          out.push(...combineUncertain(taken, this.run(list, index + 1, [matched], depth), point, match.uncertain));
+        if (match.uncertain && this.uncertainDepth >= MAX_UNCERTAIN_DEPTH) {
+          out.push(this.bound('uncertain-depth', rule.range, MAX_UNCERTAIN_DEPTH, matched, point, t('more than {0} rules in a row depend on conditions the file cannot settle', MAX_UNCERTAIN_DEPTH)));
+        } else if (match.uncertain) {
+          this.uncertainDepth++;
+          const ifNot = this.run(list, index + 1, [matched], depth);
+          this.uncertainDepth--;
+          out.push(...combineUncertain(taken, ifNot, point, match.uncertain));
         } else {
           out.push(...taken);
         }
@@ -199,7 +225,9 @@ class Evaluator {
       pending = next;
     }
     for (const region of pending) {
-      if (list.defaultAction) out.push({ region, result: list.defaultAction, decidedBy: { listId: list.id, ruleIndex: -1 } });
+      const point = { listId: list.id, ruleIndex: -1 };
+      if (list.defaultAction && this.cutReason) out.push({ region, result: 'unknown', decidedBy: point, reason: this.cutReason });
+      else if (list.defaultAction) out.push({ region, result: list.defaultAction, decidedBy: point });
       else out.push({ region, result: 'return' });
     }
     return out;
@@ -226,7 +254,7 @@ class Evaluator {
           return [{ region, result: 'unknown', decidedBy: point, reason: t('chain {0} is not defined in this file', action.target) }];
         }
         if (depth >= MAX_JUMP_DEPTH) {
-          return [{ region, result: 'unknown', decidedBy: point, reason: t('jumps nest deeper than {0} (a loop?)', MAX_JUMP_DEPTH) }];
+          return [this.bound('jump-depth', rule.range, MAX_JUMP_DEPTH, region, point, t('jumps nest deeper than {0} (a loop?)', MAX_JUMP_DEPTH))];
         }
         const inner = this.run(target, 0, [region], depth + 1);
         if (action.type === 'goto') return inner;

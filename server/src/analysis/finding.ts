@@ -15,6 +15,7 @@ export const FINDING_CODES = [
   'pac-runtime-error',
   'managed-block-outdated',
   'syntax-error',
+  'analysis-limit',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -35,6 +36,7 @@ export const DEFAULT_SEVERITY: Record<FindingCode, FindingSeverity> = {
   'pac-runtime-error': 'error',
   'managed-block-outdated': 'information',
   'syntax-error': 'error',
+  'analysis-limit': 'warning',
 };
 
 export function isFindingCode(value: string): value is FindingCode {

@@ -5,6 +5,8 @@ import type { CheckContext } from './context';
 import { pacFacts } from './checks/pacFacts';
 import { setInScope } from './scope';
 import { carriesWebTraffic } from './checks/pacRun';
+import { readCompletely } from '../dialects/bounds';
+import { PAC_REPORT_BUDGET } from '../limits';
 
 const CELL_LIMIT = 60;
 
@@ -21,6 +23,7 @@ export function pacGrid(context: CheckContext, sandbox: PacSandbox | undefined, 
   const facts = pacFacts(context.model);
   if (!facts) return t('This file has no FindProxyForURL program to run.');
   if (!sandbox) return t('The PAC sandbox is not available in this environment.');
+  if (!readCompletely(context.model)) return t('This file went past a bound of Endpoint Lens (see its analysis-limit finding), so it is not run.');
   const rows: Array<{ setId: number; category: string; host: string }> = [];
   for (const set of context.catalog.sets) {
     if (!setInScope(set, { ...context.settings, includeOptional: true }) || !carriesWebTraffic(set)) continue;
@@ -29,7 +32,7 @@ export function pacGrid(context: CheckContext, sandbox: PacSandbox | undefined, 
   const results = sandbox.evaluate(
     facts.program,
     rows.map((r) => ({ url: `https://${r.host}/`, host: r.host })),
-    { timeoutMs: 500, memoryBytes: 32 * 1024 * 1024, totalTimeoutMs: 10_000, ...budget, hostAddresses: pac.hostAddresses, clientAddress: pac.clientAddress },
+    { ...PAC_REPORT_BUDGET, ...budget, hostAddresses: pac.hostAddresses, clientAddress: pac.clientAddress },
   );
   const lines = [
     `# ${t('PAC answers for the {0} catalogue, version {1}', context.catalog.instance, context.catalog.version)}`,

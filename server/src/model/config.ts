@@ -167,6 +167,33 @@ export interface SyntaxProblem {
   severity: 'error' | 'warning';
 }
 
+/** Which bound of Endpoint Lens a file went past (the bounds themselves are in server/src/limits.ts). */
+export type AnalysisLimitKind =
+  | 'nesting'
+  | 'syntax-depth'
+  | 'line-length'
+  | 'rules'
+  | 'variable-length'
+  | 'define-length'
+  | 'object-group-depth'
+  | 'jump-depth'
+  | 'uncertain-depth'
+  | 'evaluation-steps'
+  | 'host-pattern-length'
+  | 'pac-time'
+  | 'memory';
+
+/** A bound the file went past, where, and by how much; the analysis-limit check puts it into words. */
+export interface AnalysisLimit {
+  kind: AnalysisLimitKind;
+  range: Range;
+  /** How much of the bounded thing the file has there; the bound plus one when counting stopped at the bound. */
+  found: number;
+  limit: number;
+  /** Set when reading stopped here: nothing from this line on was analysed. */
+  stoppedReading?: boolean;
+}
+
 export interface Comment {
   range: Range;
   /** Text without the comment marker, trimmed. */
@@ -180,6 +207,8 @@ export interface ConfigModel {
   paths: EvaluationPath[];
   problems: SyntaxProblem[];
   comments: Comment[];
+  /** Bounds the parser went past; absent when the whole file was read. */
+  limits?: AnalysisLimit[];
   /** Dialect-specific facts later stages need (nginx contexts, PAC program, nft tables); opaque to analysis. */
   extra?: unknown;
 }

@@ -3,12 +3,15 @@ import type { Range } from '../../model/range';
 import type { EndpointSet } from '../../catalog/types';
 import { probeHosts } from '../../catalog/urlPattern';
 import type { PacQuery, PacRunResult } from '../../pac/sandbox';
+import { defaultTotalTimeout } from '../../pac/types';
 import { t } from '../../l10n';
 import type { Check, CheckContext } from '../context';
 import { catalogReference, describeOrigin, sentence } from '../describe';
 import type { Finding } from '../finding';
 import { setInScope } from '../scope';
 import { pacFacts } from './pacFacts';
+import { readCompletely } from '../../dialects/bounds';
+import { limitMessage } from './analysisLimit';
 import { endpointSetsPolicy } from '../../policies/endpointSets';
 import type { Fix } from '../finding';
 
@@ -70,7 +73,8 @@ const WHOLE_FIRST_LINE: Range = { start: { line: 0, character: 0 }, end: { line:
  */
 export const pacRun: Check = (context: CheckContext) => {
   const facts = pacFacts(context.model);
-  if (!facts || !context.pac) return [];
+  // A file read only in part is not run: running it would analyse past where reading stopped.
+  if (!facts || !context.pac || !readCompletely(context.model)) return [];
   const { probes: list, hostAddresses } = probes(context);
   if (list.length === 0) return [];
   const results: PacRunResult[] = context.pac.sandbox.evaluate(
@@ -80,9 +84,14 @@ export const pacRun: Check = (context: CheckContext) => {
   );
   const findings: Finding[] = [];
   const failures = new Map<string, { result: Extract<PacRunResult, { ok: false }>; hosts: string[] }>();
+  let unchecked = 0;
   const proxied = new Map<string, { set: EndpointSet; value: string; returnId: number | undefined; hosts: Set<string>; patterns: Set<string> }>();
   results.forEach((result, index) => {
     const probe = list[index]!;
+    if (!result.ok && result.kind === 'budget') {
+      unchecked++;
+      return;
+    }
     if (!result.ok) {
       const key = `${result.kind}|${result.message}`;
       const entry = failures.get(key) ?? { result, hosts: [] };
@@ -109,6 +118,10 @@ export const pacRun: Check = (context: CheckContext) => {
       related: [],
       fixes: [],
     });
+  }
+  if (unchecked > 0) {
+    const limit = { kind: 'pac-time' as const, range: WHOLE_FIRST_LINE, found: unchecked, limit: defaultTotalTimeout(context.pac.options) };
+    findings.push({ code: 'analysis-limit', severity: 'warning', message: limitMessage(limit), range: limit.range, related: [], fixes: [] });
   }
   for (const entry of proxied.values()) {
     const site = facts.returns.find((r) => r.id === entry.returnId);
