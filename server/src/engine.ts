@@ -8,7 +8,7 @@ import type { AnalysisSettings, CheckContext, Direction } from './analysis/conte
 import type { Finding } from './analysis/finding';
 import { parserFailureModel, type Dialect } from './dialects/dialect';
 import { detectDialect, type Detection } from './dialects/detect';
-import type { ConfigModel, DialectId } from './model/config';
+import type { AnalysisLimit, ConfigModel, DialectId } from './model/config';
 import { LineIndex } from './model/range';
 import { createPacSandbox, type PacSandbox } from './pac/sandbox';
 import { MAX_ANALYSED_BYTES, PAC_BUDGET } from './limits';
@@ -188,6 +188,17 @@ export class Engine {
     const context = this.contextFor(text, lines, model, settings, dialect);
     const findings = analyze(context, { severity: settings.severity });
     return { ...base, model, findings, context };
+  }
+
+  /**
+   * A document the process could not analyse within a bound of its own (the analysis thread's
+   * memory): an empty model that carries the limit, so the file gets its analysis-limit finding.
+   */
+  unanalysedDocument(text: string, settings: EndpointLensSettings, detection: Detection, limit: AnalysisLimit): DocumentAnalysis {
+    const lines = new LineIndex(text);
+    const model: ConfigModel = { dialect: detection.dialect.id, references: [], ruleLists: [], paths: [], problems: [], comments: [], limits: [limit] };
+    const context = this.contextFor(text, lines, model, settings, detection.dialect);
+    return { detection, lines, model, findings: analyze(context, { severity: settings.severity }), context };
   }
 
   /**

@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { buildPolicies, requestFromInsertParams } from '../policies';
 import { planInsertion, applyTextEdits } from '../render/insert';
 import { refreshManagedBlocks } from '../render/managedBlocks';
@@ -22,7 +21,8 @@ import {
   type RefreshManagedBlocksParams,
   type TestPacParams,
 } from '../protocol';
-import type { ServerState } from './server';
+import type { CachedAnalysis, ServerState, VersionedAnalysis } from './server';
+import { snapshotOf, type Snapshot } from './analyses';
 
 /** One edit from the old text to the new: the changed middle only, so the rest keeps its formatting and undo stays small. */
 export function minimalEdit(before: string, after: string): TextEdit | undefined {
@@ -47,23 +47,46 @@ function displayName(uri: string): string {
   }
 }
 
-async function applyToDocument(state: ServerState, document: TextDocument, newText: string, label: string): Promise<boolean> {
-  const edit = minimalEdit(document.getText(), newText);
-  if (!edit) return true;
-  const result = await state.connection.workspace.applyEdit({ label, edit: { changes: { [document.uri]: [edit] } } });
-  return result.applied;
+/**
+ * Sends the change from the analysed text to `newText`, marked with the version it was made for.
+ * An editor without versioned edits cannot refuse a stale one, so it is not sent once the document moved on.
+ */
+async function applyToDocument(state: ServerState, entry: VersionedAnalysis, uri: string, newText: string, label: string): Promise<'applied' | 'stale' | 'refused'> {
+  const edit = minimalEdit(entry.text, newText);
+  if (!edit) return 'applied';
+  const stale = (): boolean => state.documents.get(uri)?.version !== entry.version;
+  if (!state.versionedEdits && stale()) return 'stale';
+  const result = await state.connection.workspace.applyEdit({ label, edit: state.workspaceEdit(uri, entry.version, [edit]) });
+  return result.applied ? 'applied' : stale() ? 'stale' : 'refused';
+}
+
+/** The command's answer once its edit was sent. */
+function outcome(sent: 'applied' | 'stale' | 'refused', message: string): InsertPolicyResult {
+  return sent === 'stale' ? changedMeanwhile() : { applied: sent === 'applied', message };
+}
+
+/** The analysis of the document as the command found it, taken before anything awaits. */
+async function analysisNow(state: ServerState, uri: string): Promise<{ snapshot: Snapshot; entry: VersionedAnalysis | undefined } | undefined> {
+  const document = state.documents.get(uri);
+  if (!document) return undefined;
+  const snapshot = snapshotOf(document);
+  return { snapshot, entry: await state.analysisOf(snapshot) };
+}
+
+function changedMeanwhile(): InsertPolicyResult {
+  return { applied: false, message: t('The file changed while the command ran; run it again.') };
 }
 
 async function insertPolicy(state: ServerState, params: InsertPolicyParams): Promise<InsertPolicyResult> {
-  const document = state.documents.get(params.uri);
-  if (!document) return { applied: false, message: t('Open the file to insert rules into first.') };
-  const entry = await state.analysisFor(document);
-  if (!entry) return { applied: false, message: t('Endpoint Lens does not recognise the dialect of {0}.', displayName(params.uri)) };
-  const { analysis } = entry;
+  const found = await analysisNow(state, params.uri);
+  if (!found) return { applied: false, message: t('Open the file to insert rules into first.') };
+  const { entry } = found;
+  if (!entry) return unanalysed(state, found.snapshot);
+  const { analysis } = entry.value;
   const built = buildPolicies(analysis.context.catalog, requestFromInsertParams(params));
   if (!built.ok) return { applied: false, message: built.errors.join(' ') };
   const dialect = analysis.detection.dialect;
-  let text = document.getText();
+  let text = entry.text;
   const summaries: string[] = [];
   for (const policy of built.policies) {
     // Each policy is placed in the text as the previous ones left it.
@@ -73,29 +96,33 @@ async function insertPolicy(state: ServerState, params: InsertPolicyParams): Pro
     if (plan.edits.length > 0) text = applyTextEdits(text, plan.edits);
   }
   const message = [...summaries, ...built.notes].join(' ');
-  if (text === document.getText()) return { applied: false, message };
-  const applied = await applyToDocument(state, document, text, t('Insert {0} rules', params.policy));
-  return { applied, message };
+  if (text === entry.text) return { applied: false, message };
+  return outcome(await applyToDocument(state, entry, params.uri, text, t('Insert {0} rules', params.policy)), message);
+}
+
+/** Why a command found no analysis: the document moved on to a newer version meanwhile, or its dialect is unknown. */
+function unanalysed(state: ServerState, snapshot: Snapshot): InsertPolicyResult {
+  if (state.documents.get(snapshot.uri)?.version !== snapshot.version) return changedMeanwhile();
+  return { applied: false, message: t('Endpoint Lens does not recognise the dialect of {0}.', displayName(snapshot.uri)) };
 }
 
 async function refreshBlocks(state: ServerState, params: RefreshManagedBlocksParams): Promise<InsertPolicyResult> {
-  const document = state.documents.get(params.uri);
-  if (!document) return { applied: false, message: t('Open the file to refresh first.') };
-  const entry = await state.analysisFor(document);
-  if (!entry) return { applied: false, message: t('Endpoint Lens does not recognise the dialect of {0}.', displayName(params.uri)) };
-  const result = refreshManagedBlocks(document.getText(), entry.analysis.detection.dialect, entry.analysis.context.catalog, undefined, { fileName: displayName(params.uri) });
+  const found = await analysisNow(state, params.uri);
+  if (!found) return { applied: false, message: t('Open the file to refresh first.') };
+  const { entry } = found;
+  if (!entry) return unanalysed(state, found.snapshot);
+  const { analysis } = entry.value;
+  const result = refreshManagedBlocks(entry.text, analysis.detection.dialect, analysis.context.catalog, undefined, { fileName: displayName(params.uri) });
   const changed = result.refreshed.filter((r) => r.changed).length;
   const messages = [t('{0} managed block(s) found, {1} refreshed.', result.refreshed.length + result.skipped.length, changed)];
   for (const skipped of result.skipped) messages.push(t('"{0}" left as it is: {1}', skipped.purpose, skipped.reason));
   if (changed === 0) return { applied: false, message: messages.join(' ') };
-  const applied = await applyToDocument(state, document, result.text, t('Refresh managed blocks'));
-  return { applied, message: messages.join(' ') };
+  return outcome(await applyToDocument(state, entry, params.uri, result.text, t('Refresh managed blocks')), messages.join(' '));
 }
 
 async function testPac(state: ServerState, params: TestPacParams): Promise<MarkdownReport> {
   const title = t('PAC test: {0}', displayName(params.uri));
-  const document = state.documents.get(params.uri);
-  const entry = document ? await state.analysisFor(document) : undefined;
+  const entry = (await analysisNow(state, params.uri))?.entry?.value;
   if (!entry || entry.analysis.detection.dialect.id !== 'pac') return { title, markdown: t('Open a PAC file to test it.') };
   if (!state.engine.trusted) return { title, markdown: t('This workspace is not trusted, so PAC files are not run. Trust the workspace to test this file.') };
   const markdown = pacGrid(entry.analysis.context, state.engine.pacSandbox, entry.settings.pac);
@@ -103,7 +130,7 @@ async function testPac(state: ServerState, params: TestPacParams): Promise<Markd
 }
 
 /** What one change means for the open files: added addresses the files do not let through. */
-function impactOnOpenFiles(analyses: Array<{ uri: string; analysis: NonNullable<Awaited<ReturnType<ServerState['analysisFor']>>> }>) {
+function impactOnOpenFiles(analyses: Array<{ uri: string; analysis: CachedAnalysis }>) {
   return (change: CatalogChange): string[] => {
     const ips = change.add?.ips ?? [];
     if (ips.length === 0) return [];
@@ -136,9 +163,9 @@ async function catalogReport(state: ServerState, params: CatalogReportParams): P
   const since = params.sinceVersion ?? loaded.history?.history.versions.at(-1)?.version ?? loaded.catalog.version;
   const changes = loaded.history?.changesSince(since) ?? [];
   const analyses = [];
-  for (const document of state.documents.all()) {
-    const analysis = await state.analysisFor(document);
-    if (analysis) analyses.push({ uri: document.uri, analysis });
+  for (const snapshot of state.documents.all().map(snapshotOf)) {
+    const entry = await state.analysisOf(snapshot);
+    if (entry) analyses.push({ uri: snapshot.uri, analysis: entry.value });
   }
   const markdown = renderChangeReport(changes, {
     since,

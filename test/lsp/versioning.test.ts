@@ -1,0 +1,188 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CodeActionKind,
+  CodeActionRequest,
+  ExecuteCommandRequest,
+  HoverRequest,
+  TextDocumentEdit,
+  type CodeAction,
+  type Diagnostic,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver-protocol/node';
+import { ROOT, TestClient } from './client';
+import { iptablesFile } from '../bench/generate';
+import { SERVER_COMMANDS, type InsertPolicyResult } from '../../server/src/protocol';
+
+/**
+ * Versions over the real protocol: what the server publishes and the edits it hands out belong
+ * to exactly one version of the document, however fast that document changes.
+ */
+
+let client: TestClient;
+
+before(async () => {
+  client = new TestClient({});
+  await client.initialize({ trusted: true });
+});
+
+after(async () => {
+  await client.close();
+});
+
+/** Deterministic, so a failing storm can be replayed from its seed. */
+function random(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 0x100000000;
+  };
+}
+
+/** Lines that change what the file says about Microsoft 365 traffic, so every few edits change the findings. */
+const RULES = [
+  '-A OUTPUT -p tcp -m multiport --dports 80,443 -d 13.107.6.152/31 -j ACCEPT',
+  '-A OUTPUT -p tcp -m multiport --dports 80,443 -d 52.96.0.0/14 -j ACCEPT',
+  '-A SITES -d 40.108.130.0/17 -j ACCEPT',
+  '-A SITES -p udp --dport 3478 -d 52.112.0.0/14 -j DROP',
+  '-A OUTPUT -p tcp --dport 443 -d 20.190.128.0/18 -j ACCEPT',
+  '-A OUTPUT -p tcp --dport 443 -d 20.190.128.0/18 -j ACCEPT',
+  '-A OUTPUT -d 52.112.0.0/14 -j REJECT',
+];
+
+function stormEdit(text: string, next: () => number): TextEdit {
+  const lines = text.split('\n');
+  // Keep the table header and COMMIT where they are; edit anywhere between.
+  const line = 6 + Math.floor(next() * Math.max(1, lines.length - 8));
+  const kind = next();
+  const at = { line, character: 0 };
+  if (kind < 0.45) return { range: { start: at, end: at }, newText: `${RULES[Math.floor(next() * RULES.length)]}\n` };
+  if (kind < 0.8) return { range: { start: at, end: { line: line + 1, character: 0 } }, newText: '' };
+  const length = lines[line]?.length ?? 0;
+  const character = Math.floor(next() * length);
+  return { range: { start: { line, character }, end: { line, character } }, newText: next() < 0.5 ? '1' : ' ' };
+}
+
+function summary(diagnostics: readonly Diagnostic[]): string[] {
+  return diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${String(d.code)} ${d.severity} ${typeof d.message === 'string' ? d.message : d.message.value}`).sort();
+}
+
+/** The version each part of an edit is marked with; `changes` (unversioned) gives none. */
+function versionsOf(edit: WorkspaceEdit | undefined): Array<number | null> {
+  assert.ok(edit, 'an edit');
+  assert.equal(edit.changes, undefined, 'versioned edits only, never `changes`');
+  return (edit.documentChanges ?? []).map((c) => (TextDocumentEdit.is(c) ? c.textDocument.version : null));
+}
+
+async function codeActions(uri: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
+  const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics, ...(only ? { only } : {}) } })) as CodeAction[];
+}
+
+test('after an edit storm with hovers and code actions in flight, the diagnostics are those of the final text', { timeout: 120_000 }, async () => {
+  const uri = await client.open('examples/storm.rules.v4', 'iptables', iptablesFile(3000));
+  let published = await client.waitForDiagnostics(uri, () => true, 60_000);
+  const next = random(0x5702);
+  const inflight: Array<Promise<void>> = [];
+  let versionedActions = 0;
+  for (let i = 0; i < 400; i++) {
+    const askedAt = client.documents.get(uri)!.version;
+    if (i % 4 === 0 && published.diagnostics.length > 0) {
+      // The cursor rests on a diagnostic; the editor asks for its fixes, then the user types on.
+      const diagnostics = published.diagnostics.slice(0, 3);
+      inflight.push(
+        codeActions(uri, diagnostics).then((actions) => {
+          for (const action of actions) for (const version of versionsOf(action.edit)) assert.equal(version, askedAt, `${action.title}: made for the version it was asked about`);
+          versionedActions += actions.length;
+        }),
+      );
+    }
+    await client.edit(uri, [stormEdit(client.documents.get(uri)!.getText(), next)]);
+    if (i % 3 === 0) {
+      const line = 6 + Math.floor(next() * 2000);
+      inflight.push(client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: 14 } }).then(() => undefined));
+    }
+    // An editor sends a change per keystroke; now and then the keyboard pauses.
+    if (i % 25 === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      published = await client.waitForDiagnostics(uri, () => true, 60_000).catch(() => published);
+    }
+  }
+  await Promise.all(inflight);
+  assert.ok(versionedActions > 0, 'some code actions were asked while their diagnostics were current');
+  const final = await client.waitForDiagnostics(uri, () => true, 60_000);
+  assert.equal(final.version, client.documents.get(uri)!.version, 'published under the final version');
+  const fresh = await client.open('examples/storm-fresh.rules.v4', 'iptables', client.documents.get(uri)!.getText());
+  const expected = await client.waitForDiagnostics(fresh, () => true, 60_000);
+  assert.ok(expected.diagnostics.length > 10, 'the final text has plenty to say');
+  assert.deepEqual(summary(final.diagnostics), summary(expected.diagnostics));
+});
+
+test('every edit the server hands out carries the version it was computed for', { timeout: 60_000 }, async () => {
+  // Quick fixes, suppressions and fix-all.
+  const nginx = await client.open('examples/versioned.nginx.conf', 'nginx', readFileSync(join(ROOT, 'examples', 'exchange-hybrid.nginx.conf'), 'utf8'));
+  const published = await client.waitForDiagnostics(nginx, (p) => p.diagnostics.some((d) => d.code === 'host-bits-set'));
+  const version = client.documents.get(nginx)!.version;
+  const hostBits = published.diagnostics.filter((d) => d.code === 'host-bits-set');
+  const quick = await codeActions(nginx, hostBits);
+  assert.ok(quick.some((a) => a.isPreferred) && quick.some((a) => a.title.startsWith('Suppress')), quick.map((a) => a.title).join(' | '));
+  const fixAll = await codeActions(nginx, [], [`${CodeActionKind.SourceFixAll}.endpointLens`]);
+  assert.equal(fixAll.length, 1);
+  for (const action of [...quick, ...fixAll]) assert.deepEqual(versionsOf(action.edit), [version], action.title);
+
+  // An edit that arrives after the document moved on is refused, as an editor refuses it.
+  const stale = quick.find((a) => a.isPreferred)!;
+  await client.edit(nginx, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '# moved on\n' }]);
+  assert.equal(client.applyWorkspaceEdit(stale.edit!), false);
+
+  // Commands: the insert command and refreshing a managed block send workspace/applyEdit.
+  client.appliedEdits.length = 0;
+  const acl = await client.open('examples/versioned.asa', 'cisco', 'access-list outside_in extended deny ip any any\naccess-group outside_in in interface outside\n');
+  await client.waitForDiagnostics(acl);
+  const aclVersion = client.documents.get(acl)!.version;
+  const inserted = (await client.connection.sendRequest(ExecuteCommandRequest.type, {
+    command: SERVER_COMMANDS.insertPolicy,
+    arguments: [{ uri: acl, policy: 'exchange-hybrid', features: ['mail-flow'], serverAddresses: ['203.0.113.25'] }],
+  })) as InsertPolicyResult;
+  assert.equal(inserted.applied, true, inserted.message);
+  const block = await client.open('examples/versioned-block.rules.v4', 'iptables', readFileSync(join(ROOT, 'test', 'fixtures', 'findings', 'iptables', 'outdated-block.rules.v4'), 'utf8'));
+  await client.waitForDiagnostics(block);
+  const blockVersion = client.documents.get(block)!.version;
+  const refreshed = (await client.connection.sendRequest(ExecuteCommandRequest.type, { command: SERVER_COMMANDS.refreshManagedBlocks, arguments: [{ uri: block }] })) as InsertPolicyResult;
+  assert.equal(refreshed.applied, true, refreshed.message);
+  assert.deepEqual(client.appliedEdits.map(versionsOf), [[aclVersion], [blockVersion]]);
+});
+
+test('a code action asked with diagnostics of an older version gets no edit for the new text', { timeout: 60_000 }, async () => {
+  const uri = await client.open('examples/stale.nginx.conf', 'nginx', readFileSync(join(ROOT, 'examples', 'exchange-hybrid.nginx.conf'), 'utf8'));
+  const old = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'host-bits-set'));
+  const hostBits = old.diagnostics.filter((d) => d.code === 'host-bits-set');
+  // Two lines above everything: the old diagnostics' ranges now point at other text.
+  await client.edit(uri, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '# one\n# two\n' }]);
+  assert.deepEqual(await codeActions(uri, hostBits), []);
+  const current = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'host-bits-set'));
+  const actions = await codeActions(uri, current.diagnostics.filter((d) => d.code === 'host-bits-set'));
+  assert.ok(actions.length > 0);
+  for (const action of actions) assert.deepEqual(versionsOf(action.edit), [current.version]);
+});
+
+test('a client without versioned edits gets `changes`', { timeout: 60_000 }, async () => {
+  const plain = new TestClient({});
+  try {
+    await plain.initialize({ trusted: true }, true, false);
+    const uri = await plain.open('examples/plain.nginx.conf', 'nginx', readFileSync(join(ROOT, 'examples', 'exchange-hybrid.nginx.conf'), 'utf8'));
+    const published = await plain.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'host-bits-set'));
+    const diagnostic = published.diagnostics.find((d) => d.code === 'host-bits-set')!;
+    const actions = (await plain.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
+    const preferred = actions.find((a) => a.isPreferred);
+    assert.ok(preferred?.edit?.changes?.[uri], 'unversioned edits for a client that cannot take versioned ones');
+    assert.equal(preferred.edit.documentChanges, undefined);
+  } finally {
+    await plain.close();
+  }
+});
