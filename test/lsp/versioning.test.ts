@@ -10,11 +10,11 @@ import {
   TextDocumentEdit,
   type CodeAction,
   type Diagnostic,
-  type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { ROOT, TestClient } from './client';
 import { iptablesFile } from '../bench/generate';
+import { random, stormEdit } from './storm';
 import { SERVER_COMMANDS, type InsertPolicyResult } from '../../server/src/protocol';
 
 /**
@@ -32,41 +32,6 @@ before(async () => {
 after(async () => {
   await client.close();
 });
-
-/** Deterministic, so a failing storm can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
-}
-
-/** Lines that change what the file says about Microsoft 365 traffic, so every few edits change the findings. */
-const RULES = [
-  '-A OUTPUT -p tcp -m multiport --dports 80,443 -d 13.107.6.152/31 -j ACCEPT',
-  '-A OUTPUT -p tcp -m multiport --dports 80,443 -d 52.96.0.0/14 -j ACCEPT',
-  '-A SITES -d 40.108.130.0/17 -j ACCEPT',
-  '-A SITES -p udp --dport 3478 -d 52.112.0.0/14 -j DROP',
-  '-A OUTPUT -p tcp --dport 443 -d 20.190.128.0/18 -j ACCEPT',
-  '-A OUTPUT -p tcp --dport 443 -d 20.190.128.0/18 -j ACCEPT',
-  '-A OUTPUT -d 52.112.0.0/14 -j REJECT',
-];
-
-function stormEdit(text: string, next: () => number): TextEdit {
-  const lines = text.split('\n');
-  // Keep the table header and COMMIT where they are; edit anywhere between.
-  const line = 6 + Math.floor(next() * Math.max(1, lines.length - 8));
-  const kind = next();
-  const at = { line, character: 0 };
-  if (kind < 0.45) return { range: { start: at, end: at }, newText: `${RULES[Math.floor(next() * RULES.length)]}\n` };
-  if (kind < 0.8) return { range: { start: at, end: { line: line + 1, character: 0 } }, newText: '' };
-  const length = lines[line]?.length ?? 0;
-  const character = Math.floor(next() * length);
-  return { range: { start: { line, character }, end: { line, character } }, newText: next() < 0.5 ? '1' : ' ' };
-}
 
 function summary(diagnostics: readonly Diagnostic[]): string[] {
   return diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${String(d.code)} ${d.severity} ${typeof d.message === 'string' ? d.message : d.message.value}`).sort();

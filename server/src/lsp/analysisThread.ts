@@ -1,9 +1,10 @@
+import { serialize } from 'node:v8';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { Engine } from '../engine';
 import type { Detection } from '../dialects/detect';
 import { dialectById } from '../dialects/all';
 import type { Finding } from '../analysis/finding';
-import type { ConfigModel, DialectId } from '../model/config';
+import type { DialectId } from '../model/config';
 import type { EndpointLensSettings } from '../protocol';
 import { useBundle } from '../l10n';
 import { ANALYSIS_THREAD_HEAP_MB } from '../limits';
@@ -33,7 +34,11 @@ export interface AnalysisRequest {
 }
 
 export interface AnalysisAnswer {
-  model: ConfigModel;
+  /**
+   * The model in V8's serialisation. Turning a large model back into objects takes the receiving
+   * thread a second or more, so the server does it only when a hover, code action or command needs it.
+   */
+  model: Uint8Array;
   findings: Finding[];
   notice?: string;
 }
@@ -74,8 +79,10 @@ export function runAnalysisThread(): void {
         }
         try {
           const analysis = engine.analyzeDocument(message.path, message.text, message.settings, { dialect, by: message.by, confidence: message.confidence });
-          const answer: AnalysisAnswer = { model: analysis.model, findings: analysis.findings, ...(analysis.notice ? { notice: analysis.notice } : {}) };
-          port.postMessage({ type: 'answer', id: message.id, answer } satisfies FromThread);
+          const answer: AnalysisAnswer = { model: serialize(analysis.model), findings: analysis.findings, ...(analysis.notice ? { notice: analysis.notice } : {}) };
+          // Handing the buffer over instead of copying it keeps the server's thread free for requests.
+          const { buffer } = answer.model;
+          port.postMessage({ type: 'answer', id: message.id, answer } satisfies FromThread, buffer instanceof ArrayBuffer ? [buffer] : []);
         } catch (error) {
           port.postMessage({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies FromThread);
         }

@@ -1,5 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deserialize } from 'node:v8';
 import { minimatch } from 'minimatch';
 import {
   TextDocuments,
@@ -32,7 +33,8 @@ import { FIX_ALL, QUICK_FIX, toDiagnostic, type DiagnosticData } from './convert
 import { hoverFor } from './hover';
 import { AnalysisThread } from './analysisThread';
 import { comparePositions, LineIndex } from '../model/range';
-import type { AnalysisLimit } from '../model/config';
+import type { AnalysisLimit, ConfigModel } from '../model/config';
+import type { CheckContext } from '../analysis/context';
 import { ANALYSIS_THREAD_HEAP_MB } from '../limits';
 import { DocumentAnalyses, snapshotOf, type Snapshot, type VersionedResult } from './analyses';
 import { executeServerCommand } from './commands';
@@ -147,12 +149,28 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     if (outcome.kind === 'answer') {
       const { answer } = outcome;
       const lines = new LineIndex(text);
+      const current = engine;
+      // Diagnostics need only the findings; the model is read back the first time something asks for it.
+      let model: ConfigModel | undefined;
+      let context: CheckContext | undefined;
+      let bytes: Uint8Array | undefined = answer.model;
+      const modelOf = (): ConfigModel => {
+        if (!model) {
+          model = deserialize(bytes ?? new Uint8Array()) as ConfigModel;
+          bytes = undefined;
+        }
+        return model;
+      };
       const analysis: DocumentAnalysis = {
         detection: found,
-        model: answer.model,
         lines,
         findings: answer.findings,
-        context: engine.contextFor(text, lines, answer.model, settings, found.dialect),
+        get model(): ConfigModel {
+          return modelOf();
+        },
+        get context(): CheckContext {
+          return (context ??= current.contextFor(text, lines, modelOf(), settings, found.dialect));
+        },
         ...(answer.notice ? { notice: answer.notice } : {}),
       };
       return { analysis, settings };
