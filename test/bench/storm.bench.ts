@@ -4,7 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import { CodeActionRequest, HoverRequest, type Diagnostic, type PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import { TestClient } from '../lsp/client';
-import { random, stormEdit } from '../lsp/storm';
+import { stormEdit } from '../lsp/storm';
+import { seededRandom } from '../seeded';
 import { iptablesFile } from './generate';
 import { ms, percentile, processMemory } from './stats';
 
@@ -27,7 +28,7 @@ async function editStorm(): Promise<void> {
   const pid = client.pid!;
   const uri = await client.open('examples/bench-storm.rules.v4', 'iptables', iptablesFile(3000));
   let published: PublishDiagnosticsParams = await client.waitForDiagnostics(uri, () => true, 120_000);
-  const next = random(2000);
+  const next = seededRandom(2000);
   const inflight: Array<Promise<unknown>> = [];
   let peakMb = 0;
   const sampler = setInterval(() => (peakMb = Math.max(peakMb, processMemory(pid).rssMb)), 20);

@@ -1,16 +1,5 @@
 import type { TextEdit } from 'vscode-languageserver-protocol/node';
 
-/** Deterministic, so a storm can be replayed from its seed. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
-}
-
 /** Lines that change what an iptables file says about Microsoft 365 traffic, so every few edits change the findings. */
 const RULES = [
   '-A OUTPUT -p tcp -m multiport --dports 80,443 -d 13.107.6.152/31 -j ACCEPT',

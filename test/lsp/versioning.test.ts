@@ -14,7 +14,8 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { ROOT, TestClient } from './client';
 import { iptablesFile } from '../bench/generate';
-import { random, stormEdit } from './storm';
+import { stormEdit } from './storm';
+import { seededRandom } from '../seeded';
 import { SERVER_COMMANDS, type InsertPolicyResult } from '../../server/src/protocol';
 
 /**
@@ -22,16 +23,9 @@ import { SERVER_COMMANDS, type InsertPolicyResult } from '../../server/src/proto
  * to exactly one version of the document, however fast that document changes.
  */
 
-let client: TestClient;
-
-before(async () => {
-  client = new TestClient({});
-  await client.initialize({ trusted: true });
-});
-
-after(async () => {
-  await client.close();
-});
+const client = new TestClient({});
+before(() => client.initialize({ trusted: true }));
+after(() => client.close());
 
 function summary(diagnostics: readonly Diagnostic[]): string[] {
   return diagnostics.map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${String(d.code)} ${d.severity} ${typeof d.message === 'string' ? d.message : d.message.value}`).sort();
@@ -52,7 +46,7 @@ async function codeActions(uri: string, diagnostics: Diagnostic[], only?: string
 test('after an edit storm with hovers and code actions in flight, the diagnostics are those of the final text', { timeout: 120_000 }, async () => {
   const uri = await client.open('examples/storm.rules.v4', 'iptables', iptablesFile(3000));
   let published = await client.waitForDiagnostics(uri, () => true, 60_000);
-  const next = random(0x5702);
+  const next = seededRandom(0x5702);
   const inflight: Array<Promise<void>> = [];
   let versionedActions = 0;
   for (let i = 0; i < 400; i++) {

@@ -9,6 +9,7 @@ import { analyze } from '../../../server/src/analysis/analyze';
 import { boundRules } from '../../../server/src/dialects/bounds';
 import { DIALECT_IDS } from '../../../server/src/dialects/all';
 import { LineIndex } from '../../../server/src/model/range';
+import { seededRandom } from '../../seeded';
 
 /**
  * Every fixture of every dialect, cut short and with bytes flipped (fixed seed, so a failure is
@@ -20,16 +21,6 @@ const ROOT = join(__dirname, '..', '..', '..');
 const CASES_PER_DIALECT = 300;
 const CLI_SAMPLE_PER_DIALECT = 40;
 const BOUND = { timeout: 600_000 };
-
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
-}
 
 /** The input files of the fixture folders of one dialect (expected findings and helpers left out). */
 function fixturesOf(dialect: string): Array<{ name: string; bytes: Buffer }> {
@@ -78,7 +69,7 @@ function cases(): Case[] {
   for (const [d, dialect] of DIALECT_IDS.entries()) {
     const fixtures = fixturesOf(dialect);
     assert.ok(fixtures.length > 0, `fixtures for ${dialect}`);
-    const next = random(0xf022 + d);
+    const next = seededRandom(0xf022 + d);
     for (let i = 0; i < CASES_PER_DIALECT; i++) {
       const fixture = fixtures[i % fixtures.length]!;
       out.push({ dialect, label: `${dialect} case ${i} (${fixture.name})`, name: `${String(i).padStart(3, '0')}-${basename(fixture.name)}`, text: mutate(fixture.bytes, next) });

@@ -5,20 +5,11 @@ import { join } from 'node:path';
 import { parsePac } from '../../../server/src/dialects/pac/parse';
 import { instrumentProgram } from '../../../server/src/pac/instrument';
 import type { ConfigModel } from '../../../server/src/model/config';
+import { seededRandom as random } from '../../seeded';
 
 const dir = join(__dirname, '..', '..', 'fixtures', 'pac');
 const fixtures = readdirSync(dir).filter((f) => f.endsWith('.pac')).sort().map((f) => readFileSync(join(dir, f), 'utf8'));
 
-/** Deterministic, so a failure can be reproduced from the seed in its message. */
-function random(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
-}
 
 const PIECES = ['(', ')', '{', '}', '"', "'", '`', '/', '*', '//', '/*', '\n', ';', 'return ', 'if (', 'shExpMatch(host, ', 'isInNet(host, ', '"10.0.0.0", ', '\\', '${', '\u2028', '\0', ' || ', 'function FindProxyForURL(url, host) {'];
 
