@@ -11,7 +11,7 @@ import { formatCidr, parseCidr } from '../server/src/model/address';
 import { parsePortList } from '../server/src/catalog/ports';
 import { fromWebServiceJson, serializeHistory, serializeOtherEndpoints, serializeSnapshot } from '../server/src/catalog/webService';
 import { INSTANCES, type CatalogHistory, type CatalogSnapshot, type EndpointSet, type InstanceId, type OtherEndpointRow } from '../server/src/catalog/types';
-import { ARTICLE_PROVENANCE, ROWS, SEED_PROVENANCE, type RowSource } from './other-endpoints-rows';
+import { ARTICLE_DATE, ARTICLE_PROVENANCE, ROWS, SEED_PROVENANCE, type RowSource } from './other-endpoints-rows';
 
 const REPO = resolve(__dirname, '..');
 
@@ -142,6 +142,8 @@ function buildRow(source: RowSource, inSeed: boolean): OtherEndpointRow {
     provenance,
   };
   if (source.link) row.link = source.link;
+  if (source.seedDropped) row.formerEntries = source.seedDropped.map((entry) => ({ entry: canonicalCidr(entry), until: ARTICLE_DATE }));
+  if (source.seedTypos) row.misspellings = source.seedTypos;
   return row;
 }
 

@@ -33,6 +33,8 @@ export interface RowSource {
 }
 
 export const SEED_PROVENANCE = 'Danish seed table (ms.date 2022-01-31)';
+/** The revision of the English article the rows follow; entries it dropped were listed until then. */
+export const ARTICLE_DATE = '2025-01-08';
 export const ARTICLE_PROVENANCE =
   'English article "Other endpoints not included in the Microsoft 365 IP Address and URL Web service" (ms.date 2025-01-08, MicrosoftDocs/microsoft-365-docs@ba01cbe59ca4652a0c05a3d15bea4f9bcec94861)';
 
@@ -396,6 +398,7 @@ export const ROWS: RowSource[] = [
     link: `${LEARN}/windows/privacy/manage-windows-11-endpoints`,
     newer: '13.107.4.52 dropped; host spelled www.msftconnecttest.com (the seed has "mstf")',
     seedDropped: ['13.107.4.52'],
+    seedTypos: { 'www.mstfconnecttest.com': 'www.msftconnecttest.com' },
   },
   {
     row: 25,

@@ -4,27 +4,19 @@ import { loadCatalog } from './catalog/load';
 import type { InstanceId } from './catalog/types';
 import { INSTANCES } from './catalog/types';
 import { analyze } from './analysis/analyze';
-import type { AnalysisSettings, CheckContext, Direction } from './analysis/context';
+import type { AnalysisSettings, CheckContext } from './analysis/context';
 import type { Finding } from './analysis/finding';
 import { parserFailureModel, type Dialect } from './dialects/dialect';
 import { detectDialect, type Detection } from './dialects/detect';
-import type { AnalysisLimit, ConfigModel, DialectId } from './model/config';
+import type { ConfigModel } from './model/config';
+import { notAnalysedFinding } from './analysis/notAnalysed';
 import { LineIndex } from './model/range';
 import { createPacSandbox, type PacSandbox } from './pac/sandbox';
-import { MAX_ANALYSED_BYTES, PAC_BUDGET } from './limits';
+import { EDITOR_MAX_ANALYSED_BYTES, PAC_BUDGET } from './limits';
 import { boundRules } from './dialects/bounds';
 import { DEFAULT_SETTINGS, type CatalogInfo, type EndpointLensSettings } from './protocol';
 import { t } from './l10n';
-
-/** Which traffic a dialect's files are checked for unless the settings say otherwise. */
-const DEFAULT_DIRECTION: Record<DialectId, Direction> = {
-  nginx: 'inbound',
-  pac: 'outbound',
-  iptables: 'both',
-  nftables: 'both',
-  cisco: 'both',
-};
-
+import type { FixSubject } from './render/fixes';
 
 export interface LoadedCatalog {
   catalog: Catalog;
@@ -80,7 +72,7 @@ export function analysisSettings(settings: EndpointLensSettings, dialect: Dialec
     categories: settings.categories,
     includeOptional: settings.includeOptional,
     tenantName: settings.tenantName,
-    direction: direction === 'inbound' || direction === 'outbound' || direction === 'both' ? direction : DEFAULT_DIRECTION[dialect.id],
+    direction: direction === 'inbound' || direction === 'outbound' || direction === 'both' ? direction : dialect.defaultDirection,
     trusted,
     pac: settings.pac,
   };
@@ -99,6 +91,33 @@ export function looksBinary(text: string): boolean {
 }
 
 /**
+ * The catalogue of an instance as every reader gets it (the cache's when valid, else the shipped
+ * one; a pinned version when asked for), with its history and a description of which it is.
+ */
+export function loadCatalogWithHistory(instance: InstanceId, cacheDir: string | undefined, pinnedVersion = ''): LoadedCatalog {
+  const loaded = loadCatalog({ instance, ...(cacheDir ? { cacheDir } : {}), ...(pinnedVersion ? { pinnedVersion } : {}) });
+  let history: CatalogHistoryIndex | undefined;
+  try {
+    history = CatalogHistoryIndex.load(instance, cacheDir, pinnedVersion || undefined);
+  } catch {
+    history = undefined;
+  }
+  const catalog = loaded.catalog;
+  return {
+    catalog,
+    ...(history ? { history } : {}),
+    info: {
+      instance: catalog.instance,
+      version: catalog.version,
+      capturedOn: catalog.capturedOn,
+      source: loaded.source,
+      versionInferred: catalog.versionInferred,
+      ...(loaded.warning ? { warning: loaded.warning } : {}),
+    },
+  };
+}
+
+/**
  * The one engine the language server and the CLI share: catalogues per instance (loaded once),
  * the PAC sandbox (created once), and parse + analyse for a document.
  */
@@ -109,9 +128,11 @@ export class Engine {
     private cacheDir: string | undefined,
     private readonly sandbox: PacSandbox | undefined,
     public trusted: boolean,
+    private readonly maxAnalysedBytes: number,
   ) {}
 
-  static async create(options: { cacheDir?: string; trusted?: boolean }): Promise<Engine> {
+  /** `maxAnalysedBytes` defaults to the editor's limit. */
+  static async create(options: { cacheDir?: string; trusted?: boolean; maxAnalysedBytes?: number }): Promise<Engine> {
     let sandbox: PacSandbox | undefined;
     try {
       sandbox = await createPacSandbox();
@@ -119,7 +140,7 @@ export class Engine {
       // Without WebAssembly PAC files are still parsed and checked statically.
       sandbox = undefined;
     }
-    return new Engine(options.cacheDir, sandbox, options.trusted ?? true);
+    return new Engine(options.cacheDir, sandbox, options.trusted ?? true, options.maxAnalysedBytes ?? EDITOR_MAX_ANALYSED_BYTES);
   }
 
   /** The sandbox, for commands that run PAC files outside a check; undefined without WebAssembly. */
@@ -137,26 +158,7 @@ export class Engine {
     const key = `${instance}|${pinnedVersion}`;
     const cached = this.catalogs.get(key);
     if (cached) return cached;
-    const loaded = loadCatalog({ instance, ...(this.cacheDir ? { cacheDir: this.cacheDir } : {}), ...(pinnedVersion ? { pinnedVersion } : {}) });
-    let history: CatalogHistoryIndex | undefined;
-    try {
-      history = CatalogHistoryIndex.load(instance, this.cacheDir, pinnedVersion || undefined);
-    } catch {
-      history = undefined;
-    }
-    const catalog = loaded.catalog;
-    const result: LoadedCatalog = {
-      catalog,
-      ...(history ? { history } : {}),
-      info: {
-        instance: catalog.instance,
-        version: catalog.version,
-        capturedOn: catalog.capturedOn,
-        source: loaded.source,
-        versionInferred: catalog.versionInferred,
-        ...(loaded.warning ? { warning: loaded.warning } : {}),
-      },
-    };
+    const result = loadCatalogWithHistory(instance, this.cacheDir, pinnedVersion);
     this.catalogs.set(key, result);
     return result;
   }
@@ -171,8 +173,8 @@ export class Engine {
     const lines = new LineIndex(text);
     const empty: ConfigModel = { dialect: dialect.id, references: [], ruleLists: [], paths: [], problems: [], comments: [] };
     const base = { detection, lines };
-    if (text.length > MAX_ANALYSED_BYTES) {
-      const notice = t('This file is {0} MB; Endpoint Lens analyses files up to {1} MB.', (text.length / 1048576).toFixed(1), MAX_ANALYSED_BYTES / 1048576);
+    if (text.length > this.maxAnalysedBytes) {
+      const notice = t('This file is {0} MB; Endpoint Lens analyses files up to {1} MB.', (text.length / 1048576).toFixed(1), Number((this.maxAnalysedBytes / 1048576).toFixed(1)));
       return { ...base, model: empty, findings: [], context: this.contextFor(text, lines, empty, settings, dialect), notice };
     }
     if (looksBinary(text)) {
@@ -181,7 +183,7 @@ export class Engine {
     }
     let model: ConfigModel;
     try {
-      model = boundRules(dialect.parse(text, { fileName: path }));
+      model = boundRules(dialect.parse(text, { fileName: path }).model);
     } catch (error) {
       model = parserFailureModel(dialect.id, dialect.displayName, error);
     }
@@ -190,15 +192,32 @@ export class Engine {
     return { ...base, model, findings, context };
   }
 
-  /**
-   * A document the process could not analyse within a bound of its own (the analysis thread's
-   * memory): an empty model that carries the limit, so the file gets its analysis-limit finding.
-   */
-  unanalysedDocument(text: string, settings: EndpointLensSettings, detection: Detection, limit: AnalysisLimit): DocumentAnalysis {
+  /** A document the process could not analyse (its analysis ran out of memory): no model, and a not-analysed finding saying why. */
+  unanalysedDocument(text: string, settings: EndpointLensSettings, detection: Detection, reason: string): DocumentAnalysis {
     const lines = new LineIndex(text);
-    const model: ConfigModel = { dialect: detection.dialect.id, references: [], ruleLists: [], paths: [], problems: [], comments: [], limits: [limit] };
-    const context = this.contextFor(text, lines, model, settings, detection.dialect);
-    return { detection, lines, model, findings: analyze(context, { severity: settings.severity }), context };
+    const model: ConfigModel = { dialect: detection.dialect.id, references: [], ruleLists: [], paths: [], problems: [], comments: [] };
+    const finding = notAnalysedFinding(reason, settings.severity);
+    return { detection, lines, model, findings: finding ? [finding] : [], context: this.contextFor(text, lines, model, settings, detection.dialect) };
+  }
+
+  /**
+   * A document as fixes and inserts see it: its text and findings, and a way to analyse an edited
+   * text of it the same way, so every edit is checked before it is offered.
+   */
+  editSubject(path: string, analysis: DocumentAnalysis, settings: EndpointLensSettings): FixSubject {
+    const { detection, context } = analysis;
+    return {
+      text: context.text,
+      dialect: detection.dialect,
+      parseContext: { fileName: path },
+      catalog: context.catalog,
+      findings: analysis.findings,
+      model: analysis.model,
+      reanalyse: (text) => {
+        const again = this.analyzeDocument(path, text, settings, detection);
+        return { findings: again.findings, model: again.model };
+      },
+    };
   }
 
   /**

@@ -4,8 +4,11 @@
  * the README's reliability section lists these values.
  */
 
-/** Files larger than this (in UTF-16 code units) are not analysed at all. */
-export const MAX_ANALYSED_BYTES = 5 * 1024 * 1024;
+/**
+ * Documents larger than this (in UTF-16 code units) are not analysed in the editor, so the server
+ * never freezes while they are typed in; the command line passes its own, higher size limit.
+ */
+export const EDITOR_MAX_ANALYSED_BYTES = 5 * 1024 * 1024;
 
 /** Characters on one line; reading stops at the first longer line. */
 export const MAX_LINE_LENGTH = 512 * 1024;

@@ -26,3 +26,13 @@ export function packageRoot(): string {
     dir = parent;
   }
 }
+
+let cachedVersion: string | undefined;
+
+/** The `version` of package.json, as tools that report themselves (SARIF) name it. */
+export function packageVersion(): string {
+  if (cachedVersion) return cachedVersion;
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
+  cachedVersion = typeof manifest.version === 'string' ? manifest.version : '0.0.0';
+  return cachedVersion;
+}

@@ -80,8 +80,8 @@ for (const [name, text] of [
 ] as const) {
   console.log(`cisco ${name}: ${text.split('\n').length - 1} lines`);
   measure(`${name} lex`, text, lexCisco);
-  measure(`${name} parse`, text, (t) => parseCisco(t));
-  const model = parseCisco(text);
+  measure(`${name} parse`, text, (t) => parseCisco(t).model);
+  const model = parseCisco(text).model;
   const rules = model.ruleLists.reduce((sum, l) => sum + l.rules.length, 0);
   console.log(`${name} model  ${model.references.length} references, ${model.ruleLists.length} lists, ${rules} rules, ${model.problems.length} problems`);
 }

@@ -47,8 +47,8 @@ for (const [name, text] of [
 ] as const) {
   console.log(`iptables ${name}: ${text.split('\n').length - 1} lines`);
   measureThroughput(`lex ${name}`, text, (t) => lexShell(t), 13);
-  measureThroughput(`parse ${name}`, text, (t) => parseIptables(t), 13);
-  const model = parseIptables(text);
+  measureThroughput(`parse ${name}`, text, (t) => parseIptables(t).model, 13);
+  const model = parseIptables(text).model;
   console.log(`parse ${name}: ${model.references.length} references, ${model.ruleLists.length} rule lists, ${model.problems.length} problems`);
 }
 console.log(`rss ${(process.memoryUsage().rss / (1024 * 1024)).toFixed(0)} MB`);

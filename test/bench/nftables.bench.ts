@@ -37,7 +37,7 @@ function generate(lines: number): string {
 const text = generate(100_000);
 console.log(`nftables: ${text.split('\n').length - 1} lines`);
 measureThroughput('lex', text, lexNft);
-measureThroughput('parse', text, (t) => parseNftables(t));
-const model = parseNftables(text);
+measureThroughput('parse', text, (t) => parseNftables(t).model);
+const model = parseNftables(text).model;
 console.log(`parse  ${model.references.length} references, ${model.ruleLists.length} rule lists, ${model.paths.length} paths, ${model.problems.length} problems`);
 console.log(`rss    ${(process.memoryUsage().rss / (1024 * 1024)).toFixed(0)} MB`);

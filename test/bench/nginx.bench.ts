@@ -35,7 +35,7 @@ function generate(lines: number): string {
 const text = generate(100_000);
 console.log(`nginx: ${text.split('\n').length - 1} lines`);
 measureThroughput('lex', text, lex);
-measureThroughput('parse', text, (t) => parseNginx(t));
-const model = parseNginx(text);
+measureThroughput('parse', text, (t) => parseNginx(t).model);
+const model = parseNginx(text).model;
 console.log(`parse  ${model.references.length} references, ${model.ruleLists.length} rule lists, ${model.problems.length} problems`);
 console.log(`rss    ${(process.memoryUsage().rss / (1024 * 1024)).toFixed(0)} MB`);

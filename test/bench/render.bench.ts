@@ -5,8 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { dialectById } from '../../server/src/dialects/all';
 import { loadCatalog } from '../../server/src/catalog/load';
 import { buildPolicies, type PolicyRequest } from '../../server/src/policies';
-import { applyTextEdits, planInsertion } from '../../server/src/render/insert';
-import { findManagedBlocks, refreshManagedBlocks } from '../../server/src/render/managedBlocks';
+import { findManagedBlocks } from '../../server/src/model/managedBlock';
+import { refreshManagedBlocks } from '../../server/src/render/refresh';
+import { insertText, planIn } from '../unit/render/cases';
 import { GENERATORS } from './generate';
 import { median, ms } from './stats';
 
@@ -40,10 +41,10 @@ for (const [id, { generate }] of Object.entries(GENERATORS)) {
   if (!dialect) continue;
   const text = generate(LINES);
   for (const policy of policies) {
-    const insert = timed(() => void planInsertion(text, dialect.parse(text), dialect, policy));
-    const inserted = applyTextEdits(text, planInsertion(text, dialect.parse(text), dialect, policy).edits);
-    const refresh = timed(() => void refreshManagedBlocks(inserted, dialect, catalog));
-    const scan = timed(() => void findManagedBlocks(inserted, dialect.lineComment));
+    const insert = timed(() => void planIn(dialect, text, policy));
+    const inserted = insertText(dialect, text, policy);
+    const refresh = timed(() => void refreshManagedBlocks({ text: inserted, dialect: dialect, parseContext: {}, catalog: catalog }, catalog));
+    const scan = timed(() => void findManagedBlocks(inserted, dialect.comment.line));
     console.log(`${id.padEnd(10)} ${policy.purpose.padEnd(36)} ${ms(insert).padStart(10)} ${ms(refresh).padStart(12)} ${ms(scan).padStart(12)}`);
   }
 }

@@ -2,6 +2,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Engine, resolveSettings } from '../../server/src/engine';
 import type { Finding } from '../../server/src/analysis/finding';
+import { analyseFile } from '../../server/src/cli/check/analyseFile';
+import { DEFAULT_MAX_INPUT_BYTES } from '../../server/src/cli/io';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures', 'findings');
 
@@ -38,14 +40,14 @@ export function relativeName(path: string): string {
   return relative(FIXTURES, path);
 }
 
-/** The findings the engine reports for a fixture, as the CLI and the language server would. */
+/**
+ * The findings `check` reports for a fixture, through the same per-file path (read, recognise,
+ * analyse); the language server shows the same findings for a file it analyses.
+ */
 export function findingsOf(engine: Engine, pair: FixturePair, expected: ExpectedFindings): Finding[] {
-  const text = readFileSync(pair.input, 'utf8');
-  const settings = resolveSettings(expected.settings ?? {});
   engine.trusted = !expected.untrusted;
-  const detection = engine.detect(pair.input, text, { dialect: pair.dialect });
-  if (!detection) throw new Error(`no dialect ${pair.dialect}`);
-  return engine.analyzeDocument(pair.input, text, settings, detection).findings;
+  const request = { settings: resolveSettings(expected.settings ?? {}), maxBytes: DEFAULT_MAX_INPUT_BYTES, dialect: pair.dialect, fixEdits: false, displayPath: relativeName(pair.input) };
+  return analyseFile(engine, pair.input, request).result.findings;
 }
 
 export function readExpected(path: string): ExpectedFindings {

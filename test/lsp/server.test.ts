@@ -8,8 +8,11 @@ import {
   type Diagnostic,
   type MarkupContent,
 } from 'vscode-languageserver-protocol/node';
-import { TestClient } from './client';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, TestClient } from './client';
 import { SERVER_COMMANDS, type InsertPolicyResult, type MarkdownReport } from '../../server/src/protocol';
+import { cli } from '../unit/cli/subprocess';
 
 /**
  * The language server driven over stdio by a real LSP client, as any editor would: these tests need
@@ -176,3 +179,16 @@ test('the PAC test command answers with a grid per set', async () => {
   assert.match(report.markdown, /\| 31 \| Optimize \| `probe\.sharepoint\.com` \| PROXY proxy\.corp\.example:8080; DIRECT \| 26 \| ⚠ \|/);
   assert.match(report.markdown, /\| 1 \| Optimize \| `outlook\.office\.com` \| DIRECT \| 20 \|/);
 });
+
+// "Test this PAC file against the catalogue" in the editor and `pac-test` on the command line are one grid.
+for (const path of ['examples/proxy.pac', 'test/fixtures/pac-test/branch.pac']) {
+  test(`pac-test --format markdown prints exactly the editor command's report for ${path}`, async () => {
+    // A document of its own: earlier tests edit the open examples.
+    const uri = await client.open(path.replace(/\.pac$/, '-as-on-disk.pac'), 'pac', readFileSync(join(ROOT, path), 'utf8'));
+    const report = (await client.connection.sendRequest(ExecuteCommandRequest.type, { command: SERVER_COMMANDS.testPac, arguments: [{ uri }] })) as MarkdownReport;
+    const run = cli(['pac-test', path, '--format', 'markdown', '--shipped']);
+    assert.notEqual(run.code, 2, run.err);
+    assert.equal(run.out, report.markdown);
+    assert.ok(report.markdown.split('\n').length > 200);
+  });
+}

@@ -6,6 +6,7 @@ import type { CatalogMatch, EndpointSet, InstanceId, OtherEndpointRow } from '..
 import type { Finding } from './finding';
 import type { PacRunOptions, PacSandbox } from '../pac/sandbox';
 import type { PendingAddition, RemovedEntry } from '../catalog/history';
+import type { Direction } from '../model/policy';
 
 /** What the analysis needs of the catalogue; the catalogue index satisfies it. */
 export interface CatalogView {
@@ -25,7 +26,6 @@ export interface HistoryView {
   pendingAdditions(today?: Date): PendingAddition[];
 }
 
-export type Direction = 'outbound' | 'inbound' | 'both';
 
 /** Settings as the analysis sees them, already resolved for one document. */
 export interface AnalysisSettings {

@@ -4,7 +4,7 @@ import type { DecidingPoint, FlowOrigin } from '../model/policy';
 import type { Range } from '../model/range';
 import { t } from '../l10n';
 import type { CatalogView } from './context';
-import { defaultRangeOf, listById } from './context';
+import { defaultRangeOf, listById, ruleLabel } from './context';
 import type { ConfigModel } from '../model/config';
 import type { CatalogReference } from './finding';
 
@@ -66,4 +66,11 @@ export function decidingLocation(model: ConfigModel, point: DecidingPoint): { ra
   const rule = list.rules[point.ruleIndex];
   if (!rule) return { range: list.range, label: list.name, list };
   return { range: rule.range, label: t('the rule on line {0} of {1}', rule.range.start.line + 1, list.name), list };
+}
+
+/** A deciding point named by what it is rather than where: the list and the rule's text, or the list's default. */
+export function decidingSubject(model: ConfigModel, point: DecidingPoint): string {
+  const list = listById(model, point.listId);
+  const rule = point.ruleIndex >= 0 ? list?.rules[point.ruleIndex] : undefined;
+  return rule ? `${point.listId}|${ruleLabel(rule)}` : `${point.listId}|default`;
 }

@@ -1,139 +1,30 @@
-import { familyMax, mergeIntervals, type IpInterval } from '../model/address';
-import type { AddressMatch, ConfigModel, EvaluationPath, PortRange, Rule, RuleList } from '../model/config';
-import type { DecidingPoint, Flow, VerdictValue } from '../model/policy';
+import { mergeIntervals, intersectIntervals, type IpInterval } from '../model/address';
+import type { ConfigModel, EvaluationPath, PortRange, Rule, RuleList } from '../model/config';
+import type { DecidingPoint, Flow, PathEvaluation, RegionOutcome } from '../model/policy';
 import { t } from '../l10n';
-import { intersectIntervals, minusIntervals } from '../model/address';
+import { matchRule, touches } from '../model/match';
 import { ALL_PORTS, intersectPorts } from '../model/ports';
-import { regionIsEmpty, splitRegion, type Region } from './region';
+import { regionIsEmpty, splitRegion, type Region } from '../model/region';
 import { MAX_EVALUATION_STEPS, MAX_JUMP_DEPTH, MAX_UNCERTAIN_DEPTH } from '../limits';
 import { rulesMissingFrom } from '../dialects/bounds';
 import { recordEvaluationLimit } from './evaluationLimits';
 import type { AnalysisLimitKind } from '../model/config';
 import type { Range } from '../model/range';
 
-/** One piece of a flow with the verdict the device gives it. */
-export interface RegionOutcome {
-  region: Region;
-  value: VerdictValue;
-  decidedBy?: DecidingPoint;
-  reason?: string;
-}
+export type { PathEvaluation, RegionOutcome } from '../model/policy';
 
-export interface PathEvaluation {
-  path: EvaluationPath;
-  outcomes: RegionOutcome[];
-}
-
-/** What a list does with a region: a final action, or fall through to the caller. */
-type ListResult = 'accept' | 'drop' | 'return' | 'unknown';
+/** What a list does with a region: a final action, a translation, or fall through to the caller. */
+type ListResult = 'accept' | 'drop' | 'return' | 'unknown' | 'translate';
 
 interface ListOutcome {
   region: Region;
   result: ListResult;
   decidedBy?: DecidingPoint;
+  /** The jumps taken to the deciding rule, ending with it (see RegionOutcome.trace). */
+  trace: DecidingPoint[];
   reason?: string;
-}
-
-const PROTOCOL_ANY = new Set(['any', 'all', 'ip', 'ipv6', '0']);
-const PROTOCOL_NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp' };
-
-/** Which side of a rule holds the Microsoft end of the flow. */
-function remoteSide(rule: Rule, flow: Flow): AddressMatch | undefined {
-  return flow.direction === 'inbound' ? rule.sources : rule.destinations;
-}
-
-function localSide(rule: Rule, flow: Flow): AddressMatch | undefined {
-  return flow.direction === 'inbound' ? rule.destinations : rule.sources;
-}
-
-function complement(intervals: readonly IpInterval[]): IpInterval[] {
-  const all: IpInterval[] = [
-    { family: 4, first: 0n, last: familyMax(4) },
-    { family: 6, first: 0n, last: familyMax(6) },
-  ];
-  return minusIntervals(all, intervals);
-}
-
-/**
- * Conditions the file alone cannot settle are sorted here. A new outbound connection is not
- * ESTABLISHED, so state-only accepts do not let it through; loopback interfaces never carry
- * Microsoft traffic; other interface names are taken to be the ones the author routes it over.
- * Anything else (time, user, owner, FQDN objects) leaves the verdict unknown.
- */
-export function classifyCondition(condition: string): 'matches' | 'never' | 'uncertain' {
-  const text = condition.toLowerCase();
-  if (/\b(ct ?state|conntrack|state)\b/.test(text)) {
-    if (/\bnew\b/.test(text)) return 'matches';
-    if (/\b(established|related|invalid|untracked)\b/.test(text)) return 'never';
-    return 'uncertain';
-  }
-  if (/\b(interface|iifname|oifname|iif|oif|in-interface|out-interface)\b|(^|\s)-[io]\b/.test(text)) {
-    return /(^|[\s"'=])lo(\b|$)/.test(text) ? 'never' : 'matches';
-  }
-  return 'uncertain';
-}
-
-const matchedCache = new WeakMap<AddressMatch, IpInterval[]>();
-
-/** The addresses a side matches, merged (and complemented when negated) once per side, not per flow. */
-function matchedIntervals(side: AddressMatch): IpInterval[] {
-  let intervals = matchedCache.get(side);
-  if (!intervals) {
-    intervals = side.negated ? complement(side.intervals) : mergeIntervals(side.intervals);
-    matchedCache.set(side, intervals);
-  }
-  return intervals;
-}
-
-/** Cheap test before splitting: most rules of a long list touch none of a flow's addresses. */
-function touches(region: Region, addresses: readonly IpInterval[]): boolean {
-  for (const a of region.intervals) {
-    for (const b of addresses) {
-      if (a.family === b.family && a.first <= b.last && b.first <= a.last) return true;
-    }
-  }
-  return false;
-}
-
-interface RuleMatch {
-  addresses?: IpInterval[];
-  ports?: PortRange[];
-  uncertain?: string;
-}
-
-/** What part of the flow a rule matches, or undefined when it cannot match this flow at all. */
-export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
-  if (rule.protocols && rule.protocols.length > 0) {
-    const names = rule.protocols.map((p) => PROTOCOL_NUMBERS[p.toLowerCase()] ?? p.toLowerCase());
-    if (!names.some((p) => PROTOCOL_ANY.has(p) || p === flow.protocol)) return undefined;
-  }
-  if (rule.hosts) return undefined;
-  if (rule.sourcePorts && rule.sourcePorts.length > 0) {
-    // The client's source port is ephemeral; a rule on fixed source ports is for other traffic.
-    const ephemeral = intersectPorts([{ from: 1024, to: 65535 }], rule.sourcePorts);
-    if (ephemeral.length !== 1 || ephemeral[0]!.from !== 1024 || ephemeral[0]!.to !== 65535) return undefined;
-  }
-  let uncertain: string | undefined;
-  for (const condition of rule.unknownConditions ?? []) {
-    const kind = classifyCondition(condition);
-    if (kind === 'never') return undefined;
-    if (kind === 'uncertain') uncertain ??= condition;
-  }
-  const local = localSide(rule, flow);
-  if (local && flow.local && !local.unresolved) {
-    const overlap = intersectIntervals(flow.local, local.intervals).length > 0;
-    const fullyInside = minusIntervals(flow.local, local.intervals).length === 0;
-    if (local.negated ? fullyInside : !overlap) return undefined;
-  }
-  const match: RuleMatch = {};
-  const remote = remoteSide(rule, flow);
-  if (remote) {
-    if (remote.unresolved) uncertain ??= remote.unresolved;
-    else match.addresses = matchedIntervals(remote);
-  }
-  if (rule.destinationPorts && rule.destinationPorts.length > 0) match.ports = rule.destinationPorts;
-  if (uncertain) match.uncertain = uncertain;
-  return match;
+  /** For `translate`: the destination-NAT rule's new local side. */
+  translation?: { to?: IpInterval[]; toPorts?: PortRange[] };
 }
 
 function intersectRegions(a: Region, b: Region): Region | undefined {
@@ -143,16 +34,18 @@ function intersectRegions(a: Region, b: Region): Region | undefined {
 
 /**
  * A rule whose match is uncertain: the device takes `ifMatched` or `ifNot`; where they agree the
- * answer stands, elsewhere it is unknown and the uncertain rule is named as the reason.
+ * answer stands, elsewhere it is unknown and the uncertain rule is named as the reason. When the
+ * uncertain rule would accept, only what follows it can stop the traffic, so the trace (where an
+ * edit must go) is that of the other branch.
  */
-function combineUncertain(ifMatched: ListOutcome[], ifNot: ListOutcome[], point: DecidingPoint, reason: string): ListOutcome[] {
+function combineUncertain(ifMatched: ListOutcome[], ifNot: ListOutcome[], point: DecidingPoint, trace: DecidingPoint[], reason: string): ListOutcome[] {
   const out: ListOutcome[] = [];
   for (const a of ifMatched) {
     for (const b of ifNot) {
       const region = intersectRegions(a.region, b.region);
       if (!region) continue;
       if (a.result === b.result && a.result !== 'unknown') out.push({ ...b, region });
-      else out.push({ region, result: 'unknown', decidedBy: point, reason: b.reason ?? a.reason ?? reason });
+      else out.push({ region, result: 'unknown', decidedBy: point, trace: a.result === 'accept' && b.trace.length > 0 ? b.trace : trace, reason: b.reason ?? a.reason ?? reason });
     }
   }
   return out;
@@ -177,24 +70,24 @@ class Evaluator {
   }
 
   /** A bound met here: what it covers is unknown, and the analysis-limit check says so once per place. */
-  private bound(kind: AnalysisLimitKind, range: Range, limit: number, region: Region, point: DecidingPoint | undefined, reason: string): ListOutcome {
+  private bound(kind: AnalysisLimitKind, range: Range, limit: number, region: Region, point: DecidingPoint | undefined, trace: DecidingPoint[], reason: string): ListOutcome {
     recordEvaluationLimit(this.model, { kind, range, found: limit + 1, limit });
-    return { region, result: 'unknown', ...(point ? { decidedBy: point } : {}), reason };
+    return { region, result: 'unknown', ...(point ? { decidedBy: point } : {}), trace, reason };
   }
 
   list(id: string): RuleList | undefined {
     return this.lists.get(id);
   }
 
-  /** Evaluate `regions` through `list` starting at rule `start`. */
-  run(list: RuleList, start: number, regions: Region[], depth: number): ListOutcome[] {
+  /** Evaluate `regions` through `list` starting at rule `start`; `frames` are the jumps that led here. */
+  run(list: RuleList, start: number, regions: Region[], frames: readonly DecidingPoint[]): ListOutcome[] {
     const out: ListOutcome[] = [];
     let pending = regions;
     for (let index = start; index < list.rules.length && pending.length > 0; index++) {
       const rule = list.rules[index]!;
       if (++this.steps > MAX_EVALUATION_STEPS) {
         const reason = t('evaluating this list took more than {0} steps', MAX_EVALUATION_STEPS);
-        for (const region of pending) out.push(this.bound('evaluation-steps', list.range, MAX_EVALUATION_STEPS, region, undefined, reason));
+        for (const region of pending) out.push(this.bound('evaluation-steps', list.range, MAX_EVALUATION_STEPS, region, undefined, [], reason));
         return out;
       }
       if (rule.action.type === 'continue') continue;
@@ -210,14 +103,15 @@ class Evaluator {
         const { matched, rest } = splitRegion(region, match.addresses, match.ports);
         next.push(...rest);
         if (!matched) continue;
-        const taken = this.apply(list, index, rule, matched, depth);
+        const taken = this.apply(list, index, rule, matched, frames);
         if (match.uncertain && this.uncertainDepth >= MAX_UNCERTAIN_DEPTH) {
-          out.push(this.bound('uncertain-depth', rule.range, MAX_UNCERTAIN_DEPTH, matched, point, t('more than {0} rules in a row depend on conditions the file cannot settle', MAX_UNCERTAIN_DEPTH)));
+          const reason = t('more than {0} rules in a row depend on conditions the file cannot settle', MAX_UNCERTAIN_DEPTH);
+          out.push(this.bound('uncertain-depth', rule.range, MAX_UNCERTAIN_DEPTH, matched, point, [...frames, point], reason));
         } else if (match.uncertain) {
           this.uncertainDepth++;
-          const ifNot = this.run(list, index + 1, [matched], depth);
+          const ifNot = this.run(list, index + 1, [matched], frames);
           this.uncertainDepth--;
-          out.push(...combineUncertain(taken, ifNot, point, match.uncertain));
+          out.push(...combineUncertain(taken, ifNot, point, [...frames, point], match.uncertain));
         } else {
           out.push(...taken);
         }
@@ -225,38 +119,42 @@ class Evaluator {
       pending = next;
     }
     for (const region of pending) {
-      const point = { listId: list.id, ruleIndex: -1 };
-      if (list.defaultAction && this.cutReason) out.push({ region, result: 'unknown', decidedBy: point, reason: this.cutReason });
-      else if (list.defaultAction) out.push({ region, result: list.defaultAction, decidedBy: point });
-      else out.push({ region, result: 'return' });
+      if (list.defaultAction) {
+        const point = { listId: list.id, ruleIndex: -1 };
+        if (this.cutReason) out.push({ region, result: 'unknown', decidedBy: point, trace: [...frames, point], reason: this.cutReason });
+        else out.push({ region, result: list.defaultAction, decidedBy: point, trace: [...frames, point] });
+      } else out.push({ region, result: 'return', trace: [] });
     }
     return out;
   }
 
-  private apply(list: RuleList, index: number, rule: Rule, region: Region, depth: number): ListOutcome[] {
+  private apply(list: RuleList, index: number, rule: Rule, region: Region, frames: readonly DecidingPoint[]): ListOutcome[] {
     const point: DecidingPoint = { listId: list.id, ruleIndex: index };
+    const trace = [...frames, point];
     const action = rule.action;
     switch (action.type) {
       case 'accept':
       case 'proxy':
-        return [{ region, result: 'accept', decidedBy: point }];
+        return [{ region, result: 'accept', decidedBy: point, trace }];
       case 'drop':
       case 'reject':
-        return [{ region, result: 'drop', decidedBy: point }];
+        return [{ region, result: 'drop', decidedBy: point, trace }];
       case 'return':
-        return [{ region, result: 'return', decidedBy: point }];
+        return [{ region, result: 'return', decidedBy: point, trace }];
       case 'continue':
-        return [{ region, result: 'return' }];
+        return [{ region, result: 'return', trace: [] }];
+      case 'dnat':
+        return [{ region, result: 'translate', decidedBy: point, trace, translation: { ...(action.to ? { to: action.to } : {}), ...(action.toPorts ? { toPorts: action.toPorts } : {}) } }];
       case 'jump':
       case 'goto': {
         const target = this.lists.get(action.target);
         if (!target) {
-          return [{ region, result: 'unknown', decidedBy: point, reason: t('chain {0} is not defined in this file', action.target) }];
+          return [{ region, result: 'unknown', decidedBy: point, trace, reason: t('chain {0} is not defined in this file', action.target) }];
         }
-        if (depth >= MAX_JUMP_DEPTH) {
-          return [this.bound('jump-depth', rule.range, MAX_JUMP_DEPTH, region, point, t('jumps nest deeper than {0} (a loop?)', MAX_JUMP_DEPTH))];
+        if (frames.length >= MAX_JUMP_DEPTH) {
+          return [this.bound('jump-depth', rule.range, MAX_JUMP_DEPTH, region, point, trace, t('jumps nest deeper than {0} (a loop?)', MAX_JUMP_DEPTH))];
         }
-        const inner = this.run(target, 0, [region], depth + 1);
+        const inner = this.run(target, 0, [region], trace);
         if (action.type === 'goto') return inner;
         const out: ListOutcome[] = [];
         const returned: Region[] = [];
@@ -264,7 +162,7 @@ class Evaluator {
           if (o.result === 'return') returned.push(o.region);
           else out.push(o);
         }
-        if (returned.length > 0) out.push(...this.run(list, index + 1, returned, depth));
+        if (returned.length > 0) out.push(...this.run(list, index + 1, returned, frames));
         return out;
       }
     }
@@ -297,67 +195,114 @@ function familiesOf(lists: RuleList[]): Set<4 | 6> {
   return families;
 }
 
+/** A flow (or part of one) and the paths it takes through the device. */
+interface Route {
+  flow: Flow;
+  paths: EvaluationPath[];
+  translatedBy?: DecidingPoint;
+}
+
+/**
+ * Which paths an inbound flow to a known local address takes: destination NAT before routing
+ * sends what it translates to the new address down the forward path (a DNAT'd server behind a
+ * gateway); the rest goes where it went before. Outbound flows and flows to any local address
+ * take every path of their direction.
+ */
+function routesOf(model: ConfigModel, flow: Flow): Route[] {
+  const all = pathsForFlow(model, flow);
+  const prerouting = (model.prerouting ?? []).map((id) => model.ruleLists.find((l) => l.id === id)).filter((l): l is RuleList => l !== undefined);
+  if (flow.direction !== 'inbound' || !flow.local || prerouting.length === 0 || flow.remote.kind !== 'addresses') return [{ flow, paths: all }];
+  const evaluator = new Evaluator(model, flow);
+  let pending: Region[] = [{ intervals: mergeIntervals(flow.remote.intervals), ports: flow.ports.length > 0 ? flow.ports : ALL_PORTS }];
+  const routes: Route[] = [];
+  const forward = all.filter((p) => p.direction === 'forward');
+  for (const list of prerouting) {
+    const next: Region[] = [];
+    for (const o of evaluator.run(list, 0, pending, [])) {
+      if (o.result !== 'translate' || !o.decidedBy) {
+        next.push(o.region);
+        continue;
+      }
+      const local = o.translation?.to ?? flow.local;
+      const ports = o.translation?.toPorts ?? o.region.ports;
+      routes.push({ flow: { ...flow, ports, local, remote: { kind: 'addresses', intervals: o.region.intervals } }, paths: forward, translatedBy: o.decidedBy });
+    }
+    pending = next;
+  }
+  for (const region of pending) routes.push({ flow: { ...flow, ports: region.ports, remote: { kind: 'addresses', intervals: region.intervals } }, paths: all });
+  return routes;
+}
+
+/** Stages run in order; see evaluateFlow. */
+function evaluatePath(model: ConfigModel, path: EvaluationPath, flow: Flow): RegionOutcome[] | undefined {
+  if (flow.remote.kind !== 'addresses') return undefined;
+  const evaluator = new Evaluator(model, flow);
+  const stages = path.stages.map((id) => evaluator.list(id)).filter((l): l is RuleList => l !== undefined);
+  if (stages.length === 0) return undefined;
+  const families = familiesOf(stages);
+  const intervals = flow.remote.intervals.filter((iv) => families.has(iv.family));
+  if (intervals.length === 0) return undefined;
+  const ports = visiblePorts(stages[0]!, flow);
+  if (ports.length === 0) return undefined;
+  let pending: Region[] = [{ intervals: mergeIntervals(intervals), ports }];
+  const outcomes: RegionOutcome[] = [];
+  for (let s = 0; s < stages.length && pending.length > 0; s++) {
+    const list = stages[s]!;
+    const last = s === stages.length - 1;
+    const next: Region[] = [];
+    // A base chain of an `ip` table never sees IPv6 packets on the same hook: they pass it by.
+    const seen = new Set(list.families ?? [4, 6]);
+    const mine: Region[] = [];
+    for (const region of pending) {
+      const inside = region.intervals.filter((iv) => seen.has(iv.family));
+      const outside = region.intervals.filter((iv) => !seen.has(iv.family));
+      if (inside.length > 0) mine.push({ intervals: inside, ports: region.ports });
+      if (outside.length > 0) {
+        if (last) outcomes.push({ region: { intervals: outside, ports: region.ports }, value: 'allowed', trace: [] });
+        else next.push({ intervals: outside, ports: region.ports });
+      }
+    }
+    for (const o of mine.length > 0 ? evaluator.run(list, 0, mine, []) : []) {
+      // RETURN from a base chain, or the end of a list without a default, takes the list's policy.
+      const byDefault = o.result === 'return';
+      const result = byDefault ? (list.defaultAction ?? 'accept') : o.result;
+      const point = byDefault && list.defaultAction ? { listId: list.id, ruleIndex: -1 } : o.decidedBy;
+      const trace = byDefault ? (point ? [point] : []) : o.trace;
+      const outcome = (value: RegionOutcome['value']): RegionOutcome => ({ region: o.region, value, trace, ...(point ? { decidedBy: point } : {}) });
+      if (result === 'drop') outcomes.push(outcome('blocked'));
+      else if (result === 'unknown') outcomes.push({ ...outcome('unknown'), ...(o.reason ? { reason: o.reason } : {}) });
+      else if (last) outcomes.push(outcome('allowed'));
+      else next.push(o.region);
+    }
+    pending = next;
+  }
+  return outcomes;
+}
+
 /**
  * Evaluate one flow on every path of the model that sees it. Stages run in order: a region dropped
  * by one stage is blocked for good, a region accepted goes on to the next stage (nftables base
- * chains on one hook), and a region accepted by the last stage is allowed. `narrow` lets a caller
+ * chains on one hook), and a region accepted by the last stage is allowed. Each outcome carries
+ * the trace to its decision, which is where an edit has to go to change it. `narrow` lets a caller
  * evaluate only the part of the flow a path is meant for.
  */
-export function evaluateFlow(model: ConfigModel, whole: Flow, narrow?: (path: EvaluationPath, flow: Flow) => Flow | undefined): PathEvaluation[] {
+export function evaluateFlow(
+  model: ConfigModel,
+  whole: Flow,
+  narrow?: (path: EvaluationPath, flow: Flow, translatedBy: DecidingPoint | undefined) => Flow | undefined,
+): PathEvaluation[] {
   if (whole.remote.kind !== 'addresses') return [];
   const results: PathEvaluation[] = [];
-  for (const path of pathsForFlow(model, whole)) {
-    // A caller may evaluate only part of the flow on a path (or none of it), e.g. by intent.
-    const flow = narrow ? narrow(path, whole) : whole;
-    if (!flow || flow.remote.kind !== 'addresses') continue;
-    const evaluator = new Evaluator(model, flow);
-    const stages = path.stages.map((id) => evaluator.list(id)).filter((l): l is RuleList => l !== undefined);
-    if (stages.length === 0) continue;
-    const families = familiesOf(stages);
-    const intervals = flow.remote.intervals.filter((iv) => families.has(iv.family));
-    if (intervals.length === 0) continue;
-    const ports = visiblePorts(stages[0]!, flow);
-    if (ports.length === 0) continue;
-    let pending: Region[] = [{ intervals: mergeIntervals(intervals), ports }];
-    const outcomes: RegionOutcome[] = [];
-    for (let s = 0; s < stages.length && pending.length > 0; s++) {
-      const list = stages[s]!;
-      const last = s === stages.length - 1;
-      const next: Region[] = [];
-      // A base chain of an `ip` table never sees IPv6 packets on the same hook: they pass it by.
-      const seen = new Set(list.families ?? [4, 6]);
-      const mine: Region[] = [];
-      for (const region of pending) {
-        const inside = region.intervals.filter((iv) => seen.has(iv.family));
-        const outside = region.intervals.filter((iv) => !seen.has(iv.family));
-        if (inside.length > 0) mine.push({ intervals: inside, ports: region.ports });
-        if (outside.length > 0) {
-          if (last) outcomes.push({ region: { intervals: outside, ports: region.ports }, value: 'allowed' });
-          else next.push({ intervals: outside, ports: region.ports });
-        }
-      }
-      for (const o of mine.length > 0 ? evaluator.run(list, 0, mine, 0) : []) {
-        // RETURN from a base chain, or the end of a list without a default, takes the list's policy.
-        const result = o.result === 'return' ? (list.defaultAction ?? 'accept') : o.result;
-        const decidedBy = o.result === 'return' && list.defaultAction ? { listId: list.id, ruleIndex: -1 } : o.decidedBy;
-        if (result === 'drop') outcomes.push(withPoint({ region: o.region, value: 'blocked' }, decidedBy));
-        else if (result === 'unknown') outcomes.push(withReason(withPoint({ region: o.region, value: 'unknown' }, decidedBy), o.reason));
-        else if (last) outcomes.push(withPoint({ region: o.region, value: 'allowed' }, decidedBy));
-        else next.push(o.region);
-      }
-      pending = next;
+  for (const route of routesOf(model, whole)) {
+    for (const path of route.paths) {
+      // A caller may evaluate only part of the flow on a path (or none of it), e.g. by intent.
+      const flow = narrow ? narrow(path, route.flow, route.translatedBy) : route.flow;
+      if (!flow) continue;
+      const outcomes = evaluatePath(model, path, flow);
+      if (!outcomes) continue;
+      const translatedBy = route.translatedBy;
+      results.push({ path, flow, outcomes: translatedBy ? outcomes.map((o) => ({ ...o, translatedBy })) : outcomes });
     }
-    results.push({ path, outcomes });
   }
   return results;
-}
-
-function withPoint(outcome: RegionOutcome, point: DecidingPoint | undefined): RegionOutcome {
-  if (point) outcome.decidedBy = point;
-  return outcome;
-}
-
-function withReason(outcome: RegionOutcome, reason: string | undefined): RegionOutcome {
-  if (reason) outcome.reason = reason;
-  return outcome;
 }

@@ -1,5 +1,6 @@
 import type { Range } from '../model/range';
 import type { Policy } from '../model/policy';
+import type { TextEdit } from '../model/edit';
 
 export const FINDING_CODES = [
   'blocked-required',
@@ -15,6 +16,7 @@ export const FINDING_CODES = [
   'pac-runtime-error',
   'managed-block-outdated',
   'syntax-error',
+  'not-analysed',
   'analysis-limit',
 ] as const;
 
@@ -36,16 +38,12 @@ export const DEFAULT_SEVERITY: Record<FindingCode, FindingSeverity> = {
   'pac-runtime-error': 'error',
   'managed-block-outdated': 'information',
   'syntax-error': 'error',
+  'not-analysed': 'warning',
   'analysis-limit': 'warning',
 };
 
 export function isFindingCode(value: string): value is FindingCode {
   return (FINDING_CODES as readonly string[]).includes(value);
-}
-
-export interface TextEdit {
-  range: Range;
-  newText: string;
 }
 
 /**
@@ -74,6 +72,11 @@ export interface Finding {
   code: FindingCode;
   severity: FindingSeverity;
   message: string;
+  /**
+   * What the finding is about, free of line numbers, when the message has them; an edit elsewhere
+   * in the file keeps it the same, so "is this finding still there?" can be asked after an edit.
+   */
+  subject?: string;
   range: Range;
   related: RelatedInformation[];
   fixes: Fix[];

@@ -98,6 +98,16 @@ export function flowsFor(catalog: CatalogView, settings: AnalysisSettings): Flow
   return flows;
 }
 
+/**
+ * The inbound flows of "other endpoints" rows the file itself names as senders, when optional
+ * rows are not in scope: an allow-list for some of a row's addresses (a Graph change-notification
+ * receiver) shows the author wants the row, so the rest of it is checked too.
+ */
+export function namedRowFlows(catalog: CatalogView, settings: AnalysisSettings, named: (intervals: readonly IpInterval[]) => boolean): Flow[] {
+  if (settings.includeOptional || settings.direction === 'outbound') return [];
+  return catalog.otherRows.filter((row) => row.direction === 'inbound').flatMap((row) => rowFlows(row, catalog.instance).filter((f) => f.remote.kind === 'addresses' && named(f.remote.intervals)));
+}
+
 export function originKey(origin: FlowOrigin): string {
   return origin.source === 'web-service' ? `set:${origin.setId}` : `row:${origin.row}`;
 }

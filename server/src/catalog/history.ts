@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cidrToInterval, intervalsOverlap, parseCidr, type IpInterval } from '../model/address';
 import { packageRoot } from '../paths';
+import { readJsonFile } from '../fileAccess';
 import { historyFromJson, loadCatalog } from './load';
 import { normaliseHost, patternCoversPattern } from './urlPattern';
 import type { CatalogChange, CatalogHistory, CatalogSnapshot, EndpointSet, InstanceId } from './types';
@@ -48,13 +48,9 @@ export function readCurrentSnapshot(instance: InstanceId, cacheDir: string | und
  * Change records that lack the fields the index relies on are left out rather than trusted.
  */
 export function readHistoryFile(path: string, instance: InstanceId): CatalogHistory | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return undefined;
-  }
-  const checked = historyFromJson(raw, instance);
+  const read = readJsonFile(path);
+  if (!read.ok) return undefined;
+  const checked = historyFromJson(read.value, instance);
   if (!checked.ok) return undefined;
   const changes: unknown[] = checked.value.changes;
   return { ...checked.value, changes: changes.filter(isStoredChange) };

@@ -5,6 +5,8 @@ import {
   parseAddressRange,
   parseCidr,
   parseIp,
+  parseNetmaskPair,
+  parseWildcardPair,
   unmapIpv4,
   type AddressError,
   type AddressFamily,
@@ -422,6 +424,20 @@ function isLabelSuffix(suffix: string, of: string): boolean {
   return suffix === '' || suffix === of || of.endsWith('.' + suffix);
 }
 
+/** `52.112.0.0 255.252.0.0` (netmask) or `52.112.0.0 0.3.255.255` (Cisco wildcard), as configs write them. */
+function netmaskQuery(text: string, address: string, mask: string): ParsedQuery {
+  const netmask = parseNetmaskPair(address, mask);
+  const wildcard = netmask.ok ? undefined : parseWildcardPair(address, mask);
+  const cidr = netmask.ok ? netmask : wildcard!.ok ? wildcard! : netmask;
+  if (!cidr.ok) return { ok: false, error: addressErrorMessage(text, cidr.reason) };
+  const interval = cidrToInterval(cidr.value);
+  const notes = [
+    ...(netmask.ok ? [] : [t('{0} is read as a wildcard mask ({1}).', mask, formatCidr(cidr.value))]),
+    ...(cidr.value.hostBitsSet ? [t('{0} has host bits set; looked up {1}.', text, formatCidr(cidr.value))] : []),
+  ];
+  return notes.length > 0 ? { ok: true, kind: 'address', interval, note: notes.join(' ') } : { ok: true, kind: 'address', interval };
+}
+
 export type ParsedQuery =
   | { ok: true; kind: 'address'; interval: IpInterval; note?: string }
   | { ok: true; kind: 'host' | 'pattern'; host: string }
@@ -440,6 +456,8 @@ export function parseQuery(queryText: string): ParsedQuery {
     const r = parseAddressRange(range[1]!, range[2]!);
     return r.ok ? { ok: true, kind: 'address', interval: r.value } : { ok: false, error: addressErrorMessage(text, r.reason) };
   }
+  const pair = /^(\d{1,3}(?:\.\d{1,3}){3})\s+(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
+  if (pair) return netmaskQuery(text, pair[1]!, pair[2]!);
   if (/^[\d.]+(\/.*)?$/.test(text) || /^[0-9A-Fa-f]*:[0-9A-Fa-f:.]*(\/.*)?$/.test(text)) {
     const slash = text.indexOf('/');
     if (slash < 0) {

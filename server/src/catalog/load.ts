@@ -1,6 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { t } from '../l10n';
+import { readJsonFile } from '../fileAccess';
 import { packageRoot } from '../paths';
 import { Catalog } from './index';
 import { fromWebServiceJson } from './webService';
@@ -114,19 +115,17 @@ function readJson(path: string): Checked<unknown> {
   let stamp: string;
   try {
     const stat = statSync(path);
-    stamp = `${stat.mtimeMs}:${stat.size}`;
+    stamp = `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
   } catch {
     return { ok: false, reason: t('{0} does not exist.', path) };
   }
   const cached = fileCache.get(path);
   if (cached && cached.stamp === stamp) return { ok: true, value: cached.value };
-  try {
-    const value = JSON.parse(readFileSync(path, 'utf8')) as unknown;
-    fileCache.set(path, { stamp, value });
-    return { ok: true, value };
-  } catch (error) {
-    return { ok: false, reason: t('{0} cannot be read: {1}', path, error instanceof Error ? error.message : String(error)) };
-  }
+  // Only a regular file is read, so a FIFO or device where a catalogue belongs cannot hang a command.
+  const read = readJsonFile(path);
+  if (!read.ok) return { ok: false, reason: read.message };
+  fileCache.set(path, { stamp: `${read.stamp.mtimeMs}:${read.stamp.size}:${read.stamp.ino}`, value: read.value });
+  return { ok: true, value: read.value };
 }
 
 function shippedDir(options: { catalogDir?: string }): string {

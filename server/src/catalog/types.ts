@@ -58,6 +58,10 @@ export interface OtherEndpointRow {
   link?: string;
   /** Where the row's facts come from: the Danish seed (2022-01-31) or the newer English article (2025-01-08). */
   provenance: string;
+  /** Entries an earlier revision listed and a newer one dropped, with the date of the revision that dropped them. */
+  formerEntries?: Array<{ entry: string; until: string }>;
+  /** Misspellings in an earlier revision, with what they stand for. */
+  misspellings?: Record<string, string>;
 }
 
 /** The project's own catalogue file for one instance (catalog/<instance>.json). */

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { t } from '../l10n';
+import { readJsonFile, TEMP_FILE_PATTERN, writeFileAtomicOrThrow } from '../fileAccess';
 import { fetchJsonOverHttp, type FetchJson, type FetchResult } from './http';
 import { appendToHistory, cacheHistoryPath, readCacheHistory, readCurrentSnapshot, readShippedHistory } from './history';
 import { fromWebServiceJson, isCanonicalCidr, serializeHistory, serializeSnapshot } from './webService';
@@ -90,12 +91,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** The saved state, or undefined when there is none or it cannot be read (a new GUID is then made). */
 export function readUpdateState(cacheDir: string): UpdateState | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(statePath(cacheDir), 'utf8'));
-  } catch {
-    return undefined;
-  }
+  const read = readJsonFile(statePath(cacheDir));
+  if (!read.ok) return undefined;
+  const raw = read.value;
   if (!isRecord(raw) || typeof raw.clientRequestId !== 'string' || !GUID.test(raw.clientRequestId)) return undefined;
   const state: UpdateState = { format: 1, clientRequestId: raw.clientRequestId, instances: {} };
   if (typeof raw.backoffUntil === 'string' && !Number.isNaN(Date.parse(raw.backoffUntil))) state.backoffUntil = raw.backoffUntil;
@@ -111,42 +109,6 @@ export function readUpdateState(cacheDir: string): UpdateState | undefined {
   return state;
 }
 
-/**
- * Replace a file so that a reader sees either the old bytes or the new ones, never a mix: the
- * new content goes to a temporary file in the same folder (same file system, so rename is
- * atomic), is flushed to disk, then renamed over the target.
- */
-export function writeFileAtomic(path: string, content: string): void {
-  const dir = join(path, '..');
-  const temp = join(dir, `.${Date.now().toString(36)}-${process.pid}-${randomUUID().slice(0, 8)}.tmp`);
-  const fd = openSync(temp, 'w', 0o644);
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-  try {
-    // Makes the rename itself durable; folders cannot be opened this way on Windows, where NTFS journals it.
-    const dirFd = openSync(dir, 'r');
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
-  } catch {
-    // Durability of the folder entry is best effort; the rename has already happened.
-  }
-}
-
-const TEMP_FILE = /^\.[0-9a-z]+-\d+-[0-9a-f]{8}\.tmp$/;
-
 /** Temporary files older than an hour are what a process that died mid-write left behind. */
 function removeStaleTempFiles(dir: string, now: Date): void {
   let names: string[];
@@ -156,7 +118,7 @@ function removeStaleTempFiles(dir: string, now: Date): void {
     return;
   }
   for (const name of names) {
-    if (!TEMP_FILE.test(name)) continue;
+    if (!TEMP_FILE_PATTERN.test(name)) continue;
     const path = join(dir, name);
     try {
       if (now.getTime() - statSync(path).mtimeMs > 60 * 60 * 1000) rmSync(path, { force: true });
@@ -167,7 +129,7 @@ function removeStaleTempFiles(dir: string, now: Date): void {
 }
 
 function saveState(cacheDir: string, state: UpdateState): void {
-  writeFileAtomic(statePath(cacheDir), JSON.stringify(state, null, 2) + '\n');
+  writeFileAtomicOrThrow(statePath(cacheDir), JSON.stringify(state, null, 2) + '\n');
 }
 
 /** Distinct IP prefixes and URL patterns over all sets: what "entries" means for the shrink check. */
@@ -433,8 +395,8 @@ export async function updateCatalog(options: UpdateOptions): Promise<UpdateOutco
     appendToHistory(history, replaced, changes);
     history.versions = history.versions.slice(-MAX_HISTORY_VERSIONS);
     mkdirSync(join(cacheDir, 'history'), { recursive: true });
-    writeFileAtomic(cacheHistoryPath(cacheDir, instance), serializeHistory(history));
-    writeFileAtomic(cacheCatalogPath(cacheDir, instance), serializeSnapshot(snapshot));
+    writeFileAtomicOrThrow(cacheHistoryPath(cacheDir, instance), serializeHistory(history));
+    writeFileAtomicOrThrow(cacheCatalogPath(cacheDir, instance), serializeSnapshot(snapshot));
   } catch (error) {
     return failed(t('The new catalogue could not be saved ({0}).', (error as NodeJS.ErrnoException).code ?? String(error)));
   }

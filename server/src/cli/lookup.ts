@@ -1,14 +1,16 @@
-import { resolve } from 'node:path';
-import { t } from '../l10n';
+import { t, localised } from '../l10n';
 import { parseQuery, type Catalog } from '../catalog/index';
-import { instanceFromString, loadCatalog } from '../catalog/load';
-import { INSTANCES, type CatalogMatch, type MatchRelation } from '../catalog/types';
-import { defaultCacheDir } from '../catalog/update';
+import { instanceFromString } from '../catalog/load';
+import { INSTANCES, type CatalogMatch, type InstanceId, type MatchRelation } from '../catalog/types';
 import { literalSuffix, normaliseTenant } from '../catalog/urlPattern';
-import { EXIT_OK, EXIT_USAGE, lastFlag, parseArgs, type CliCommand, type CliIo } from './io';
+import { loadCatalogWithHistory, type LoadedCatalog } from '../engine';
+import { explainNotListed, type NotListed } from '../features/notListed';
+import { parseNetmaskPair, parseWildcardPair } from '../model/address';
+import { catalogHeader, catalogJson, catalogUsage, CATALOG_FLAGS, chooseCatalog } from './catalogChoice';
+import { EXIT_OK, lastFlag, parseCommandLine, usageError, type CliCommand, type CliIo } from './io';
 
 /** One match as `lookup --json` prints it; the key order is part of the output format. */
-function jsonMatch(m: CatalogMatch): Record<string, unknown> {
+function jsonMatch(m: CatalogMatch, catalog: Catalog): Record<string, unknown> {
   return {
     source: m.source,
     instance: m.instance,
@@ -20,7 +22,14 @@ function jsonMatch(m: CatalogMatch): Record<string, unknown> {
     udpPorts: m.udpPorts,
     entry: m.entry,
     relation: m.relation,
+    ...(m.source === 'other-endpoints' ? { purpose: purposeOf(catalog, m.row) } : {}),
   };
+}
+
+/** An other-endpoints row's purpose in the language of the messages. */
+function purposeOf(catalog: Catalog, row: number | undefined): string {
+  const found = catalog.otherRows.find((r) => r.row === row);
+  return found ? localised(found.purpose) : '';
 }
 
 function relationText(relation: MatchRelation): string {
@@ -60,13 +69,10 @@ function tenantPatternsNear(catalog: Catalog, host: string, tenant: string): str
 }
 
 function printTable(io: CliIo, catalog: Catalog, query: string, matches: CatalogMatch[], host: string | undefined, tenant: string | undefined): void {
-  io.out(
-    t('{0} catalogue, version {1} ({2}{3})', catalog.instance, catalog.version, catalog.capturedOn, catalog.versionInferred ? t(', version inferred from the capture date') : ''),
-  );
   if (matches.length === 0) {
     io.out(t('No catalogue entry matches {0}.', query));
   } else {
-    const header = [t('Source'), t('Set/row'), t('Service area'), t('Category'), t('Required'), t('TCP'), t('UDP'), t('Entry'), t('Relation')];
+    const header = [t('Source'), t('Set/row'), t('Service area'), t('Category'), t('Required'), t('TCP'), t('UDP'), t('Entry'), t('Relation'), t('Purpose')];
     const rows = matches.map((m) => [
       m.source === 'web-service' ? t('web service') : t('other endpoints'),
       m.source === 'web-service' ? t('set {0}', m.id ?? '') : t('row {0}', m.row ?? ''),
@@ -77,6 +83,7 @@ function printTable(io: CliIo, catalog: Catalog, query: string, matches: Catalog
       m.udpPorts,
       tenant === undefined ? m.entry : m.entry.replaceAll('<tenant>', tenant),
       relationText(m.relation),
+      m.source === 'other-endpoints' ? purposeOf(catalog, m.row) : '',
     ]);
     io.out(table([header, ...rows]));
   }
@@ -89,60 +96,105 @@ function printTable(io: CliIo, catalog: Catalog, query: string, matches: Catalog
   }
 }
 
+function lookupUsage(): string {
+  return [
+    t('Usage: endpoint-lens lookup <address|cidr|range|netmask pair|host> [options]'),
+    t('  --instance NAME              {0} or all (default Worldwide)', INSTANCES.join(', ')),
+    t('  --tenant NAME                fills <tenant> in catalogue URLs'),
+    t('  --json                       print JSON'),
+    catalogUsage(),
+    t('Examples: lookup 52.112.4.1, lookup 52.112.0.0/14, lookup "52.112.0.0 255.252.0.0", lookup 13.107.6.152-13.107.6.153, lookup outlook.office365.com'),
+  ].join('\n');
+}
+
+/** `lookup 52.112.0.0 255.252.0.0` without quotes: an address and a mask given as two arguments. */
+function queryFrom(positionals: string[]): { query: string } | { unexpected: string } | undefined {
+  const [first, second, third] = positionals;
+  if (first === undefined) return undefined;
+  if (second === undefined) return { query: first };
+  if (third === undefined && (parseNetmaskPair(first, second).ok || parseWildcardPair(first, second).ok)) return { query: `${first} ${second}` };
+  return { unexpected: third ?? second };
+}
+
+interface InstanceAnswer {
+  loaded: LoadedCatalog;
+  matches: CatalogMatch[];
+  notListed: NotListed[];
+  host?: string;
+}
+
 /**
- * `endpoint-lens lookup <address|cidr|range|host> [--instance NAME] [--tenant NAME] [--cache DIR] [--json]`:
- * every catalogue entry that matches, from the downloaded catalogue when there is a usable one.
+ * `endpoint-lens lookup <address|cidr|range|netmask pair|host>`: every catalogue entry that
+ * matches, and what the catalogue's history says about the query (entries that were removed,
+ * misspellings of an earlier revision).
  */
 export const run: CliCommand = (argv, io) => Promise.resolve(lookup(argv, io));
 
 function lookup(argv: string[], io: CliIo): number {
-  const args = parseArgs(argv, { values: ['instance', 'tenant', 'cache'], booleans: ['json', 'help'] });
-  const usage = t('Usage: endpoint-lens lookup <address|cidr|range|host> [--instance Worldwide|USGovDoD|USGovGCCHigh|China] [--tenant NAME] [--cache DIR] [--json]');
-  if (args.flags.has('help')) {
-    io.out(usage);
-    return EXIT_OK;
-  }
-  if (args.unknown.length > 0 || args.positionals.length > 1) {
-    io.err(t('Unexpected argument "{0}".', args.unknown[0] ?? args.positionals[1] ?? ''));
-    io.err(usage);
-    return EXIT_USAGE;
-  }
-  const query = args.positionals[0];
-  if (query === undefined) {
-    io.err(usage);
-    return EXIT_USAGE;
-  }
+  const parsed = parseCommandLine(argv, io, { usage: lookupUsage, values: ['instance', 'tenant', ...CATALOG_FLAGS.values], booleans: ['json', ...CATALOG_FLAGS.booleans] });
+  if (!parsed.ok) return parsed.exit;
+  const { args } = parsed;
+  const fail = (message: string): number => usageError(io, message, lookupUsage());
+  const given = queryFrom(args.positionals);
+  if (given === undefined) return fail(t('Name the address, CIDR, range or host name to look up.'));
+  if ('unexpected' in given) return fail(t('Unexpected argument "{0}".', given.unexpected));
+  const query = given.query;
   const instanceText = lastFlag(args, 'instance') ?? 'Worldwide';
-  const instance = instanceFromString(instanceText);
-  if (!instance) {
-    io.err(t('Unknown instance "{0}"; expected one of {1}.', instanceText, INSTANCES.join(', ')));
-    return EXIT_USAGE;
-  }
+  const single = instanceFromString(instanceText);
+  const instances: InstanceId[] = instanceText.toLowerCase() === 'all' ? [...INSTANCES] : single ? [single] : [];
+  if (instances.length === 0) return fail(t('Unknown instance "{0}"; expected one of {1}.', instanceText, [...INSTANCES, 'all'].join(', ')));
   const tenantText = lastFlag(args, 'tenant');
   const tenant = normaliseTenant(tenantText);
   if (tenantText !== undefined && tenant === undefined) {
-    io.err(t('--tenant needs the tenant name as in <tenant>.onmicrosoft.com (letters, digits, hyphens), not "{0}".', tenantText.slice(0, 80)));
-    return EXIT_USAGE;
+    return fail(t('--tenant needs the tenant name as in <tenant>.onmicrosoft.com (letters, digits, hyphens), not "{0}".', tenantText.slice(0, 80)));
   }
-  const parsed = parseQuery(query);
-  if (!parsed.ok) {
-    io.err(parsed.error);
-    return EXIT_USAGE;
+  const queryCheck = parseQuery(query);
+  if (!queryCheck.ok) return fail(queryCheck.error);
+  const choice = chooseCatalog(args, io);
+  if (!choice.ok) return fail(choice.message);
+
+  const answers: InstanceAnswer[] = [];
+  for (const instance of instances) {
+    const loaded = loadCatalogWithHistory(instance, choice.cacheDir);
+    if (loaded.info.warning) io.err(loaded.info.warning);
+    const result = loaded.catalog.lookup(query, tenant);
+    if (!result.ok) return fail(result.error);
+    if (result.note !== undefined && answers.length === 0) io.err(result.note);
+    const about = result.interval ? { kind: 'address' as const, interval: result.interval } : { kind: 'host' as const, host: result.host ?? query };
+    answers.push({ loaded, matches: result.matches, notListed: explainNotListed(loaded.catalog, loaded.history, about), ...(result.kind === 'host' && result.host ? { host: result.host } : {}) });
   }
-  const cacheFlag = lastFlag(args, 'cache');
-  const cacheDir = cacheFlag === undefined ? defaultCacheDir() : resolve(io.cwd, cacheFlag);
-  const loaded = loadCatalog({ instance, cacheDir });
-  if (loaded.warning) io.err(loaded.warning);
-  const result = loaded.catalog.lookup(query, tenant);
-  if (!result.ok) {
-    io.err(result.error);
-    return EXIT_USAGE;
-  }
-  if (result.note !== undefined) io.err(result.note);
   if (lastFlag(args, 'json') === 'true') {
-    io.out(JSON.stringify({ query, matches: result.matches.map(jsonMatch) }, null, 2));
-  } else {
-    printTable(io, loaded.catalog, query, result.matches, result.kind === 'host' ? result.host : undefined, tenant);
+    io.out(
+      JSON.stringify(
+        {
+          query,
+          catalogs: answers.map((a) => catalogJson(a.loaded.info, choice.cacheDir)),
+          matches: answers.flatMap((a) => a.matches.map((m) => jsonMatch(m, a.loaded.catalog))),
+          notListed: uniqueNotes(answers),
+        },
+        null,
+        2,
+      ),
+    );
+    return EXIT_OK;
   }
+  answers.forEach((a, i) => {
+    if (i > 0) io.out('');
+    io.out(catalogHeader(a.loaded.info, choice.cacheDir));
+    printTable(io, a.loaded.catalog, query, a.matches, a.host, tenant);
+  });
+  for (const note of uniqueNotes(answers)) io.out(note.message);
   return EXIT_OK;
+}
+
+/** The same removal is told once, even when several instances know it. */
+function uniqueNotes(answers: readonly InstanceAnswer[]): NotListed[] {
+  const seen = new Set<string>();
+  const out: NotListed[] = [];
+  for (const note of answers.flatMap((a) => a.notListed)) {
+    if (seen.has(note.message)) continue;
+    seen.add(note.message);
+    out.push(note);
+  }
+  return out;
 }

@@ -1,45 +1,40 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { t } from '../l10n';
-import { loadCatalog, instanceFromString } from '../catalog/load';
-import { defaultCacheDir } from '../catalog/update';
+import { instanceFromString } from '../catalog/load';
 import { INSTANCES } from '../catalog/types';
+import { Engine, resolveSettings } from '../engine';
+import { readRegularFile } from '../fileAccess';
 import { DIALECTS, dialectById } from '../dialects/all';
 import { buildPolicies, POLICY_NAMES, type PolicyRequest } from '../policies';
 import { EXCHANGE_HYBRID_FEATURES } from '../protocol';
-import { applyTextEdits, planInsertion } from '../render/insert';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, lastFlag, parseArgs, type CliCommand, type CliIo, type ParsedArgs } from './io';
+import { insertPolicies } from '../features/edits';
+import { catalogHeader, catalogUsage, CATALOG_FLAGS, chooseCatalog } from './catalogChoice';
+import { DEFAULT_MAX_INPUT_BYTES, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, lastFlag, listFlag, parseCommandLine, usageError, type CliCommand, type CliIo, type ParsedArgs } from './io';
 
-const VALUE_FLAGS = ['dialect', 'server', 'features', 'sets', 'service-areas', 'categories', 'instance', 'into', 'cache'];
+const VALUE_FLAGS = ['dialect', 'server', 'features', 'sets', 'service-areas', 'categories', 'instance', 'into', ...CATALOG_FLAGS.values];
 
 function usageText(): string {
   return [
     t('Usage: endpoint-lens render <exchange-hybrid|graph-notifications|sets> --dialect nginx|pac|iptables|nftables|cisco [options]'),
     t('  --server ADDR         on-premises server address (repeat or separate with commas)'),
-    t('  --features LIST       exchange-hybrid features: {0}', EXCHANGE_HYBRID_FEATURES.join(', ')),
+    t('  --features LIST       exchange-hybrid features: {0} (default: all)', EXCHANGE_HYBRID_FEATURES.join(', ')),
     t('  --sets IDS            endpoint set ids, for example 1,2,11'),
     t('  --service-areas LIST  Exchange, SharePoint, Skype, Common, MEM'),
     t('  --categories LIST     Optimize, Allow, Default'),
     t('  --include-optional    also sets the catalogue marks as not required'),
     t('  --instance NAME       {0} (default Worldwide)', INSTANCES.join(', ')),
     t('  --into FILE           print FILE with the block inserted where it takes effect'),
-    t('  --cache DIR           catalogue cache folder (default: the update command\'s)'),
+    catalogUsage(),
   ].join('\n');
-}
-
-/** Every value of a repeatable flag, commas also separating values. */
-function listFlag(args: ParsedArgs, name: string): string[] {
-  return (args.flags.get(name) ?? [])
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
 }
 
 function requestFrom(name: string, args: ParsedArgs): PolicyRequest | string {
   const servers = listFlag(args, 'server');
   switch (name) {
-    case 'exchange-hybrid':
-      return { policy: 'exchange-hybrid', features: listFlag(args, 'features'), serverAddresses: servers };
+    case 'exchange-hybrid': {
+      const features = listFlag(args, 'features');
+      return { policy: 'exchange-hybrid', features: features.length > 0 ? features : [...EXCHANGE_HYBRID_FEATURES], serverAddresses: servers };
+    }
     case 'graph-notifications':
       return { policy: 'graph-notifications', serverAddresses: servers };
     case 'sets': {
@@ -76,18 +71,11 @@ function misplacedFlag(name: string, args: ParsedArgs): string | undefined {
  * `endpoint-lens render POLICY --dialect D …`: the managed block for a policy, or with `--into FILE`
  * the file with the block inserted where it takes effect (or its block of the same purpose replaced).
  */
-function renderCommand(argv: string[], io: CliIo): number {
-  const args = parseArgs(argv, { values: VALUE_FLAGS, booleans: ['help', 'include-optional'] });
-  if (args.flags.has('help')) {
-    io.out(usageText());
-    return EXIT_OK;
-  }
-  const fail = (message: string): number => {
-    io.err(message);
-    io.err(usageText());
-    return EXIT_USAGE;
-  };
-  if (args.unknown.length > 0) return fail(t('Unexpected argument "{0}".', args.unknown[0]!));
+async function renderCommand(argv: string[], io: CliIo): Promise<number> {
+  const parsed = parseCommandLine(argv, io, { usage: usageText, values: VALUE_FLAGS, booleans: ['include-optional', ...CATALOG_FLAGS.booleans] });
+  if (!parsed.ok) return parsed.exit;
+  const { args } = parsed;
+  const fail = (message: string): number => usageError(io, message, usageText());
   if (args.positionals.length !== 1) {
     return fail(args.positionals.length === 0 ? t('Name the policy to render.') : t('Unexpected argument "{0}".', args.positionals[1]!));
   }
@@ -103,10 +91,17 @@ function renderCommand(argv: string[], io: CliIo): number {
   const instanceText = lastFlag(args, 'instance') ?? 'Worldwide';
   const instance = instanceFromString(instanceText);
   if (!instance) return fail(t('Unknown instance "{0}"; expected one of {1}.', instanceText, INSTANCES.join(', ')));
+  const choice = chooseCatalog(args, io);
+  if (!choice.ok) return fail(choice.message);
 
-  const cacheFlag = lastFlag(args, 'cache');
-  const loaded = loadCatalog({ instance, cacheDir: cacheFlag === undefined ? defaultCacheDir() : resolve(io.cwd, cacheFlag) });
-  if (loaded.warning) io.err(loaded.warning);
+  const engine = await Engine.create({ ...(choice.cacheDir ? { cacheDir: choice.cacheDir } : {}) });
+  const loaded = engine.catalog(instance);
+  // Standard output is the rendered text; which catalogue made it is said on standard error.
+  io.err(catalogHeader(loaded.info, choice.cacheDir));
+  if (loaded.info.warning) io.err(loaded.info.warning);
+  if (request.policy === 'exchange-hybrid' && !args.flags.has('features')) {
+    io.err(t('No --features given: rendering every Exchange hybrid feature ({0}).', EXCHANGE_HYBRID_FEATURES.join(', ')));
+  }
   const built = buildPolicies(loaded.catalog, request);
   if (!built.ok) {
     for (const error of built.errors) io.err(error);
@@ -116,29 +111,27 @@ function renderCommand(argv: string[], io: CliIo): number {
 
   const intoFlag = lastFlag(args, 'into');
   let text = '';
+  const path = intoFlag === undefined ? `untitled.${dialect.id}` : resolve(io.cwd, intoFlag);
   if (intoFlag !== undefined) {
-    const path = resolve(io.cwd, intoFlag);
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      io.err(t('Cannot read {0}: {1}', path, error instanceof Error ? error.message : String(error)));
+    const read = readRegularFile(path, { maxBytes: DEFAULT_MAX_INPUT_BYTES });
+    if (!read.ok) {
+      io.err(read.message);
       return EXIT_USAGE;
     }
+    text = read.text;
   }
-  const parseOptions = intoFlag === undefined ? undefined : { fileName: resolve(io.cwd, intoFlag) };
-  let blocked = false;
-  // Policies of one request (Exchange hybrid inbound and outbound) go in one after the other.
-  for (const policy of built.policies) {
-    const plan = planInsertion(text, dialect.parse(text, parseOptions), dialect, policy, parseOptions);
-    if (plan.problems.length > 0) blocked = true;
-    if (intoFlag !== undefined) io.err(plan.summary);
-    if (plan.notExpressible.length > 0) {
-      io.err(t('{0}: {1} entries cannot be written in {2}; they are listed as comments in the block.', policy.purpose, plan.notExpressible.length, dialect.displayName));
-    }
-    text = applyTextEdits(text, plan.edits);
+  const settings = resolveSettings({ instance });
+  const detection = { dialect, by: 'option' as const, confidence: 1 };
+  const subject = engine.editSubject(path, engine.analyzeDocument(path, text, settings, detection), settings);
+  // Policies of one request (Exchange hybrid inbound and outbound) go in one after the other, each verified in the file.
+  const outcome = insertPolicies(subject, built.policies, { verify: intoFlag !== undefined });
+  if (intoFlag !== undefined) for (const summary of outcome.summaries) io.err(summary);
+  else for (const missing of outcome.notApplied) io.err(t('{0}: {1}', missing.purpose, missing.reason));
+  if (outcome.notExpressible.length > 0) {
+    io.err(t('{0} entries cannot be written in {1}; they are listed as comments in the block.', outcome.notExpressible.length, dialect.displayName));
   }
-  io.out(text);
-  return blocked ? EXIT_FINDINGS : EXIT_OK;
+  io.out(outcome.newText);
+  return outcome.brokenMarkers || outcome.notApplied.length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
-export const run: CliCommand = (argv, io) => Promise.resolve(renderCommand(argv, io));
+export const run: CliCommand = (argv, io) => renderCommand(argv, io);

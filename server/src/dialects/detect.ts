@@ -2,24 +2,10 @@ import { minimatch } from 'minimatch';
 import type { Dialect } from './dialect';
 import { DIALECTS, dialectById } from './all';
 
-/** Editor language ids (ours and those of popular extensions for the same files) to dialects. */
-const LANGUAGE_IDS: Record<string, string> = {
-  nginx: 'nginx',
-  nginxconf: 'nginx',
-  pac: 'pac',
-  iptables: 'iptables',
-  'iptables-save': 'iptables',
-  nftables: 'nftables',
-  nft: 'nftables',
-  cisco: 'cisco',
-  'cisco-ios': 'cisco',
-  ios: 'cisco',
-  asa: 'cisco',
-};
-
+/** The dialect an editor language id means: ours, or that of a popular extension for the same files. */
 export function dialectForLanguageId(languageId: string | undefined): Dialect | undefined {
-  const id = languageId ? LANGUAGE_IDS[languageId.toLowerCase()] : undefined;
-  return id ? dialectById(id) : undefined;
+  const id = languageId?.toLowerCase();
+  return id ? DIALECTS.find((d) => d.languageIds.includes(id)) : undefined;
 }
 
 export interface Detection {
@@ -58,7 +44,7 @@ export function detectDialect(path: string, text: string, options: { dialect?: s
   for (const dialect of candidates) {
     let score = 0;
     try {
-      score = dialect.detect(text);
+      score = dialect.detect(path, text);
     } catch {
       score = 0;
     }

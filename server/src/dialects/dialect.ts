@@ -1,26 +1,140 @@
-import type { ConfigModel, DialectId, Reference } from '../model/config';
+import type { IpInterval } from '../model/address';
+import type { ConfigModel, DialectId, EvaluationPath, Reference } from '../model/config';
+import type { TextEdit } from '../model/edit';
+import type { ManagedBlock } from '../model/managedBlock';
+import type { Direction, Flow, Policy, RegionOutcome, RenderedBlock } from '../model/policy';
+import type { LineIndex } from '../model/range';
 import { t } from '../l10n';
-import type { Policy, RenderTarget, RenderedBlock } from '../model/policy';
 
-export interface ParseOptions {
+export interface ParseContext {
   /** File name or URI, for include handling and messages. */
   fileName?: string;
 }
 
-/** Everything the rest of the program knows about a dialect; adding one never touches the others. */
-export interface Dialect {
+/** What a parser returns: the dialect's own typed vendor model and the common model made from it. */
+export interface Parsed<V> {
+  vendor: V;
+  model: ConfigModel;
+}
+
+/** The editor language a dialect contributes; the manifest and the client's language table are generated from it. */
+export interface LanguageContribution {
+  /** The language id; also the dialect's settings key (`endpointLens.direction.<id>`). */
+  id: string;
+  aliases: string[];
+  extensions?: string[];
+  filenames?: string[];
+  filenamePatterns?: string[];
+  /** A regular expression VS Code tests the first line with. */
+  firstLine?: string;
+  /** TextMate scope of the grammar in `syntaxes/<id>.tmLanguage.json`. */
+  scopeName: string;
+}
+
+export interface CommentSyntax {
+  /** Line-comment marker for suppressions and managed-block markers ("#", "//", "!"). */
+  line: string;
+  /** Longest text a rule's own comment may hold (iptables `-m comment`: 256 bytes); undefined when rules carry none. */
+  ruleCommentLimit?: number;
+}
+
+/** Where one flow of a policy is decided today, as the evaluator found it. */
+export interface FlowDecision {
+  /** Index of the policy entry the flow belongs to. */
+  entry: number;
+  /** The part of the entry's flow this decision is about. */
+  flow: Flow;
+  path: EvaluationPath;
+  outcome: RegionOutcome;
+}
+
+/** A place for a new block: the start of a line (or the end of the text) and the indentation it takes there. */
+export interface InsertionPoint {
+  offset: number;
+  indent: string;
+  /** Localised, for the summary: "before the rule on line 12 of chain FORWARD". */
+  description: string;
+  /**
+   * Offsets (line starts) where a block of this purpose still takes effect; an existing block
+   * inside this window stays where it is when it is refreshed.
+   */
+  window?: { from: number; to: number };
+}
+
+/**
+ * One edit a placement proposes: a new managed block at a point (rendered from the entries it
+ * names, with the dialect's typed render target), or direct edits in the file's own idiom (one
+ * member added to a set that already holds the others).
+ */
+export type PlacementPart<T> =
+  | {
+      kind: 'block';
+      entries: number[];
+      point: InsertionPoint;
+      target: T;
+      /** Comment lines the block starts with, saying why it is where it is (after destination NAT, say). */
+      notes?: string[];
+      /** The customer-side addresses its rules match when they are not the policy's own (the server behind destination NAT). */
+      local?: IpInterval[];
+    }
+  | { kind: 'edits'; entries: number[]; edits: TextEdit[]; description: string };
+
+export interface Placement<T> {
+  parts: PlacementPart<T>[];
+  /** Entries the file has no place for where a rule would take effect, and why. */
+  notPlaced: Array<{ entries: number[]; reason: string }>;
+}
+
+export interface PlacementRequest<V> {
+  text: string;
+  lines: LineIndex;
+  parsed: Parsed<V>;
+  policy: Policy;
+  /**
+   * Where the policy's flows are decided now: the ones the file blocks or leaves unknown, or every
+   * decision when the file already lets all of them through.
+   */
+  decisions: FlowDecision[];
+  /** Managed blocks of other purposes; a new block never goes inside one. */
+  occupied: readonly ManagedBlock[];
+}
+
+/** A rendered block made to fit the place it goes to (IOS sequence numbers), or why it cannot. */
+export interface FitRequest<V> {
+  /** The text the block goes into, without the block it replaces. */
+  text: string;
+  offset: number;
+  block: string;
+  parsed: Parsed<V>;
+  occupied: readonly ManagedBlock[];
+  /** The block being replaced, so a refresh keeps what still fits (sequence numbers). */
+  replaced?: string;
+}
+
+/**
+ * Everything the rest of the program knows about a dialect; adding one never touches the others.
+ * `V` is the dialect's vendor model and `T` its render target; only the dialect reads them.
+ */
+export interface Dialect<V = unknown, T = unknown> {
   id: DialectId;
   /** Human name for messages ("nginx", "PAC", "iptables", "nftables", "Cisco ASA/IOS"). */
   displayName: string;
-  /** Line-comment marker used for suppressions and managed-block markers ("#", "//", "!"). */
-  lineComment: string;
-  /** File name patterns (basename globs) that are this dialect without looking inside. */
-  fileNamePatterns: string[];
+  language: LanguageContribution;
+  /** Editor language ids that mean this dialect: ours first, then those of popular extensions for the same files. */
+  languageIds: readonly string[];
+  /** Path globs that are this dialect without looking inside (a `/` matches the end of the path). */
+  fileNamePatterns: readonly string[];
+  comment: CommentSyntax;
+  /** Which traffic the dialect's files are checked for unless the settings say otherwise. */
+  defaultDirection: Direction;
   /** 0 = certainly not, 1 = certainly; used when the file name does not decide. */
-  detect(text: string): number;
-  /** Never throws on user text; returns problems instead. */
-  parse(text: string, options?: ParseOptions): ConfigModel;
-  render(policy: Policy, target: RenderTarget): RenderedBlock;
+  detect(path: string, text: string): number;
+  /** Never throws on user text; returns problems in the model instead. */
+  parse(text: string, context?: ParseContext): Parsed<V>;
+  /** Where a policy's rules take effect, from the decisions the evaluator found; an empty file gets the dialect's whole-file form. */
+  place(request: PlacementRequest<V>): Placement<T>;
+  render(policy: Policy, target: T): RenderedBlock;
+  fitBlock?(request: FitRequest<V>): { block: string; problem?: string };
 }
 
 /**

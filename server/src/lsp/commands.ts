@@ -1,15 +1,13 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPolicies, requestFromInsertParams } from '../policies';
-import { planInsertion, applyTextEdits } from '../render/insert';
-import { refreshManagedBlocks } from '../render/managedBlocks';
+import { insertPolicies, refreshBlocks as refreshDocumentBlocks } from '../features/edits';
 import { renderChangeReport } from '../catalog/report';
 import type { CatalogChange } from '../catalog/types';
 import { evaluateFlow } from '../analysis/evaluate';
 import { intervalsOf } from '../analysis/scope';
-import { pacGrid } from '../analysis/pacGrid';
-import type { TextEdit } from '../analysis/finding';
-import { LineIndex } from '../model/range';
+import { pacGrid, pacGridMarkdown } from '../features/pacGrid';
+import { diffEdits } from '../model/edit';
 import type { Flow } from '../model/policy';
 import { t } from '../l10n';
 import {
@@ -24,21 +22,6 @@ import {
 import type { CachedAnalysis, ServerState, VersionedAnalysis } from './server';
 import { snapshotOf, type Snapshot } from './analyses';
 
-/** One edit from the old text to the new: the changed middle only, so the rest keeps its formatting and undo stays small. */
-export function minimalEdit(before: string, after: string): TextEdit | undefined {
-  if (before === after) return undefined;
-  let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) start++;
-  let endBefore = before.length;
-  let endAfter = after.length;
-  while (endBefore > start && endAfter > start && before[endBefore - 1] === after[endAfter - 1]) {
-    endBefore--;
-    endAfter--;
-  }
-  const index = new LineIndex(before);
-  return { range: index.rangeOf(start, endBefore), newText: after.slice(start, endAfter) };
-}
-
 function displayName(uri: string): string {
   try {
     return basename(uri.startsWith('file:') ? fileURLToPath(uri) : uri);
@@ -52,11 +35,11 @@ function displayName(uri: string): string {
  * An editor without versioned edits cannot refuse a stale one, so it is not sent once the document moved on.
  */
 async function applyToDocument(state: ServerState, entry: VersionedAnalysis, uri: string, newText: string, label: string): Promise<'applied' | 'stale' | 'refused'> {
-  const edit = minimalEdit(entry.text, newText);
-  if (!edit) return 'applied';
+  const edits = diffEdits(entry.text, newText);
+  if (edits.length === 0) return 'applied';
   const stale = (): boolean => state.documents.get(uri)?.version !== entry.version;
   if (!state.versionedEdits && stale()) return 'stale';
-  const result = await state.connection.workspace.applyEdit({ label, edit: state.workspaceEdit(uri, entry.version, [edit]) });
+  const result = await state.connection.workspace.applyEdit({ label, edit: state.workspaceEdit(uri, entry.version, edits) });
   return result.applied ? 'applied' : stale() ? 'stale' : 'refused';
 }
 
@@ -85,19 +68,10 @@ async function insertPolicy(state: ServerState, params: InsertPolicyParams): Pro
   const { analysis } = entry.value;
   const built = buildPolicies(analysis.context.catalog, requestFromInsertParams(params));
   if (!built.ok) return { applied: false, message: built.errors.join(' ') };
-  const dialect = analysis.detection.dialect;
-  let text = entry.text;
-  const summaries: string[] = [];
-  for (const policy of built.policies) {
-    // Each policy is placed in the text as the previous ones left it.
-    const model = dialect.parse(text, { fileName: displayName(params.uri) });
-    const plan = planInsertion(text, model, dialect, policy);
-    summaries.push(plan.summary);
-    if (plan.edits.length > 0) text = applyTextEdits(text, plan.edits);
-  }
-  const message = [...summaries, ...built.notes].join(' ');
-  if (text === entry.text) return { applied: false, message };
-  return outcome(await applyToDocument(state, entry, params.uri, text, t('Insert {0} rules', params.policy)), message);
+  const inserted = insertPolicies(state.engine.editSubject(displayName(params.uri), analysis, entry.value.settings), built.policies);
+  const message = [...inserted.summaries, ...built.notes].join(' ');
+  if (inserted.newText === entry.text) return { applied: false, message };
+  return outcome(await applyToDocument(state, entry, params.uri, inserted.newText, t('Insert {0} rules', params.policy)), message);
 }
 
 /** Why a command found no analysis: the document moved on to a newer version meanwhile, or its dialect is unknown. */
@@ -112,12 +86,11 @@ async function refreshBlocks(state: ServerState, params: RefreshManagedBlocksPar
   const { entry } = found;
   if (!entry) return unanalysed(state, found.snapshot);
   const { analysis } = entry.value;
-  const result = refreshManagedBlocks(entry.text, analysis.detection.dialect, analysis.context.catalog, undefined, { fileName: displayName(params.uri) });
-  const changed = result.refreshed.filter((r) => r.changed).length;
-  const messages = [t('{0} managed block(s) found, {1} refreshed.', result.refreshed.length + result.skipped.length, changed)];
-  for (const skipped of result.skipped) messages.push(t('"{0}" left as it is: {1}', skipped.purpose, skipped.reason));
-  if (changed === 0) return { applied: false, message: messages.join(' ') };
-  return outcome(await applyToDocument(state, entry, params.uri, result.text, t('Refresh managed blocks')), messages.join(' '));
+  const refreshed = refreshDocumentBlocks(state.engine.editSubject(displayName(params.uri), analysis, entry.value.settings));
+  const messages = [t('{0} managed block(s) found, {1} refreshed.', refreshed.found, refreshed.applied.length)];
+  for (const skipped of refreshed.notApplied) messages.push(t('"{0}" left as it is: {1}', skipped.purpose, skipped.reason));
+  if (refreshed.newText === entry.text) return { applied: false, message: messages.join(' ') };
+  return outcome(await applyToDocument(state, entry, params.uri, refreshed.newText, t('Refresh managed blocks')), messages.join(' '));
 }
 
 async function testPac(state: ServerState, params: TestPacParams): Promise<MarkdownReport> {
@@ -125,7 +98,7 @@ async function testPac(state: ServerState, params: TestPacParams): Promise<Markd
   const entry = (await analysisNow(state, params.uri))?.entry?.value;
   if (!entry || entry.analysis.detection.dialect.id !== 'pac') return { title, markdown: t('Open a PAC file to test it.') };
   if (!state.engine.trusted) return { title, markdown: t('This workspace is not trusted, so PAC files are not run. Trust the workspace to test this file.') };
-  const markdown = pacGrid(entry.analysis.context, state.engine.pacSandbox, entry.settings.pac);
+  const markdown = pacGridMarkdown(pacGrid(entry.analysis.context, state.engine.pacSandbox, entry.settings.pac));
   return { title, markdown };
 }
 

@@ -10,13 +10,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { CatalogReference, Finding, FindingSeverity } from '../analysis/finding';
 import { packageRoot } from '../paths';
-
-/** Where each finding code is documented; the README has one section per code. */
-export const DOCS_BASE = 'https://github.com/endpoint-lens/endpoint-lens/blob/main/README.md';
-
-export function codeHref(code: string): string {
-  return `${DOCS_BASE}#${code}`;
-}
+import { codeHref } from '../features/findingCodes';
 
 const SEVERITY: Record<FindingSeverity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

@@ -1,7 +1,5 @@
-import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize } from 'node:v8';
-import { minimatch } from 'minimatch';
 import {
   TextDocuments,
   TextDocumentSyncKind,
@@ -15,8 +13,11 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine, resolveSettings, type DocumentAnalysis } from '../engine';
-import { planFix, preferredFix, suppressionEdit } from '../analysis/fixes';
-import type { Finding, TextEdit } from '../analysis/finding';
+import { isExcluded } from '../features/exclude';
+import { planAllFixes, planFix, suppressionEdit } from '../render/fixes';
+import type { Finding } from '../analysis/finding';
+import { applyTextEdits, type TextEdit } from '../model/edit';
+import { verifyEdit } from '../render/verify';
 import { t, useBundle } from '../l10n';
 import {
   CATALOG_CHANGED_NOTIFICATION,
@@ -33,7 +34,7 @@ import { FIX_ALL, QUICK_FIX, toDiagnostic, type DiagnosticData } from './convert
 import { hoverFor } from './hover';
 import { AnalysisThread } from './analysisThread';
 import { comparePositions, LineIndex } from '../model/range';
-import type { AnalysisLimit, ConfigModel } from '../model/config';
+import type { ConfigModel } from '../model/config';
 import type { CheckContext } from '../analysis/context';
 import { ANALYSIS_THREAD_HEAP_MB } from '../limits';
 import { DocumentAnalyses, snapshotOf, type Snapshot, type VersionedResult } from './analyses';
@@ -117,17 +118,6 @@ export function startServer(connection: Connection, options: { cacheDir?: string
 
   let workspaceFolders: string[] = [];
 
-  /** `exclude` globs are written relative to the workspace folder; absolute globs work as well. */
-  function isExcluded(path: string, globs: readonly string[]): boolean {
-    if (globs.length === 0) return false;
-    const candidates = [path.replace(/\\/g, '/')];
-    for (const folder of workspaceFolders) {
-      const inside = relative(folder, path);
-      if (inside && !inside.startsWith('..') && !isAbsolute(inside)) candidates.push(inside.replace(/\\/g, '/'));
-    }
-    return globs.some((glob) => candidates.some((candidate) => minimatch(candidate, glob, { dot: true })));
-  }
-
   /**
    * Analyses one snapshot: in the analysis thread when it can, otherwise here. Null: there is
    * nothing to analyse (excluded, or not a dialect we read); undefined: given up, the snapshot was superseded.
@@ -136,15 +126,15 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     const settings = await settingsFor(snapshot.uri);
     if (!engine || !stillWanted()) return undefined;
     const path = uriToPath(snapshot.uri);
-    if (isExcluded(path, settings.exclude)) return null;
+    if (isExcluded(path, settings.exclude, workspaceFolders)) return null;
     const { text } = snapshot;
     const found = engine.detect(path, text, { languageId: snapshot.languageId });
     if (!found) return null;
     const outcome = thread ? await thread.analyze({ path, text, settings, dialect: found.dialect.id, by: found.by, confidence: found.confidence }, stillWanted) : ({ kind: 'unavailable' } as const);
     if (outcome.kind === 'cancelled') return undefined;
     if (outcome.kind === 'out-of-memory') {
-      const limit: AnalysisLimit = { kind: 'memory', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, found: ANALYSIS_THREAD_HEAP_MB + 1, limit: ANALYSIS_THREAD_HEAP_MB, stoppedReading: true };
-      return { analysis: engine.unanalysedDocument(text, settings, found, limit), settings };
+      const reason = t('Not analysed: analysing this file needed more than the {0} MB of memory the language server gives one file.', ANALYSIS_THREAD_HEAP_MB);
+      return { analysis: engine.unanalysedDocument(text, settings, found, reason), settings };
     }
     if (outcome.kind === 'answer') {
       const { answer } = outcome;
@@ -306,14 +296,8 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     if (!entry) return [];
     const { analysis } = entry.value;
     const uri = document.uri;
-    const fixInput = {
-      text: entry.text,
-      lines: analysis.lines,
-      model: analysis.model,
-      dialect: analysis.detection.dialect,
-      catalog: analysis.context.catalog,
-      fileName: uriToPath(uri),
-    };
+    // The subject is the analysed text of this version: its context was made from the snapshot.
+    const subject = engine.editSubject(uriToPath(uri), analysis, entry.value.settings);
     const edit = (edits: TextEdit[]): WorkspaceEdit => workspaceEdit(uri, entry.version, edits);
     const only = params.context.only;
     const actions: CodeAction[] = [];
@@ -322,22 +306,20 @@ export function startServer(connection: Connection, options: { cacheDir?: string
         const finding = findingOf(diagnostic, analysis.findings, entry.version);
         if (!finding) continue;
         for (const fix of finding.fixes) {
-          const planned = planFix(fix, fixInput);
+          // Only fixes that, applied and analysed again, remove the finding and add nothing are offered.
+          const planned = planFix(subject, finding, fix);
           if (!planned.ok) continue;
           actions.push({ title: fix.title, kind: QUICK_FIX, diagnostics: [diagnostic], isPreferred: fix.preferred, edit: edit(planned.edits) });
         }
-        actions.push({
-          title: t('Suppress {0} on this line', finding.code),
-          kind: QUICK_FIX,
-          diagnostics: [diagnostic],
-          edit: edit([suppressionEdit(finding, fixInput)]),
-        });
+        const suppression = suppressionEdit(finding, subject.text, subject.dialect.comment.line);
+        if (verifyEdit(subject, applyTextEdits(subject.text, [suppression]), { kind: 'finding', finding }, subject.reanalyse).ok) {
+          actions.push({ title: t('Suppress {0} on this line', finding.code), kind: QUICK_FIX, diagnostics: [diagnostic], edit: edit([suppression]) });
+        }
       }
     }
     if (only?.some((k) => FIX_ALL.startsWith(k))) {
-      // Text-only fixes combine safely; policy fixes change the layout, so each is its own action.
-      const edits = analysis.findings.map(preferredFix).flatMap((fix) => (fix?.edits ? fix.edits : []));
-      if (edits.length > 0) actions.push({ title: t('Fix all Endpoint Lens problems that have a safe fix'), kind: FIX_ALL, edit: edit(edits) });
+      const all = planAllFixes(subject, { minimumSeverity: 'hint' });
+      if (all.edits.length > 0) actions.push({ title: t('Fix all Endpoint Lens problems that have a verified fix'), kind: FIX_ALL, edit: edit(all.edits) });
     }
     return actions;
   });

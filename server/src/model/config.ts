@@ -1,7 +1,8 @@
 import type { IpInterval } from './address';
 import type { Range } from './range';
 
-export type DialectId = 'nginx' | 'pac' | 'iptables' | 'nftables' | 'cisco';
+/** A dialect's id (`nginx`, `pac`, …); each dialect folder names its own, so the model lists none. */
+export type DialectId = string;
 
 export type ReferenceKind =
   | 'ipv4'
@@ -79,7 +80,12 @@ export type RuleAction =
   /** A rule that matches but decides nothing (LOG, counter, comment-only). */
   | { type: 'continue' }
   /** PAC: the proxy string returned, e.g. "PROXY p:8080; DIRECT". */
-  | { type: 'proxy'; proxies: ProxyDirective[] };
+  | { type: 'proxy'; proxies: ProxyDirective[] }
+  /**
+   * Destination NAT before routing (iptables `-j DNAT`, nft `dnat to`): the local end becomes `to`
+   * (undefined when the file does not say, e.g. a map), on `toPorts` when given.
+   */
+  | { type: 'dnat'; to?: IpInterval[]; toPorts?: PortRange[] };
 
 export interface ProxyDirective {
   kind: 'DIRECT' | 'PROXY' | 'SOCKS' | 'SOCKS4' | 'SOCKS5' | 'HTTP' | 'HTTPS' | 'unknown';
@@ -120,7 +126,9 @@ export type ListKind =
   /** PAC FindProxyForURL returns, in program order. */
   | 'proxy-selection'
   /** nginx stream map on $ssl_preread_server_name. */
-  | 'sni-routing';
+  | 'sni-routing'
+  /** Destination NAT before routing; its rules' `dnat` actions decide which path inbound traffic takes. */
+  | 'destination-nat';
 
 export type TrafficDirection = 'inbound' | 'outbound' | 'forward';
 
@@ -180,8 +188,7 @@ export type AnalysisLimitKind =
   | 'uncertain-depth'
   | 'evaluation-steps'
   | 'host-pattern-length'
-  | 'pac-time'
-  | 'memory';
+  | 'pac-time';
 
 /** A bound the file went past, where, and by how much; the analysis-limit check puts it into words. */
 export interface AnalysisLimit {
@@ -200,6 +207,27 @@ export interface Comment {
   text: string;
 }
 
+/** A return statement of a proxy-selection program, numbered as the sandbox records them. */
+export interface ScriptReturn {
+  id: number;
+  range: Range;
+  /** Index of the rule of the proxy-selection list this return is, when it is one. */
+  ruleIndex?: number;
+}
+
+/**
+ * A proxy-selection program the analysis can run (a PAC file): its source, its returns and the
+ * calls that make the browser resolve the host.
+ */
+export interface ProxyScript {
+  program: string;
+  returns: ScriptReturn[];
+  dnsDependencies: Array<{ range: Range; call: string }>;
+  /** Parameter names of the entry function as written (`url`, `host` in most files). */
+  urlParameter?: string;
+  hostParameter?: string;
+}
+
 export interface ConfigModel {
   dialect: DialectId;
   references: Reference[];
@@ -209,6 +237,11 @@ export interface ConfigModel {
   comments: Comment[];
   /** Bounds the parser went past; absent when the whole file was read. */
   limits?: AnalysisLimit[];
-  /** Dialect-specific facts later stages need (nginx contexts, PAC program, nft tables); opaque to analysis. */
-  extra?: unknown;
+  /**
+   * Destination-NAT lists applied before routing, in order. Inbound traffic to a local address
+   * they translate is forwarded to the new address instead of being delivered to this host.
+   */
+  prerouting?: string[];
+  /** Set for dialects whose proxy selection is a program (PAC). */
+  script?: ProxyScript;
 }

@@ -1,5 +1,9 @@
 import type { IpInterval } from './address';
-import type { HostMatcher, PortRange, RuleList, TrafficDirection } from './config';
+import type { EvaluationPath, HostMatcher, PortRange, TrafficDirection } from './config';
+import type { Region } from './region';
+
+/** Which traffic a file's rules are checked for. */
+export type Direction = 'outbound' | 'inbound' | 'both';
 
 /**
  * What a flow is for: a web-service endpoint set or an "other endpoints" row. Findings group by it
@@ -32,11 +36,28 @@ export interface DecidingPoint {
   ruleIndex: number;
 }
 
-export interface Verdict {
+/** One piece of a flow with the verdict the device gives it. */
+export interface RegionOutcome {
+  region: Region;
   value: VerdictValue;
   decidedBy?: DecidingPoint;
+  /**
+   * How the device got to the decision: the stage list first, then each jump taken (a point on a
+   * jump rule), and last the deciding rule or default (`decidedBy`). Empty when nothing decided
+   * (a region another stage let by).
+   */
+  trace: DecidingPoint[];
   /** Why the verdict is unknown, in the words of Rule.unknownConditions / AddressMatch.unresolved. */
   reason?: string;
+  /** The destination-NAT rule that sent inbound traffic down this (forward) path. */
+  translatedBy?: DecidingPoint;
+}
+
+export interface PathEvaluation {
+  path: EvaluationPath;
+  /** The flow as this path carries it: narrowed by the caller, with the local side destination NAT gave it. */
+  flow: Flow;
+  outcomes: RegionOutcome[];
 }
 
 /** Rendering input: flows with one action and a purpose that names the managed block. */
@@ -73,16 +94,6 @@ export interface PolicyEntry {
    * rule matches. Absent means any local address.
    */
   localAddresses?: IpInterval[];
-}
-
-/** Where in an existing file a rendered block should go and which names it should reuse. */
-export interface RenderTarget {
-  /** The list (chain, ACL, location) the rules belong in, when the file has one. */
-  list?: RuleList;
-  /** Existing named object-groups / sets: name → intervals, so renderers can reuse them. */
-  existingGroups?: Map<string, IpInterval[]>;
-  /** iptables: save-file or command script; nftables: inside a table or a new table. */
-  style?: string;
 }
 
 export interface RenderedBlock {

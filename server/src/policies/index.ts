@@ -90,32 +90,37 @@ export function policyForBlock(
 }
 
 /**
- * The flows a policy lets through: per entry, one for each address family of its addresses and
- * one per URL. An entry with a local side gives no flow for a family the local side lacks (an
- * IPv6 sender cannot reach an IPv4-only server).
+ * The flows one policy entry lets through: one for each address family of its addresses and one
+ * per URL. An entry with a local side gives no flow for a family the local side lacks (an IPv6
+ * sender cannot reach an IPv4-only server).
  */
-export function flowsOfPolicy(policy: Policy): Flow[] {
+export function flowsOfEntry(policy: Policy, index: number): Flow[] {
+  const entry = policy.entries[index];
+  if (!entry) return [];
   const flows: Flow[] = [];
   const direction = policy.direction;
-  for (const entry of policy.entries) {
-    const local = entry.localAddresses && entry.localAddresses.length > 0 ? entry.localAddresses : undefined;
-    for (const family of [4, 6] as const) {
-      const intervals = entry.addresses.filter((a) => a.family === family);
-      if (intervals.length === 0) continue;
-      const localOfFamily = local?.filter((a) => a.family === family);
-      if (localOfFamily && localOfFamily.length === 0) continue;
-      flows.push({
-        origin: entry.origin,
-        direction,
-        protocol: entry.protocol,
-        ports: entry.ports,
-        remote: { kind: 'addresses', intervals },
-        ...(localOfFamily ? { local: localOfFamily } : {}),
-      });
-    }
-    for (const url of entry.urls) {
-      flows.push({ origin: entry.origin, direction, protocol: entry.protocol, ports: entry.ports, remote: { kind: 'host', pattern: url }, ...(local ? { local } : {}) });
-    }
+  const local = entry.localAddresses && entry.localAddresses.length > 0 ? entry.localAddresses : undefined;
+  for (const family of [4, 6] as const) {
+    const intervals = entry.addresses.filter((a) => a.family === family);
+    if (intervals.length === 0) continue;
+    const localOfFamily = local?.filter((a) => a.family === family);
+    if (localOfFamily && localOfFamily.length === 0) continue;
+    flows.push({
+      origin: entry.origin,
+      direction,
+      protocol: entry.protocol,
+      ports: entry.ports,
+      remote: { kind: 'addresses', intervals },
+      ...(localOfFamily ? { local: localOfFamily } : {}),
+    });
+  }
+  for (const url of entry.urls) {
+    flows.push({ origin: entry.origin, direction, protocol: entry.protocol, ports: entry.ports, remote: { kind: 'host', pattern: url }, ...(local ? { local } : {}) });
   }
   return flows;
+}
+
+/** The flows of every entry of a policy, in entry order. */
+export function flowsOfPolicy(policy: Policy): Flow[] {
+  return policy.entries.flatMap((_entry, index) => flowsOfEntry(policy, index));
 }

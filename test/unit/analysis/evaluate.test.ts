@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { evaluateFlow, classifyCondition } from '../../../server/src/analysis/evaluate';
+import { evaluateFlow } from '../../../server/src/analysis/evaluate';
+import { classifyCondition } from '../../../server/src/model/match';
 import { cidrToInterval, formatInterval, parseCidr, type IpInterval } from '../../../server/src/model/address';
 import type { AddressMatch, ConfigModel, Rule, RuleAction, RuleList } from '../../../server/src/model/config';
 import type { Flow } from '../../../server/src/model/policy';

@@ -19,7 +19,8 @@ for (const name of fixtures) {
   test(`fixture ${name}: references, rules, paths and problems as expected`, () => {
     const text = readFileSync(join(dir, name), 'utf8');
     const expected = JSON.parse(readFileSync(join(dir, `${name}.expected.json`), 'utf8')) as CiscoSummary;
-    const actual = summarize(parseCisco(text));
+    const parsed = parseCisco(text);
+    const actual = summarize(parsed.model, parsed.vendor);
     assert.equal(actual.platform, expected.platform);
     // Compared list by list so a failure names the token or rule that moved.
     assert.deepEqual(actual.references, expected.references);
@@ -31,7 +32,7 @@ for (const name of fixtures) {
 
   test(`fixture ${name}: every range points at the text it claims`, () => {
     const text = readFileSync(join(dir, name), 'utf8');
-    const model = parseCisco(text);
+    const model = parseCisco(text).model;
     const index = new LineIndex(text);
     const slice = (r: { start: { line: number; character: number }; end: { line: number; character: number } }): string =>
       text.slice(index.offsetAt(r.start), index.offsetAt(r.end));

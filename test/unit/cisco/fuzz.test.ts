@@ -25,7 +25,7 @@ function random(seed: number): () => number {
 
 /** Parsing must not throw, and the model it returns must be internally consistent. */
 function parseChecked(text: string): ConfigModel {
-  const model = parseCisco(text);
+  const model = parseCisco(text).model;
   assert.equal(model.dialect, 'cisco');
   assert.ok(!model.problems.some((p) => p.message.startsWith('The Cisco ASA/IOS parser failed')), model.problems[0]?.message);
   for (const list of model.ruleLists) {
@@ -37,7 +37,7 @@ function parseChecked(text: string): ConfigModel {
   }
   const ids = new Set(model.ruleLists.map((l) => l.id));
   for (const path of model.paths) for (const stage of path.stages) assert.ok(ids.has(stage));
-  detectCisco(text);
+  detectCisco('', text);
   return model;
 }
 

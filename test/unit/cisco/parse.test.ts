@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { directionOf, parseCisco, type CiscoExtra } from '../../../server/src/dialects/cisco/parse';
+import { directionOf, parseCisco } from '../../../server/src/dialects/cisco/parse';
 import { ciscoDialect, detectCisco } from '../../../server/src/dialects/cisco';
 import { formatInterval } from '../../../server/src/model/address';
 import type { ConfigModel, Reference, Rule } from '../../../server/src/model/config';
@@ -18,7 +18,7 @@ function at(ref: Reference | undefined): string {
 
 test('an ASA netmask pair is one reference over both words, with the role its position gives', () => {
   const line = 'access-list outside_in extended permit tcp 40.92.0.0 255.254.0.0 host 192.0.2.25 eq smtp';
-  const model = parseCisco(line);
+  const model = parseCisco(line).model;
   assert.equal(model.references.length, 2);
   const [source, destination] = model.references;
   assert.equal(source?.text, '40.92.0.0 255.254.0.0');
@@ -40,7 +40,7 @@ test('an ASA netmask pair is one reference over both words, with the role its po
 });
 
 test('an IOS wildcard pair is a wildcard-mask reference; a netmask there is flagged with the right hint', () => {
-  const model = parseCisco('access-list 110 permit tcp 52.112.0.0 0.3.255.255 any eq 443\naccess-list 110 permit tcp 10.1.0.0 255.255.0.0 any');
+  const model = parseCisco('access-list 110 permit tcp 52.112.0.0 0.3.255.255 any eq 443\naccess-list 110 permit tcp 10.1.0.0 255.255.0.0 any').model;
   const [good, bad] = model.references;
   assert.equal(good?.kind, 'wildcard-mask');
   assert.equal(formatInterval(good.interval!), '52.112.0.0/14');
@@ -60,7 +60,7 @@ test('host bits, impossible octets and holes in masks are flagged on the referen
       'access-list a extended permit ip 300.1.1.1 255.255.255.255 any',
       'access-list a extended permit ip 10.0.0.0 255.0.255.0 any',
     ].join('\n'),
-  );
+  ).model;
   assert.equal(model.references[0]?.hostBitsSet, true);
   assert.equal(formatInterval(model.references[0].interval!), '10.0.0.0/8');
   assert.equal(model.references[1]?.invalidReason, 'bad-ipv4');
@@ -68,7 +68,7 @@ test('host bits, impossible octets and holes in masks are flagged on the referen
 });
 
 test('any, any4 and any6 on ASA', () => {
-  const model = parseCisco('access-list x extended permit tcp any4 any6 eq 443\naccess-list x extended permit ip any any');
+  const model = parseCisco('access-list x extended permit tcp any4 any6 eq 443\naccess-list x extended permit ip any any').model;
   const [first, second] = rulesOf(model, 'ACL x');
   assert.equal(formatInterval(first!.sources!.intervals[0]!), '0.0.0.0/0');
   assert.equal(formatInterval(first!.destinations!.intervals[0]!), '::/0');
@@ -87,7 +87,7 @@ test('port operators and names', () => {
       'access-list p extended permit udp any range 1024 65535 any range 3478 3481',
       'access-list p extended permit tcp any eq ftp-data any',
     ].join('\n'),
-  );
+  ).model;
   const rules = rulesOf(model, 'ACL p');
   assert.deepEqual(rules[0]!.destinationPorts, [{ from: 80, to: 80 }]);
   assert.deepEqual(rules[1]!.destinationPorts, [{ from: 0, to: 1023 }]);
@@ -112,7 +112,7 @@ test('remarks go to the next rule; inactive entries are skipped; log changes not
       'access-list r extended permit tcp any host 192.0.2.2 eq 25 inactive',
       'access-list r extended deny ip any any log',
     ].join('\n'),
-  );
+  ).model;
   const rules = rulesOf(model, 'ACL r');
   assert.equal(rules.length, 2);
   assert.equal(rules[0]!.comment, 'first line\nsecond line');
@@ -125,11 +125,11 @@ test('remarks go to the next rule; inactive entries are skipped; log changes not
 test('ASA line numbers insert; IOS sequence numbers order the named list', () => {
   const asa = parseCisco(
     'access-list o extended permit tcp any any eq 443\naccess-list o line 1 extended deny ip host 198.51.100.9 any',
-  );
+  ).model;
   assert.deepEqual(rulesOf(asa, 'ACL o').map((r) => r.range.start.line), [1, 0]);
   const ios = parseCisco(
     ['ip access-list extended N', ' 20 permit tcp any any eq 443', ' 10 deny ip host 10.0.0.9 any', ' permit udp any any eq 53', ' no 20'].join('\n'),
-  );
+  ).model;
   const rules = rulesOf(ios, 'ACL N');
   assert.deepEqual(
     rules.map((r) => r.range.start.line),
@@ -151,7 +151,7 @@ test('object network kinds: host, subnet, range and fqdn (unresolved, hostname r
       'access-list a extended permit ip object H object S',
       'access-list a extended permit ip object R object F',
     ].join('\n'),
-  );
+  ).model;
   const kinds = model.references.map((r) => `${r.kind}:${r.text}:${r.role}`);
   assert.deepEqual(kinds, [
     'ipv4:192.0.2.10:source',
@@ -171,7 +171,7 @@ test('object network kinds: host, subnet, range and fqdn (unresolved, hostname r
 test('an object member used as both source and destination has role other', () => {
   const model = parseCisco(
     ['object-group network G', ' network-object host 10.0.0.1', 'access-list a extended permit ip object-group G any', 'access-list a extended permit ip any object-group G'].join('\n'),
-  );
+  ).model;
   assert.equal(model.references[0]!.role, 'other');
 });
 
@@ -189,7 +189,7 @@ test('nested groups: members of members count, self-reference is reported and do
       'access-list n extended permit ip object-group A any',
       'access-list n extended permit ip object-group C any',
     ].join('\n'),
-  );
+  ).model;
   const [a, c] = rulesOf(model, 'ACL n');
   assert.deepEqual(a!.sources!.intervals.map(formatInterval), ['10.0.0.0/23']);
   assert.match(a!.sources!.unresolved ?? '', /contains itself/);
@@ -208,7 +208,7 @@ test('a service group in the protocol position becomes one rule per protocol', (
       ' service-object tcp destination eq 80',
       'access-list t extended permit object-group TEAMS any 52.112.0.0 255.252.0.0',
     ].join('\n'),
-  );
+  ).model;
   const rules = rulesOf(model, 'ACL t');
   assert.equal(rules.length, 2);
   assert.deepEqual(rules[0]!.protocols, ['udp']);
@@ -232,7 +232,7 @@ test('bindings and the direction their interface name implies', () => {
       'access-group inside_in in interface inside',
       'access-group dmz_out out interface dmz',
     ].join('\n'),
-  );
+  ).model;
   const byName = new Map(model.paths.map((p) => [p.name, p.direction]));
   assert.equal(byName.get('ACL outside_in on outside in'), 'inbound');
   assert.equal(byName.get('ACL inside_in on inside in'), 'outbound');
@@ -252,7 +252,7 @@ test('directionOf reads words, outside before inside', () => {
 });
 
 test('IOS interface bindings: ip access-group and ipv6 traffic-filter', () => {
-  const model = parseCisco(
+  const parsed = parseCisco(
     [
       'interface GigabitEthernet0/0',
       ' description Internet',
@@ -264,6 +264,7 @@ test('IOS interface bindings: ip access-group and ipv6 traffic-filter', () => {
       ' permit tcp any host 2001:db8::25 eq 25',
     ].join('\n'),
   );
+  const model = parsed.model;
   assert.deepEqual(
     model.paths.map((p) => [p.stages[0], p.direction]),
     [
@@ -271,14 +272,14 @@ test('IOS interface bindings: ip access-group and ipv6 traffic-filter', () => {
       ['IPv6 ACL EDGE', 'inbound'],
     ],
   );
-  const extra = model.extra as CiscoExtra;
+  const extra = parsed.vendor;
   assert.equal(extra.platform, 'ios');
   assert.deepEqual(model.ruleLists.map((l) => l.families), [[4], [6]]);
 });
 
 test('malformed lines give problems at the offending word and no rule', () => {
   const line = 'access-list bad extended permit tcp any host 192.0.2.1 eq smpt';
-  const model = parseCisco(line);
+  const model = parseCisco(line).model;
   assert.equal(model.problems.length, 1);
   assert.equal(model.problems[0]!.range.start.character, line.indexOf('smpt'));
   assert.equal(model.problems[0]!.range.end.character, line.length);
@@ -286,14 +287,14 @@ test('malformed lines give problems at the offending word and no rule', () => {
 });
 
 test('a binding to an unknown list is a warning and no path', () => {
-  const model = parseCisco('access-group nope in interface outside');
+  const model = parseCisco('access-group nope in interface outside').model;
   assert.equal(model.paths.length, 0);
   assert.equal(model.problems[0]?.severity, 'warning');
   assert.equal(model.problems[0]?.range.start.character, 'access-group '.length);
 });
 
 test('comments are kept without their marker', () => {
-  const model = parseCisco('! Teams media rules\n!\naccess-list c extended permit ip any any');
+  const model = parseCisco('! Teams media rules\n!\naccess-list c extended permit ip any any').model;
   assert.deepEqual(
     model.comments.map((c) => c.text),
     ['Teams media rules', ''],
@@ -301,22 +302,22 @@ test('comments are kept without their marker', () => {
 });
 
 test('platform comes from content', () => {
-  assert.equal((parseCisco('ASA Version 9.8(4)\naccess-list a extended permit ip any any').extra as CiscoExtra).platform, 'asa');
-  assert.equal((parseCisco('version 15.2\nservice timestamps log datetime\nip access-list extended X\n permit ip any any').extra as CiscoExtra).platform, 'ios');
+  assert.equal(parseCisco('ASA Version 9.8(4)\naccess-list a extended permit ip any any').vendor.platform, 'asa');
+  assert.equal(parseCisco('version 15.2\nservice timestamps log datetime\nip access-list extended X\n permit ip any any').vendor.platform, 'ios');
 });
 
 test('detection by content and the dialect record', () => {
-  assert.equal(detectCisco('ASA Version 9.16(4)\nhostname fw\n'), 1);
-  assert.ok(detectCisco('hostname r1\n!\ninterface GigabitEthernet0/0\n ip access-group 101 in\n!\naccess-list 101 permit tcp any any eq 443\n') >= 0.8);
-  assert.equal(detectCisco('server {\n  listen 80;\n  allow 10.0.0.0/8;\n}\n'), 0);
-  assert.equal(detectCisco('*filter\n:INPUT DROP [0:0]\n-A INPUT -s 10.0.0.0/8 -j ACCEPT\nCOMMIT\n'), 0);
+  assert.equal(detectCisco('', 'ASA Version 9.16(4)\nhostname fw\n'), 1);
+  assert.ok(detectCisco('', 'hostname r1\n!\ninterface GigabitEthernet0/0\n ip access-group 101 in\n!\naccess-list 101 permit tcp any any eq 443\n') >= 0.8);
+  assert.equal(detectCisco('', 'server {\n  listen 80;\n  allow 10.0.0.0/8;\n}\n'), 0);
+  assert.equal(detectCisco('', '*filter\n:INPUT DROP [0:0]\n-A INPUT -s 10.0.0.0/8 -j ACCEPT\nCOMMIT\n'), 0);
   assert.equal(ciscoDialect.id, 'cisco');
-  assert.equal(ciscoDialect.lineComment, '!');
+  assert.equal(ciscoDialect.comment.line, '!');
   assert.ok(ciscoDialect.fileNamePatterns.includes('*-confg'));
 });
 
 test('a multi-line IOS banner is prose, not commands', () => {
-  const model = parseCisco('version 15.1\nservice timestamps log\nbanner motd ^C\naccess-list 101 permit ip any any\n^C\naccess-list 102 permit ip any any');
+  const model = parseCisco('version 15.1\nservice timestamps log\nbanner motd ^C\naccess-list 101 permit ip any any\n^C\naccess-list 102 permit ip any any').model;
   assert.deepEqual(model.ruleLists.map((l) => l.id), ['ACL 102']);
 });
 
@@ -333,7 +334,7 @@ test('IOS XE port groups and `ipv6 access-list extended NAME` headers', () => {
       'ipv6 access-list extended OUT6',
       ' permit tcp any 2603:1063::/38 eq 443',
     ].join('\n'),
-  );
+  ).model;
   assert.deepEqual(model.problems, []);
   const [rule] = rulesOf(model, 'ACL OUT');
   assert.deepEqual(rule!.destinationPorts, [
@@ -355,7 +356,7 @@ test('ASA object service and tcp-udp service objects', () => {
       'access-list m extended permit object-group MIX any any',
       'access-list m extended permit object DNS any any',
     ].join('\n'),
-  );
+  ).model;
   const rules = rulesOf(model, 'ACL m');
   assert.deepEqual(
     rules.map((r) => `${r.range.start.line}:${r.protocols?.join(',')}:${r.destinationPorts?.map((p) => p.from).join(',')}`),
@@ -364,7 +365,7 @@ test('ASA object service and tcp-udp service objects', () => {
 });
 
 test('lists used for NAT, VPN or routing, and vty access-class, get no evaluation path', () => {
-  const model = parseCisco(
+  const parsed = parseCisco(
     [
       'version 15.8',
       'ip nat inside source list NAT interface Gi0/0 overload',
@@ -384,11 +385,12 @@ test('lists used for NAT, VPN or routing, and vty access-class, get no evaluatio
       'access-list 8 permit 10.8.0.0 0.0.255.255',
     ].join('\n'),
   );
+  const model = parsed.model;
   assert.deepEqual(
     model.paths.map((p) => p.stages[0]),
     ['ACL 8'],
   );
-  const extra = model.extra as CiscoExtra;
+  const extra = parsed.vendor;
   assert.deepEqual(extra.acls.find((a) => a.name === 'VPN')?.usedFor, ['match address VPN']);
   assert.deepEqual(extra.acls.find((a) => a.name === '6')?.usedFor, ['match ip address 5 6']);
   assert.equal(extra.acls.find((a) => a.name === '8')?.usedFor, undefined);
@@ -396,16 +398,16 @@ test('lists used for NAT, VPN or routing, and vty access-class, get no evaluatio
 });
 
 test('before ASA 9, access-list lists see IPv4 only', () => {
-  const old = parseCisco('ASA Version 8.4(7)\naccess-list o extended permit ip any any');
+  const old = parseCisco('ASA Version 8.4(7)\naccess-list o extended permit ip any any').model;
   assert.deepEqual(old.ruleLists[0]!.families, [4]);
-  const current = parseCisco('ASA Version 9.16(4)\naccess-list o extended permit ip any any');
+  const current = parseCisco('ASA Version 9.16(4)\naccess-list o extended permit ip any any').model;
   assert.equal(current.ruleLists[0]!.families, undefined);
 });
 
 test('ASA line numbers insert into the list as it was at that point', () => {
   const entry = (host: string, line?: number): string =>
     `access-list L${line === undefined ? '' : ` line ${line}`} extended permit ip host 10.0.0.${host} any`;
-  const model = parseCisco([entry('1'), entry('2'), entry('3', 1), entry('4', 2), entry('5', 99), entry('6', 5)].join('\n'));
+  const model = parseCisco([entry('1'), entry('2'), entry('3', 1), entry('4', 2), entry('5', 99), entry('6', 5)].join('\n')).model;
   assert.deepEqual(
     rulesOf(model, 'ACL L').map((r) => r.sources!.intervals.map(formatInterval)[0]),
     ['10.0.0.3/32', '10.0.0.4/32', '10.0.0.1/32', '10.0.0.2/32', '10.0.0.6/32', '10.0.0.5/32'],
@@ -413,7 +415,7 @@ test('ASA line numbers insert into the list as it was at that point', () => {
 });
 
 test('an IOS entry removed with no N can be entered again with that number', () => {
-  const model = parseCisco(['ip access-list extended R', ' 10 permit ip host 10.0.0.1 any', ' no 10', ' 10 deny ip host 10.0.0.2 any'].join('\n'));
+  const model = parseCisco(['ip access-list extended R', ' 10 permit ip host 10.0.0.1 any', ' no 10', ' 10 deny ip host 10.0.0.2 any'].join('\n')).model;
   assert.deepEqual(model.problems, []);
   const rules = rulesOf(model, 'ACL R');
   assert.equal(rules.length, 1);
@@ -421,7 +423,7 @@ test('an IOS entry removed with no N can be entered again with that number', () 
 });
 
 test('a byte-order mark does not hide the first command', () => {
-  const model = parseCisco('\uFEFFaccess-list 10 permit 10.0.0.0 0.0.0.255');
+  const model = parseCisco('\uFEFFaccess-list 10 permit 10.0.0.0 0.0.0.255').model;
   assert.equal(model.ruleLists.length, 1);
   assert.equal(model.references[0]?.range.start.character, '\uFEFFaccess-list 10 permit '.length);
 });

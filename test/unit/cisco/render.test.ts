@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCisco } from '../../../server/src/dialects/cisco/parse';
-import { ciscoDialect, ciscoRenderTarget, renderCisco } from '../../../server/src/dialects/cisco';
+import { ciscoDialect, ciscoTarget, renderCisco, type CiscoTarget } from '../../../server/src/dialects/cisco';
 import { cidrToInterval, parseCidr, parseIp, type IpInterval } from '../../../server/src/model/address';
 import type { AddressMatch, ConfigModel } from '../../../server/src/model/config';
-import type { Policy, PolicyEntry, RenderTarget } from '../../../server/src/model/policy';
+import type { Policy, PolicyEntry } from '../../../server/src/model/policy';
 
 function cidr(text: string): IpInterval {
   const parsed = parseCidr(text);
@@ -135,9 +135,9 @@ const asaPreamble = ['ASA Version 9.16(4)', 'hostname fw-test', 'interface Gigab
 const iosPreamble = (acl: string, acl6: string, direction: 'in' | 'out'): string =>
   ['version 17.6', 'service timestamps log datetime msec', 'hostname rtr-test', 'interface GigabitEthernet0/0', ' description Internet', ` ip access-group ${acl} ${direction}`, ` ipv6 traffic-filter ${acl6} ${direction}`, '!', ''].join('\n');
 
-function roundTrip(policy: Policy, target: RenderTarget, preamble: string, binding: string): ConfigModel {
+function roundTrip(policy: Policy, target: CiscoTarget, preamble: string, binding: string): ConfigModel {
   const block = renderCisco(policy, target);
-  const model = parseCisco(preamble + block.text + binding);
+  const model = parseCisco(preamble + block.text + binding).model;
   assert.deepEqual(model.problems, [], block.text);
   return model;
 }
@@ -150,7 +150,7 @@ function checkVerdicts(model: ConfigModel, policy: Policy, outsider: Packet): vo
 }
 
 test('ASA: Exchange hybrid inbound renders, parses back and permits every flow, nothing else', () => {
-  const model = roundTrip(exchangeInbound, { style: 'asa' }, asaPreamble, 'access-group outside_in in interface outside\n');
+  const model = roundTrip(exchangeInbound, { platform: 'asa' }, asaPreamble, 'access-group outside_in in interface outside\n');
   assert.equal(model.paths[0]?.direction, 'inbound');
   checkVerdicts(model, exchangeInbound, { protocol: 'tcp', source: '198.51.100.77', destination: mailServerV4, port: 25 });
   assert.equal(walk(model, { protocol: 'tcp', source: '40.92.0.1', destination: mailServerV4, port: 443 }).outcome, 'deny');
@@ -159,7 +159,7 @@ test('ASA: Exchange hybrid inbound renders, parses back and permits every flow, 
 });
 
 test('ASA: Teams outbound in the unified list, IPv4 and IPv6', () => {
-  const model = roundTrip(teamsOutbound, { style: 'asa' }, asaPreamble, 'access-group inside_in in interface inside\n');
+  const model = roundTrip(teamsOutbound, { platform: 'asa' }, asaPreamble, 'access-group inside_in in interface inside\n');
   assert.equal(model.paths[0]?.direction, 'outbound');
   checkVerdicts(model, teamsOutbound, { protocol: 'udp', source: '10.40.1.20', destination: '52.124.0.1', port: 3478 });
   assert.equal(walk(model, { protocol: 'udp', source: '10.40.1.20', destination: '52.112.0.1', port: 3482 }).outcome, 'deny');
@@ -171,7 +171,7 @@ test('ASA: Teams outbound in the unified list, IPv4 and IPv6', () => {
 test('IOS: Exchange hybrid inbound with object-groups and an ipv6 access-list', () => {
   const model = roundTrip(
     exchangeInbound,
-    { style: 'ios' },
+    { platform: 'ios' },
     iosPreamble('EL-EXCHANGE-HYBRID', 'EL-EXCHANGE-HYBRID-V6', 'in'),
     '',
   );
@@ -181,11 +181,11 @@ test('IOS: Exchange hybrid inbound with object-groups and an ipv6 access-list', 
 });
 
 test('IOS: Teams outbound into an existing named list and a numbered one', () => {
-  const named = roundTrip(teamsOutbound, { style: 'ios', list: { id: 'ACL LAN-IN' } as RenderTarget['list'] }, iosPreamble('LAN-IN', 'LAN-IN-V6', 'out'), '');
+  const named = roundTrip(teamsOutbound, { platform: 'ios', aclId: 'ACL LAN-IN' }, iosPreamble('LAN-IN', 'LAN-IN-V6', 'out'), '');
   checkVerdicts(named, teamsOutbound, { protocol: 'tcp', source: '10.40.1.20', destination: '13.107.128.1', port: 443 });
-  const numbered = roundTrip(teamsOutbound, { style: 'ios', list: { id: 'ACL 120' } as RenderTarget['list'] }, iosPreamble('120', 'EL-SETS-11-12-V6', 'out'), '');
+  const numbered = roundTrip(teamsOutbound, { platform: 'ios', aclId: 'ACL 120' }, iosPreamble('120', 'EL-SETS-11-12-V6', 'out'), '');
   checkVerdicts(numbered, teamsOutbound, { protocol: 'tcp', source: '10.40.1.20', destination: '13.107.128.1', port: 443 });
-  const text = renderCisco(teamsOutbound, { style: 'ios', list: { id: 'ACL 120' } as RenderTarget['list'] }).text;
+  const text = renderCisco(teamsOutbound, { platform: 'ios', aclId: 'ACL 120' }).text;
   assert.match(text, /^access-list 120 permit udp any 52\.112\.0\.0 0\.3\.255\.255 range 3478 3481$/m);
   assert.doesNotMatch(text, /object-group/);
 });
@@ -195,7 +195,7 @@ test('managed block markers, merged prefixes, service groups and netmask vs wild
     ...teamsOutbound,
     entries: [entry('set 12 Teams', 12, 'tcp', [[443, 443], [80, 80], [443, 443]], ['52.112.0.0/15', '52.114.0.0/15', '52.112.4.0/24', '13.107.64.0/18'])],
   };
-  const asa = renderCisco(policy, { style: 'asa' }).text.split('\n');
+  const asa = renderCisco(policy, { platform: 'asa' }).text.split('\n');
   assert.equal(asa[0], '! BEGIN endpoint-lens sets-11-12 Worldwide 2026110100');
   assert.equal(asa[asa.length - 2], '! END endpoint-lens sets-11-12');
   assert.equal(asa[asa.length - 1], '');
@@ -205,40 +205,40 @@ test('managed block markers, merged prefixes, service groups and netmask vs wild
   assert.ok(asa.includes('object-group service EL-SETS-11-12-SET12-TCP tcp'));
   assert.deepEqual(asa.filter((l) => l.startsWith(' port-object')), [' port-object eq 80', ' port-object eq 443']);
   assert.ok(asa.includes('access-list inside_in extended permit tcp any object-group EL-SETS-11-12-SET12 object-group EL-SETS-11-12-SET12-TCP'));
-  const ios = renderCisco(policy, { style: 'ios' }).text.split('\n');
+  const ios = renderCisco(policy, { platform: 'ios' }).text.split('\n');
   assert.ok(ios.includes(' 52.112.0.0 255.252.0.0'));
   assert.ok(ios.includes(' permit object-group EL-SETS-11-12-SET12-TCP any object-group EL-SETS-11-12-SET12'));
-  const plain = renderCisco(policy, { style: 'ios', list: { id: 'ACL 150' } as RenderTarget['list'] }).text;
+  const plain = renderCisco(policy, { platform: 'ios', aclId: 'ACL 150' }).text;
   assert.match(plain, /^access-list 150 permit tcp any 52\.112\.0\.0 0\.3\.255\.255 eq 443$/m);
 });
 
 test('an existing object-group with the same addresses is reused, not redefined', () => {
   const existing = parseCisco(
     ['ASA Version 9.16(4)', 'object-group network TEAMS-MEDIA', ' network-object 52.112.0.0 255.252.0.0', ' network-object 52.122.0.0 255.254.0.0'].join('\n'),
-  );
-  const target = ciscoRenderTarget(existing);
+  ).vendor;
+  const target = ciscoTarget(existing);
   const text = renderCisco(teamsOutbound, target).text;
   assert.match(text, /permit udp any object-group TEAMS-MEDIA range 3478 3481/);
   assert.doesNotMatch(text, /object-group network EL-SETS-11-12-SET11\n/);
-  assert.equal(target.style, 'asa');
+  assert.equal(target.platform, 'asa');
 });
 
 test('URLs become comments that say why, or ASA FQDN objects for exact hosts going out', () => {
-  const asa = renderCisco(teamsOutbound, { style: 'asa' });
+  const asa = renderCisco(teamsOutbound, { platform: 'asa' });
   assert.deepEqual(asa.notExpressible, ['*.teams.microsoft.com']);
   assert.match(asa.text, /^! \*\.teams\.microsoft\.com \(set 12 Teams\): access lists match addresses, not names/m);
   assert.match(asa.text, /^object network EL-FQDN-teams\.microsoft\.com\n fqdn teams\.microsoft\.com$/m);
-  const parsed = parseCisco(asaPreamble + asa.text + 'access-group inside_in in interface inside\n');
+  const parsed = parseCisco(asaPreamble + asa.text + 'access-group inside_in in interface inside\n').model;
   const fqdnRule = parsed.ruleLists[0]!.rules.find((r) => r.text.includes('EL-FQDN'));
   assert.match(fqdnRule?.destinations?.unresolved ?? '', /FQDN/);
-  const ios = renderCisco(teamsOutbound, { style: 'ios' });
+  const ios = renderCisco(teamsOutbound, { platform: 'ios' });
   assert.deepEqual(ios.notExpressible, ['*.teams.microsoft.com', 'teams.microsoft.com']);
   assert.doesNotMatch(ios.text, /fqdn/);
 });
 
 test('a deny policy renders deny lines', () => {
   const policy: Policy = { ...teamsOutbound, action: 'deny', entries: [entry('set 11', 11, 'udp', [[3478, 3481]], ['52.112.0.0/14'])] };
-  const text = renderCisco(policy, { style: 'asa' }).text;
+  const text = renderCisco(policy, { platform: 'asa' }).text;
   assert.match(text, /^access-list inside_in extended deny udp any 52\.112\.0\.0 255\.252\.0\.0 range 3478 3481$/m);
 });
 
@@ -247,17 +247,17 @@ test('inbound IPv6 ranges without an IPv6 server address are named in a comment,
     ...exchangeInbound,
     entries: [{ ...exchangeInbound.entries[0]!, localAddresses: [cidr(`${mailServerV4}/32`)] }],
   };
-  const block = renderCisco(policy, { style: 'asa' });
+  const block = renderCisco(policy, { platform: 'asa' });
   assert.match(block.text, /the IPv6 addresses are not rendered because no on-premises IPv6 address was given/);
   assert.ok(block.notExpressible.some((n) => n.endsWith('IPv6')));
 });
 
 test('the dialect record renders through the same function', () => {
-  assert.equal(ciscoDialect.render(teamsOutbound, { style: 'asa' }).text, renderCisco(teamsOutbound, { style: 'asa' }).text);
+  assert.equal(ciscoDialect.render(teamsOutbound, { platform: 'asa' }).text, renderCisco(teamsOutbound, { platform: 'asa' }).text);
 });
 
 test('IOS: a block placed inside a named list leaves the lines after it in that list', () => {
-  const target: RenderTarget = { style: 'ios', list: { id: 'ACL INSIDE-OUT' } as RenderTarget['list'] };
+  const target: CiscoTarget = { platform: 'ios', aclId: 'ACL INSIDE-OUT' };
   const block = renderCisco(teamsOutbound, target).text;
   const text = [
     iosPreamble('INSIDE-OUT', 'INSIDE-OUT-V6', 'out').replace('description Internet', 'description WAN uplink'),
@@ -266,7 +266,7 @@ test('IOS: a block placed inside a named list leaves the lines after it in that 
     block + ' deny ip any any log',
     '',
   ].join('\n');
-  const model = parseCisco(text);
+  const model = parseCisco(text).model;
   assert.deepEqual(model.problems, []);
   const v4 = model.ruleLists.find((l) => l.id === 'ACL INSIDE-OUT')!;
   const v6 = model.ruleLists.find((l) => l.id === 'IPv6 ACL INSIDE-OUT-V6')!;
@@ -280,7 +280,7 @@ test('entries that share a label share one remark', () => {
     ...teamsOutbound,
     entries: [entry('set 12 Teams', 12, 'tcp', [[443, 443]], ['52.112.0.0/14']), entry('set 12 Teams', 12, 'udp', [[443, 443]], ['52.112.0.0/14'])],
   };
-  const text = renderCisco(policy, { style: 'asa' }).text;
+  const text = renderCisco(policy, { platform: 'asa' }).text;
   assert.equal(text.split('\n').filter((l) => l.includes('remark')).length, 1);
 });
 
@@ -292,7 +292,7 @@ test('entries with the same addresses, protocol and ports give one ACL line and 
       { ...entry('row 6 mailbox migration', 6, 'tcp', [[443, 443]], ['13.107.18.10/31', '13.107.6.152/31']), localAddresses: [cidr(`${mailServerV4}/32`)] },
     ],
   };
-  const lines = renderCisco(policy, { style: 'asa' }).text.split('\n');
+  const lines = renderCisco(policy, { platform: 'asa' }).text.split('\n');
   assert.equal(lines.filter((l) => l.startsWith('object-group network')).length, 1);
   assert.equal(lines.filter((l) => l.includes(' extended permit ')).length, 1);
   assert.equal(lines.filter((l) => l.includes(' remark ')).length, 1);

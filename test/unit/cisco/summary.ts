@@ -1,7 +1,7 @@
 import { formatInterval } from '../../../server/src/model/address';
 import type { AddressMatch, ConfigModel, PortRange, Rule } from '../../../server/src/model/config';
 import type { Range } from '../../../server/src/model/range';
-import type { CiscoExtra } from '../../../server/src/dialects/cisco/parse';
+import type { CiscoVendor } from '../../../server/src/dialects/cisco/parse';
 
 /**
  * A reviewable, line-per-fact picture of a parsed Cisco file: what the fixture's expected file
@@ -50,8 +50,7 @@ export function describeRule(rule: Rule): string {
   return parts.join(' ');
 }
 
-export function summarize(model: ConfigModel): CiscoSummary {
-  const extra = model.extra as CiscoExtra;
+export function summarize(model: ConfigModel, extra: CiscoVendor): CiscoSummary {
   const lists: CiscoSummary['lists'] = {};
   for (const list of model.ruleLists) {
     lists[list.id] = {

@@ -13,7 +13,8 @@ async function run(args: string[], cwd = ROOT): Promise<{ code: number; out: str
   let out = '';
   let err = '';
   const io: CliIo = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), cwd };
-  const code = await main(args, io);
+  // The machine's own catalogue cache is never read by a test.
+  const code = await main(args[0] === 'check' && !args.includes('--cache') ? [...args, '--shipped'] : args, io);
   return { code, out, err };
 }
 
@@ -100,25 +101,32 @@ test('--locale da prints Danish', async () => {
   assert.match(english.out, /has host bits set; the device uses/);
 });
 
-test('a directory is walked and files of no known dialect are skipped silently', async () => {
+test('a directory is walked; a file of no known dialect is reported as not analysed unless --exclude leaves it out', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'endpoint-lens-walk-'));
   try {
     writeFileSync(join(dir, 'notes.txt'), 'nothing to see here\n');
     copyFileSync(join(ROOT, 'examples/m365.nft'), join(dir, 'm365.nft'));
     const { out } = await run(['check', dir, '--format', 'json'], dir);
-    assert.deepEqual((JSON.parse(out) as JsonReport).files.map((f) => f.path), ['m365.nft']);
+    const files = (JSON.parse(out) as JsonReport).files;
+    assert.deepEqual(files.map((f) => f.path), ['m365.nft', 'notes.txt']);
+    assert.deepEqual(files[1]!.findings.map((f) => `${f.code} ${f.severity} ${f.line}:${f.column}`), ['not-analysed warning 1:1']);
+    assert.match(files[1]!.findings[0]!.message, /not recognised as nginx, PAC, iptables, nftables or Cisco/);
+    const excluded = await run(['check', dir, '--format', 'json', '--exclude', '**/*.txt'], dir);
+    assert.deepEqual((JSON.parse(excluded.out) as JsonReport).files.map((f) => f.path), ['m365.nft']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('refs prints the dialect it chose and every reference with LSP positions', async () => {
+test('refs prints the dialect it chose and every reference with 1-based positions, as check does', async () => {
   const { code, out } = await run(['refs', 'examples/asa-edge.asa', '--json']);
   assert.equal(code, 0);
-  const refs = JSON.parse(out) as { dialect: string; detectedBy: string; references: Array<{ text: string; kind: string; role: string; line: number; character: number }>; rules: number };
+  const refs = JSON.parse(out) as { dialect: string; detectedBy: string; references: Array<{ text: string; kind: string; role: string; line: number; column: number }>; rules: number };
   assert.equal(refs.dialect, 'cisco');
   assert.equal(refs.detectedBy, 'file-name');
-  assert.ok(refs.references.some((r) => r.text === '40.92.0.0 255.254.0.0' && r.kind === 'netmask' && r.line === 17 && r.character === 16));
+  const netmask = refs.references.find((r) => r.text === '40.92.0.0 255.254.0.0');
+  assert.deepEqual(netmask && [netmask.kind, netmask.line, netmask.column], ['netmask', 18, 17]);
+  assert.equal(readFileSync(join(ROOT, 'examples/asa-edge.asa'), 'utf8').split('\n')[17]!.slice(16, 16 + netmask!.text.length), netmask!.text);
   assert.ok(refs.rules >= 4);
   const byContent = await run(['refs', 'examples/exchange-hybrid.nginx.conf', '--json']);
   assert.equal((JSON.parse(byContent.out) as { dialect: string }).dialect, 'nginx');

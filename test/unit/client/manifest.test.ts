@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../../server/src/protocol';
 import { FINDING_CODES } from '../../../server/src/analysis/finding';
@@ -113,4 +114,9 @@ test('every client message has a Danish translation', () => {
     }
   }
   assert.deepEqual(missing, []);
+});
+
+test('the languages, grammars, activation events, menus and per-dialect and per-code settings follow the dialect list', () => {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'manifest.ts'), '--check'], { cwd: root, encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
 });

@@ -43,7 +43,7 @@ test('random bytes and shell-ish noise never throw', () => {
     for (let k = 0; k < length; k++) {
       text += next() < 0.5 ? ALPHABET[Math.floor(next() * ALPHABET.length)] : String.fromCharCode(Math.floor(next() * 0x10000));
     }
-    checkModel(text, parseIptables(text));
+    checkModel(text, parseIptables(text).model);
   }
 });
 
@@ -52,7 +52,7 @@ test('every fixture truncated at many points and mutated never throws', () => {
   for (const { name, text } of fixtures) {
     for (let cut = 0; cut <= text.length; cut += Math.max(1, Math.floor(text.length / 60))) {
       const truncated = text.slice(0, cut);
-      const model = parseIptables(truncated, { fileName: name });
+      const model = parseIptables(truncated, { fileName: name }).model;
       checkModel(truncated, model);
       // A save file cut before its COMMIT must say so rather than report nothing.
       const header = truncated.search(/^\*filter/m);
@@ -68,7 +68,7 @@ test('every fixture truncated at many points and mutated never throws', () => {
         else chars[at] = ALPHABET[Math.floor(next() * ALPHABET.length)]!;
       }
       const mutated = chars.join('');
-      checkModel(mutated, parseIptables(mutated, { fileName: name }));
+      checkModel(mutated, parseIptables(mutated, { fileName: name }).model);
     }
   }
 });
@@ -79,7 +79,7 @@ test('a 10 MB save file and a 10 MB script parse completely', () => {
   let rules = '';
   while (rules.length < 10_000_000) rules += body;
   const big = `*filter\n:OUTPUT DROP [0:0]\n${rules}COMMIT\n`;
-  const model = parseIptables(big);
+  const model = parseIptables(big).model;
   checkModel(big, model);
   const perCopy = (body.match(/^-A /gm) ?? []).length;
   assert.equal(model.ruleLists.find((l) => l.id === 'filter:OUTPUT')!.rules.length % perCopy, 0);
@@ -88,7 +88,7 @@ test('a 10 MB save file and a 10 MB script parse completely', () => {
   const script = readFileSync(join(dir, 'firewall.sh'), 'utf8');
   let longScript = '';
   while (longScript.length < 10_000_000) longScript += script;
-  checkModel(longScript, parseIptables(longScript));
+  checkModel(longScript, parseIptables(longScript).model);
 });
 
 test('unterminated quotes, here-documents and variables on long lines stay linear and never throw', () => {
@@ -102,7 +102,7 @@ test('unterminated quotes, here-documents and variables on long lines stay linea
     'iptables -A OUTPUT -d 1.2.3.4 \\\n'.repeat(50_000),
     '*filter\n' + '-A OUTPUT ! ! ! -s\n'.repeat(20_000),
   ];
-  for (const text of cases) checkModel(text, parseIptables(text));
-  const unterminated = parseIptables('iptables -A OUTPUT -m comment --comment "no end -j ACCEPT\n');
+  for (const text of cases) checkModel(text, parseIptables(text).model);
+  const unterminated = parseIptables('iptables -A OUTPUT -m comment --comment "no end -j ACCEPT\n').model;
   assert.ok(unterminated.problems.some((p) => p.message === 'Unterminated quote'));
 });

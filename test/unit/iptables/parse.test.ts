@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { iptablesDialect } from '../../../server/src/dialects/iptables';
-import { parseIptables, type IptablesExtra } from '../../../server/src/dialects/iptables/parse';
+import { parseIptables } from '../../../server/src/dialects/iptables/parse';
 import { dialectById } from '../../../server/src/dialects/all';
 import { ruleLine } from './summary';
 
 function rules(text: string, id: string): string[] {
-  const list = parseIptables(text).ruleLists.find((l) => l.id === id);
+  const list = parseIptables(text).model.ruleLists.find((l) => l.id === id);
   assert.ok(list, `no list ${id}`);
   return list.rules.map(ruleLine);
 }
@@ -23,24 +23,24 @@ test('-I inserts at the head or at a position, -D removes by number or by spec, 
     'iptables -D OUTPUT 1',
   ].join('\n');
   assert.deepEqual(rules(text, 'filter:OUTPUT'), ['reject@3:36 dst=10.0.0.4/32', 'accept@1:34 dst=10.0.0.2/32']);
-  const flushed = parseIptables(`${text}\niptables -N X\niptables -A X -j DROP\niptables -F\niptables -X\n`);
+  const flushed = parseIptables(`${text}\niptables -N X\niptables -A X -j DROP\niptables -F\niptables -X\n`).model;
   assert.equal(flushed.ruleLists.find((l) => l.id === 'filter:OUTPUT')!.rules.length, 0);
   assert.equal(flushed.ruleLists.find((l) => l.id === 'filter:X'), undefined);
 });
 
 test('-t selects the table; only the filter table has evaluation paths', () => {
-  const model = parseIptables('iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\niptables -t mangle -A OUTPUT -j MARK --set-mark 1\n');
+  const model = parseIptables('iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE\niptables -t mangle -A OUTPUT -j MARK --set-mark 1\n').model;
   assert.deepEqual(model.ruleLists.map((l) => l.id).filter((id) => !id.startsWith('filter:')), ['nat:POSTROUTING', 'mangle:OUTPUT']);
   assert.deepEqual(model.paths, []);
 });
 
 test('one family keeps plain ids; both families give ip6-prefixed IPv6 ids and jump targets', () => {
-  assert.deepEqual(parseIptables('ip6tables -A OUTPUT -j ACCEPT\n').ruleLists.map((l) => [l.id, l.families]), [
+  assert.deepEqual(parseIptables('ip6tables -A OUTPUT -j ACCEPT\n').model.ruleLists.map((l) => [l.id, l.families]), [
     ['filter:OUTPUT', [6]],
     ['filter:INPUT', [6]],
     ['filter:FORWARD', [6]],
   ]);
-  const both = parseIptables('iptables -N M\niptables -A OUTPUT -j M\nip6tables -N M\nip6tables -A OUTPUT -j M\n');
+  const both = parseIptables('iptables -N M\niptables -A OUTPUT -j M\nip6tables -N M\nip6tables -A OUTPUT -j M\n').model;
   const v6 = both.ruleLists.find((l) => l.id === 'ip6:filter:OUTPUT')!;
   assert.deepEqual(v6.rules[0]!.action, { type: 'jump', target: 'ip6:filter:M' });
   assert.deepEqual(both.ruleLists.find((l) => l.id === 'filter:OUTPUT')!.rules[0]!.action, { type: 'jump', target: 'filter:M' });
@@ -55,7 +55,7 @@ test('one family keeps plain ids; both families give ip6-prefixed IPv6 ids and j
 });
 
 test('policies: ACCEPT when none is written (no range), the written one with its range otherwise', () => {
-  const model = parseIptables('iptables -A INPUT -j ACCEPT\niptables -P OUTPUT DROP\n');
+  const model = parseIptables('iptables -A INPUT -j ACCEPT\niptables -P OUTPUT DROP\n').model;
   const input = model.ruleLists.find((l) => l.id === 'filter:INPUT')!;
   const output = model.ruleLists.find((l) => l.id === 'filter:OUTPUT')!;
   assert.equal(input.defaultAction, 'accept');
@@ -65,41 +65,42 @@ test('policies: ACCEPT when none is written (no range), the written one with its
 });
 
 test('ipset members take the role of the rule that uses them; a set used both ways gets both', () => {
-  const model = parseIptables('ipset create s hash:net\nipset add s 40.92.0.0/15\niptables -A INPUT -m set --match-set s src -j ACCEPT\niptables -A OUTPUT -m set --match-set s dst -j ACCEPT\n');
+  const parsed = parseIptables('ipset create s hash:net\nipset add s 40.92.0.0/15\niptables -A INPUT -m set --match-set s src -j ACCEPT\niptables -A OUTPUT -m set --match-set s dst -j ACCEPT\n');
+  const model = parsed.model;
   assert.deepEqual(model.references.map((r) => `${r.text} ${r.role} ${r.range.start.line}:${r.range.start.character}`), ['40.92.0.0/15 source 1:12', '40.92.0.0/15 destination 1:12']);
-  const extra = model.extra as IptablesExtra;
+  const extra = parsed.vendor;
   assert.deepEqual(extra.ipsets.map((s) => [s.name, s.family, s.referenceIds]), [['s', 4, [0]]]);
   assert.equal(extra.style, 'script');
 });
 
 test('variables: references point into the assignment; quoted here-documents are not expanded', () => {
-  const model = parseIptables('NET="52.112.0.0/14, 52.122.0.0/15"\niptables -A OUTPUT -d "$NET" -j ACCEPT\n');
+  const model = parseIptables('NET="52.112.0.0/14, 52.122.0.0/15"\niptables -A OUTPUT -d "$NET" -j ACCEPT\n').model;
   assert.deepEqual(model.references.map((r) => `${r.text} ${r.range.start.line}:${r.range.start.character}-${r.range.end.character}`), ['52.112.0.0/14 0:5-18', '52.122.0.0/15 0:20-33']);
-  const quoted = parseIptables("X=1.2.3.4\niptables-restore <<'EOF'\n*filter\n-A OUTPUT -d $X -j ACCEPT\nCOMMIT\nEOF\n");
+  const quoted = parseIptables("X=1.2.3.4\niptables-restore <<'EOF'\n*filter\n-A OUTPUT -d $X -j ACCEPT\nCOMMIT\nEOF\n").model;
   assert.ok(quoted.references.some((r) => r.text === '$X' && r.invalidReason));
-  const open = parseIptables('iptables-restore <<EOF\n*filter\n-A OUTPUT -j ACCEPT\n');
+  const open = parseIptables('iptables-restore <<EOF\n*filter\n-A OUTPUT -j ACCEPT\n').model;
   assert.ok(open.problems.some((p) => p.message.includes('Here-document')));
 });
 
 test('script lines the device never sees as iptables are not parsed as rules', () => {
-  const model = parseIptables('cat > /etc/x <<EOF\niptables -A OUTPUT -d 10.0.0.1 -j DROP\nEOF\necho "iptables -A OUTPUT -j DROP"\n# iptables -A OUTPUT -j DROP\n');
+  const model = parseIptables('cat > /etc/x <<EOF\niptables -A OUTPUT -d 10.0.0.1 -j DROP\nEOF\necho "iptables -A OUTPUT -j DROP"\n# iptables -A OUTPUT -j DROP\n').model;
   assert.equal(model.ruleLists.length, 0);
   assert.deepEqual(model.problems, []);
 });
 
 test('detection and registration', () => {
   assert.equal(dialectById('iptables'), iptablesDialect);
-  assert.equal(iptablesDialect.lineComment, '#');
-  assert.equal(iptablesDialect.detect('*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n'), 1);
-  assert.ok(iptablesDialect.detect('#!/bin/sh\niptables -A OUTPUT -p tcp --dport 443 -j ACCEPT\n') >= 0.9);
-  assert.ok(iptablesDialect.detect('IPT=/sbin/iptables\n$IPT -A INPUT -j DROP\n') >= 0.8);
-  assert.equal(iptablesDialect.detect('table inet filter {\n}\n'), 0);
-  assert.equal(iptablesDialect.detect('server { listen 80; }\n'), 0);
+  assert.equal(iptablesDialect.comment.line, '#');
+  assert.equal(iptablesDialect.detect('', '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n'), 1);
+  assert.ok(iptablesDialect.detect('', '#!/bin/sh\niptables -A OUTPUT -p tcp --dport 443 -j ACCEPT\n') >= 0.9);
+  assert.ok(iptablesDialect.detect('', 'IPT=/sbin/iptables\n$IPT -A INPUT -j DROP\n') >= 0.8);
+  assert.equal(iptablesDialect.detect('', 'table inet filter {\n}\n'), 0);
+  assert.equal(iptablesDialect.detect('', 'server { listen 80; }\n'), 0);
   assert.deepEqual(iptablesDialect.fileNamePatterns, ['*.rules', 'rules.v4', 'rules.v6', 'iptables.*', 'ip6tables.*', '*.iptables']);
 });
 
 test('save lines are split the way iptables-restore splits them: only double quotes group, ; is an argument', () => {
-  const model = parseIptables("*filter\n-A OUTPUT -m comment --comment 'a b' -j ACCEPT\n-A OUTPUT -j ACCEPT ; -A OUTPUT -j DROP\n-A OUTPUT -m comment --comment \"say \\\"hi\\\"; ok\" -j ACCEPT\nCOMMIT\n");
+  const model = parseIptables("*filter\n-A OUTPUT -m comment --comment 'a b' -j ACCEPT\n-A OUTPUT -j ACCEPT ; -A OUTPUT -j DROP\n-A OUTPUT -m comment --comment \"say \\\"hi\\\"; ok\" -j ACCEPT\nCOMMIT\n").model;
   assert.deepEqual(model.problems.map((p) => `${p.range.start.line}:${p.range.start.character} ${p.message}`), [
     "1:34 Unexpected argument b'",
     '2:20 Unexpected argument ;',

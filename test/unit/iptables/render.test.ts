@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseIptables } from '../../../server/src/dialects/iptables/parse';
 import { renderIptables } from '../../../server/src/dialects/iptables/render';
-import type { RuleList } from '../../../server/src/model/config';
 import { EXCHANGE_HYBRID, LONG_LIST, POLICIES, TEAMS_AND_EXCHANGE, policyFlows } from './policies';
 import { walk } from './walk';
+import { missingTool } from '../oracle/tools';
 
 const work = mkdtempSync(join(tmpdir(), 'el-iptables-'));
 
@@ -29,17 +29,16 @@ function findVariant(check: (prefix: string[]) => boolean): string[] | undefined
 }
 const restoreVariant = findVariant((prefix) => run([...prefix, 'iptables-restore', '--test'], probe).ok);
 const namespaceVariant = [['unshare', '-rn'], ['unshare', '-n']].find((prefix) => run([...prefix, 'sh', '-c', 'iptables -S >/dev/null && ipset list -n >/dev/null']).ok);
-const noRestore = restoreVariant ? false : 'iptables-restore cannot run here (not installed, or no CAP_NET_ADMIN even in an unshared namespace)';
-const noNamespace = namespaceVariant ? false : 'cannot run iptables and ipset inside an unshared network namespace here';
+const noRestore = restoreVariant ? false : (missingTool('iptables-restore') ?? 'iptables-restore cannot run here (no CAP_NET_ADMIN even in an unshared namespace)');
+const noNamespace = namespaceVariant ? false : (missingTool('iptables') ?? missingTool('ipset') ?? 'cannot run iptables and ipset inside an unshared network namespace here');
 
 function saveFile(block: string, family: 4 | 6): string {
   return `*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT DROP [0:0]\n${block}COMMIT\n`.replace(/^/, family === 6 ? '# ip6tables-save\n' : '');
 }
 
-const v6List = (direction: string): RuleList => ({ id: direction === 'inbound' ? 'filter:INPUT' : 'filter:OUTPUT', name: 'chain', kind: 'packet-filter', rules: [], range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, families: [6] });
 
 test('markers carry purpose, instance and catalogue version', () => {
-  const block = renderIptables(TEAMS_AND_EXCHANGE, { style: 'save' });
+  const block = renderIptables(TEAMS_AND_EXCHANGE, { style: 'save', families: [4] });
   const lines = block.text.trimEnd().split('\n');
   assert.equal(lines[0], '# BEGIN endpoint-lens sets-1-11 Worldwide 2026110100');
   assert.equal(lines[lines.length - 1], '# END endpoint-lens sets-1-11');
@@ -47,7 +46,7 @@ test('markers carry purpose, instance and catalogue version', () => {
 });
 
 test('save form: IPv4 rules in OUTPUT, merged prefixes, multiport, comments; IPv6 and URLs said to be elsewhere', () => {
-  const block = renderIptables(TEAMS_AND_EXCHANGE, { style: 'save' });
+  const block = renderIptables(TEAMS_AND_EXCHANGE, { style: 'save', families: [4] });
   assert.match(block.text, /^-A OUTPUT -p udp -d 52\.112\.0\.0\/14 --dport 3478:3481 -m comment --comment "endpoint-lens set 11 Teams Optimize" -j ACCEPT$/m);
   assert.match(block.text, /^-A OUTPUT -p tcp -d 40\.96\.0\.0\/13 -m multiport --dports 80,443 -m comment --comment "endpoint-lens set 1 Exchange Online Optimize, set 11 Teams Optimize \(TCP\)" -j ACCEPT$/m);
   assert.doesNotMatch(block.text, /52\.112\.0\.0\/16/, 'a prefix inside another is merged away');
@@ -58,15 +57,14 @@ test('save form: IPv4 rules in OUTPUT, merged prefixes, multiport, comments; IPv
 });
 
 test('inbound policies match the source and go into INPUT; a user chain target is used as given', () => {
-  const block = renderIptables(EXCHANGE_HYBRID, { style: 'script' });
+  const block = renderIptables(EXCHANGE_HYBRID, { style: 'script', families: [4, 6] });
   assert.match(block.text, /^iptables -A INPUT -p tcp -s 40\.92\.0\.0\/15 --dport 25 /m);
   assert.match(block.text, /^ip6tables -A INPUT -p tcp -s 2a01:111:f400::\/48 --dport 25 /m);
-  const userChain: RuleList = { ...v6List('inbound'), id: 'filter:M365_IN', families: [4] };
-  assert.match(renderIptables(EXCHANGE_HYBRID, { style: 'save', list: userChain }).text, /^-A M365_IN -p tcp -s 40\.92\.0\.0\/15 /m);
+  assert.match(renderIptables(EXCHANGE_HYBRID, { style: 'save', chain: 'M365_IN', families: [4] }).text, /^-A M365_IN -p tcp -s 40\.92\.0\.0\/15 /m);
 });
 
 test('script form uses an ipset for more than 20 prefixes', () => {
-  const block = renderIptables(LONG_LIST, { style: 'script' });
+  const block = renderIptables(LONG_LIST, { style: 'script', families: [4, 6] });
   assert.match(block.text, /^ipset create el-graph-notifications-1-v4 hash:net family inet -exist$/m);
   assert.equal((block.text.match(/^ipset add /gm) ?? []).length, 30);
   assert.match(block.text, /^iptables -A INPUT -p tcp -m set --match-set el-graph-notifications-1-v4 src --dport 443 /m);
@@ -74,8 +72,8 @@ test('script form uses an ipset for more than 20 prefixes', () => {
 
 for (const policy of POLICIES) {
   test(`round trip (save, IPv4 and IPv6 files): ${policy.purpose} is allowed for every flow`, () => {
-    const v4 = parseIptables(saveFile(renderIptables(policy, { style: 'save' }).text, 4), { fileName: 'rules.v4' });
-    const v6 = parseIptables(saveFile(renderIptables(policy, { style: 'save', list: v6List(policy.direction) }).text, 6), { fileName: 'rules.v6' });
+    const v4 = parseIptables(saveFile(renderIptables(policy, { style: 'save', families: [4] }).text, 4), { fileName: 'rules.v4' }).model;
+    const v6 = parseIptables(saveFile(renderIptables(policy, { style: 'save', chain: policy.direction === 'inbound' ? 'INPUT' : 'OUTPUT', families: [6] }).text, 6), { fileName: 'rules.v6' }).model;
     assert.deepEqual(v4.problems, []);
     assert.deepEqual(v6.problems, []);
     for (const flow of policyFlows(policy)) {
@@ -87,15 +85,15 @@ for (const policy of POLICIES) {
   });
 
   test(`round trip (script): ${policy.purpose} is allowed for every flow`, () => {
-    const script = `iptables -P INPUT DROP\niptables -P OUTPUT DROP\nip6tables -P INPUT DROP\nip6tables -P OUTPUT DROP\n${renderIptables(policy, { style: 'script' }).text}`;
-    const model = parseIptables(script);
+    const script = `iptables -P INPUT DROP\niptables -P OUTPUT DROP\nip6tables -P INPUT DROP\nip6tables -P OUTPUT DROP\n${renderIptables(policy, { style: 'script', families: [4, 6] }).text}`;
+    const model = parseIptables(script).model;
     assert.deepEqual(model.problems, []);
     for (const flow of policyFlows(policy)) assert.equal(walk(model, flow), 'allowed', `${flow.protocol}/${flow.port} ${flow.remote}`);
   });
 
   test(`iptables-restore --test and ip6tables-restore --test accept the save form: ${policy.purpose}`, { skip: noRestore }, () => {
-    const v4 = saveFile(renderIptables(policy, { style: 'save' }).text, 4);
-    const v6 = saveFile(renderIptables(policy, { style: 'save', list: v6List(policy.direction) }).text, 6);
+    const v4 = saveFile(renderIptables(policy, { style: 'save', families: [4] }).text, 4);
+    const v6 = saveFile(renderIptables(policy, { style: 'save', chain: policy.direction === 'inbound' ? 'INPUT' : 'OUTPUT', families: [6] }).text, 6);
     const r4 = run([...restoreVariant!, 'iptables-restore', '--test'], v4);
     assert.ok(r4.ok, r4.output);
     const r6 = run([...restoreVariant!, 'ip6tables-restore', '--test'], v6);
@@ -104,15 +102,15 @@ for (const policy of POLICIES) {
 
   test(`the script form runs in a network namespace and what the kernel holds walks to allowed: ${policy.purpose}`, { skip: noNamespace }, () => {
     const scriptPath = join(work, `${policy.purpose}.sh`);
-    const block = renderIptables(policy, { style: 'script' }).text;
+    const block = renderIptables(policy, { style: 'script', families: [4, 6] }).text;
     writeFileSync(scriptPath, `set -e\niptables -P OUTPUT DROP\niptables -P INPUT DROP\nip6tables -P OUTPUT DROP\nip6tables -P INPUT DROP\n${block}\n`);
     const sets = block.includes('ipset create') ? 'ipset save; ' : '';
     const result = run([...namespaceVariant!, 'sh', '-c', `sh ${scriptPath} && ${sets}echo ==v4== && iptables-save && echo ==v6== && ip6tables-save`]);
     assert.ok(result.ok, result.output);
     const [setsAndV4, v6Text] = result.output.split('==v6==');
     const [setsText, v4Text] = setsAndV4!.split('==v4==');
-    const v4 = parseIptables(`${setsText}\n${v4Text}`, { fileName: 'rules.v4' });
-    const v6 = parseIptables(v6Text!, { fileName: 'rules.v6' });
+    const v4 = parseIptables(`${setsText}\n${v4Text}`, { fileName: 'rules.v4' }).model;
+    const v6 = parseIptables(v6Text!, { fileName: 'rules.v6' }).model;
     assert.deepEqual([...v4.problems, ...v6.problems], []);
     for (const flow of policyFlows(policy)) assert.equal(walk(flow.family === 4 ? v4 : v6, flow), 'allowed', `${flow.protocol}/${flow.port} ${flow.remote}`);
   });
@@ -120,11 +118,11 @@ for (const policy of POLICIES) {
 
 test('inserting a block into an existing save file keeps every other rule as it was', () => {
   const original = readFileSync(join(import.meta.dirname, '../../fixtures/iptables/user-chains.rules'), 'utf8');
-  const block = renderIptables(TEAMS_AND_EXCHANGE, { style: 'save' }).text;
+  const block = renderIptables(TEAMS_AND_EXCHANGE, { style: 'save', families: [4] }).text;
   const at = original.indexOf('[88:5120] -A OUTPUT');
   const combined = original.slice(0, at) + block + original.slice(at);
-  const before = parseIptables(original);
-  const after = parseIptables(combined);
+  const before = parseIptables(original).model;
+  const after = parseIptables(combined).model;
   assert.deepEqual(after.problems, []);
   for (const list of before.ruleLists) {
     const texts = after.ruleLists.find((l) => l.id === list.id)!.rules.map((r) => r.text).filter((text) => !text.includes('endpoint-lens'));
@@ -139,7 +137,7 @@ test('the iptables-restore oracle rejects what iptables rejects (so the checks a
 
 test('rule comments stay within the comment match\'s 255 bytes even with long, non-ASCII labels', { skip: noRestore }, () => {
   const entry = { ...TEAMS_AND_EXCHANGE.entries[0]!, label: 'Sæt 11 Teams Optimér — lyd, video og skærmdeling '.repeat(8) };
-  const block = renderIptables({ ...TEAMS_AND_EXCHANGE, entries: [entry] }, { style: 'save' });
+  const block = renderIptables({ ...TEAMS_AND_EXCHANGE, entries: [entry] }, { style: 'save', families: [4] });
   const comment = /--comment "([^"]*)"/.exec(block.text)![1]!;
   assert.ok(Buffer.byteLength(comment) <= 255, `${Buffer.byteLength(comment)} bytes`);
   const result = run([...restoreVariant!, 'iptables-restore', '--test'], saveFile(block.text, 4));

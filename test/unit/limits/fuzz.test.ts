@@ -92,7 +92,7 @@ for (const dialect of DIALECT_IDS) {
     for (const c of ALL.filter((x) => x.dialect === dialect)) {
       const detection = engine.detect(c.name, c.text, { dialect });
       assert.ok(detection, c.label);
-      const model = boundRules(detection.dialect.parse(c.text, { fileName: c.name }));
+      const model = boundRules(detection.dialect.parse(c.text, { fileName: c.name }).model);
       const failed = model.problems.find((p) => p.message.includes('parser failed on this file'));
       assert.equal(failed, undefined, `${c.label}: ${failed?.message ?? ''}`);
       const errors: unknown[] = [];

@@ -18,7 +18,7 @@ test('there are at least ten nftables fixtures', () => {
 for (const name of inputs) {
   test(`nftables fixture ${name}`, () => {
     const text = readFileSync(join(dir, name), 'utf8');
-    const summary = summarize(parseNftables(text, { fileName: name }));
+    const summary = summarize(parseNftables(text, { fileName: name }).model);
     const expectedPath = join(dir, `${name}.expected.json`);
     if (process.env.UPDATE_EXPECTED) writeFileSync(expectedPath, JSON.stringify(summary, null, 2) + '\n');
     assert.ok(existsSync(expectedPath), `missing ${expectedPath}`);

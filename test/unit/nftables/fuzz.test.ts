@@ -44,7 +44,7 @@ test('random bytes and shell-ish noise never throw', () => {
     for (let k = 0; k < length; k++) {
       text += next() < 0.5 ? ALPHABET[Math.floor(next() * ALPHABET.length)] : String.fromCharCode(Math.floor(next() * 0x10000));
     }
-    checkModel(text, parseNftables(text));
+    checkModel(text, parseNftables(text).model);
   }
 });
 
@@ -53,7 +53,7 @@ test('every fixture truncated at many points and mutated never throws', () => {
   for (const { name, text } of fixtures) {
     for (let cut = 0; cut <= text.length; cut += Math.max(1, Math.floor(text.length / 60))) {
       const truncated = text.slice(0, cut);
-      const model = parseNftables(truncated, { fileName: name });
+      const model = parseNftables(truncated, { fileName: name }).model;
       checkModel(truncated, model);
       // A ruleset cut inside a block must say so rather than report nothing.
       const tokens = lexNft(truncated).tokens;
@@ -71,7 +71,7 @@ test('every fixture truncated at many points and mutated never throws', () => {
         else chars[at] = ALPHABET[Math.floor(next() * ALPHABET.length)]!;
       }
       const mutated = chars.join('');
-      checkModel(mutated, parseNftables(mutated, { fileName: name }));
+      checkModel(mutated, parseNftables(mutated, { fileName: name }).model);
     }
   }
 });
@@ -81,7 +81,7 @@ test('a 10 MB ruleset parses completely', () => {
   let rules = '';
   while (rules.length < 10_000_000) rules += rule;
   const big = `table inet filter {\n\tchain output {\n\t\ttype filter hook output priority 0; policy drop;\n${rules}\t}\n}\n`;
-  const model = parseNftables(big);
+  const model = parseNftables(big).model;
   checkModel(big, model);
   assert.deepEqual(model.problems, []);
   assert.equal(model.ruleLists[0]!.rules.length, Math.ceil(10_000_000 / rule.length));
@@ -99,7 +99,7 @@ test('deep braces, unterminated strings and long lines never throw', () => {
     '"'.repeat(200_000),
     'add rule inet t c ' + 'ip daddr 1.2.3.4 '.repeat(100_000) + '\n',
   ];
-  for (const text of cases) checkModel(text, parseNftables(text));
-  const unterminated = parseNftables('table inet x {\n\tchain c {\n\t\tcomment "no end\n\t}\n}\n');
+  for (const text of cases) checkModel(text, parseNftables(text).model);
+  const unterminated = parseNftables('table inet x {\n\tchain c {\n\t\tcomment "no end\n\t}\n}\n').model;
   assert.ok(unterminated.problems.some((p) => p.message === 'Unterminated string'));
 });

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNftables } from '../../../server/src/dialects/nftables/parse';
 import { renderNftables } from '../../../server/src/dialects/nftables/render';
-import type { RuleList } from '../../../server/src/model/config';
 import { EXCHANGE_HYBRID, LONG_LIST, POLICIES, TEAMS_AND_EXCHANGE, policyFlows } from '../iptables/policies';
 import { walk } from '../iptables/walk';
+import { missingTool } from '../oracle/tools';
 
 const work = mkdtempSync(join(tmpdir(), 'el-nft-'));
 let fileCount = 0;
@@ -25,7 +25,7 @@ function nftCheck(prefix: string[], text: string): { ok: boolean; output: string
 
 const probe = 'table inet probe {\n\tchain c {\n\t\ttype filter hook output priority 0; policy accept;\n\t}\n}\n';
 const variant = [[], ['unshare', '-rn'], ['unshare', '-n']].find((prefix) => nftCheck(prefix, probe).ok);
-const noNft = variant ? false : 'nft -c cannot run here (not installed, or no CAP_NET_ADMIN even in an unshared namespace)';
+const noNft = variant ? false : (missingTool('nft') ?? 'nft -c cannot run here (no CAP_NET_ADMIN even in an unshared namespace)');
 
 /** An existing ruleset the block is added to: default drop on both hooks. */
 const BASE = `table inet filter {
@@ -39,8 +39,11 @@ const BASE = `table inet filter {
 }
 `;
 
-function list(id: string): RuleList {
-  return { id, name: id, kind: 'packet-filter', rules: [], range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+/** The family, table and chain of a list id (`inet filter:output`). */
+function chainOf(id: string): { family: string; table: string; chain: string } {
+  const [family = '', rest = ''] = id.split(' ');
+  const [table = '', chain = ''] = rest.split(':');
+  return { family, table, chain };
 }
 
 function chainFor(direction: string): string {
@@ -55,7 +58,7 @@ function insideChain(block: string, direction: string): string {
 }
 
 test('markers, named sets for both families, merged prefixes, URLs as comments', () => {
-  const block = renderNftables(TEAMS_AND_EXCHANGE, {});
+  const block = renderNftables(TEAMS_AND_EXCHANGE, { mode: 'table' });
   const lines = block.text.trimEnd().split('\n');
   assert.equal(lines[0], '# BEGIN endpoint-lens sets-1-11 Worldwide 2026110100');
   assert.equal(lines[lines.length - 1], '# END endpoint-lens sets-1-11');
@@ -71,22 +74,22 @@ test('markers, named sets for both families, merged prefixes, URLs as comments',
 });
 
 test('one rule group gets the plain set names; an ip table keeps IPv6 out and says so', () => {
-  const block = renderNftables(EXCHANGE_HYBRID, { list: list('ip filter:input') });
+  const block = renderNftables(EXCHANGE_HYBRID, { mode: 'commands', ...chainOf('ip filter:input') });
   assert.match(block.text, /^add set ip filter el_exchange_hybrid_v4 \{ type ipv4_addr; flags interval; \}$/m);
-  assert.match(block.text, /^insert rule ip filter input ip saddr @el_exchange_hybrid_v4 tcp dport 25 accept/m);
+  assert.match(block.text, /^add rule ip filter input ip saddr @el_exchange_hybrid_v4 tcp dport 25 accept/m);
   assert.doesNotMatch(block.text, /el_exchange_hybrid_v6/);
   assert.ok(block.notExpressible.includes('2a01:111:f400::/48'));
 });
 
 for (const policy of POLICIES) {
   const forms: Array<[string, () => string]> = [
-    ['new table', () => renderNftables(policy, {}).text],
-    ['commands into an existing chain', () => BASE + renderNftables(policy, { list: list(chainFor(policy.direction)) }).text],
-    ['rules inside an existing chain', () => insideChain(renderNftables(policy, { list: list(chainFor(policy.direction)), style: 'chain' }).text, policy.direction)],
+    ['new table', () => renderNftables(policy, { mode: 'table' }).text],
+    ['commands into an existing chain', () => BASE + renderNftables(policy, { mode: 'commands', ...chainOf(chainFor(policy.direction)) }).text],
+    ['rules inside an existing chain', () => insideChain(renderNftables(policy, { mode: 'body', ...chainOf(chainFor(policy.direction)) }).text, policy.direction)],
   ];
   for (const [form, make] of forms) {
     test(`round trip (${form}): ${policy.purpose} is allowed for every flow`, () => {
-      const model = parseNftables(make());
+      const model = parseNftables(make()).model;
       assert.deepEqual(model.problems, []);
       for (const flow of policyFlows(policy)) assert.equal(walk(model, flow), 'allowed', `${flow.protocol}/${flow.port} ${flow.remote}`);
       if (form !== 'new table') {
@@ -102,16 +105,16 @@ for (const policy of POLICIES) {
 }
 
 test('long lists stay one set with every prefix', () => {
-  const block = renderNftables(LONG_LIST, {});
+  const block = renderNftables(LONG_LIST, { mode: 'table' });
   const elements = /elements = \{([^}]*)\}/.exec(block.text)![1]!;
   assert.equal(elements.split(',').length, 30);
 });
 
 test('a block added to a file with multiple base chains keeps the other chains unchanged', () => {
   const original = BASE;
-  const combined = original + renderNftables(TEAMS_AND_EXCHANGE, { list: list('inet filter:output') }).text;
-  const before = parseNftables(original);
-  const after = parseNftables(combined);
+  const combined = original + renderNftables(TEAMS_AND_EXCHANGE, { mode: 'commands', ...chainOf('inet filter:output') }).text;
+  const before = parseNftables(original).model;
+  const after = parseNftables(combined).model;
   for (const l of before.ruleLists) {
     const texts = after.ruleLists.find((x) => x.id === l.id)!.rules.map((r) => r.text).filter((text) => !text.includes('endpoint-lens'));
     assert.deepEqual(texts, l.rules.map((r) => r.text));
@@ -124,7 +127,7 @@ test('the nft oracle rejects what nft rejects (so the checks above can fail)', {
 
 test('rule comments stay within nft\'s 128 bytes even with long, non-ASCII labels', { skip: noNft }, () => {
   const entry = { ...TEAMS_AND_EXCHANGE.entries[0]!, label: 'Sæt 11 Teams Optimér — lyd, video og skærmdeling '.repeat(4) };
-  const block = renderNftables({ ...TEAMS_AND_EXCHANGE, entries: [entry] }, {});
+  const block = renderNftables({ ...TEAMS_AND_EXCHANGE, entries: [entry] }, { mode: 'table' });
   const comment = /comment "([^"]*)"/.exec(block.text)![1]!;
   assert.ok(Buffer.byteLength(comment) <= 127, `${Buffer.byteLength(comment)} bytes`);
   const result = nftCheck(variant!, block.text);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseNginx, type NginxExtra } from '../../../server/src/dialects/nginx/parse';
+import { parseNginx, type NginxVendor } from '../../../server/src/dialects/nginx/parse';
 import { formatInterval } from '../../../server/src/model/address';
 import { LineIndex } from '../../../server/src/model/range';
 import type { ConfigModel, Rule } from '../../../server/src/model/config';
@@ -20,8 +20,7 @@ function describeRule(model: ConfigModel, rule: Rule): string {
   return `${rule.action.type} ${what} @${rule.range.start.line + 1}${rule.unknownConditions ? ' ?' : ''}`;
 }
 
-function snapshot(model: ConfigModel): unknown {
-  const extra = model.extra as NginxExtra;
+function snapshot(model: ConfigModel, extra: NginxVendor): unknown {
   return {
     rootContext: extra.rootContext,
     fragment: extra.fragment,
@@ -68,8 +67,8 @@ test('there are at least ten nginx fixtures', () => {
 for (const name of inputs) {
   test(`fixture ${name}`, () => {
     const text = readFileSync(join(dir, name), 'utf8');
-    const model = parseNginx(text, { fileName: name });
-    const actual = snapshot(model);
+    const parsed = parseNginx(text, { fileName: name });
+    const actual = snapshot(parsed.model, parsed.vendor);
     const expectedPath = join(dir, name.replace(/\.conf$/, '.expected.json'));
     if (update || !existsSync(expectedPath)) {
       if (!update) assert.fail(`missing ${expectedPath}; run with ENDPOINT_LENS_UPDATE_GOLDEN=1 and review the result`);
@@ -80,7 +79,7 @@ for (const name of inputs) {
 
     // Independent of the golden file: every reference's range covers exactly its text in the source.
     const lines = new LineIndex(text);
-    for (const r of model.references) {
+    for (const r of parsed.model.references) {
       assert.equal(text.slice(lines.offsetAt(r.range.start), lines.offsetAt(r.range.end)), r.text, `range of ${r.text}`);
     }
   });

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderNginx } from '../../../server/src/dialects/nginx/render';
-import { accessTargetList, parseNginx, type NginxExtra } from '../../../server/src/dialects/nginx/parse';
+import { accessTargetList, parseNginx } from '../../../server/src/dialects/nginx/parse';
 import { cidrToInterval, parseCidr, parseIp, type IpInterval } from '../../../server/src/model/address';
 import type { HostMatcher, RuleList } from '../../../server/src/model/config';
 import type { Policy, PolicyEntry } from '../../../server/src/model/policy';
@@ -59,10 +59,10 @@ const sharepoint: Policy = {
 
 /** A location header four columns in, as the list a caller passes for "insert inside this location". */
 function locationList(config: string, locationPath: string): RuleList {
-  const model = parseNginx(config);
-  const context = (model.extra as NginxExtra).contexts.find((c) => c.id.endsWith(`location ${locationPath}`));
+  const parsed = parseNginx(config);
+  const context = parsed.vendor.contexts.find((c) => c.id.endsWith(`location ${locationPath}`));
   assert.ok(context, `context for ${locationPath}`);
-  const list = accessTargetList(model, context.id);
+  const list = accessTargetList(parsed, context.id);
   assert.ok(list, `list for ${locationPath}`);
   return list;
 }
@@ -91,7 +91,7 @@ function formatIp(family: 4 | 6, value: bigint): string {
 
 test('allow-list for a location: merged, deduplicated, v4 then v6, labels, URLs as comments, deny all', () => {
   const list = locationList('http {\n    server {\n        location /EWS/ {\n            allow 10.0.0.0/8;\n        }\n    }\n}\n', '/EWS/');
-  const block = renderNginx(hybrid, { list });
+  const block = renderNginx(hybrid, { mode: 'access', list });
   const i = ' '.repeat(12);
   const expected = [
     '# BEGIN endpoint-lens exchange-hybrid Worldwide 2026112600',
@@ -123,15 +123,15 @@ test('allow-list for a location: merged, deduplicated, v4 then v6, labels, URLs 
 
 test('no second deny all when the target list already ends in one', () => {
   const list = locationList('http {\n server {\n  location /EWS/ {\n    allow 10.0.0.0/8;\n    deny all;\n  }\n }\n}\n', '/EWS/');
-  const block = renderNginx(hybrid, { list });
+  const block = renderNginx(hybrid, { mode: 'access', list });
   assert.ok(!block.text.includes('deny all;'));
   assert.ok(block.text.startsWith('      # BEGIN endpoint-lens exchange-hybrid Worldwide 2026112600\n'));
 });
 
 test('deny policies and outbound policies', () => {
-  const deny = renderNginx({ ...hybrid, action: 'deny', entries: [entry('row 9', ['192.0.2.0/25', '192.0.2.128/25'])] }, {});
+  const deny = renderNginx({ ...hybrid, action: 'deny', entries: [entry('row 9', ['192.0.2.0/25', '192.0.2.128/25'])] }, { mode: 'access' });
   assert.equal(deny.text, '# BEGIN endpoint-lens exchange-hybrid Worldwide 2026112600\n# Exchange hybrid: inbound EWS/MRS from Exchange Online\n# row 9\ndeny 192.0.2.0/24;\n# END endpoint-lens exchange-hybrid\n');
-  const outbound = renderNginx({ ...hybrid, direction: 'outbound' }, {});
+  const outbound = renderNginx({ ...hybrid, direction: 'outbound' }, { mode: 'access' });
   assert.ok(!/^\s*allow /m.test(outbound.text));
   assert.ok(outbound.notExpressible.includes('40.96.0.0/13') && outbound.notExpressible.includes('*.outlook.com'));
 });
@@ -140,9 +140,9 @@ test('round trip: the rendered allow-list, parsed inside a location, accepts eve
   for (const existing of ['', '            allow 10.0.0.0/8;\n            deny all;\n']) {
     const header = 'http {\n    server {\n        location /EWS/ {\n';
     const list = locationList(`${header}${existing}        }\n    }\n}\n`, '/EWS/');
-    const block = renderNginx(hybrid, { list });
+    const block = renderNginx(hybrid, { mode: 'access', list });
     const config = `${header}${block.text}${existing}            proxy_pass https://10.0.0.25;\n        }\n    }\n}\n`;
-    const model = parseNginx(config);
+    const model = parseNginx(config).model;
     assert.deepEqual(model.problems, []);
     const parsed = model.ruleLists.find((l) => l.id.endsWith('location /EWS/'));
     assert.ok(parsed);
@@ -166,7 +166,7 @@ function matches(m: HostMatcher, host: string): boolean {
 }
 
 test('SNI map: Microsoft wildcards become nginx subdomain wildcards, the rest comments', () => {
-  const block = renderNginx(sharepoint, { style: 'sni-map' });
+  const block = renderNginx(sharepoint, { mode: 'sni-map' });
   assert.equal(
     block.text,
     [
@@ -193,7 +193,7 @@ test('SNI map: Microsoft wildcards become nginx subdomain wildcards, the rest co
   assert.deepEqual(block.notExpressible, ['<tenant>-my.sharepoint.com', '13.107.136.0/22', '*cdn.onenote.net', 'autodiscover.*.onmicrosoft.com']);
 
   // Round trip through our own parser: subdomains routed, the apex is not (Microsoft's `*.` excludes it).
-  const model = parseNginx(`stream {\n${block.text}}\n`);
+  const model = parseNginx(`stream {\n${block.text}}\n`).model;
   assert.deepEqual(model.problems, []);
   const list = model.ruleLists.find((l) => l.kind === 'sni-routing');
   assert.ok(list);
@@ -207,9 +207,9 @@ test('SNI map: Microsoft wildcards become nginx subdomain wildcards, the rest co
 
 test('SNI entries added to an existing map reuse its value and skip names it already has', () => {
   const config = 'stream {\n    map $ssl_preread_server_name $m365 {\n        hostnames;\n        .sharepoint.com sp_pool;\n        default "";\n    }\n}\n';
-  const list = parseNginx(config).ruleLists.find((l) => l.kind === 'sni-routing');
+  const list = parseNginx(config).model.ruleLists.find((l) => l.kind === 'sni-routing');
   assert.ok(list);
-  const block = renderNginx({ ...sharepoint, entries: [entry('set 31', [], ['*.sharepoint.com', 'sharepoint.com', 'teams.microsoft.com'])] }, { list, style: 'sni-map' });
+  const block = renderNginx({ ...sharepoint, entries: [entry('set 31', [], ['*.sharepoint.com', 'sharepoint.com', 'teams.microsoft.com'])] }, { mode: 'sni-map', list });
   assert.ok(block.text.includes('        teams.microsoft.com sp_pool;\n'));
   assert.ok(block.text.includes('        # *.sharepoint.com is already in this map\n'));
   assert.ok(block.text.includes('        # sharepoint.com is already in this map\n'));
@@ -233,13 +233,13 @@ test('nginx -t accepts the rendered blocks in a location, a new stream map and a
   }
   const tmp = mkdtempSync(join(tmpdir(), 'endpoint-lens-nginx-'));
   try {
-    const locationList = parseNginx('http {\n    server {\n        location /EWS/ {\n            allow 10.0.0.0/8;\n        }\n    }\n}\n').ruleLists[0]!;
-    const allow = renderNginx(hybrid, { list: locationList }).text;
-    const newMap = renderNginx(sharepoint, { style: 'sni-map' }).text;
+    const locationList = parseNginx('http {\n    server {\n        location /EWS/ {\n            allow 10.0.0.0/8;\n        }\n    }\n}\n').model.ruleLists[0]!;
+    const allow = renderNginx(hybrid, { mode: 'access', list: locationList }).text;
+    const newMap = renderNginx(sharepoint, { mode: 'sni-map' }).text;
     const existing = '    map $ssl_preread_server_name $m365 {\n        hostnames;\n        .sharepoint.com 127.0.0.1:9443;\n        default "";\n';
-    const existingList = parseNginx(`stream {\n${existing}    }\n}\n`).ruleLists.find((l) => l.kind === 'sni-routing');
+    const existingList = parseNginx(`stream {\n${existing}    }\n}\n`).model.ruleLists.find((l) => l.kind === 'sni-routing');
     assert.ok(existingList);
-    const intoMap = renderNginx(sharepoint, { list: existingList, style: 'sni-map' }).text;
+    const intoMap = renderNginx(sharepoint, { mode: 'sni-map', list: existingList }).text;
     const http = [
       `    access_log off;`,
       `    client_body_temp_path ${tmp}/body;`,
@@ -268,7 +268,7 @@ test('nginx -t accepts the rendered blocks in a location, a new stream map and a
     ].join('\n');
     writeFileSync(join(tmp, 'nginx.conf'), config);
     // Our own parser must agree that the assembled file is clean before nginx is asked.
-    assert.deepEqual(parseNginx(config).problems, []);
+    assert.deepEqual(parseNginx(config).model.problems, []);
     const result = spawnSync(nginx, ['-t', '-e', join(tmp, 'error.log'), '-p', tmp, '-c', join(tmp, 'nginx.conf')], { encoding: 'utf8' });
     assert.equal(result.status, 0, `nginx -t failed:\n${result.stderr}\n--- config ---\n${config}`);
     if (!STREAM_MODULE) t.diagnostic('stream module not installed (libnginx-mod-stream); only the http block was checked by nginx');

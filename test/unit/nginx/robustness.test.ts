@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseNginx, type NginxExtra } from '../../../server/src/dialects/nginx/parse';
+import { parseNginx, type NginxVendor } from '../../../server/src/dialects/nginx/parse';
+import type { Parsed } from '../../../server/src/dialects/dialect';
 import { lex } from '../../../server/src/dialects/nginx/lexer';
 import { nginxDialect } from '../../../server/src/dialects/nginx';
 import type { ConfigModel } from '../../../server/src/model/config';
@@ -55,11 +56,11 @@ function checkModel(text: string, model: ConfigModel): void {
   if (bracesUnbalanced(text)) assert.ok(model.problems.length > 0 || stopped, 'unbalanced braces are reported, or where reading stopped');
 }
 
-function parseChecked(text: string): ConfigModel {
-  const model = parseNginx(text);
-  checkModel(text, model);
-  nginxDialect.detect(text);
-  return model;
+function parseChecked(text: string): Parsed<NginxVendor> {
+  const parsed = parseNginx(text);
+  checkModel(text, parsed.model);
+  nginxDialect.detect('', text);
+  return parsed;
 }
 
 test('random bytes never throw', BOUND, () => {
@@ -109,11 +110,11 @@ test('every fixture with random mutations never throws', BOUND, () => {
 test('a 10 MB configuration parses completely', BOUND, () => {
   const block = readFileSync(join(dir, 'exchange-hybrid-reverse-proxy.conf'), 'utf8');
   const server = block.slice(block.indexOf('    server {\n        listen 203'), block.lastIndexOf('}'));
-  const perServer = parseNginx(`http {\n${server}}\n`).references.length;
+  const perServer = parseNginx(`http {\n${server}}\n`).model.references.length;
   const copies = Math.ceil((10 * 1024 * 1024) / server.length);
   const text = `http {\n${server.repeat(copies)}}\n`;
   assert.ok(text.length >= 10 * 1024 * 1024);
-  const model = parseNginx(text);
+  const model = parseNginx(text).model;
   assert.equal(model.problems.length, 0);
   assert.equal(model.references.length, perServer * copies);
   // Each copy has its own /ecp and /EWS lists, with ids kept apart.
@@ -124,7 +125,7 @@ test('blocks nested past the bound stop reading at that block, and inheritance h
   const nested = (depth: number): string => `http {\nserver {\nallow 10.0.0.0/8;\ndeny all;\n${'location /a {\n'.repeat(depth)}allow 192.0.2.1;\n${'}\n'.repeat(depth)}}\n}\n`;
   // http and server are two of the levels; the locations fill the rest.
   const within = MAX_NESTING_DEPTH - 2;
-  const model = parseNginx(nested(within));
+  const model = parseNginx(nested(within)).model;
   assert.deepEqual(model.problems, []);
   assert.deepEqual(model.limits, []);
   // The server and every location but the innermost inherit the server's two rules.
@@ -133,7 +134,7 @@ test('blocks nested past the bound stop reading at that block, and inheritance h
   assert.equal(lists[lists.length - 1]!.rules.length, 1);
   assert.equal(lists[lists.length - 2]!.rules.length, 2);
 
-  const deep = parseNginx(nested(10_000));
+  const deep = parseNginx(nested(10_000)).model;
   assert.deepEqual(deep.problems, [], 'the blocks left open where reading stopped are not reported');
   assert.deepEqual(
     (deep.limits ?? []).map((l) => [l.kind, l.found, l.limit, l.range.start.line, l.stoppedReading]),
@@ -141,16 +142,16 @@ test('blocks nested past the bound stop reading at that block, and inheritance h
   );
   assert.equal(deep.ruleLists.filter((l) => l.kind === 'http-access').length, within + 1, 'the blocks before the bound are read');
 
-  const unclosed = parseNginx(`http {\n${'location / {\n'.repeat(50)}`);
+  const unclosed = parseNginx(`http {\n${'location / {\n'.repeat(50)}`).model;
   assert.equal(unclosed.problems.length, 51);
 });
 
 test('unterminated strings are reported and do not swallow the rest of the file', () => {
-  const model = parseNginx('http {\n  server {\n    server_name "mail.contoso.com;\n    listen 443;\n  }\n  server { allow 10.0.0.0/8; deny all; }\n}\n');
+  const model = parseNginx('http {\n  server {\n    server_name "mail.contoso.com;\n    listen 443;\n  }\n  server { allow 10.0.0.0/8; deny all; }\n}\n').model;
   assert.ok(model.problems.some((p) => p.message.includes('Unterminated string') && p.range.start.line === 2));
   assert.ok(model.ruleLists.some((l) => l.rules.length === 2));
   for (const text of ['"', "'", 'allow "10.0.0.1;', "map $a $b { 'x y; }", 'a "\\', 'x \'\\\'', '"'.repeat(1001)]) {
-    const m = parseChecked(text);
+    const m = parseChecked(text).model;
     if (text.split('"').length % 2 === 0 || text.split("'").length % 2 === 0) assert.ok(m.problems.length > 0, text);
   }
 });
@@ -176,7 +177,7 @@ test('pathological shapes stay linear', BOUND, () => {
     'map $ssl_preread_server_name $x {\n hostnames;\n' + '.a.com b;\n'.repeat(10_000) + '}\n',
   ];
   for (const text of shapes) {
-    const model = parseChecked(text);
-    assert.ok(Array.isArray((model.extra as NginxExtra).contexts));
+    const parsed = parseChecked(text);
+    assert.ok(Array.isArray(parsed.vendor.contexts));
   }
 });

@@ -2,20 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mergeIntervals } from '../../../server/src/model/address';
 import { minusIntervals } from '../../../server/src/model/address';
-import { dialectById } from '../../../server/src/dialects/all';
-import { prepareBlockText } from '../../../server/src/render/managedBlocks';
+import { prepareBlockText } from '../../../server/src/render/blockText';
+import { ciscoDialect, renderCisco } from '../../../server/src/dialects/cisco';
 import { flowsOfPolicy } from '../../../server/src/policies';
 import { allPolicies } from '../render/cases';
 
 // No Cisco device or simulator runs here; our own parser, which models both platforms' syntax, is the oracle.
 void test('Cisco blocks for every policy parse back without problems in ASA and IOS form and keep every address', () => {
-  const cisco = dialectById('cisco');
-  assert.ok(cisco);
-  for (const style of ['asa', 'ios']) {
+  const cisco = ciscoDialect;
+  for (const style of ['asa', 'ios'] as const) {
     for (const policy of allPolicies()) {
-      const rendered = cisco.render(policy, { style });
-      const text = prepareBlockText(rendered, policy, cisco.lineComment, '', '\n');
-      const model = cisco.parse(text);
+      const rendered = renderCisco(policy, { platform: style });
+      const text = prepareBlockText(rendered, policy, cisco.comment.line, '', '\n');
+      const model = cisco.parse(text).model;
       assert.deepEqual(model.problems.map((p) => p.message), [], `${style} ${policy.purpose}`);
       const written = mergeIntervals(model.references.flatMap((r) => (r.interval ? [r.interval] : [])));
       // The addresses of every possible flow (an IPv6 sender cannot reach an IPv4-only server).

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyTextEdits, planInsertion } from '../../../server/src/render/insert';
+import { insertText } from '../render/cases';
 import { allPolicies, fileCases, insertInto, type FileCase } from '../render/cases';
-import { findRunner, namespaceForScripts, run, runWith, withTempDir, writeFile } from './tools';
+import { findRunner, missingTool, namespaceForScripts, run, runWith, withTempDir, writeFile } from './tools';
 
 const PROBE = '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n';
 const restore4 = findRunner('iptables-restore', ['--test'], PROBE);
@@ -14,7 +14,7 @@ function file(name: string): FileCase {
 
 function everyBlock(target: FileCase): string {
   let text = target.text;
-  for (const policy of allPolicies()) text = applyTextEdits(text, planInsertion(text, target.dialect.parse(text), target.dialect, policy).edits);
+  for (const policy of allPolicies()) text = insertText(target.dialect, text, policy);
   return text;
 }
 
@@ -48,8 +48,9 @@ void test('the firewall script with every block runs in a network namespace and 
     return;
   }
   const script = everyBlock(file('firewall.sh'));
-  if (script.includes('\nipset ') && run('sh', ['-c', 'command -v ipset']).status !== 0) {
-    t.skip('the script uses ipset, which is not installed here');
+  const noIpset = script.includes('\nipset ') ? missingTool('ipset') : undefined;
+  if (noIpset) {
+    t.skip(`the script uses ipset: ${noIpset}`);
     return;
   }
   const generated = (family: 4 | 6): number =>

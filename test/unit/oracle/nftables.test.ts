@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyTextEdits, planInsertion } from '../../../server/src/render/insert';
+import { insertText } from '../render/cases';
 import { allPolicies, fileCases, insertInto, type FileCase } from '../render/cases';
 import { findRunner, runWith, withTempDir, writeFile } from './tools';
 
@@ -25,9 +25,9 @@ void test('nft -c accepts the ruleset with each policy inserted, with all of the
   let all = target.text;
   for (const policy of allPolicies()) {
     cases.push([`nftables.conf ${policy.purpose}`, insertInto(target, policy).text]);
-    all = applyTextEdits(all, planInsertion(all, target.dialect.parse(all), target.dialect, policy).edits);
+    all = insertText(target.dialect, all, policy);
     // In a file with no chain for it, the block is a table with its own base chain.
-    const alone = applyTextEdits('', planInsertion('', target.dialect.parse(''), target.dialect, policy).edits);
+    const alone = insertText(target.dialect, '', policy);
     cases.push([`${policy.purpose} alone`, alone]);
   }
   cases.push(['nftables.conf with every block', all]);

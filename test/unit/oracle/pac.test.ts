@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Policy } from '../../../server/src/model/policy';
 import { createPacSandbox, type PacRunOptions } from '../../../server/src/pac/sandbox';
-import { applyTextEdits, planInsertion } from '../../../server/src/render/insert';
+import { insertText, planIn } from '../render/cases';
 import { allPolicies, fileCases, type FileCase } from '../render/cases';
 
 const PROXY = 'PROXY proxy.contoso.example:3128; DIRECT';
@@ -51,8 +51,8 @@ void test('the PAC file with each outbound policy sends every catalogue URL of i
   let all = target.text;
   let checked = 0;
   for (const policy of outbound) {
-    const plan = planInsertion(target.text, target.dialect.parse(target.text), target.dialect, policy);
-    const text = applyTextEdits(target.text, plan.edits);
+    const plan = planIn(target.dialect, target.text, policy);
+    const text = plan.newText;
     const wanted = [...expectations(policy, plan.notExpressible), { host: 'www.example.org', expected: PROXY, why: 'a host outside the catalogue' }];
     const results = sandbox.evaluate(text, wanted.map((w) => ({ url: `https://${w.host}/`, host: w.host })), OPTIONS);
     wanted.forEach((w, i) => {
@@ -61,7 +61,7 @@ void test('the PAC file with each outbound policy sends every catalogue URL of i
       assert.equal(result.value, w.expected, `${w.why} (${w.host})`);
       checked++;
     });
-    all = applyTextEdits(all, planInsertion(all, target.dialect.parse(all), target.dialect, policy).edits);
+    all = insertText(target.dialect, all, policy);
   }
   assert.ok(checked > 50, `only ${checked} probes`);
 
@@ -71,7 +71,7 @@ void test('the PAC file with each outbound policy sends every catalogue URL of i
   const wanted: Expectation[] = [];
   for (const policy of final) {
     const others = final.filter((p) => p !== policy);
-    const plan = planInsertion(target.text, target.dialect.parse(target.text), target.dialect, policy);
+    const plan = planIn(target.dialect, target.text, policy);
     for (const w of expectations(policy, plan.notExpressible)) {
       const claimed = others.some((o) =>
         w.expected === 'DIRECT' ? o.entries.some((e) => (e.excludedHosts ?? []).some((x) => globMatches(x, w.host))) : o.entries.some((e) => e.urls.some((u) => globMatches(u, w.host))),
@@ -88,11 +88,11 @@ void test('a FindProxyForURL that names its host parameter differently gets a bl
   const target: FileCase = { ...fileCases().find((f) => f.name === 'proxy.pac')!, name: 'renamed.pac' };
   target.text = 'function FindProxyForURL(u, h) {\n    // The host is called h here.\n    return "PROXY p.example:8080";\n}\n';
   const policy = allPolicies().find((p) => p.purpose === 'sets-exchange-skype-optimize-allow')!;
-  const plan = planInsertion(target.text, target.dialect.parse(target.text), target.dialect, policy);
-  const text = applyTextEdits(target.text, plan.edits);
+  const plan = planIn(target.dialect, target.text, policy);
+  const text = plan.newText;
   const code = text.replace(/\/\/.*$/gm, '').replace(/"[^"\n]*"/g, '""');
   assert.doesNotMatch(code, /\bhost\b/, 'no reference to an undefined host variable');
   const [direct, proxied] = sandbox.evaluate(text, ['teams.microsoft.com', 'www.example.org'].map((host) => ({ url: `https://${host}/`, host })), OPTIONS);
   assert.deepEqual([direct?.ok && direct.value, proxied?.ok && proxied.value], ['DIRECT', 'PROXY p.example:8080']);
-  assert.deepEqual(planInsertion(text, target.dialect.parse(text), target.dialect, policy).edits, []);
+  assert.deepEqual(planIn(target.dialect, text, policy).edits, []);
 });

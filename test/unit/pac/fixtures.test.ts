@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parsePac, type PacExtra } from '../../../server/src/dialects/pac/parse';
+import { parsePac } from '../../../server/src/dialects/pac/parse';
 import { pacDialect } from '../../../server/src/dialects/pac';
 import { formatInterval } from '../../../server/src/model/address';
 import { LineIndex } from '../../../server/src/model/range';
-import type { ConfigModel, HostMatcher, Rule } from '../../../server/src/model/config';
+import type { ConfigModel, HostMatcher, ProxyScript, Rule } from '../../../server/src/model/config';
 
 const dir = join(__dirname, '..', '..', 'fixtures', 'pac');
 // Golden files are rewritten only on request, and the diff is reviewed before committing.
@@ -26,7 +26,7 @@ function describeRule(model: ConfigModel, rule: Rule): string {
 }
 
 function snapshot(model: ConfigModel): unknown {
-  const extra = model.extra as PacExtra;
+  const extra = model.script!;
   return {
     references: model.references.map((r) => ({
       text: r.text,
@@ -66,7 +66,7 @@ test('there are at least ten PAC fixtures', () => {
 for (const file of fixtures) {
   test(`fixture ${file} matches its expected model`, () => {
     const text = readFileSync(join(dir, file), 'utf8');
-    const model = parsePac(text);
+    const model = parsePac(text).model;
     const actual = snapshot(model);
     const expectedPath = join(dir, file.replace(/\.pac$/, '.expected.json'));
     if (update || !existsSync(expectedPath)) writeFileSync(expectedPath, `${JSON.stringify(actual, null, 2)}\n`);
@@ -76,7 +76,7 @@ for (const file of fixtures) {
   test(`fixture ${file}: every reference range holds exactly its text`, () => {
     const text = readFileSync(join(dir, file), 'utf8');
     const index = new LineIndex(text);
-    const model = parsePac(text);
+    const model = parsePac(text).model;
     for (const ref of model.references) {
       const written = text.slice(index.offsetAt(ref.range.start), index.offsetAt(ref.range.end));
       if (ref.kind === 'netmask') {
@@ -94,10 +94,10 @@ for (const file of fixtures) {
   });
 }
 
-function load(name: string): { text: string; model: ConfigModel; extra: PacExtra; rules: Rule[] } {
+function load(name: string): { text: string; model: ConfigModel; extra: ProxyScript; rules: Rule[] } {
   const text = readFileSync(join(dir, name), 'utf8');
-  const model = parsePac(text);
-  return { text, model, extra: model.extra as PacExtra, rules: model.ruleLists[0]?.rules ?? [] };
+  const model = parsePac(text).model;
+  return { text, model, extra: model.script!, rules: model.ruleLists[0]?.rules ?? [] };
 }
 
 test("Microsoft's generated PAC: one DIRECT rule for the Optimize hosts, then the proxy", () => {
@@ -214,18 +214,18 @@ test('isInNetEx prefixes are CIDR references; IPv6 included', () => {
 });
 
 test('a file without FindProxyForURL is a warning, not silence', () => {
-  const model = parsePac('var proxy = "PROXY a:1";\nfunction other() { return proxy; }\n');
+  const model = parsePac('var proxy = "PROXY a:1";\nfunction other() { return proxy; }\n').model;
   assert.equal(model.problems.length, 1);
   assert.equal(model.problems[0]!.severity, 'warning');
   assert.equal(model.ruleLists.length, 0);
 });
 
 test('the dialect detects PAC files by FindProxyForURL', () => {
-  assert.equal(pacDialect.detect(readFileSync(join(dir, 'microsoft-generated.pac'), 'utf8')), 1);
-  assert.equal(pacDialect.detect('*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n'), 0);
-  assert.equal(pacDialect.detect('var FindProxyForURL = function (url, host) { return "DIRECT"; };'), 0.9);
+  assert.equal(pacDialect.detect('', readFileSync(join(dir, 'microsoft-generated.pac'), 'utf8')), 1);
+  assert.equal(pacDialect.detect('', '*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n'), 0);
+  assert.equal(pacDialect.detect('', 'var FindProxyForURL = function (url, host) { return "DIRECT"; };'), 0.9);
   assert.deepEqual(pacDialect.fileNamePatterns, ['*.pac', 'wpad.dat', 'proxy.pac']);
-  assert.equal(pacDialect.lineComment, '//');
+  assert.equal(pacDialect.comment.line, '//');
 });
 
 test('nested host tests become one exact matcher; a variable holding a host test is read through', () => {
@@ -236,7 +236,7 @@ function FindProxyForURL(url, host) {
   }
   return "PROXY p:8080";
 }
-`);
+`).model;
   const rule = model.ruleLists[0]!.rules[0]!;
   assert.equal(rule.unknownConditions, undefined);
   const matcher = rule.hosts?.matchers[0];

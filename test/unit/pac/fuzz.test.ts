@@ -44,7 +44,7 @@ test('random bytes never make the parser throw', () => {
     const length = Math.floor(next() * 400);
     let text = '';
     for (let j = 0; j < length; j++) text += String.fromCharCode(Math.floor(next() * 256));
-    checkModel(parsePac(text), text, `random #${i}`);
+    checkModel(parsePac(text).model, text, `random #${i}`);
   }
 });
 
@@ -52,7 +52,7 @@ test('every truncation of every fixture parses without throwing', () => {
   for (const [n, fixture] of fixtures.entries()) {
     for (let cut = 0; cut <= fixture.length; cut += 7) {
       const text = fixture.slice(0, cut);
-      checkModel(parsePac(text), text, `fixture ${n} cut at ${cut}`);
+      checkModel(parsePac(text).model, text, `fixture ${n} cut at ${cut}`);
     }
   }
 });
@@ -62,26 +62,26 @@ test('mutations of every fixture parse without throwing', () => {
     const next = random(1000 + n);
     for (let i = 0; i < 120; i++) {
       const text = mutate(fixture, next);
-      checkModel(parsePac(text), text, `fixture ${n} mutation ${i} (seed ${1000 + n})`);
+      checkModel(parsePac(text).model, text, `fixture ${n} mutation ${i} (seed ${1000 + n})`);
     }
   }
 });
 
 test('pathological shapes: deep nesting, unterminated strings and comments, a long file', () => {
   const deep = `function FindProxyForURL(url, host) { return ${'('.repeat(20000)}"DIRECT"${')'.repeat(20000)}; }`;
-  checkModel(parsePac(deep), deep, 'deep parentheses');
+  checkModel(parsePac(deep).model, deep, 'deep parentheses');
   const deepIfs = `function FindProxyForURL(url, host) {${'if (host == "a") {'.repeat(3000)} return "DIRECT"; ${'}'.repeat(3000)} }`;
-  checkModel(parsePac(deepIfs), deepIfs, 'deep ifs');
+  checkModel(parsePac(deepIfs).model, deepIfs, 'deep ifs');
   const unclosedDeep = `function FindProxyForURL(url, host) { return ${'['.repeat(50000)}`;
-  const model = parsePac(unclosedDeep);
+  const model = parsePac(unclosedDeep).model;
   assert.ok(model.problems.length > 0 || (model.limits ?? []).length > 0, 'unclosed nesting is reported');
   for (const text of ['function FindProxyForURL(url, host) { return "DIRECT', 'function FindProxyForURL(url, host) { /* return "DIRECT"; }', '`', '"\\', 'return "DIRECT";']) {
-    checkModel(parsePac(text), text, JSON.stringify(text));
+    checkModel(parsePac(text).model, text, JSON.stringify(text));
   }
   const lines = ['function FindProxyForURL(url, host) {'];
   for (let i = 0; i < 20000; i++) lines.push(`  if (shExpMatch(host, "*.h${i}.example.com") || dnsDomainIs(host, ".d${i}.example")) return "DIRECT";`);
   lines.push('  return "PROXY p:8080";', '}');
-  const long = parsePac(lines.join('\n'));
+  const long = parsePac(lines.join('\n')).model;
   assert.equal(long.references.length, 40000);
   assert.equal(long.ruleLists[0]?.rules.length, 20001);
   assert.deepEqual(long.problems, []);
@@ -90,7 +90,7 @@ test('pathological shapes: deep nesting, unterminated strings and comments, a lo
 test('a Microsoft-style condition with thousands of alternatives is one rule', () => {
   const alternatives = Array.from({ length: 5000 }, (_, i) => `shExpMatch(host, "*.s${i}.example")`).join('\n    || ');
   const text = `function FindProxyForURL(url, host) {\n  if (${alternatives})\n    return "DIRECT";\n  return "PROXY p:1";\n}\n`;
-  const model = parsePac(text);
+  const model = parsePac(text).model;
   assert.equal(model.ruleLists[0]?.rules[0]?.hosts?.matchers.length, 5000);
 });
 

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPacSandbox, type PacRunOptions } from '../../../server/src/pac/sandbox';
-import { renderPac, pacHostTest, existingProxyString } from '../../../server/src/dialects/pac/render';
+import { renderPac, pacHostTest, existingProxyString, type PacTarget } from '../../../server/src/dialects/pac/render';
 import { parsePac } from '../../../server/src/dialects/pac/parse';
 import { probeHosts } from '../../../server/src/catalog/urlPattern';
 import { endpointSetsPolicy, exchangeHybridPolicies } from '../../../server/src/policies';
 import { cidrToInterval, parseCidr } from '../../../server/src/model/address';
-import type { Policy, RenderTarget } from '../../../server/src/model/policy';
+import type { Policy } from '../../../server/src/model/policy';
 import type { InstanceId } from '../../../server/src/catalog/types';
 import { shippedCatalog } from '../policies/shipped';
 
@@ -55,9 +55,9 @@ function policiesUnderTest(): Array<{ name: string; policy: Policy }> {
 
 for (const { name, policy } of policiesUnderTest()) {
   test(`rendered PAC for ${name}: every catalogue probe host goes DIRECT, every excluded host to the proxy`, async () => {
-    const block = renderPac(policy, { style: PROXY });
+    const block = renderPac(policy, { proxy: PROXY });
     const program = pacWith(block.text);
-    const parsed = parsePac(program);
+    const parsed = parsePac(program).model;
     assert.deepEqual(parsed.problems, [], 'the rendered file parses cleanly');
 
     const direct = [...new Set(policy.entries.flatMap((e) => e.urls.flatMap((u) => probeHosts(u))))];
@@ -120,7 +120,7 @@ test('without a known proxy string, excluded hosts skip the block and reach the 
   for (const host of excluded) assert.equal(answers.get(host), 'PROXY only-the-file-knows:8080', host);
   assert.equal(answers.get('teams.microsoft.com'), 'DIRECT');
   // Parsed back, each DIRECT rule says exactly which hosts reach it, the exclusion included.
-  const rules = parsePac(program).ruleLists[0]!.rules.filter((r) => r.action.type === 'proxy' && r.action.proxies[0]?.kind === 'DIRECT');
+  const rules = parsePac(program).model.ruleLists[0]!.rules.filter((r) => r.action.type === 'proxy' && r.action.proxies[0]?.kind === 'DIRECT');
   assert.ok(rules.length > 0);
   for (const rule of rules) {
     assert.equal(rule.unknownConditions, undefined, rule.text);
@@ -135,11 +135,11 @@ test('without a known proxy string, excluded hosts skip the block and reach the 
 });
 
 test("the proxy string is taken from the file's own returns when the caller passes none", () => {
-  const file = parsePac('function FindProxyForURL(url, host) {\n  if (isPlainHostName(host)) return "DIRECT";\n  return "PROXY squid.corp.example:3128; DIRECT";\n}\n');
-  const target: RenderTarget = { list: file.ruleLists[0]! };
+  const file = parsePac('function FindProxyForURL(url, host) {\n  if (isPlainHostName(host)) return "DIRECT";\n  return "PROXY squid.corp.example:3128; DIRECT";\n}\n').model;
+  const target: PacTarget = { list: file.ruleLists[0]! };
   assert.equal(existingProxyString(target), 'PROXY squid.corp.example:3128; DIRECT');
-  assert.equal(existingProxyString({ style: 'PROXY a.example:80' }), 'PROXY a.example:80');
-  assert.equal(existingProxyString({ style: 'DIRECT' }), undefined);
+  assert.equal(existingProxyString({ proxy: 'PROXY a.example:80' }), 'PROXY a.example:80');
+  assert.equal(existingProxyString({ proxy: 'DIRECT' }), undefined);
   assert.equal(existingProxyString({}), undefined);
   const policy = one(endpointSetsPolicy(shippedCatalog('Worldwide'), { categories: ['Optimize', 'Allow'] }))[0]!;
   assert.ok(renderPac(policy, target).text.includes('return "PROXY squid.corp.example:3128; DIRECT";'));
@@ -147,15 +147,15 @@ test("the proxy string is taken from the file's own returns when the caller pass
 
 test('addresses become isInNet tests only when the policy asks, and comments otherwise', async () => {
   const base = one(endpointSetsPolicy(shippedCatalog('Worldwide'), { setIds: [11] }))[0]!;
-  const plain = renderPac(base, { style: PROXY });
+  const plain = renderPac(base, { proxy: PROXY });
   assert.ok(!plain.text.includes('isInNet('));
   assert.match(plain.text, /address ranges are not tested/);
   assert.ok(plain.notExpressible.includes('52.112.0.0/14'));
 
-  const asked = renderPac({ ...base, parameters: { ...base.parameters, pacAddresses: ['isInNet'] } }, { style: PROXY });
+  const asked = renderPac({ ...base, parameters: { ...base.parameters, pacAddresses: ['isInNet'] } }, { proxy: PROXY });
   assert.match(asked.text, /isInNet\(endpointLensAddress, "52\.112\.0\.0", "255\.252\.0\.0"\)/);
   assert.match(asked.text, /IPv6 ranges are not tested/);
-  assert.deepEqual(parsePac(pacWith(asked.text)).problems, []);
+  assert.deepEqual(parsePac(pacWith(asked.text)).model.problems, []);
   const answers = await decide(pacWith(asked.text), ['media.example.net', 'other.example.net', 'unresolvable.example.net'], {
     hostAddresses: { 'media.example.net': '52.113.1.1', 'other.example.net': '192.0.2.1' },
   });
@@ -172,10 +172,10 @@ test('a deny policy sends its hosts to the proxy, and says so when no proxy is k
     catalogVersion: '2026081400',
     entries: [{ label: 'row 99', origin: { source: 'other-endpoints', row: 99 }, protocol: 'tcp', ports: [], addresses: [cidrToInterval((parseCidr('192.0.2.0/24') as { ok: true; value: never }).value)], urls: ['*.inspect.example'] }],
   };
-  const withProxy = renderPac(policy, { style: 'PROXY inspect.corp.example:8080' });
+  const withProxy = renderPac(policy, { proxy: 'PROXY inspect.corp.example:8080' });
   const answers = await decide(pacWith(withProxy.text, 'DIRECT'), ['a.inspect.example', 'inspect.example']);
   assert.deepEqual([...answers.values()], ['PROXY inspect.corp.example:8080', 'DIRECT']);
   const without = renderPac(policy, {});
   assert.ok(without.notExpressible.includes('*.inspect.example'));
-  assert.deepEqual(parsePac(pacWith(without.text)).problems, []);
+  assert.deepEqual(parsePac(pacWith(without.text)).model.problems, []);
 });

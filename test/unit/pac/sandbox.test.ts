@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPacSandbox, type PacRunOptions, type PacRunResult } from '../../../server/src/pac/sandbox';
 import { instrumentProgram } from '../../../server/src/pac/instrument';
-import { parsePac, type PacExtra } from '../../../server/src/dialects/pac/parse';
+import { parsePac } from '../../../server/src/dialects/pac/parse';
 
 const fixtures = join(__dirname, '..', '..', 'fixtures', 'pac');
 const options: PacRunOptions = {
@@ -86,7 +86,7 @@ test("Microsoft's IPv6 extensions", async () => {
 test('the deciding return is recorded with the ids the parser gives its returns', async () => {
   const sandbox = await sandboxPromise;
   const text = readFileSync(join(fixtures, 'microsoft-generated-type2.pac'), 'utf8');
-  const extra = parsePac(text).extra as PacExtra;
+  const extra = parsePac(text).model.script!;
   const results = sandbox.evaluate(text, [q('contoso.sharepoint.com'), q('autodiscover.contoso.onmicrosoft.com'), q('www.bing.com')], options);
   assert.deepEqual(results, [
     { ok: true, value: 'DIRECT', returnId: 0 },
@@ -99,7 +99,7 @@ test('the deciding return is recorded with the ids the parser gives its returns'
 test('a string returned through a helper is attributed to the return that wrote it', async () => {
   const sandbox = await sandboxPromise;
   const text = readFileSync(join(fixtures, 'helper-functions.pac'), 'utf8');
-  const extra = parsePac(text).extra as PacExtra;
+  const extra = parsePac(text).model.script!;
   const [viaHelper, viaProxy, own] = sandbox.evaluate(text, [q('outlook.office365.com'), q('www.bing.com'), q('www.proseware.example')], options);
   // `return "DIRECT"` inside pick (line 10), not the forwarding `return pick(host)`.
   assert.ok(viaHelper?.ok);
@@ -248,6 +248,6 @@ test('a file with only FindProxyForURLEx runs that function', async () => {
   const sandbox = await sandboxPromise;
   const [result] = sandbox.evaluate('function FindProxyForURLEx(url, host) { return isInNetEx(host, "2603:1063::/38") ? "DIRECT" : "PROXY p:1"; }', [q('dual.example')], options);
   assert.deepEqual(result, { ok: true, value: 'DIRECT', returnId: 0 });
-  const model = parsePac('function FindProxyForURLEx(url, host) { return "DIRECT"; }');
+  const model = parsePac('function FindProxyForURLEx(url, host) { return "DIRECT"; }').model;
   assert.equal(model.ruleLists[0]?.rules.length, 1);
 });

@@ -6,9 +6,11 @@ import { dialectById } from '../../../server/src/dialects/all';
 import type { InstanceId } from '../../../server/src/catalog/types';
 import type { Policy } from '../../../server/src/model/policy';
 import { buildPolicies, type PolicyRequest } from '../../../server/src/policies';
-import { applyTextEdits, planInsertion } from '../../../server/src/render/insert';
-import { findManagedBlocks } from '../../../server/src/render/managedBlocks';
+import { planPolicy, type PolicyPlan } from '../../../server/src/render/plan';
+import { findManagedBlocks } from '../../../server/src/model/managedBlock';
+import type { Catalog } from '../../../server/src/catalog';
 import { shippedCatalog } from '../policies/shipped';
+import { instanceFromString } from '../../../server/src/catalog/load';
 
 export const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'render');
 
@@ -71,13 +73,39 @@ export function allPolicies(): Policy[] {
   return out;
 }
 
-/** The file with the policy's block inserted, checked to be one insertion of one whole block. */
-export function insertInto(file: FileCase, policy: Policy): { text: string; block: { startOffset: number; endOffset: number }; summary: string } {
-  const plan = planInsertion(file.text, file.dialect.parse(file.text), file.dialect, policy);
+/** The shipped catalogue of the policy's instance. */
+export function catalogFor(policy: Policy): Catalog {
+  return shippedCatalog(instanceFromString(policy.instance) ?? 'Worldwide');
+}
+
+/** The write path's plan for a policy in a text, with the shipped catalogue of the policy's instance. */
+export function planIn(dialect: Dialect, text: string, policy: Policy, catalog: Catalog = catalogFor(policy)): PolicyPlan {
+  return planPolicy({ text, dialect, parseContext: {}, catalog }, policy);
+}
+
+/** The text with the policy planned into it. */
+export function insertText(dialect: Dialect, text: string, policy: Policy, catalog?: Catalog): string {
+  return planIn(dialect, text, policy, catalog).newText;
+}
+
+/** The file with the policy's blocks inserted (one per list it takes effect in), checked to be insertions of whole blocks. */
+export function insertInto(file: FileCase, policy: Policy): { text: string; blocks: Array<{ startOffset: number; endOffset: number }>; summary: string } {
+  const plan = planIn(file.dialect, file.text, policy);
   assert.equal(plan.problems.length, 0, plan.summary);
-  assert.equal(plan.edits.length, 1, `${file.name} ${policy.purpose}: one edit`);
-  const text = applyTextEdits(file.text, plan.edits);
-  const block = findManagedBlocks(text, file.dialect.lineComment).blocks.find((b) => b.purpose === policy.purpose);
-  assert.ok(block, `${file.name} ${policy.purpose}: the inserted block is found again`);
-  return { text, block, summary: plan.summary };
+  assert.ok(plan.edits.length >= 1, `${file.name} ${policy.purpose}: ${plan.summary}`);
+  assert.ok(
+    plan.edits.every((e) => e.range.start.line === e.range.end.line && e.range.start.character === 0 && e.range.end.character === 0),
+    `${file.name} ${policy.purpose}: insertions only`,
+  );
+  const text = plan.newText;
+  const blocks = findManagedBlocks(text, file.dialect.comment.line).blocks.filter((b) => b.purpose === policy.purpose);
+  assert.ok(blocks.length > 0, `${file.name} ${policy.purpose}: the inserted block is found again`);
+  return { text, blocks, summary: plan.summary };
+}
+
+/** The text without the given blocks. */
+export function withoutBlocks(text: string, blocks: ReadonlyArray<{ startOffset: number; endOffset: number }>): string {
+  let out = text;
+  for (const block of [...blocks].sort((a, b) => b.startOffset - a.startOffset)) out = out.slice(0, block.startOffset) + out.slice(block.endOffset);
+  return out;
 }

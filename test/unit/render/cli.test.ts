@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../../server/src/cli/render';
 import type { CliIo } from '../../../server/src/cli/io';
-import { findManagedBlocks } from '../../../server/src/render/managedBlocks';
+import { findManagedBlocks } from '../../../server/src/model/managedBlock';
 import { FIXTURES, fixture } from './cases';
 
 const emptyCache = mkdtempSync(join(tmpdir(), 'endpoint-lens-cli-'));
@@ -60,6 +60,14 @@ void test('render --into prints the file with the block where it takes effect, a
   }
 });
 
+void test('exchange-hybrid without --features renders every feature and says so', async () => {
+  const result = await render('exchange-hybrid', '--dialect', 'cisco', '--server', '192.0.2.10');
+  assert.equal(result.code, 0, result.err);
+  assert.match(result.err, /No --features given: rendering every Exchange hybrid feature \(mailbox-migration, free-busy, hybrid-configuration-wizard, autodiscover, hybrid-authentication, mail-flow\)/);
+  const purposes = findManagedBlocks(result.out, '!').blocks.map((b) => `${b.purpose} ${(b.parameters.features ?? []).join(',')}`);
+  assert.deepEqual(purposes, ['exchange-hybrid-inbound mailbox-migration,free-busy,autodiscover,mail-flow', 'exchange-hybrid-outbound hybrid-configuration-wizard,hybrid-authentication']);
+});
+
 void test('usage errors exit 2 with a message that names the problem', async () => {
   const cases: Array<[string[], RegExp]> = [
     [['--dialect', 'nginx'], /Name the policy/],
@@ -70,11 +78,11 @@ void test('usage errors exit 2 with a message that names the problem', async () 
     [['sets', '--dialect', 'nginx', '--sets', '1', '--features', 'mail-flow'], /--features does not apply to the sets policy/],
     [['sets', '--dialect', 'nginx', '--sets', '1', '--instance', 'Mars'], /Unknown instance "Mars"/],
     [['sets', '--dialect', 'nginx', '--sets', '99999'], /no endpoint set 99999/],
-    [['exchange-hybrid', '--dialect', 'nginx'], /at least one Exchange hybrid feature/],
+    [['exchange-hybrid', '--dialect', 'nginx'], /rendering every Exchange hybrid feature[^]*need the on-premises server address/],
     [['exchange-hybrid', '--dialect', 'nginx', '--features', 'free-busy', '--server', '10.0.0.300'], /"10\.0\.0\.300" is not an IP address or CIDR/],
     [['exchange-hybrid', '--dialect', 'nginx', '--features', 'free-busy'], /need the on-premises server address/],
-    [['graph-notifications', '--dialect', 'nginx', '--bogus'], /Unexpected argument "--bogus"/],
-    [['graph-notifications', '--dialect', 'nginx', '--into', 'no-such-file.conf'], /Cannot read/],
+    [['graph-notifications', '--dialect', 'nginx', '--bogus'], /Unknown or incomplete option: --bogus[^]*Usage: endpoint-lens render/],
+    [['graph-notifications', '--dialect', 'nginx', '--into', 'no-such-file.conf'], /no-such-file\.conf does not exist/],
   ];
   for (const [argv, message] of cases) {
     const result = await render(...argv);

@@ -18,17 +18,17 @@ function host(text: string) {
   return cidrToInterval(parsed.value);
 }
 
-for (const [dialectId, style, wrap] of [
-  ['iptables', 'save', (block: string) => `*filter\n:INPUT DROP [0:0]\n${block}COMMIT\n`],
-  ['nftables', undefined, (block: string) => block],
+for (const [dialectId, target, wrap] of [
+  ['iptables', { style: 'save', families: [4] }, (block: string) => `*filter\n:INPUT DROP [0:0]\n${block}COMMIT\n`],
+  ['nftables', { mode: 'table' }, (block: string) => block],
 ] as const) {
   test(`${dialectId}: inbound rules name the server as the destination`, () => {
     const dialect = dialectById(dialectId)!;
     const built = buildPolicies(shippedCatalog('Worldwide'), { policy: 'exchange-hybrid', features: ['mail-flow'], serverAddresses: ['192.0.2.10'] });
     assert.ok(built.ok);
     const policy = built.policies.find((p) => p.direction === 'inbound')!;
-    const block = dialect.render(policy, style ? { style } : {}).text;
-    const model = dialect.parse(wrap(block));
+    const block = dialect.render(policy, target).text;
+    const model = dialect.parse(wrap(block)).model;
     assert.deepEqual(model.problems, []);
     const flows = flowsOfPolicy(policy).filter((f) => f.remote.kind === 'addresses');
     assert.ok(flows.length > 0);

@@ -1,14 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Policy } from '../../../server/src/model/policy';
-import {
-  compareVersions,
-  findManagedBlocks,
-  formatParameters,
-  outdatedBlocks,
-  parseParameters,
-  prepareBlockText,
-} from '../../../server/src/render/managedBlocks';
+import { compareVersions, findManagedBlocks, formatParameters, outdatedBlocks, parseParameters } from '../../../server/src/model/managedBlock';
+import { prepareBlockText } from '../../../server/src/render/blockText';
 
 const FILE = [
   '*filter',

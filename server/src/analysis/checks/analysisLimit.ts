@@ -31,8 +31,6 @@ export function limitMessage(limit: AnalysisLimit): string {
       return t('The host tests on the way to this return add up to a pattern of {0} characters; Endpoint Lens combines up to {1}, so which hosts reach it is unknown.', limit.found, limit.limit);
     case 'pac-time':
       return t('The time budget of {0} ms for running this PAC file ran out; {1} host(s) were not checked.', limit.limit, limit.found);
-    case 'memory':
-      return t('Analysing this file needed more than {0} MB of memory; Endpoint Lens gives one file up to {0} MB. It was not analysed.', limit.limit);
   }
 }
 

@@ -1,13 +1,12 @@
 import { intervalsOverlap, mergeIntervals, type IpInterval } from '../../model/address';
-import type { ConfigModel, EvaluationPath, Rule, RuleList } from '../../model/config';
 import type { DecidingPoint, Flow, Policy, PolicyEntry } from '../../model/policy';
 import { t } from '../../l10n';
 import type { CatalogView, Check, CheckContext } from '../context';
-import { catalogReference, decidingLocation, describeIntervals, describeOrigin, formatPorts } from '../describe';
+import { catalogReference, decidingLocation, decidingSubject, describeIntervals, describeOrigin, formatPorts } from '../describe';
 import { evaluateFlow } from '../evaluate';
-import { intersectPorts } from '../../model/ports';
+import { catalogueMembership, intendedPart } from '../carriers';
 import type { Finding } from '../finding';
-import { flowsFor, originKey } from '../scope';
+import { flowsFor, namedRowFlows, originKey } from '../scope';
 import { endpointSetsPolicy } from '../../policies/endpointSets';
 
 interface BlockedGroup {
@@ -15,74 +14,6 @@ interface BlockedGroup {
   point: DecidingPoint | undefined;
   pieces: Map<string, { flow: Flow; intervals: IpInterval[] }>;
   paths: Set<string>;
-}
-
-/** Jump targets count as part of the path that reaches them. */
-function reachableLists(model: ConfigModel, start: string[]): RuleList[] {
-  const byId = new Map<string, RuleList>(model.ruleLists.map((l) => [l.id, l]));
-  const seen = new Map<string, RuleList>();
-  const queue = [...start];
-  while (queue.length > 0) {
-    const id = queue.pop()!;
-    const list = byId.get(id);
-    if (!list || seen.has(id)) continue;
-    seen.set(id, list);
-    for (const rule of list.rules) {
-      if (rule.action.type === 'jump' || rule.action.type === 'goto') queue.push(rule.action.target);
-    }
-  }
-  return [...seen.values()];
-}
-
-/** Answers "is this interval in the catalogue?" once per interval: the same lists are asked for every flow. */
-function catalogueMembership(catalog: CatalogView): (interval: IpInterval) => boolean {
-  const known = new Map<string, boolean>();
-  return (interval) => {
-    const key = `${interval.family}:${interval.first}:${interval.last}`;
-    let answer = known.get(key);
-    if (answer === undefined) {
-      answer = catalog.lookupAddress(interval).length > 0;
-      known.set(key, answer);
-    }
-    return answer;
-  };
-}
-
-/** Remote-side intervals of a rule that name catalogue addresses, for rules that meet the flow's ports. */
-function catalogueIntervals(rule: Rule, flow: Flow, inCatalogue: (interval: IpInterval) => boolean): IpInterval[] {
-  const remote = flow.direction === 'inbound' ? rule.sources : rule.destinations;
-  const ports = rule.destinationPorts;
-  if (ports && ports.length > 0 && intersectPorts(ports, flow.ports).length === 0) return [];
-  return (remote?.intervals ?? []).filter(inCatalogue);
-}
-
-/**
- * The part of a flow a path is meant to carry, so findings stay about the author's intent:
- * - inbound flows only on paths with a rule that names addresses of the flow's own set or row as
- *   the source on the flow's ports, and only in the address families those rules use (an IPv4-only hybrid server
- *   is not "blocking" Exchange Online's IPv6 ranges; an admin allow-list on an unrelated server
- *   does not "block Exchange Online");
- * - forwarded traffic only when the forward chain has rules (an empty FORWARD with policy DROP
- *   means "this host does not route", not "Microsoft 365 is blocked").
- */
-function intendedPart(model: ConfigModel, path: EvaluationPath, flow: Flow, inCatalogue: (interval: IpInterval) => boolean): Flow | undefined {
-  const lists = reachableLists(model, path.stages);
-  if (flow.direction === 'inbound') {
-    if (flow.remote.kind !== 'addresses') return undefined;
-    const remote = flow.remote.intervals;
-    // Only addresses of this flow's own set or row show the intent: a Graph webhook's allow-list
-    // says nothing about Exchange mailbox migration.
-    const named = lists
-      .flatMap((l) => l.rules.flatMap((r) => catalogueIntervals(r, flow, inCatalogue)))
-      .filter((iv) => remote.some((r) => intervalsOverlap(r, iv)));
-    if (named.length === 0) return undefined;
-    // The families the rules name, plus those the path says it receives (nginx `listen [::]:443`).
-    const families = new Set<4 | 6>([...named.map((iv) => iv.family), ...(lists[0]?.families ?? [])]);
-    const intervals = flow.remote.intervals.filter((iv) => families.has(iv.family));
-    return intervals.length > 0 ? { ...flow, remote: { kind: 'addresses', intervals } } : undefined;
-  }
-  if (path.direction === 'forward' && !lists.some((l) => l.rules.length > 0)) return undefined;
-  return flow;
 }
 
 export function blockedPolicy(flows: Array<{ flow: Flow; intervals: IpInterval[] }>, catalog: CatalogView, title: string, purpose: string): Policy {
@@ -124,7 +55,9 @@ export const blockedRequired: Check = (context: CheckContext) => {
   if (model.paths.length === 0) return [];
   const groups = new Map<string, BlockedGroup>();
   const inCatalogue = catalogueMembership(catalog);
-  for (const flow of flowsFor(catalog, context.settings)) {
+  const sources = model.ruleLists.flatMap((l) => l.rules.flatMap((r) => (r.action.type === 'accept' && r.sources && !r.sources.negated ? r.sources.intervals : [])));
+  const named = (intervals: readonly IpInterval[]): boolean => intervals.some((iv) => sources.some((s) => intervalsOverlap(iv, s)));
+  for (const flow of [...flowsFor(catalog, context.settings), ...namedRowFlows(catalog, context.settings, named)]) {
     for (const evaluation of evaluateFlow(model, flow, (path, whole) => intendedPart(model, path, whole, inCatalogue))) {
       for (const outcome of evaluation.outcomes) {
         if (outcome.value !== 'blocked') continue;
@@ -165,10 +98,12 @@ export const blockedRequired: Check = (context: CheckContext) => {
       ? t('Required Microsoft 365 {0} is blocked: {1}. Decided by {2}.', origin, what, location.label)
       : t('Microsoft 365 {0} is blocked: {1}. Decided by {2}.', origin, what, location.label);
     const pieces = [...group.pieces.values()];
+    const decider = group.point ? decidingSubject(model, group.point) : [...group.paths].join(',');
     findings.push({
       code: 'blocked-required',
       severity: required ? 'error' : 'warning',
       message,
+      subject: `${originKey(group.flow.origin)}|${group.flow.direction}|${decider}`,
       range: location.range,
       related: [
         { message: t('Catalogue entry for {0} (version {1})', origin, catalog.version), catalog: catalogReference(group.flow.origin) },

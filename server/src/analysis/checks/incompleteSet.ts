@@ -70,7 +70,8 @@ export const incompleteSet: Check = (context: CheckContext) => {
       if (!rule) continue;
       const origin = { source: 'web-service' as const, instance: catalog.instance, setId: set.id };
       const flows: Array<{ flow: Flow; intervals: IpInterval[] }> = [];
-      const direction = context.settings.direction === 'inbound' ? 'inbound' : 'outbound';
+      // A list that names the set as its senders is an inbound allow-list (a receiver of Exchange or Graph traffic).
+      const direction = rule.sources?.intervals.some((iv) => named.some((p) => p.family === iv.family && p.first <= iv.last && iv.first <= p.last)) ? 'inbound' : 'outbound';
       if (set.tcpPorts.length > 0) flows.push({ flow: { origin, direction, protocol: 'tcp', ports: set.tcpPorts, remote: { kind: 'addresses', intervals: prefixes } }, intervals: missing });
       if (set.udpPorts.length > 0) flows.push({ flow: { origin, direction, protocol: 'udp', ports: set.udpPorts, remote: { kind: 'addresses', intervals: prefixes } }, intervals: missing });
       const name = describeOrigin(origin, catalog);

@@ -1,7 +1,7 @@
 import { formatInterval, intervalContains } from '../../model/address';
 import { t } from '../../l10n';
 import type { Check } from '../context';
-import { lineLabel } from '../context';
+import { lineLabel, ruleLabel } from '../context';
 import type { Finding } from '../finding';
 import { coveringRules, sameAction } from './ruleCoverage';
 
@@ -18,6 +18,7 @@ export const redundantEntry: Check = ({ model }) => {
         code: 'redundant-entry',
         severity: 'information',
         message: t('This rule repeats line {0}, which already matches everything it matches with the same action.', lineLabel(earlier.range)),
+        subject: `${list.id}|${ruleLabel(rule)}|${ruleLabel(earlier)}`,
         range: rule.range,
         related: [{ message: t('The earlier rule'), range: earlier.range }],
         fixes: [],

@@ -1,6 +1,6 @@
 import { t } from '../../l10n';
 import type { Check } from '../context';
-import { lineLabel } from '../context';
+import { lineLabel, ruleLabel } from '../context';
 import type { Finding } from '../finding';
 import { coveringRules, sameAction } from './ruleCoverage';
 
@@ -17,6 +17,7 @@ export const shadowedRule: Check = ({ model }) => {
         code: 'shadowed-rule',
         severity: 'warning',
         message: t('This rule never takes effect: line {0} in {1} matches everything it matches first.', lineLabel(earlier.range), list.name),
+        subject: `${list.id}|${ruleLabel(rule)}|${ruleLabel(earlier)}`,
         range: rule.range,
         related: [{ message: t('The earlier rule that decides'), range: earlier.range }],
         fixes: [],

@@ -4,7 +4,8 @@ import { t } from '../../l10n';
 import type { Check } from '../context';
 import type { Finding, Fix } from '../finding';
 
-function describeRemoval(r: RemovedEntry): string {
+/** "13.107.6.152/31 (endpoint set 1) was removed in catalogue version …", for findings and `lookup`. */
+export function describeRemoval(r: RemovedEntry): string {
   const when = r.removedInVersion
     ? t('removed in catalogue version {0}', r.removedInVersion)
     : r.lastSeenVersion

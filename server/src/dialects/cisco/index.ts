@@ -1,12 +1,14 @@
 import type { Dialect } from '../dialect';
-import { parseCisco } from './parse';
-import { renderCisco } from './render';
+import { fitIosBlock } from './fit';
+import { parseCisco, type CiscoVendor } from './parse';
+import { placeCisco } from './place';
+import { renderCisco, type CiscoTarget } from './render';
 
-export { parseCisco, directionOf, type CiscoExtra, type CiscoAcl, type CiscoBinding, type CiscoNetworkGroup, type CiscoPlatform } from './parse';
-export { renderCisco, ciscoRenderTarget } from './render';
+export { parseCisco, directionOf, type CiscoVendor, type CiscoAcl, type CiscoBinding, type CiscoNetworkGroup, type CiscoPlatform } from './parse';
+export { renderCisco, ciscoTarget, type CiscoTarget } from './render';
 
 /** How much a text looks like Cisco configuration, from commands no other supported dialect has. */
-export function detectCisco(text: string): number {
+export function detectCisco(_path: string, text: string): number {
   const sample = text.length > 200_000 ? text.slice(0, 200_000) : text;
   let score = 0;
   let bangLines = 0;
@@ -27,12 +29,24 @@ export function detectCisco(text: string): number {
   return Math.min(1, score);
 }
 
-export const ciscoDialect: Dialect = {
+export const ciscoDialect: Dialect<CiscoVendor, CiscoTarget> = {
   id: 'cisco',
   displayName: 'Cisco ASA/IOS',
-  lineComment: '!',
+  language: {
+    id: 'cisco',
+    aliases: ['Cisco ASA/IOS', 'cisco'],
+    extensions: ['.asa', '.ios'],
+    filenamePatterns: ['*-confg', '*.asa.cfg', '*.ios.cfg'],
+    firstLine: '^(?:: Saved|ASA Version \\d|!\\s*$|version \\d+\\.\\d+$|hostname \\S+$|Building configuration)',
+    scopeName: 'source.cisco',
+  },
+  languageIds: ['cisco', 'cisco-ios', 'ios', 'asa'],
   fileNamePatterns: ['*.asa', '*.ios', '*-confg', '*.cisco', 'running-config*', 'startup-config*'],
+  comment: { line: '!' },
+  defaultDirection: 'both',
   detect: detectCisco,
   parse: (text) => parseCisco(text),
+  place: placeCisco,
   render: renderCisco,
+  fitBlock: fitIosBlock,
 };

@@ -1,4 +1,4 @@
-import { parserFailureModel } from '../dialect';
+import { parserFailureModel, type Parsed } from '../dialect';
 import { mergePorts } from '../../model/ports';
 import {
   cidrToInterval,
@@ -16,7 +16,6 @@ import type {
   AddressMatch,
   AnalysisLimit,
   Comment,
-  ConfigModel,
   EvaluationPath,
   PortRange,
   Reference,
@@ -69,8 +68,8 @@ export interface CiscoBinding {
   range: Range;
 }
 
-/** ConfigModel.extra for this dialect. */
-export interface CiscoExtra {
+/** What the Cisco parser knows beyond the common model; placement and the renderer read it. */
+export interface CiscoVendor {
   platform: CiscoPlatform;
   hostname?: string;
   networkGroups: CiscoNetworkGroup[];
@@ -351,7 +350,7 @@ class CiscoParser {
     this.platform = detectPlatform(this.lines);
   }
 
-  parse(): ConfigModel {
+  parse(): Parsed<CiscoVendor> {
     for (const line of this.lines) this.parseLine(line);
     const ruleLists: RuleList[] = [];
     const acls: CiscoAcl[] = [];
@@ -374,7 +373,7 @@ class CiscoParser {
       if (resolved.unresolved !== undefined) group.unresolved = resolved.unresolved;
       networkGroups.push(group);
     }
-    const extra: CiscoExtra = {
+    const vendor: CiscoVendor = {
       platform: this.platform,
       networkGroups,
       acls,
@@ -385,8 +384,8 @@ class CiscoParser {
         return binding;
       }),
     };
-    if (this.hostname !== undefined) extra.hostname = this.hostname;
-    return { dialect: 'cisco', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, limits: this.limits, extra };
+    if (this.hostname !== undefined) vendor.hostname = this.hostname;
+    return { vendor, model: { dialect: 'cisco', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, limits: this.limits } };
   }
 
   private lineRange(line: CiscoLine): Range {
@@ -2013,10 +2012,10 @@ function formatIpv4(value: bigint): string {
 }
 
 /** Parses a Cisco ASA or IOS configuration (whole file or fragment). Never throws on user text. */
-export function parseCisco(text: string): ConfigModel {
+export function parseCisco(text: string): Parsed<CiscoVendor> {
   try {
     return new CiscoParser(text).parse();
   } catch (error) {
-    return parserFailureModel('cisco', 'Cisco ASA/IOS', error);
+    return { vendor: { platform: 'asa', networkGroups: [], acls: [], bindings: [] }, model: parserFailureModel('cisco', 'Cisco ASA/IOS', error) };
   }
 }

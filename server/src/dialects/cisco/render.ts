@@ -8,10 +8,10 @@ import {
   type Cidr,
   type IpInterval,
 } from '../../model/address';
-import type { ConfigModel, PortRange } from '../../model/config';
-import type { Policy, PolicyEntry, RenderTarget, RenderedBlock } from '../../model/policy';
+import type { PortRange } from '../../model/config';
+import type { Policy, PolicyEntry, RenderedBlock } from '../../model/policy';
 import { t } from '../../l10n';
-import type { CiscoExtra, CiscoPlatform } from './parse';
+import type { CiscoPlatform, CiscoVendor } from './parse';
 
 /** ASA rejects object and ACL names longer than this. */
 const MAX_NAME = 64;
@@ -81,11 +81,19 @@ function originTag(entry: PolicyEntry): string {
   return entry.origin.source === 'web-service' ? `SET${entry.origin.setId}` : `ROW${entry.origin.row}`;
 }
 
-function namesFor(policy: Policy, target: RenderTarget): Names {
-  const listId = target.list?.id;
+/** Where a Cisco block goes: the platform's syntax, the ACL it adds to (its list id), and object-groups to reuse. */
+export interface CiscoTarget {
+  platform: CiscoPlatform;
+  /** `ACL name` or `IPv6 ACL name`; a new list named after the direction when absent. */
+  aclId?: string;
+  /** Network object-groups of the file that hold whole address lists: name → addresses. */
+  existingGroups?: ReadonlyMap<string, IpInterval[]>;
+}
+
+function namesFor(policy: Policy, target: CiscoTarget): Names {
+  const listId = target.aclId;
   const listName = listId?.replace(/^(IPv6 )?ACL /, '');
-  const style = target.style?.toLowerCase();
-  const platform: CiscoPlatform = style === 'ios' ? 'ios' : 'asa';
+  const platform = target.platform;
   const prefix = clampName(`EL-${slug(policy.purpose)}`);
   const inbound = policy.direction === 'inbound';
   if (platform === 'asa') {
@@ -111,7 +119,7 @@ function namesFor(policy: Policy, target: RenderTarget): Names {
  * hold IPv4 only. Outbound (and forward) flows have Microsoft as the destination; inbound flows as
  * the source, with the on-premises server (when the entry names it) as the destination.
  */
-export function renderCisco(policy: Policy, target: RenderTarget): RenderedBlock {
+export function renderCisco(policy: Policy, target: CiscoTarget): RenderedBlock {
   const names = namesFor(policy, target);
   const asa = names.platform === 'asa';
   const action = policy.action === 'allow' ? 'permit' : 'deny';
@@ -260,7 +268,7 @@ export function renderCisco(policy: Policy, target: RenderTarget): RenderedBlock
   const ipv6Section = acl6Lines.length > 0 ? [`ipv6 access-list ${names.acl6}`, ...acl6Lines] : [];
   // IOS list modes last until the next top-level command, so the list the block was placed in is
   // entered last: the lines after the block then still belong to that list, in text order.
-  const targetIsIpv6 = target.list?.id.startsWith('IPv6 ') ?? false;
+  const targetIsIpv6 = target.aclId?.startsWith('IPv6 ') ?? false;
   if (targetIsIpv6) out.push(...ipv4Section, ...ipv6Section);
   else out.push(...ipv6Section, ...ipv4Section);
   out.push(`! END endpoint-lens ${policy.purpose}`);
@@ -281,21 +289,12 @@ function entryLine(names: Names, ipv6: boolean, body: string): string {
   return ` ${body}`;
 }
 
-/**
- * The render target for a parsed Cisco file: its platform, its network object-groups for reuse,
- * and the list to add to (by name, or the only ACL bound in the wanted direction).
- */
-export function ciscoRenderTarget(model: ConfigModel, listId?: string): RenderTarget {
-  const extra = model.extra as CiscoExtra | undefined;
-  const target: RenderTarget = { style: extra?.platform ?? 'asa' };
-  if (extra !== undefined) {
-    const groups = new Map<string, IpInterval[]>();
-    for (const group of extra.networkGroups) {
-      if (group.kind === 'object-group' && group.unresolved === undefined && group.intervals.length > 0) groups.set(group.name, group.intervals);
-    }
-    target.existingGroups = groups;
+/** The render target for a parsed Cisco file: its platform, its whole object-groups for reuse, and the list to add to. */
+export function ciscoTarget(vendor: CiscoVendor, aclId?: string): CiscoTarget {
+  const groups = new Map<string, IpInterval[]>();
+  for (const group of vendor.networkGroups) {
+    // Objects hold one address and FQDN members resolve at run time; only complete object-groups can stand in for a list.
+    if (group.kind === 'object-group' && group.unresolved === undefined && group.intervals.length > 0) groups.set(group.name, group.intervals);
   }
-  const list = listId === undefined ? undefined : model.ruleLists.find((l) => l.id === listId);
-  if (list !== undefined) target.list = list;
-  return target;
+  return { platform: vendor.platform, existingGroups: groups, ...(aclId !== undefined ? { aclId } : {}) };
 }

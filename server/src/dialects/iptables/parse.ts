@@ -26,7 +26,6 @@ import type {
   AddressMatch,
   AnalysisLimit,
   Comment,
-  ConfigModel,
   EvaluationPath,
   PortRange,
   Reference,
@@ -38,7 +37,7 @@ import type {
 } from '../../model/config';
 import { LineIndex, type Range } from '../../model/range';
 import { t } from '../../l10n';
-import { parserFailureModel, unresolvedReason, type ParseOptions } from '../dialect';
+import { parserFailureModel, unresolvedReason, type ParseContext, type Parsed } from '../dialect';
 import { lexShell, type ShellCommand, type ShellWord } from './lexer';
 import { readableText, stopAt } from '../bounds';
 import { MAX_VARIABLE_LENGTH } from '../../limits';
@@ -57,8 +56,8 @@ import {
 
 type Family = 4 | 6;
 
-/** What the iptables parser knows beyond the common model; the renderer and commands read it. */
-export interface IptablesExtra {
+/** What the iptables parser knows beyond the common model; placement and the renderer read it. */
+export interface IptablesVendor {
   /** `save` for iptables-save data, `script` for shell scripts of commands. */
   style: 'save' | 'script';
   /** Address families the file configures. */
@@ -194,13 +193,13 @@ class IptablesParser {
 
   constructor(
     private readonly text: string,
-    private readonly options: ParseOptions,
+    private readonly options: ParseContext,
   ) {
     this.index = new LineIndex(text);
     this.readEnd = text.length;
   }
 
-  parse(): ConfigModel {
+  parse(): Parsed<IptablesVendor> {
     this.saveFamily = this.guessSaveFamily();
     const readable = readableText(this.text, this.index);
     if (readable.limit) this.stop(readable.limit, readable.text.length);
@@ -1231,7 +1230,7 @@ class IptablesParser {
     return out;
   }
 
-  private finish(): ConfigModel {
+  private finish(): Parsed<IptablesVendor> {
     const families = new Set<Family>();
     for (const chain of this.chains.values()) families.add(chain.family);
     const both = families.has(4) && families.has(6);
@@ -1306,7 +1305,7 @@ class IptablesParser {
       }
     }
 
-    const extra: IptablesExtra = {
+    const vendor: IptablesVendor = {
       style: this.sawSaveSyntax ? 'save' : 'script',
       families: [...families].sort(),
       ipsets: [...this.ipsets.values()].map((s) => ({
@@ -1318,7 +1317,7 @@ class IptablesParser {
     };
     // Problems in document order, whichever pass found them.
     this.problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-    return { dialect: 'iptables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, limits: this.limits, extra };
+    return { vendor, model: { dialect: 'iptables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, limits: this.limits } };
   }
 }
 
@@ -1346,10 +1345,10 @@ export function classifyAddress(text: string): Omit<Reference, 'range' | 'role' 
   return { kind: text.includes(':') ? 'ipv6' : 'ipv4', invalidReason: ip.reason };
 }
 
-export function parseIptables(text: string, options: ParseOptions = {}): ConfigModel {
+export function parseIptables(text: string, context: ParseContext = {}): Parsed<IptablesVendor> {
   try {
-    return new IptablesParser(text, options).parse();
+    return new IptablesParser(text, context).parse();
   } catch (error) {
-    return parserFailureModel('iptables', 'iptables', error);
+    return { vendor: { style: 'save', families: [], ipsets: [] }, model: parserFailureModel('iptables', 'iptables', error) };
   }
 }

@@ -1,9 +1,18 @@
 import { groupEntries } from '../policyGroups';
 import { formatCidr, intervalToCidrs } from '../../model/address';
 import type { PortRange } from '../../model/config';
-import type { Policy, RenderTarget, RenderedBlock } from '../../model/policy';
+import type { Policy, RenderedBlock } from '../../model/policy';
 
 type Family = 4 | 6;
+
+/** Where an iptables block goes: a save file's `-A` lines or a script's commands, in one filter chain, for some families. */
+export interface IptablesTarget {
+  style: 'save' | 'script';
+  /** The filter chain the rules go in (OUTPUT, FORWARD, a user chain); from the policy's direction when absent. */
+  chain?: string;
+  /** Address families the block writes rules for; a save file holds one. */
+  families: Family[];
+}
 
 /** Above this many prefixes of one family in one rule group, a script uses an ipset instead of one rule per prefix. */
 export const IPSET_THRESHOLD = 20;
@@ -53,30 +62,24 @@ function ipsetName(purpose: string, index: number, family: Family): string {
   return base.slice(0, 31 - suffix.length) + suffix;
 }
 
-function chainFor(policy: Policy, target: RenderTarget): string {
-  const id = target.list?.id;
-  if (id) {
-    const parts = id.replace(/^ip6:/, '').split(':');
-    if (parts.length === 2 && parts[0] === 'filter' && parts[1]) return parts[1];
-  }
+function chainFor(policy: Policy, target: IptablesTarget): string {
+  if (target.chain) return target.chain;
   return policy.direction === 'inbound' ? 'INPUT' : policy.direction === 'forward' ? 'FORWARD' : 'OUTPUT';
 }
 
 /**
- * Renders a policy as iptables text. `target.style` 'save' gives `-A` lines for an iptables-save
- * file (one family: the target list's, IPv4 when unknown); anything else gives a shell script of
- * `iptables`/`ip6tables` commands covering both families, with an ipset for long lists.
+ * Renders a policy as iptables text: `-A` lines for an iptables-save file (one family), or a
+ * shell script of `iptables`/`ip6tables` commands for the target's families, with an ipset for
+ * long lists. In a save file, prefixes of the other family become one pointer comment per group.
  */
-export function renderIptables(policy: Policy, target: RenderTarget): RenderedBlock {
-  const style = target.style === 'save' ? 'save' : 'script';
+export function renderIptables(policy: Policy, target: IptablesTarget): RenderedBlock {
+  const style = target.style;
   const chain = chainFor(policy, target);
   const verdict = policy.action === 'allow' ? 'ACCEPT' : 'DROP';
   const side = policy.direction === 'inbound' ? '-s' : '-d';
   const localSide = policy.direction === 'inbound' ? '-d' : '-s';
   const setSide = policy.direction === 'inbound' ? 'src' : 'dst';
-  const listFamilies = target.list?.families;
-  const saveFamily: Family = listFamilies && listFamilies.length === 1 ? listFamilies[0]! : 4;
-  const families: Family[] = style === 'save' ? [saveFamily] : [4, 6];
+  const families: Family[] = target.families;
   const lines: string[] = [`# BEGIN endpoint-lens ${policy.purpose} ${policy.instance} ${policy.catalogVersion}`];
   if (policy.title) lines.push(`# ${policy.title.replace(/[\r\n]+/g, ' ')}`);
   const notExpressible: string[] = [];
@@ -96,6 +99,8 @@ export function renderIptables(policy: Policy, target: RenderTarget): RenderedBl
       const cidrs = group.intervals.filter((iv) => iv.family === family).flatMap((iv) => intervalToCidrs(iv).map(formatCidr));
       if (cidrs.length === 0) continue;
       if (!families.includes(family)) {
+        // A script block for one family leaves the other to the block placed for it.
+        if (style === 'script') continue;
         const other = family === 6 ? 'ip6tables' : 'iptables';
         lines.push(`# ${group.labels.join(', ')}: ${cidrs.length} IPv${family} prefixes belong in the ${other} rules file: ${cidrs.join(' ')}`);
         notExpressible.push(...cidrs);

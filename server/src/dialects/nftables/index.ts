@@ -1,19 +1,30 @@
 import type { Dialect } from '../dialect';
-import { parseNftables } from './parse';
-import { renderNftables } from './render';
+import { parseNftables, type NftVendor } from './parse';
+import { placeNftables } from './place';
+import { renderNftables, type NftablesTarget } from './render';
 
-export type { NftExtra } from './parse';
+export type { NftVendor } from './parse';
 export { nftListId } from './parse';
 
 /** How much of a file detection looks at; the signs sit near the top. */
 const DETECT_WINDOW = 200_000;
 
-export const nftablesDialect: Dialect = {
+export const nftablesDialect: Dialect<NftVendor, NftablesTarget> = {
   id: 'nftables',
   displayName: 'nftables',
-  lineComment: '#',
+  language: {
+    id: 'nftables',
+    aliases: ['nftables', 'nft'],
+    extensions: ['.nft'],
+    filenames: ['nftables.conf'],
+    firstLine: '^#!\\s*/(?:usr/)?s?bin/(?:env\\s+)?nft\\b',
+    scopeName: 'source.nftables',
+  },
+  languageIds: ['nftables', 'nft'],
   fileNamePatterns: ['*.nft', 'nftables.conf'],
-  detect(text: string): number {
+  comment: { line: '#', ruleCommentLimit: 128 },
+  defaultDirection: 'both',
+  detect(_path: string, text: string): number {
     const head = text.slice(0, DETECT_WINDOW);
     if (/^#!\S*\bnft\b/.test(head)) return 1;
     if (/^[ \t]*table[ \t]+(ip|ip6|inet|arp|bridge|netdev)[ \t]+[\w.-]+[ \t]*\{/m.test(head)) return 0.95;
@@ -23,5 +34,6 @@ export const nftablesDialect: Dialect = {
     return 0;
   },
   parse: parseNftables,
+  place: placeNftables,
   render: renderNftables,
 };

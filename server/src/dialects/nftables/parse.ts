@@ -19,7 +19,6 @@ import type {
   AddressMatch,
   AnalysisLimit,
   Comment,
-  ConfigModel,
   EvaluationPath,
   PortRange,
   Reference,
@@ -32,7 +31,7 @@ import type {
 } from '../../model/config';
 import { LineIndex, type Range } from '../../model/range';
 import { t } from '../../l10n';
-import { parserFailureModel, unresolvedReason, type ParseOptions } from '../dialect';
+import { parserFailureModel, unresolvedReason, type ParseContext, type Parsed } from '../dialect';
 import { lexNft, type Token } from './lexer';
 import { readableText, stopAt } from '../bounds';
 import { MAX_DEFINE_TOKENS, MAX_NESTING_DEPTH } from '../../limits';
@@ -42,8 +41,8 @@ type Family = 4 | 6;
 export const NFT_FAMILIES = ['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev'] as const;
 export type NftFamily = (typeof NFT_FAMILIES)[number];
 
-/** What the nftables parser knows beyond the common model; the renderer and commands read it. */
-export interface NftExtra {
+/** What the nftables parser knows beyond the common model; placement and the renderer read it. */
+export interface NftVendor {
   /** `include "file"` statements, not followed. */
   includes: Array<{ path: string; range: Range }>;
   tables: Array<{ family: NftFamily; name: string; range: Range; chains: string[]; sets: string[] }>;
@@ -216,7 +215,7 @@ class NftParser {
   private readonly comments: Comment[] = [];
   private tables = new Map<string, TableState>();
   private readonly defines = new Map<string, Token[]>();
-  private readonly includes: NftExtra['includes'] = [];
+  private readonly includes: NftVendor['includes'] = [];
   private readonly jumps: Array<{ rule: Rule; table: TableState; name: string; range: Range }> = [];
   private readonly setUses: Array<{ table: TableState; name: string; range: Range }> = [];
   private readonly reportedUndefined = new Set<string>();
@@ -234,7 +233,7 @@ class NftParser {
     this.index = new LineIndex(text);
   }
 
-  parse(): ConfigModel {
+  parse(): Parsed<NftVendor> {
     const readable = readableText(this.text, this.index);
     if (readable.limit) {
       this.limits.push(readable.limit);
@@ -1388,7 +1387,7 @@ class NftParser {
     if (ports) rule[side] = ports;
   }
 
-  private finish(): ConfigModel {
+  private finish(): Parsed<NftVendor> {
     for (const jump of this.jumps) {
       if (!jump.table.chains.has(jump.name)) this.problems.push({ range: jump.range, message: t('Chain {0} is not defined in table {1}', jump.name, jump.table.name), severity: 'warning' });
     }
@@ -1424,14 +1423,14 @@ class NftParser {
         range: stages[0]!.range,
       });
     }
-    const extra: NftExtra = {
+    const vendor: NftVendor = {
       includes: this.includes,
       tables: [...this.tables.values()].map((table) => ({ family: table.family, name: table.name, range: table.range, chains: [...table.chains.keys()], sets: [...table.sets.keys()] })),
       style: this.sawTableBlock || this.tables.size === 0 ? 'tables' : 'commands',
     };
     // Problems in document order, whichever pass found them.
     this.problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-    return { dialect: 'nftables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, limits: this.limits, extra };
+    return { vendor, model: { dialect: 'nftables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, limits: this.limits } };
   }
 }
 
@@ -1475,10 +1474,10 @@ export function classifyNftAddress(text: string): Omit<Reference, 'range' | 'rol
   return { kind: text.includes(':') ? 'ipv6' : 'ipv4', invalidReason: ip.reason };
 }
 
-export function parseNftables(text: string, _options: ParseOptions = {}): ConfigModel {
+export function parseNftables(text: string, _context: ParseContext = {}): Parsed<NftVendor> {
   try {
     return new NftParser(text).parse();
   } catch (error) {
-    return parserFailureModel('nftables', 'nftables', error);
+    return { vendor: { includes: [], tables: [], style: 'tables' }, model: parserFailureModel('nftables', 'nftables', error) };
   }
 }

@@ -1,9 +1,16 @@
 import { groupEntries, type RuleGroup } from '../policyGroups';
 import { formatCidr, formatIp, intervalToCidrs, type IpInterval } from '../../model/address';
 import type { PortRange } from '../../model/config';
-import type { Policy, RenderTarget, RenderedBlock } from '../../model/policy';
+import type { Policy, RenderedBlock } from '../../model/policy';
 
 type Family = 4 | 6;
+
+/**
+ * Where an nftables block goes: rules inside an existing chain's body, `add` commands for an
+ * existing chain (a file of commands; they append, so the block stands in front of the commands
+ * that would stop its traffic), or a table of its own with a base chain.
+ */
+export type NftablesTarget = { mode: 'body' | 'commands'; family: string; table: string; chain: string } | { mode: 'table' };
 
 /** The table a policy gets when the file has no chain for it. */
 export const NEW_TABLE = 'endpoint_lens';
@@ -54,13 +61,11 @@ function elementLines(elements: string[], indent: string): string {
 }
 
 /**
- * Renders a policy as nftables text. With `target.list` (an existing chain, id `family table:chain`)
- * the block is top-level commands: `add set` for the named sets and `insert rule` so the rules come
- * before the chain's own drops. With `target.style === 'chain'` it is rules with anonymous sets, to
- * sit inside that chain's body. Without a target list it is a new `table inet endpoint_lens` with
- * its sets and a base chain on the hook of the policy's direction.
+ * Renders a policy as nftables text: rules with anonymous sets inside an existing chain's body;
+ * `add set`, `add element` and `add rule` commands for an existing chain; or a new
+ * `table inet endpoint_lens` with its sets and a base chain on the hook of the policy's direction.
  */
-export function renderNftables(policy: Policy, target: RenderTarget): RenderedBlock {
+export function renderNftables(policy: Policy, target: NftablesTarget): RenderedBlock {
   const inbound = policy.direction === 'inbound';
   const hook = inbound ? 'input' : policy.direction === 'forward' ? 'forward' : 'output';
   const verdict = policy.action === 'allow' ? 'accept' : 'drop';
@@ -75,13 +80,13 @@ export function renderNftables(policy: Policy, target: RenderTarget): RenderedBl
     notExpressible.push(url);
   }
 
-  const existing = target.list ? /^(ip|ip6|inet|bridge|netdev|arp) (\S+):(\S+)$/.exec(target.list.id) : null;
-  const tableFamily = existing?.[1] ?? 'inet';
+  const existing = target.mode === 'table' ? undefined : target;
+  const tableFamily = existing?.family ?? 'inet';
   const families: Family[] = tableFamily === 'ip' ? [4] : tableFamily === 'ip6' ? [6] : [4, 6];
   const groups = groupEntries(policy.entries);
   const sets: Array<{ name: string; family: Family; elements: string[] }> = [];
   const rules: string[] = [];
-  const inline = target.style === 'chain' && existing !== null;
+  const inline = target.mode === 'body';
 
   groups.forEach((group, index) => {
     for (const family of [4, 6] as Family[]) {
@@ -110,15 +115,15 @@ export function renderNftables(policy: Policy, target: RenderTarget): RenderedBl
   if (inline) {
     lines.push(...rules);
   } else if (existing) {
-    const [, family, table, chain] = existing;
+    const { family, table, chain } = existing;
     for (const set of sets) {
       lines.push(`add set ${family} ${table} ${set.name} { type ${set.family === 4 ? 'ipv4_addr' : 'ipv6_addr'}; flags interval; }`);
       // Loading the file again without `flush ruleset` must not keep elements a newer catalogue dropped.
       lines.push(`flush set ${family} ${table} ${set.name}`);
       lines.push(`add element ${family} ${table} ${set.name} { ${elementLines(set.elements, '\t')} }`);
     }
-    // Rules are inserted at the head of the chain, ahead of any drop the chain already has.
-    for (const rule of [...rules].reverse()) lines.push(`insert rule ${family} ${table} ${chain} ${rule}`);
+    // Commands run in file order: appended here, the rules come before whatever later commands add.
+    for (const rule of rules) lines.push(`add rule ${family} ${table} ${chain} ${rule}`);
   } else if (rules.length > 0) {
     lines.push(`table inet ${NEW_TABLE} {`);
     for (const set of sets) {

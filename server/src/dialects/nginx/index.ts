@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialect';
-import { parseNginx } from './parse';
-import { renderNginx } from './render';
+import { parseNginx, type NginxVendor } from './parse';
+import { placeNginx } from './place';
+import { renderNginx, type NginxTarget } from './render';
 
 /**
  * Signals that a text is nginx configuration, each with how strongly it says so. Every pattern stays
@@ -27,16 +28,26 @@ const SIGNALS: { pattern: RegExp; weight: number }[] = [
 /** Text that is certainly another dialect; nginx never has these. */
 const COUNTER_SIGNALS = [/FindProxyForURL/, /^[ \t]*\*(filter|nat|mangle|raw)\s*$/m, /^[ \t]*table\s+(inet|ip6?|arp|bridge|netdev)\s/m, /^[ \t]*access-list\s/m, /^[ \t]*-A\s+\S+/m];
 
-export const nginxDialect: Dialect = {
+export const nginxDialect: Dialect<NginxVendor, NginxTarget> = {
   id: 'nginx',
   displayName: 'nginx',
-  lineComment: '#',
+  language: {
+    id: 'nginx',
+    aliases: ['NGINX', 'nginx'],
+    extensions: ['.nginx'],
+    filenames: ['nginx.conf'],
+    filenamePatterns: ['*.nginx.conf', 'nginx*.conf', '**/nginx/**/*.conf', '**/sites-available/*', '**/sites-enabled/*'],
+    scopeName: 'source.endpoint-lens.nginx',
+  },
+  languageIds: ['nginx', 'nginxconf'],
+  comment: { line: '#' },
+  defaultDirection: 'inbound',
   // Basename globs (nginx.conf, *.nginx, *.nginxconf) decide by name alone. Debian and the official
   // packages keep site and snippet files without a telling extension, so the folders that hold them
   // are matched as trailing path globs (`conf.d/*.conf`, `sites-enabled/*`): matched against the
   // end of the path, they cover /etc/nginx/conf.d/x.conf and a repository's deploy/nginx/conf.d/x.conf alike.
   fileNamePatterns: ['nginx.conf', '*.nginx', '*.nginxconf', 'conf.d/*.conf', 'sites-available/*', 'sites-enabled/*'],
-  detect(text: string): number {
+  detect(_path: string, text: string): number {
     // Only the head of a huge file is looked at; configuration shape shows early.
     const head = text.length > 200_000 ? text.slice(0, 200_000) : text;
     if (COUNTER_SIGNALS.some((p) => p.test(head))) return 0;
@@ -45,5 +56,6 @@ export const nginxDialect: Dialect = {
     return Math.min(1, score);
   },
   parse: parseNginx,
+  place: placeNginx,
   render: renderNginx,
 };

@@ -3,7 +3,6 @@ import { parseAddressRange, parseCidr, cidrToInterval, parseIp, type IpInterval 
 import type {
   AnalysisLimit,
   Comment,
-  ConfigModel,
   EvaluationPath,
   HostMatcher,
   Reference,
@@ -14,7 +13,7 @@ import type {
   SyntaxProblem,
 } from '../../model/config';
 import { LineIndex, type Range } from '../../model/range';
-import type { ParseOptions } from '../dialect';
+import type { ParseContext, Parsed } from '../dialect';
 import { readableText, stopAt } from '../bounds';
 import { MAX_NESTING_DEPTH } from '../../limits';
 import { lex, type NginxToken } from './lexer';
@@ -62,7 +61,7 @@ export interface NginxContextInfo {
   name: string;
   /** Range of the block's header (`location /owa`), or the whole file for the fragment root. */
   range: Range;
-  /** Index into NginxExtra.contexts of the enclosing context. */
+  /** Index into NginxVendor.contexts of the enclosing context. */
   parent?: number;
   /** Id of the RuleList that applies to requests handled here, own or inherited. */
   accessListId?: string;
@@ -98,7 +97,8 @@ export interface NginxMapInfo {
   defaultValue?: string;
 }
 
-export interface NginxExtra {
+/** What the nginx parser knows beyond the common model: the directive tree, contexts, includes and maps. */
+export interface NginxVendor {
   /** True when the file has no main-context directives and is read as an included fragment. */
   fragment: boolean;
   /** The context the top level of the file is read in (`main` for a whole configuration). */
@@ -473,7 +473,7 @@ function inferRootContext(directives: NginxDirective[]): { kind: NginxContextKin
   return { kind: 'location', fragment: true };
 }
 
-export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
+export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVendor> {
   const lines = new LineIndex(text);
   const rangeOf = (start: number, end: number): Range => lines.rangeOf(start, end);
   const problems: SyntaxProblem[] = [];
@@ -1026,7 +1026,7 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
     paths.push({ id: `path:${list.id}`, name: list.name, direction: 'inbound', stages: [list.id], range: list.range });
   }
 
-  const extra: NginxExtra = {
+  const vendor: NginxVendor = {
     fragment: inferred.fragment,
     rootContext: inferred.kind,
     directives: tree.directives,
@@ -1036,7 +1036,7 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
     upstreams: tree.upstreams,
   };
   problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { dialect: 'nginx', references, ruleLists, paths, problems, comments, limits, extra };
+  return { vendor, model: { dialect: 'nginx', references, ruleLists, paths, problems, comments, limits } };
 }
 
 /**
@@ -1045,9 +1045,9 @@ export function parseNginx(text: string, options?: ParseOptions): ConfigModel {
  * Inherited rules are left out on purpose: as soon as a context has an allow/deny of its own, nginx
  * stops applying the enclosing block's rules there, so they say nothing about the block's neighbours.
  */
-export function accessTargetList(model: ConfigModel, contextId: string): RuleList | undefined {
-  const extra = model.extra as NginxExtra | undefined;
-  const context = extra?.contexts.find((c) => c.id === contextId);
+export function accessTargetList(parsed: Parsed<NginxVendor>, contextId: string): RuleList | undefined {
+  const { model, vendor } = parsed;
+  const context = vendor.contexts.find((c) => c.id === contextId);
   if (!context || !ACCESS_CONTEXTS.has(context.kind)) return undefined;
   const list = context.accessListOwn ? model.ruleLists.find((l) => l.id === context.accessListId) : undefined;
   return list ?? { id: context.id, name: context.name, kind: 'http-access', rules: [], defaultAction: 'accept', range: context.range };

@@ -1,9 +1,15 @@
 import { t } from '../../l10n';
 import { formatCidr, intervalToCidrs, mergeIntervals, subtractIntervals, type IpInterval } from '../../model/address';
 import type { HostMatcher, RuleList } from '../../model/config';
-import type { Policy, PolicyEntry, RenderTarget, RenderedBlock } from '../../model/policy';
+import type { Policy, PolicyEntry, RenderedBlock } from '../../model/policy';
 
 const INDENT_STEP = '    ';
+
+/** Where an nginx block goes: allow/deny lines for a context (its list, when it has one), or entries of an SNI map in a stream block. */
+export interface NginxTarget {
+  mode: 'access' | 'sni-map';
+  list?: RuleList;
+}
 
 /** Body indentation for a block inside the target's context: one step deeper than its header. */
 function bodyIndent(list: RuleList | undefined): string {
@@ -37,7 +43,7 @@ function prefixesByEntry(entries: readonly PolicyEntry[], family: 4 | 6): { entr
   return out;
 }
 
-function renderAccess(policy: Policy, target: RenderTarget, indent: string, lines: string[], notExpressible: string[]): void {
+function renderAccess(policy: Policy, target: NginxTarget, indent: string, lines: string[], notExpressible: string[]): void {
   const word = policy.action === 'allow' ? 'allow' : 'deny';
   if (policy.direction !== 'inbound') {
     // allow/deny test the client address of a request nginx receives; an outbound flow never reaches them.
@@ -93,7 +99,7 @@ function sameMatcher(a: HostMatcher, b: HostMatcher): boolean {
   return false;
 }
 
-function renderSniMap(policy: Policy, target: RenderTarget, lines: string[], notExpressible: string[]): void {
+function renderSniMap(policy: Policy, target: NginxTarget, lines: string[], notExpressible: string[]): void {
   const existing = target.list?.kind === 'sni-routing' ? target.list : undefined;
   // Inside an existing map the caller indents the whole block; a new map indents its own entries.
   const indent = existing ? '' : INDENT_STEP;
@@ -141,9 +147,9 @@ function renderSniMap(policy: Policy, target: RenderTarget, lines: string[], not
   if (!existing) lines.push('}');
 }
 
-export function renderNginx(policy: Policy, target: RenderTarget): RenderedBlock {
+export function renderNginx(policy: Policy, target: NginxTarget): RenderedBlock {
   const notExpressible: string[] = [];
-  const sni = target.style === 'sni-map' || target.list?.kind === 'sni-routing';
+  const sni = target.mode === 'sni-map' || target.list?.kind === 'sni-routing';
   const indent = sni && target.list?.kind !== 'sni-routing' ? '' : bodyIndent(target.list);
   const body: string[] = [];
   if (sni) renderSniMap(policy, target, body, notExpressible);

@@ -12,33 +12,33 @@ import type {
   ConfigModel,
   HostMatcher,
   ProxyDirective,
+  ProxyScript,
   Reference,
   ReferenceKind,
   ReferenceRole,
   Rule,
   SyntaxProblem,
 } from '../../model/config';
-import { LineIndex, type Range } from '../../model/range';
+import { LineIndex } from '../../model/range';
 import { t } from '../../l10n';
 import { allNodes, collectReturnSites, forEachChild, type ReturnSite } from '../../pac/instrument';
 import { parseJavaScript } from '../../pac/javascript';
 import { MAX_HOST_PATTERN_LENGTH, MAX_PAC_SYNTAX_DEPTH } from '../../limits';
 import { lineStartOf, readableText, stopAt } from '../bounds';
 import { parseProxyString } from './proxyString';
+import type { Parsed } from '../dialect';
 
 /** What later stages need of a PAC file: the program to run and where its returns are. */
-export interface PacExtra {
-  program: string;
-  /** Every `return <value>` of the program, numbered as the sandbox records them. */
-  returns: Array<{ id: number; range: Range; ruleIndex?: number }>;
-  /**
-   * Calls that make the browser resolve the host name on every request that reaches them:
-   * isInNet/isInNetEx on the host itself, and dnsResolve/isResolvable (and their Ex forms) of it.
-   */
-  dnsDependencies: Array<{ range: Range; call: string }>;
-  /** Parameter names of FindProxyForURL as written (`url`, `host` in most files). */
-  urlParameter?: string;
-  hostParameter?: string;
+/** The function browsers call, as written: its name and where its body's braces are (none for an arrow function's expression body). */
+export interface PacEntryFunction {
+  name: 'FindProxyForURL' | 'FindProxyForURLEx';
+  /** Offsets of the body's `{` and `}`. */
+  body?: { open: number; close: number };
+}
+
+/** What the PAC parser knows beyond the common model (whose `script` holds the program facts). */
+export interface PacVendor {
+  entry?: PacEntryFunction;
 }
 
 export const PAC_RULE_LIST_ID = 'FindProxyForURL';
@@ -68,7 +68,7 @@ interface Condition {
   negated: boolean;
 }
 
-export function parsePac(text: string): ConfigModel {
+export function parsePac(text: string): Parsed<PacVendor> {
   return new PacParser(text).run();
 }
 
@@ -77,7 +77,7 @@ class PacParser {
   private readonly references: Reference[] = [];
   private readonly problems: SyntaxProblem[] = [];
   private readonly comments: Comment[] = [];
-  private readonly dnsDependencies: PacExtra['dnsDependencies'] = [];
+  private readonly dnsDependencies: ProxyScript['dnsDependencies'] = [];
   private readonly limits: AnalysisLimit[] = [];
   /** One reference per literal and meaning, however many calls reach it. */
   private readonly referenceByKey = new Map<string, number>();
@@ -97,11 +97,11 @@ class PacParser {
     this.index = new LineIndex(text);
   }
 
-  run(): ConfigModel {
+  run(): Parsed<PacVendor> {
     const readable = readableText(this.text, this.index);
     if (readable.limit) this.limits.push(readable.limit);
     const program = this.parseProgram(readable.text);
-    const extra: PacExtra = { program: this.text, returns: [], dnsDependencies: this.dnsDependencies };
+    const script: ProxyScript = { program: this.text, returns: [], dnsDependencies: this.dnsDependencies };
     const model: ConfigModel = {
       dialect: 'pac',
       references: this.references,
@@ -110,17 +110,24 @@ class PacParser {
       problems: this.problems,
       comments: this.comments,
       limits: this.limits,
-      extra,
+      script,
     };
-    if (!program) return model;
+    const vendor: PacVendor = {};
+    const parsed = { vendor, model };
+    if (!program) return parsed;
 
     const all = allNodes(program);
-    const fn = findProxyFunction(program);
+    const found = findProxyFunction(program);
+    const fn = found?.node;
+    if (found) {
+      const body = (found.node as acorn.Function).body;
+      vendor.entry = { name: found.name, ...(body.type === 'BlockStatement' ? { body: { open: body.start, close: body.end - 1 } } : {}) };
+    }
     const params = fn ? (fn as acorn.Function).params : [];
     this.urlName = identifierName(params[0]);
     const hostName = identifierName(params[1]);
-    extra.urlParameter = this.urlName;
-    extra.hostParameter = hostName;
+    if (this.urlName !== undefined) script.urlParameter = this.urlName;
+    if (hostName !== undefined) script.hostParameter = hostName;
     this.collectNames(all, hostName);
     for (const node of all) {
       this.readTestsIn(node);
@@ -129,7 +136,7 @@ class PacParser {
     this.dnsDependencies.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 
     const sites = collectReturnSites(program, all);
-    extra.returns = sites.map((s) => ({ id: s.id, range: this.index.rangeOf(s.start, s.end) }));
+    script.returns = sites.map((s) => ({ id: s.id, range: this.index.rangeOf(s.start, s.end) }));
     if (!fn) {
       // A file read only in part may define the function further on.
       if (this.problems.length === 0 && !this.limits.some((l) => l.stoppedReading)) {
@@ -139,7 +146,7 @@ class PacParser {
           severity: 'warning',
         });
       }
-      return model;
+      return parsed;
     }
 
     const body = (fn as acorn.Function).body;
@@ -148,14 +155,14 @@ class PacParser {
     this.walkStatements(body, [], 0, (ret, conditions) => {
       const site = bySite.get(ret.start);
       if (!site) return;
-      const entry = extra.returns[site.id];
+      const entry = script.returns[site.id];
       if (entry) entry.ruleIndex = rules.length;
       rules.push(this.ruleFor(ret, site, conditions));
     });
     const header = this.index.rangeOf(fn.start, body.start);
     model.ruleLists.push({ id: PAC_RULE_LIST_ID, name: 'FindProxyForURL', kind: 'proxy-selection', rules, range: header });
     model.paths.push({ id: 'pac', name: 'FindProxyForURL', direction: 'outbound', stages: [PAC_RULE_LIST_ID], range: header });
-    return model;
+    return parsed;
   }
 
   /**
@@ -876,9 +883,13 @@ function isStatement(node: Node): boolean {
 }
 
 /** FindProxyForURL as a declaration, `var FindProxyForURL = function…` or an assignment to it. */
-function findProxyFunction(program: Node): Node | undefined {
+function findProxyFunction(program: Node): { name: PacEntryFunction['name']; node: Node } | undefined {
   // Browsers call FindProxyForURL; a file written only for Microsoft's IPv6-aware clients has just the Ex form.
-  return findFunctionNamed(program, 'FindProxyForURL') ?? findFunctionNamed(program, 'FindProxyForURLEx');
+  for (const name of ['FindProxyForURL', 'FindProxyForURLEx'] as const) {
+    const node = findFunctionNamed(program, name);
+    if (node) return { name, node };
+  }
+  return undefined;
 }
 
 function findFunctionNamed(program: Node, name: string): Node | undefined {

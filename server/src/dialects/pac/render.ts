@@ -1,7 +1,8 @@
 import { t } from '../../l10n';
 import { formatCidr, formatIp, intervalToCidrs, mergeIntervals, parseCidr, type IpInterval } from '../../model/address';
 import type { ProxyDirective } from '../../model/config';
-import type { Policy, PolicyEntry, RenderTarget, RenderedBlock } from '../../model/policy';
+import type { Policy, PolicyEntry, RenderedBlock } from '../../model/policy';
+import type { RuleList } from '../../model/config';
 import { parseUrlPattern, patternCoversPattern, type ParsedUrlPattern } from '../../catalog/urlPattern';
 import { parseProxyString } from './proxyString';
 
@@ -54,14 +55,22 @@ function formatDirectives(directives: readonly ProxyDirective[]): string | undef
   return directives.map((d) => (d.target ? `${d.kind} ${d.target}` : d.kind)).join('; ');
 }
 
+/** Where a PAC block goes: the proxy string the file uses, the entry function's list (for its column) and its host parameter name. */
+export interface PacTarget {
+  proxy?: string;
+  list?: RuleList;
+  /** The name the entry function gives its host parameter, when not `host`. */
+  hostParameter?: string;
+}
+
 /**
- * The proxy string the file already uses: the one the caller passes in `style`, else the last
+ * The proxy string the file already uses: the one the caller passes in `proxy`, else the last
  * return of FindProxyForURL that names a proxy. Never a made-up default: a wrong proxy name would
  * break browsing for the hosts that must keep going through the proxy.
  */
-export function existingProxyString(target: RenderTarget): string | undefined {
-  if (target.style) {
-    const parsed = parseProxyString(target.style);
+export function existingProxyString(target: PacTarget): string | undefined {
+  if (target.proxy) {
+    const parsed = parseProxyString(target.proxy);
     if (parsed.issues.length === 0) return formatDirectives(parsed.directives) ?? undefined;
   }
   const rules = target.list?.rules ?? [];
@@ -106,7 +115,7 @@ function ifBlock(indent: string, condition: string[], result: string): string[] 
   return lines;
 }
 
-function bodyIndent(target: RenderTarget): string {
+function bodyIndent(target: PacTarget): string {
   const column = target.list?.range.start.character ?? 0;
   return ' '.repeat(column) + INDENT_STEP;
 }
@@ -118,9 +127,9 @@ function cidrsOf(intervals: readonly IpInterval[]): string[] {
 /**
  * A managed block for the body of FindProxyForURL: exclusions first (Default-category hosts that
  * a broader DIRECT wildcard below would catch keep going to the proxy), then one `if` per policy
- * entry. The block uses the standard parameter name `host`.
+ * entry. The block tests the host parameter by the name the entry function gives it (`host` unless the target says otherwise).
  */
-export function renderPac(policy: Policy, target: RenderTarget): RenderedBlock {
+export function renderPac(policy: Policy, target: PacTarget): RenderedBlock {
   const indent = bodyIndent(target);
   const lines: string[] = [`${indent}// BEGIN endpoint-lens ${policy.purpose} ${policy.instance} ${policy.catalogVersion}`];
   const notExpressible: string[] = [];
@@ -210,7 +219,9 @@ export function renderPac(policy: Policy, target: RenderTarget): RenderedBlock {
     comment(t('dnsDomainLevels keeps each * of Microsoft\'s list inside one label; shExpMatch\'s * alone would also match dots.'));
   }
   lines.push(`${indent}// END endpoint-lens ${policy.purpose}`);
-  return { text: `${lines.join('\n')}\n`, notExpressible };
+  const text = `${lines.join('\n')}\n`;
+  const host = target.hostParameter;
+  return { text: host && host !== 'host' && /^[A-Za-z_$][\w$]*$/.test(host) ? renameHost(text, host) : text, notExpressible };
 }
 
 /** Adds the exclusion guard to a condition list, keeping one test per line. */
@@ -246,4 +257,43 @@ function writeUntestedAddresses(
   );
   for (let i = 0; i < cidrs.length; i += CIDRS_PER_COMMENT_LINE) comment(`  ${cidrs.slice(i, i + CIDRS_PER_COMMENT_LINE).join(' ')}`);
   notExpressible.push(...cidrs);
+}
+
+/**
+ * PAC blocks test the standard parameter name `host`; in a function that calls it something else
+ * the block must use that name, or every test would throw. Renames the identifier `host` outside
+ * strings and comments; property names (`x.host`) are left alone.
+ */
+function renameHost(block: string, name: string): string {
+  let out = '';
+  let i = 0;
+  while (i < block.length) {
+    const c = block[i]!;
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < block.length && block[j] !== c && block[j] !== '\n') j += block[j] === '\\' ? 2 : 1;
+      out += block.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    if (c === '/' && block[i + 1] === '/') {
+      const end = block.indexOf('\n', i);
+      const stop = end < 0 ? block.length : end;
+      out += block.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    if (/[A-Za-z_$]/.test(c)) {
+      let j = i + 1;
+      while (j < block.length && /[\w$]/.test(block[j]!)) j++;
+      const word = block.slice(i, j);
+      const previous = out.trimEnd().slice(-1);
+      out += word === 'host' && previous !== '.' ? name : word;
+      i = j;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
 }

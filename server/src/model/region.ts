@@ -1,6 +1,6 @@
-import { intersectIntervals, minusIntervals, type IpInterval } from '../model/address';
-import { intersectPorts, minusPorts } from '../model/ports';
-import type { PortRange } from '../model/config';
+import { intersectIntervals, minusIntervals, type IpInterval } from './address';
+import { intersectPorts, minusPorts } from './ports';
+import type { PortRange } from './config';
 
 /**
  * A piece of a flow still undecided during evaluation: some remote addresses × some ports.

@@ -1,14 +1,10 @@
-import { LineIndex, type Range } from '../model/range';
-import type { Policy, RenderedBlock } from '../model/policy';
-import type { Dialect, ParseOptions } from '../dialects/dialect';
-import type { TextEdit } from '../analysis/finding';
-import { policyForBlock, type PolicyCatalog } from '../policies';
-import { choosePlacement, fitIosBlock, pacHostParameter, renamePacHost } from './placement';
+import { LineIndex, type Range } from './range';
 import { t } from '../l10n';
+import { leadingWhitespace } from './edit';
 
 /** The word every marker carries, so blocks of this tool are told apart from the user's comments. */
 export const MARKER_TAG = 'endpoint-lens';
-const PARAMETERS_WORD = 'parameters';
+export const PARAMETERS_WORD = 'parameters';
 
 /** Generated text between `BEGIN endpoint-lens <purpose> <instance> <version>` and `END endpoint-lens <purpose>`. */
 export interface ManagedBlock {
@@ -42,20 +38,17 @@ export interface ManagedBlockScan {
   problems: ManagedBlockProblem[];
 }
 
-const BEGIN_RE = /^BEGIN[ \t]+endpoint-lens(?:[ \t]+(\S+))?(?:[ \t]+(\S+))?(?:[ \t]+(\S+))?/;
-const END_RE = /^END[ \t]+endpoint-lens(?:[ \t]+(\S+))?/;
-const PARAMETERS_RE = /^endpoint-lens[ \t]+parameters(?:[ \t]+(.*))?$/;
+export const BEGIN_RE = /^BEGIN[ \t]+endpoint-lens(?:[ \t]+(\S+))?(?:[ \t]+(\S+))?(?:[ \t]+(\S+))?/;
+export const END_RE = /^END[ \t]+endpoint-lens(?:[ \t]+(\S+))?/;
+export const PARAMETERS_RE = /^endpoint-lens[ \t]+parameters(?:[ \t]+(.*))?$/;
 
 /** The comment body of a line that is a line comment, or undefined. */
-function commentBody(line: string, lineComment: string): string | undefined {
+export function commentBody(line: string, lineComment: string): string | undefined {
   const trimmed = line.trimStart();
   if (!trimmed.startsWith(lineComment)) return undefined;
   return trimmed.slice(lineComment.length).trim();
 }
 
-function leadingWhitespace(line: string): string {
-  return /^[ \t]*/.exec(line)?.[0] ?? '';
-}
 
 /** Characters left as they are in parameter values; everything else is percent-encoded. */
 const SAFE_VALUE = /^[A-Za-z0-9._:/-]*$/;
@@ -169,39 +162,6 @@ export function findManagedBlocks(text: string, lineComment: string): ManagedBlo
   return { blocks, problems };
 }
 
-/** The file's line break, so inserted text matches it. */
-export function lineBreakOf(text: string): string {
-  const crlf = text.indexOf('\r\n');
-  const lf = text.indexOf('\n');
-  return crlf >= 0 && crlf <= lf ? '\r\n' : '\n';
-}
-
-/**
- * A rendered block made ready for one place in one file: the parameters line after BEGIN, the
- * lines shifted to the place's indentation (keeping their relative indentation) and the file's
- * line breaks.
- */
-export function prepareBlockText(rendered: RenderedBlock, policy: Policy, lineComment: string, indent: string, lineBreak: string): string {
-  const lines = rendered.text.replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n');
-  const beginAt = lines.findIndex((l) => {
-    const body = commentBody(l, lineComment);
-    return body !== undefined && BEGIN_RE.test(body);
-  });
-  const parameters = policy.parameters ?? {};
-  const hasParametersLine = lines.some((l) => {
-    const body = commentBody(l, lineComment);
-    return body !== undefined && PARAMETERS_RE.test(body);
-  });
-  if (beginAt >= 0 && !hasParametersLine && Object.keys(parameters).length > 0) {
-    const beginLine = lines[beginAt]!;
-    lines.splice(beginAt + 1, 0, `${leadingWhitespace(beginLine)}${lineComment} ${MARKER_TAG} ${PARAMETERS_WORD} ${formatParameters(parameters)}`);
-  }
-  const nonEmpty = lines.filter((l) => l.trim() !== '');
-  const common = nonEmpty.reduce<number>((min, l) => Math.min(min, leadingWhitespace(l).length), Number.POSITIVE_INFINITY);
-  const strip = Number.isFinite(common) ? common : 0;
-  return lines.map((l) => (l.trim() === '' ? '' : indent + l.slice(strip))).join(lineBreak) + lineBreak;
-}
-
 /** Web-service versions are yyyymmddnn; compared as numbers when both are, as text otherwise. */
 export function compareVersions(a: string, b: string): number {
   if (/^\d{1,20}$/.test(a) && /^\d{1,20}$/.test(b)) {
@@ -252,98 +212,3 @@ export function outdatedBlocks(
   return out;
 }
 
-/** The text with non-overlapping edits applied (positions refer to the original text). */
-export function applyTextEdits(text: string, edits: readonly TextEdit[]): string {
-  const index = new LineIndex(text);
-  const withOffsets = edits.map((e, order) => ({ start: index.offsetAt(e.range.start), end: index.offsetAt(e.range.end), newText: e.newText, order }));
-  // From the end backwards; insertions at one offset keep their given order.
-  withOffsets.sort((a, b) => b.start - a.start || b.end - a.end || b.order - a.order);
-  let out = text;
-  for (const e of withOffsets) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return out;
-}
-
-/**
- * Re-rendering one existing block, from the file as it would be without the block. The block
- * stays where it is unless a rule before it would now stop its traffic (a block that used to hold
- * only host names and now holds addresses, say); then it moves in front of that rule.
- */
-export function replacementForBlock(
-  text: string,
-  block: ManagedBlock,
-  dialect: Dialect,
-  policy: Policy,
-  parseOptions?: ParseOptions,
-): { edits: TextEdit[]; newText: string; moved: boolean; notExpressible: string[] } {
-  const without = text.slice(0, block.startOffset) + text.slice(block.endOffset);
-  const model = dialect.parse(without, parseOptions);
-  const others = findManagedBlocks(without, dialect.lineComment).blocks;
-  const placement = choosePlacement(without, model, dialect, policy, others);
-  const rendered = dialect.render(policy, placement.target);
-  const limit = placement.point.limit;
-  const moved = limit !== undefined && block.startOffset > limit;
-  const offset = moved ? placement.point.offset : block.startOffset;
-  let newText = prepareBlockText(rendered, policy, dialect.lineComment, moved ? placement.point.indent : block.indent, lineBreakOf(text));
-  const hostName = dialect.id === 'pac' ? pacHostParameter(model) : undefined;
-  if (hostName) newText = renamePacHost(newText, hostName);
-  if (dialect.id === 'cisco') newText = fitIosBlock(without, offset, newText, dialect.lineComment, others, moved ? undefined : text.slice(block.startOffset, block.endOffset)).block;
-  if (!moved) return { edits: [{ range: block.range, newText }], newText, moved, notExpressible: rendered.notExpressible };
-  const at = new LineIndex(text).positionAt(offset);
-  return {
-    edits: [
-      { range: { start: at, end: at }, newText },
-      { range: block.range, newText: '' },
-    ],
-    newText,
-    moved,
-    notExpressible: rendered.notExpressible,
-  };
-}
-
-export type BlockPolicyResult = { ok: true; policy: Policy } | { ok: false; errors: string[] };
-
-export interface RefreshResult {
-  /** Against the original text, non-overlapping; empty when every block is current. */
-  edits: TextEdit[];
-  /** The text with the edits applied. */
-  text: string;
-  /**
-   * Every block rebuilt, in file order, with its own edits (empty when unchanged). A block that
-   * moves in front of a rule that would now stop it has two: the insertion and the removal.
-   */
-  refreshed: Array<{ purpose: string; fromVersion: string; toVersion: string; changed: boolean; edits: TextEdit[] }>;
-  skipped: Array<{ purpose: string; reason: string }>;
-  problems: ManagedBlockProblem[];
-}
-
-/**
- * Re-render every managed block from the current catalogue. A block of another instance, or one
- * whose policy cannot be rebuilt, is left as it is and listed in `skipped`.
- */
-export function refreshManagedBlocks(
-  text: string,
-  dialect: Dialect,
-  catalog: PolicyCatalog,
-  policyForPurpose: (block: ManagedBlock) => BlockPolicyResult = (block) => policyForBlock(catalog, block),
-  parseOptions?: ParseOptions,
-): RefreshResult {
-  const scan = findManagedBlocks(text, dialect.lineComment);
-  const result: RefreshResult = { edits: [], text, refreshed: [], skipped: [], problems: scan.problems };
-  for (const block of scan.blocks) {
-    if (block.instance !== catalog.instance) {
-      result.skipped.push({ purpose: block.purpose, reason: t('the block is for the {0} instance; the catalogue in use is {1}', block.instance, catalog.instance) });
-      continue;
-    }
-    const built = policyForPurpose(block);
-    if (!built.ok) {
-      result.skipped.push({ purpose: block.purpose, reason: built.errors.join(' ') });
-      continue;
-    }
-    const { edits, newText, moved } = replacementForBlock(text, block, dialect, built.policy, parseOptions);
-    const changed = moved || newText !== text.slice(block.startOffset, block.endOffset);
-    result.refreshed.push({ purpose: block.purpose, fromVersion: block.version, toVersion: built.policy.catalogVersion, changed, edits: changed ? edits : [] });
-    if (changed) result.edits.push(...edits);
-  }
-  result.text = applyTextEdits(text, result.edits);
-  return result;
-}

@@ -1,0 +1,37 @@
+import type { IpInterval } from '../model/address';
+import type { ConfigModel } from '../model/config';
+import type { Flow, Policy } from '../model/policy';
+import type { FlowDecision } from '../dialects/dialect';
+import { flowsOfEntry } from '../policies';
+import { carriedPart } from './carriers';
+import type { CatalogView } from './context';
+import { evaluateFlow } from './evaluate';
+
+/**
+ * Where each flow of a policy is decided in this model: the evaluator's verdicts, traces and paths,
+ * per policy entry. The write path asks this, never a walker of its own, so an edit goes where
+ * the device decides.
+ */
+export function policyDecisions(model: ConfigModel, policy: Policy, catalog: Pick<CatalogView, 'lookupAddress'>): FlowDecision[] {
+  const inCatalogue = (interval: IpInterval): boolean => catalog.lookupAddress(interval).length > 0;
+  const decisions: FlowDecision[] = [];
+  policy.entries.forEach((_entry, index) => {
+    for (const flow of flowsOfEntry(policy, index)) {
+      if (flow.remote.kind !== 'addresses') continue;
+      const evaluations = evaluateFlow(model, flow, (path, part, translatedBy) => carriedPart(model, path, part, inCatalogue, translatedBy !== undefined));
+      for (const evaluation of evaluations) {
+        for (const outcome of evaluation.outcomes) {
+          const piece: Flow = { ...evaluation.flow, ports: outcome.region.ports, remote: { kind: 'addresses', intervals: outcome.region.intervals } };
+          decisions.push({ entry: index, flow: piece, path: evaluation.path, outcome });
+        }
+      }
+    }
+  });
+  return decisions;
+}
+
+/** The decisions an edit has to change: those that block or leave the flow unknown; all of them when none do. */
+export function decisionsToPlace(decisions: readonly FlowDecision[]): { decisions: FlowDecision[]; allAllowed: boolean } {
+  const open = decisions.filter((d) => d.outcome.value !== 'allowed');
+  return open.length > 0 ? { decisions: open, allAllowed: false } : { decisions: [...decisions], allAllowed: true };
+}

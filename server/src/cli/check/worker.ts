@@ -1,0 +1,55 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { Engine } from '../../engine';
+import { useBundle } from '../../l10n';
+import { analyseFile, type CheckRequest, type FileOutcome } from './analyseFile';
+
+/**
+ * `check` analyses each file in a worker thread of its own (see pool.ts), so one file that throws,
+ * exhausts its heap or never finishes is reported on that file and the run goes on. This is the
+ * thread's side: one engine, one file at a time.
+ */
+
+export const CHECK_WORKER_ROLE = 'endpoint-lens-check';
+
+export interface CheckWorkerData {
+  role: typeof CHECK_WORKER_ROLE;
+  cacheDir?: string;
+  trusted: boolean;
+  l10nBundle?: Record<string, string>;
+  request: Omit<CheckRequest, 'displayPath'>;
+}
+
+export type ToCheckWorker = { type: 'file'; id: number; path: string; displayPath: string };
+
+export type FromCheckWorker =
+  | { type: 'ready' }
+  | { type: 'start-failed'; message: string }
+  | { type: 'done'; id: number; outcome: FileOutcome }
+  | { type: 'failed'; id: number; message: string };
+
+export function isCheckWorker(): boolean {
+  return (workerData as Partial<CheckWorkerData> | null)?.role === CHECK_WORKER_ROLE;
+}
+
+export function runCheckWorker(): void {
+  const data = workerData as CheckWorkerData;
+  const port = parentPort;
+  if (!port) return;
+  useBundle(data.l10nBundle);
+  Engine.create({ ...(data.cacheDir ? { cacheDir: data.cacheDir } : {}), trusted: data.trusted, maxAnalysedBytes: data.request.maxBytes }).then(
+    (engine) => {
+      // Loading the catalogue now keeps it out of the first file's time budget.
+      engine.catalog(data.request.settings.instance, data.request.settings.catalog.pinnedVersion);
+      port.on('message', (message: ToCheckWorker) => {
+        try {
+          const outcome = analyseFile(engine, message.path, { ...data.request, displayPath: message.displayPath });
+          port.postMessage({ type: 'done', id: message.id, outcome } satisfies FromCheckWorker);
+        } catch (error) {
+          port.postMessage({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies FromCheckWorker);
+        }
+      });
+      port.postMessage({ type: 'ready' } satisfies FromCheckWorker);
+    },
+    (error: unknown) => port.postMessage({ type: 'start-failed', message: error instanceof Error ? error.message : String(error) } satisfies FromCheckWorker),
+  );
+}

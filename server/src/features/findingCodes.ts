@@ -1,0 +1,90 @@
+import type { FindingCode } from '../analysis/finding';
+import { t } from '../l10n';
+
+/** Where each finding code is documented; the README has one section per code. */
+export const DOCS_BASE = 'https://github.com/endpoint-lens/endpoint-lens/blob/main/README.md';
+
+export function codeHref(code: string): string {
+  return `${DOCS_BASE}#${code}`;
+}
+
+/** What a finding code means, in one line and in a paragraph: SARIF rule metadata and help texts. */
+export function describeCode(code: FindingCode): { short: string; full: string } {
+  switch (code) {
+    case 'blocked-required':
+      return {
+        short: t('A required Microsoft 365 endpoint is blocked'),
+        full: t('A rule or the default policy blocks traffic to an endpoint set the catalogue marks as required. Reported once per endpoint set and deciding line.'),
+      };
+    case 'proxied-optimize':
+      return {
+        short: t('A PAC file sends an Optimize or Allow endpoint to a proxy'),
+        full: t('Running the PAC file for the catalogue\'s hosts gives a proxy for an Optimize or Allow endpoint; Microsoft asks that these go DIRECT.'),
+      };
+    case 'incomplete-set':
+      return {
+        short: t('Only part of an endpoint set is referenced'),
+        full: t('A rule list names most but not all prefixes of an endpoint set with matching ports, so some of its traffic takes another path.'),
+      };
+    case 'stale-entry':
+      return {
+        short: t('An address or URL is no longer in the catalogue'),
+        full: t('An earlier catalogue version listed this address or URL and the current one does not; the message says when it was removed.'),
+      };
+    case 'host-bits-set':
+      return {
+        short: t('A CIDR has host bits set'),
+        full: t('A CIDR with host bits set, which most devices silently turn into its network address.'),
+      };
+    case 'invalid-address':
+      return {
+        short: t('An address, CIDR or netmask is not valid'),
+        full: t('A token meant as an address that the device rejects or reads differently.'),
+      };
+    case 'shadowed-rule':
+      return {
+        short: t('A rule never takes effect'),
+        full: t('An earlier rule with another action matches everything this rule matches, so this rule never decides.'),
+      };
+    case 'redundant-entry':
+      return {
+        short: t('An entry repeats another'),
+        full: t('A rule repeats an earlier one with the same action, or an address is already covered by another in the same rule.'),
+      };
+    case 'pac-wildcard-gap':
+      return {
+        short: t('A PAC wildcard misses the domain itself'),
+        full: t('shExpMatch(host, "*.x") and dnsDomainIs(host, ".x") do not match x itself; when the catalogue lists it too, its requests take another branch.'),
+      };
+    case 'pac-dns-dependency':
+      return {
+        short: t('A PAC decision depends on DNS'),
+        full: t('isInNet and dnsResolve resolve the host on every request, so a slow or split DNS delays every page.'),
+      };
+    case 'pac-runtime-error':
+      return {
+        short: t('The PAC file fails when it runs'),
+        full: t('The PAC program threw, did not compile, ran past its time or memory budget, or returned something that is not a proxy string.'),
+      };
+    case 'managed-block-outdated':
+      return {
+        short: t('A managed block is from an older catalogue'),
+        full: t('A block of generated rules was made from an older catalogue version than the one in use; refreshing it brings it up to date.'),
+      };
+    case 'syntax-error':
+      return {
+        short: t('The file cannot be read as the device would'),
+        full: t('The parser could not read this part of the file; a file that did not parse never looks clean.'),
+      };
+    case 'not-analysed':
+      return {
+        short: t('The file was not analysed'),
+        full: t('The file is too large, binary, empty, not a regular file or of no known dialect, or its analysis failed or ran out of time or memory; nothing in it was checked.'),
+      };
+    case 'analysis-limit':
+      return {
+        short: t('The file goes past a bound of Endpoint Lens'),
+        full: t('The file nests, expands, jumps or runs past one of the bounds Endpoint Lens puts on the work for one file; the finding says which and where, and the rest of the file decides nothing.'),
+      };
+  }
+}

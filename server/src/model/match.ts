@@ -1,0 +1,108 @@
+import { familyMax, mergeIntervals, intersectIntervals, minusIntervals, type IpInterval } from './address';
+import type { AddressMatch, PortRange, Rule } from './config';
+import type { Flow } from './policy';
+import { intersectPorts } from './ports';
+import type { Region } from './region';
+
+const PROTOCOL_ANY = new Set(['any', 'all', 'ip', 'ipv6', '0']);
+const PROTOCOL_NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp' };
+
+/** Which side of a rule holds the Microsoft end of the flow. */
+function remoteSide(rule: Rule, flow: Flow): AddressMatch | undefined {
+  return flow.direction === 'inbound' ? rule.sources : rule.destinations;
+}
+
+function localSide(rule: Rule, flow: Flow): AddressMatch | undefined {
+  return flow.direction === 'inbound' ? rule.destinations : rule.sources;
+}
+
+function complement(intervals: readonly IpInterval[]): IpInterval[] {
+  const all: IpInterval[] = [
+    { family: 4, first: 0n, last: familyMax(4) },
+    { family: 6, first: 0n, last: familyMax(6) },
+  ];
+  return minusIntervals(all, intervals);
+}
+
+/**
+ * Conditions the file alone cannot settle are sorted here. A new outbound connection is not
+ * ESTABLISHED, so state-only accepts do not let it through; loopback interfaces never carry
+ * Microsoft traffic; other interface names are taken to be the ones the author routes it over.
+ * Anything else (time, user, owner, FQDN objects) leaves the verdict unknown.
+ */
+export function classifyCondition(condition: string): 'matches' | 'never' | 'uncertain' {
+  const text = condition.toLowerCase();
+  if (/\b(ct ?state|conntrack|state)\b/.test(text)) {
+    if (/\bnew\b/.test(text)) return 'matches';
+    if (/\b(established|related|invalid|untracked)\b/.test(text)) return 'never';
+    return 'uncertain';
+  }
+  if (/\b(interface|iifname|oifname|iif|oif|in-interface|out-interface)\b|(^|\s)-[io]\b/.test(text)) {
+    return /(^|[\s"'=])lo(\b|$)/.test(text) ? 'never' : 'matches';
+  }
+  return 'uncertain';
+}
+
+const matchedCache = new WeakMap<AddressMatch, IpInterval[]>();
+
+/** The addresses a side matches, merged (and complemented when negated) once per side, not per flow. */
+function matchedIntervals(side: AddressMatch): IpInterval[] {
+  let intervals = matchedCache.get(side);
+  if (!intervals) {
+    intervals = side.negated ? complement(side.intervals) : mergeIntervals(side.intervals);
+    matchedCache.set(side, intervals);
+  }
+  return intervals;
+}
+
+/** Cheap test before splitting: most rules of a long list touch none of a flow's addresses. */
+export function touches(region: Region, addresses: readonly IpInterval[]): boolean {
+  for (const a of region.intervals) {
+    for (const b of addresses) {
+      if (a.family === b.family && a.first <= b.last && b.first <= a.last) return true;
+    }
+  }
+  return false;
+}
+
+export interface RuleMatch {
+  addresses?: IpInterval[];
+  ports?: PortRange[];
+  uncertain?: string;
+}
+
+/** What part of the flow a rule matches, or undefined when it cannot match this flow at all. */
+export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
+  if (rule.protocols && rule.protocols.length > 0) {
+    const names = rule.protocols.map((p) => PROTOCOL_NUMBERS[p.toLowerCase()] ?? p.toLowerCase());
+    if (!names.some((p) => PROTOCOL_ANY.has(p) || p === flow.protocol)) return undefined;
+  }
+  if (rule.hosts) return undefined;
+  if (rule.sourcePorts && rule.sourcePorts.length > 0) {
+    // The client's source port is ephemeral; a rule on fixed source ports is for other traffic.
+    const ephemeral = intersectPorts([{ from: 1024, to: 65535 }], rule.sourcePorts);
+    if (ephemeral.length !== 1 || ephemeral[0]!.from !== 1024 || ephemeral[0]!.to !== 65535) return undefined;
+  }
+  let uncertain: string | undefined;
+  for (const condition of rule.unknownConditions ?? []) {
+    const kind = classifyCondition(condition);
+    if (kind === 'never') return undefined;
+    if (kind === 'uncertain') uncertain ??= condition;
+  }
+  const local = localSide(rule, flow);
+  if (local && flow.local && !local.unresolved) {
+    const overlap = intersectIntervals(flow.local, local.intervals).length > 0;
+    const fullyInside = minusIntervals(flow.local, local.intervals).length === 0;
+    if (local.negated ? fullyInside : !overlap) return undefined;
+  }
+  const match: RuleMatch = {};
+  const remote = remoteSide(rule, flow);
+  if (remote) {
+    if (remote.unresolved) uncertain ??= remote.unresolved;
+    else match.addresses = matchedIntervals(remote);
+  }
+  if (rule.destinationPorts && rule.destinationPorts.length > 0) match.ports = rule.destinationPorts;
+  if (uncertain) match.uncertain = uncertain;
+  return match;
+}
+
