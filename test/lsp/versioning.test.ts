@@ -52,7 +52,7 @@ test('after an edit storm with hovers and code actions in flight, the diagnostic
   for (let i = 0; i < 400; i++) {
     const askedAt = client.documents.get(uri)!.version;
     if (i % 4 === 0 && published.diagnostics.length > 0) {
-      // The cursor rests on a diagnostic; the editor asks for its fixes, then the user types on.
+      // The editor asks for the fixes under the cursor and the user types on before they arrive.
       const diagnostics = published.diagnostics.slice(0, 3);
       inflight.push(
         codeActions(uri, diagnostics).then((actions) => {
@@ -66,14 +66,20 @@ test('after an edit storm with hovers and code actions in flight, the diagnostic
       const line = 6 + Math.floor(next() * 2000);
       inflight.push(client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character: 14 } }).then(() => undefined));
     }
-    // An editor sends a change per keystroke; now and then the keyboard pauses.
-    if (i % 25 === 0) {
+    // An editor sends a change per keystroke; now and then the keyboard pauses and the cursor rests on a diagnostic.
+    if (i % 50 === 0) {
       await new Promise((resolve) => setTimeout(resolve, 5));
       published = await client.waitForDiagnostics(uri, () => true, 60_000).catch(() => published);
+      const restingAt = client.documents.get(uri)!.version;
+      if (published.version === restingAt && published.diagnostics.length > 0) {
+        const actions = await codeActions(uri, published.diagnostics.slice(0, 3));
+        for (const action of actions) assert.deepEqual(versionsOf(action.edit), [restingAt], action.title);
+        versionedActions += actions.length;
+      }
     }
   }
   await Promise.all(inflight);
-  assert.ok(versionedActions > 0, 'some code actions were asked while their diagnostics were current');
+  assert.ok(versionedActions > 0, 'code actions asked while their diagnostics were current have edits');
   const final = await client.waitForDiagnostics(uri, () => true, 60_000);
   assert.equal(final.version, client.documents.get(uri)!.version, 'published under the final version');
   const fresh = await client.open('examples/storm-fresh.rules.v4', 'iptables', client.documents.get(uri)!.getText());

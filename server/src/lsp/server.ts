@@ -289,11 +289,16 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     return hoverFor(analysis, catalog, settings.tenantName, params.position);
   });
 
-  connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
+  connection.onCodeAction(async (params: CodeActionParams, token): Promise<CodeAction[]> => {
     const document = documents.get(params.textDocument.uri);
     if (!document || !engine) return [];
     const entry = await analysisOf(snapshotOf(document));
     if (!entry) return [];
+    // Verifying a fix analyses the edited text again: between fixes other requests are served, and once the document moved on (or the editor cancelled) its edits would be refused anyway.
+    const moveOn = async (): Promise<boolean> => {
+      await yieldToEventLoop();
+      return token.isCancellationRequested || documents.get(document.uri)?.version !== entry.version;
+    };
     const { analysis } = entry.value;
     const uri = document.uri;
     // The subject is the analysed text of this version: its context was made from the snapshot.
@@ -306,11 +311,13 @@ export function startServer(connection: Connection, options: { cacheDir?: string
         const finding = findingOf(diagnostic, analysis.findings, entry.version);
         if (!finding) continue;
         for (const fix of finding.fixes) {
+          if (await moveOn()) return [];
           // Only fixes that, applied and analysed again, remove the finding and add nothing are offered.
           const planned = planFix(subject, finding, fix);
           if (!planned.ok) continue;
           actions.push({ title: fix.title, kind: QUICK_FIX, diagnostics: [diagnostic], isPreferred: fix.preferred, edit: edit(planned.edits) });
         }
+        if (await moveOn()) return [];
         const suppression = suppressionEdit(finding, subject.text, subject.dialect.comment.line);
         if (verifyEdit(subject, applyTextEdits(subject.text, [suppression]), { kind: 'finding', finding }, subject.reanalyse).ok) {
           actions.push({ title: t('Suppress {0} on this line', finding.code), kind: QUICK_FIX, diagnostics: [diagnostic], edit: edit([suppression]) });
@@ -318,6 +325,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
       }
     }
     if (only?.some((k) => FIX_ALL.startsWith(k))) {
+      if (await moveOn()) return [];
       const all = planAllFixes(subject, { minimumSeverity: 'hint' });
       if (all.edits.length > 0) actions.push({ title: t('Fix all Endpoint Lens problems that have a verified fix'), kind: FIX_ALL, edit: edit(all.edits) });
     }
