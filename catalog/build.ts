@@ -8,10 +8,23 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { formatCidr, parseCidr } from '../server/src/model/address';
-import { parsePortList } from '../server/src/catalog/ports';
+import { formatPortList, parsePortList } from '../server/src/catalog/ports';
+import { literalSuffix } from '../server/src/catalog/urlPattern';
 import { fromWebServiceJson, serializeHistory, serializeOtherEndpoints, serializeSnapshot } from '../server/src/catalog/webService';
-import { INSTANCES, type CatalogHistory, type CatalogSnapshot, type EndpointSet, type InstanceId, type OtherEndpointRow } from '../server/src/catalog/types';
-import { ARTICLE_DATE, ARTICLE_PROVENANCE, ROWS, SEED_PROVENANCE, type RowSource } from './other-endpoints-rows';
+import type { PortRange } from '../server/src/model/config';
+import {
+  INSTANCES,
+  type CatalogHistory,
+  type CatalogSnapshot,
+  type EndpointSet,
+  type InstanceId,
+  type OtherEndpointDestination,
+  type OtherEndpointRevision,
+  type OtherEndpointRevisionGroup,
+  type OtherEndpointRow,
+  type OtherEndpointsFile,
+} from '../server/src/catalog/types';
+import { REVISIONS, ROWS, type ArticleRevision, type RowChangeSource, type RowSource } from './other-endpoints-rows';
 
 const REPO = resolve(__dirname, '..');
 
@@ -111,40 +124,135 @@ function buildInstance(instance: InstanceId, sources: SourceFile[]): { snapshot:
   return { snapshot, history };
 }
 
-function canonicalCidr(text: string): string {
+function canonicalCidr(text: string, row: number): string {
   const parsed = parseCidr(text);
-  if (!parsed.ok) throw new Error(`other endpoints: ${text} is not an address (${parsed.reason})`);
-  if (parsed.value.hostBitsSet) throw new Error(`other endpoints: ${text} has host bits set`);
+  if (!parsed.ok) throw new Error(`other endpoints row ${row}: ${text} is not an address (${parsed.reason})`);
+  if (parsed.value.hostBitsSet) throw new Error(`other endpoints row ${row}: ${text} has host bits set`);
   return formatCidr(parsed.value);
 }
 
-function buildRow(source: RowSource, inSeed: boolean): OtherEndpointRow {
+function destinationOf(source: RowSource, d: RowSource['destinations'][number]): OtherEndpointDestination {
+  const destination: OtherEndpointDestination = {
+    instances: d.instances ?? [...INSTANCES],
+    urls: d.urls ?? [],
+    ips: (d.ips ?? []).map((ip) => canonicalCidr(ip, source.row)),
+    tcpPorts: parsePortList(d.tcp ?? ''),
+    udpPorts: parsePortList(d.udp ?? ''),
+  };
+  if (d.customerSide) destination.customerSide = d.customerSide;
+  if (d.note) destination.note = d.note;
+  return destination;
+}
+
+/** Revisions name addresses and host patterns in one list; an entry that parses as an address is one. */
+function isAddress(entry: string): boolean {
+  return parseCidr(entry).ok;
+}
+
+/**
+ * The row as the revision before `change` had it: what the change added is taken out, what it
+ * removed is put back, ports go back to what the change says they were. Every entry named must
+ * fit (added ones present now, removed ones absent), so a mistyped change fails the build.
+ */
+function revertChange(source: RowSource, date: string, change: RowChangeSource, after: OtherEndpointDestination[]): OtherEndpointDestination[] {
+  const fail = (message: string): never => {
+    throw new Error(`other endpoints row ${source.row}, revision ${date}: ${message}`);
+  };
+  const before = after.map((d) => ({ ...d, ips: [...d.ips], urls: [...d.urls] }));
+  for (const raw of change.added ?? []) {
+    const entry = isAddress(raw) ? canonicalCidr(raw, source.row) : raw;
+    const holders = before.filter((d) => (isAddress(raw) ? d.ips : d.urls).includes(entry));
+    if (holders.length !== 1) fail(`added ${entry} is in ${holders.length} destination groups, expected 1`);
+    const holder = holders[0]!;
+    if (isAddress(raw)) holder.ips = holder.ips.filter((ip) => ip !== entry);
+    else holder.urls = holder.urls.filter((url) => url !== entry);
+  }
+  for (const { destination, entries } of change.removed ?? []) {
+    const group = before[destination] ?? fail(`removed entries name destination group ${destination}, which does not exist`);
+    for (const raw of entries) {
+      const entry = isAddress(raw) ? canonicalCidr(raw, source.row) : raw;
+      if (after.some((d) => d.ips.includes(entry) || d.urls.includes(entry))) fail(`${entry} is marked removed but still listed`);
+      if (isAddress(raw)) group.ips.push(entry);
+      else group.urls.push(entry);
+    }
+  }
+  for (const { destination, tcp, udp } of change.ports ?? []) {
+    const group = before[destination] ?? fail(`ports name destination group ${destination}, which does not exist`);
+    if (tcp !== undefined) group.tcpPorts = parsePortList(tcp);
+    if (udp !== undefined) group.udpPorts = parsePortList(udp);
+  }
+  return before;
+}
+
+function portsDiffer(a: readonly PortRange[], b: readonly PortRange[]): boolean {
+  return formatPortList(a) !== formatPortList(b);
+}
+
+/** What changed from one revision's destination groups to the next, group by group. */
+export function diffRowRevisions(before: readonly OtherEndpointDestination[], after: readonly OtherEndpointDestination[]): OtherEndpointRevisionGroup[] {
+  const groups: OtherEndpointRevisionGroup[] = [];
+  after.forEach((next, index) => {
+    const previous = before[index] ?? { ...next, ips: [], urls: [], tcpPorts: next.tcpPorts, udpPorts: next.udpPorts };
+    const group: OtherEndpointRevisionGroup = {
+      instances: next.instances,
+      added: { ips: next.ips.filter((ip) => !previous.ips.includes(ip)), urls: next.urls.filter((url) => !previous.urls.includes(url)) },
+      removed: { ips: previous.ips.filter((ip) => !next.ips.includes(ip)), urls: previous.urls.filter((url) => !next.urls.includes(url)) },
+    };
+    if (portsDiffer(previous.tcpPorts, next.tcpPorts)) group.tcpPorts = { before: previous.tcpPorts, after: next.tcpPorts };
+    if (portsDiffer(previous.udpPorts, next.udpPorts)) group.udpPorts = { before: previous.udpPorts, after: next.udpPorts };
+    const changed = group.added.ips.length + group.added.urls.length + group.removed.ips.length + group.removed.urls.length > 0 || group.tcpPorts || group.udpPorts;
+    if (changed) groups.push(group);
+  });
+  return groups;
+}
+
+interface BuiltRow {
+  row: OtherEndpointRow;
+  /** The row as the first revision had it; undefined when a later revision added the row. */
+  baseline?: OtherEndpointDestination[];
+}
+
+/** The newest facts of a row and every revision down to the baseline, each with what it changed. */
+function buildRow(source: RowSource, revisions: readonly ArticleRevision[]): BuiltRow {
+  const known = new Set(revisions.slice(1).map((r) => r.date));
+  for (const date of Object.keys(source.changes ?? {})) {
+    if (!known.has(date)) throw new Error(`other endpoints row ${source.row}: changes for ${date}, which is not a revision after the baseline`);
+  }
+  let state: OtherEndpointDestination[] | undefined = source.destinations.map((d) => destinationOf(source, d));
+  const newestFirst: OtherEndpointRevision[] = [];
+  let latest: { revision: ArticleRevision; change: RowChangeSource } | undefined;
+  for (const revision of [...revisions].reverse()) {
+    if (!state) break;
+    const change = source.changes?.[revision.date];
+    const base = { date: revision.date, release: revision.release, source: revision.source };
+    if (revision === revisions[0]) {
+      newestFirst.push({ ...base, groups: [] });
+      continue;
+    }
+    if (!change) continue;
+    latest ??= { revision, change };
+    const before: OtherEndpointDestination[] | undefined = change.rowAdded ? undefined : revertChange(source, revision.date, change, state);
+    const entry: OtherEndpointRevision = { ...base, summary: change.summary, groups: diffRowRevisions(before ?? [], state) };
+    if (change.rowAdded) entry.rowAdded = true;
+    newestFirst.push(entry);
+    state = before;
+  }
+  const seedRevision = revisions[0]!;
   let provenance: string;
-  if (!inSeed) provenance = `${ARTICLE_PROVENANCE}: ${source.newer ?? 'row added'}`;
-  else if (source.newer) provenance = `${SEED_PROVENANCE}; updated from the ${ARTICLE_PROVENANCE}: ${source.newer}`;
-  else provenance = `${SEED_PROVENANCE}; unchanged in the ${ARTICLE_PROVENANCE}`;
+  if (!state) provenance = `${latest!.revision.source}: ${latest!.change.summary}`;
+  else if (latest) provenance = `${seedRevision.source}; updated from the ${latest.revision.source}: ${latest.change.summary}`;
+  else provenance = `${seedRevision.source}; unchanged in the ${revisions.at(-1)!.source}`;
   const row: OtherEndpointRow = {
     row: source.row,
     purpose: source.purpose,
     direction: source.direction,
-    destinations: source.destinations.map((d) => {
-      const destination: OtherEndpointRow['destinations'][number] = {
-        instances: d.instances ?? [...INSTANCES],
-        urls: d.urls ?? [],
-        ips: (d.ips ?? []).map(canonicalCidr),
-        tcpPorts: parsePortList(d.tcp ?? ''),
-        udpPorts: parsePortList(d.udp ?? ''),
-      };
-      if (d.customerSide) destination.customerSide = d.customerSide;
-      if (d.note) destination.note = d.note;
-      return destination;
-    }),
+    destinations: source.destinations.map((d) => destinationOf(source, d)),
     provenance,
+    revisions: newestFirst.reverse(),
   };
   if (source.link) row.link = source.link;
-  if (source.seedDropped) row.formerEntries = source.seedDropped.map((entry) => ({ entry: canonicalCidr(entry), until: ARTICLE_DATE }));
   if (source.seedTypos) row.misspellings = source.seedTypos;
-  return row;
+  return state ? { row, baseline: state } : { row };
 }
 
 /** Table lines of the seed by row number. */
@@ -158,37 +266,41 @@ function readSeedRows(seedPath: string): Map<number, string> {
 }
 
 /**
- * Every IPv4 address and CIDR the seed row names must be in the built row, unless the newer
- * article dropped it; rows the article left alone must name exactly the seed's addresses.
+ * The baseline revision rebuilt from the newest facts must be the seed row: exactly the IPv4
+ * addresses and CIDRs the seed names, and host patterns whose fixed part the seed writes.
  */
-function checkAgainstSeed(source: RowSource, built: OtherEndpointRow, seedLine: string): void {
+function checkAgainstSeed(source: RowSource, baseline: readonly OtherEndpointDestination[], seedLine: string): void {
   let text = seedLine;
   for (const [typo, meant] of Object.entries(source.seedTypos ?? {})) text = text.replaceAll(typo, meant);
-  const seedIps = new Set((text.match(/\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?\b/g) ?? []).map(canonicalCidr));
-  const builtIps = new Set(built.destinations.flatMap((d) => d.ips));
-  const dropped = new Set((source.seedDropped ?? []).map(canonicalCidr));
+  const seedIps = new Set((text.match(/\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?\b/g) ?? []).map((ip) => canonicalCidr(ip, source.row)));
+  const builtIps = new Set(baseline.flatMap((d) => d.ips));
   for (const ip of seedIps) {
-    if (!builtIps.has(ip) && !dropped.has(ip)) throw new Error(`other endpoints row ${source.row}: seed address ${ip} is missing`);
+    if (!builtIps.has(ip)) throw new Error(`other endpoints row ${source.row}: seed address ${ip} is missing`);
   }
-  for (const ip of dropped) {
-    if (!seedIps.has(ip)) throw new Error(`other endpoints row ${source.row}: ${ip} is marked dropped but is not in the seed`);
-    if (builtIps.has(ip)) throw new Error(`other endpoints row ${source.row}: ${ip} is marked dropped but still listed`);
+  for (const ip of builtIps) {
+    if (!seedIps.has(ip)) throw new Error(`other endpoints row ${source.row}: ${ip} is not in the seed, so a later revision must have added it`);
   }
-  if (!source.newer && builtIps.size !== seedIps.size) {
-    throw new Error(`other endpoints row ${source.row}: addresses differ from the seed although the row is marked unchanged`);
+  const lower = text.toLowerCase();
+  for (const url of baseline.flatMap((d) => d.urls)) {
+    if (!lower.includes(literalSuffix(url))) throw new Error(`other endpoints row ${source.row}: ${url} is not in the seed, so a later revision must have added it`);
   }
 }
 
-function buildOtherEndpoints(seedPath: string): OtherEndpointRow[] {
+export function buildOtherEndpoints(seedPath: string, rows: readonly RowSource[] = ROWS, revisions: readonly ArticleRevision[] = REVISIONS): OtherEndpointsFile {
   const seed = readSeedRows(seedPath);
   if (seed.size !== 24) throw new Error(`${seedPath}: expected 24 table rows, found ${seed.size}`);
-  return ROWS.map((source, index) => {
+  const built = rows.map((source, index) => {
     if (source.row !== index + 1) throw new Error(`other endpoints: row ${source.row} out of order`);
+    const { row, baseline } = buildRow(source, revisions);
     const seedLine = seed.get(source.row);
-    const built = buildRow(source, seedLine !== undefined);
-    if (seedLine !== undefined) checkAgainstSeed(source, built, seedLine);
-    return built;
+    if ((seedLine === undefined) !== (baseline === undefined)) {
+      throw new Error(`other endpoints row ${source.row}: ${seedLine === undefined ? 'not in the seed, so a later revision must add it' : 'in the seed, but a later revision is said to add it'}`);
+    }
+    if (seedLine !== undefined && baseline) checkAgainstSeed(source, baseline, seedLine);
+    return row;
   });
+  const newest = revisions.at(-1)!;
+  return { format: 1, revision: newest.date, release: newest.release, rows: built };
 }
 
 /** Relative output path → file contents. */
@@ -202,7 +314,7 @@ export function buildCatalog(inputs: BuildInputs): Map<string, string> {
     files.set(`${name}.json`, serializeSnapshot(built.snapshot));
     if (built.history) files.set(`history/${name}.json`, serializeHistory(built.history));
   }
-  files.set('other-endpoints.json', serializeOtherEndpoints({ format: 1, rows: buildOtherEndpoints(inputs.seedPath) }));
+  files.set('other-endpoints.json', serializeOtherEndpoints(buildOtherEndpoints(inputs.seedPath)));
   return files;
 }
 

@@ -1,10 +1,14 @@
 /**
  * The facts of Microsoft's "Other endpoints not included in the web service" table, as data for
- * catalog/build.ts. The baseline is the Danish copy in the shared seeds folder (2022-01-31, 24
- * rows); where the newest English revision (2025-01-08) differs, its facts win and the row says so
- * in its provenance. Purposes are our own short descriptions, not the article's wording.
- * Addresses are written as the article writes them; the build turns them into canonical CIDRs and
- * checks every address of the seed against these rows.
+ * catalog/build.ts. Each row is written as the newest revision states it; `changes` says, per
+ * later revision, what that revision added, removed or reworded, so the build can rebuild every
+ * earlier revision down to the baseline, the Danish copy in the shared seeds folder (2022-01-31,
+ * 24 rows), and check that baseline against the seed. Purposes are our own short descriptions,
+ * not the article's wording. Addresses are written as the article writes them; the build turns
+ * them into canonical CIDRs.
+ *
+ * A release that brings newer facts edits the rows, appends its revision to REVISIONS and adds a
+ * `changes` entry under that revision's date to every row it changed.
  */
 import type { InstanceId, OtherEndpointDirection } from '../server/src/catalog/types';
 
@@ -18,25 +22,50 @@ export interface RowDestinationSource {
   note?: { en: string; da: string };
 }
 
+/** What one revision changed in a row, relative to the revision before it. */
+export interface RowChangeSource {
+  /** What changed, in words; the row's provenance repeats it. */
+  summary: string;
+  /** Addresses and host patterns this revision added (each is in exactly one destination group now). */
+  added?: string[];
+  /** What the revision before listed and this one does not, by destination group (index into `destinations`). */
+  removed?: Array<{ destination: number; entries: string[] }>;
+  /** The ports a destination group had in the revision before, when this one changed them. */
+  ports?: Array<{ destination: number; tcp?: string; udp?: string }>;
+  /** The row did not exist before this revision. */
+  rowAdded?: true;
+}
+
 export interface RowSource {
   row: number;
   purpose: { en: string; da: string };
   direction: OtherEndpointDirection;
   destinations: RowDestinationSource[];
   link?: string;
-  /** Set when the English revision changed the row; says what changed. */
-  newer?: string;
-  /** Addresses of the seed row that the newer revision no longer lists. */
-  seedDropped?: string[];
+  /** Per revision date (one of REVISIONS after the first): what that revision changed. */
+  changes?: Record<string, RowChangeSource>;
   /** Seed spellings that are typing errors, with what they stand for. */
   seedTypos?: Record<string, string>;
 }
 
+/** One revision of the article the rows follow, and the Endpoint Lens release that first shipped it. */
+export interface ArticleRevision {
+  date: string;
+  release: string;
+  source: string;
+}
+
 export const SEED_PROVENANCE = 'Danish seed table (ms.date 2022-01-31)';
-/** The revision of the English article the rows follow; entries it dropped were listed until then. */
-export const ARTICLE_DATE = '2025-01-08';
 export const ARTICLE_PROVENANCE =
   'English article "Other endpoints not included in the Microsoft 365 IP Address and URL Web service" (ms.date 2025-01-08, MicrosoftDocs/microsoft-365-docs@ba01cbe59ca4652a0c05a3d15bea4f9bcec94861)';
+
+/** Oldest first; the first is the baseline the seed table gives. */
+export const REVISIONS: ArticleRevision[] = [
+  { date: '2022-01-31', release: '0.1.0', source: SEED_PROVENANCE },
+  { date: '2025-01-08', release: '0.1.0', source: ARTICLE_PROVENANCE },
+];
+
+const ARTICLE_DATE = '2025-01-08';
 
 const GOV: InstanceId[] = ['USGovDoD', 'USGovGCCHigh'];
 const NO_PORT = {
@@ -81,7 +110,7 @@ export const ROWS: RowSource[] = [
         note: { en: 'All destinations are https:// URLs.', da: 'Alle destinationer er https://-adresser.' },
       },
     ],
-    newer: 'adds sara.api.support.microsoft.com',
+    changes: { [ARTICLE_DATE]: { summary: 'adds sara.api.support.microsoft.com', added: ['sara.api.support.microsoft.com'] } },
   },
   {
     row: 3,
@@ -96,7 +125,7 @@ export const ROWS: RowSource[] = [
         customerSide: { en: 'Customer STS (AD FS server and AD FS proxy)', da: 'Kundens STS (AD FS-server og AD FS-proxy)' },
       },
     ],
-    newer: '"Azure AD Connect" renamed "Microsoft Entra Connect"',
+    changes: { [ARTICLE_DATE]: { summary: '"Azure AD Connect" renamed "Microsoft Entra Connect"' } },
   },
   {
     row: 4,
@@ -177,7 +206,13 @@ export const ROWS: RowSource[] = [
         },
       },
     ],
-    newer: 'the blob storage destination is written shcwreleaseprod.blob.core.windows.net/shcw/* instead of *shcwreleaseprod.blob.core.windows.net/shcw/',
+    changes: {
+      [ARTICLE_DATE]: {
+        summary: 'the blob storage destination is written shcwreleaseprod.blob.core.windows.net/shcw/* instead of *shcwreleaseprod.blob.core.windows.net/shcw/',
+        added: ['shcwreleaseprod.blob.core.windows.net'],
+        removed: [{ destination: 2, entries: ['*shcwreleaseprod.blob.core.windows.net'] }],
+      },
+    },
   },
   {
     row: 10,
@@ -194,14 +229,20 @@ export const ROWS: RowSource[] = [
         customerSide: { en: 'Customer on-premises Exchange server', da: 'Kundens lokale Exchange-server' },
       },
     ],
-    newer: '*.acompli.net dropped; *.outlookmobile.com and *.outlookmobile.us became <email_domain>.outlookmobile.com and <email_domain>.outlookmobile.us',
+    changes: {
+      [ARTICLE_DATE]: {
+        summary: '*.acompli.net dropped; *.outlookmobile.com and *.outlookmobile.us became <email_domain>.outlookmobile.com and <email_domain>.outlookmobile.us',
+        added: ['<email_domain>.outlookmobile.com', '<email_domain>.outlookmobile.us'],
+        removed: [{ destination: 0, entries: ['*.acompli.net', '*.outlookmobile.com', '*.outlookmobile.us'] }],
+      },
+    },
   },
   {
     row: 11,
     purpose: { en: 'Exchange hybrid Microsoft Entra authentication (application proxy).', da: 'Exchange hybrid Microsoft Entra-godkendelse (programproxy).' },
     direction: 'outbound-server',
     destinations: [{ urls: ['*.msappproxy.net'], note: { en: 'TCP; the article names no port.', da: 'TCP; artiklen angiver ingen port.' } }],
-    newer: '"Azure AD" renamed "Microsoft Entra"',
+    changes: { [ARTICLE_DATE]: { summary: '"Azure AD" renamed "Microsoft Entra"' } },
   },
   {
     row: 12,
@@ -279,7 +320,7 @@ export const ROWS: RowSource[] = [
     direction: 'outbound-server',
     destinations: [],
     link: `${LEARN}/azure/active-directory/hybrid/reference-connect-ports`,
-    newer: '"Azure AD Connect" renamed "Microsoft Entra Connect"',
+    changes: { [ARTICLE_DATE]: { summary: '"Azure AD Connect" renamed "Microsoft Entra Connect"' } },
   },
   {
     row: 20,
@@ -293,7 +334,7 @@ export const ROWS: RowSource[] = [
       { instances: ['China'], urls: ['*.chinacloudapi.cn', 'secure.aadcdn.partner.microsoftonline-p.cn', '*.partner.microsoftonline.cn'], tcp: '443' },
     ],
     link: 'https://docs.azure.cn/zh-cn/active-directory/hybrid/tshoot-connect-connectivity',
-    newer: '"Azure AD Connect" renamed "Microsoft Entra Connect"',
+    changes: { [ARTICLE_DATE]: { summary: '"Azure AD Connect" renamed "Microsoft Entra Connect"' } },
   },
   {
     row: 21,
@@ -316,7 +357,7 @@ export const ROWS: RowSource[] = [
         tcp: '443',
       },
     ],
-    newer: '"Azure AD" renamed "Microsoft Entra"',
+    changes: { [ARTICLE_DATE]: { summary: '"Azure AD" renamed "Microsoft Entra"' } },
   },
   {
     row: 22,
@@ -327,7 +368,7 @@ export const ROWS: RowSource[] = [
     direction: 'outbound-server',
     destinations: [],
     link: `${LEARN}/azure/active-directory/authentication/howto-mfaserver-deploy#plan-your-deployment`,
-    newer: '"Azure AD" renamed "Microsoft Entra" in the linked title',
+    changes: { [ARTICLE_DATE]: { summary: '"Azure AD" renamed "Microsoft Entra" in the linked title' } },
   },
   {
     row: 23,
@@ -379,12 +420,33 @@ export const ROWS: RowSource[] = [
         tcp: '443',
       },
     ],
-    newer:
-      'public cloud list from 64 to 106 entries (12 addresses dropped, 38 addresses and 16 CIDRs added); US Government adds 20.140.232.0/23, 52.126.194.0/23, 2001:489a:3500::/50; China adds 40.72.70.0/23, four 52.130.x /27 ranges and 2406:e500:5500::/48',
-    seedDropped: [
-      '13.85.192.59', '13.85.192.123', '13.89.108.233', '13.89.104.147', '52.229.38.131', '52.183.67.212', '40.74.203.28',
-      '40.74.203.27', '13.86.37.15', '52.154.246.238', '52.151.30.78', '52.191.173.85',
-    ],
+    changes: {
+      [ARTICLE_DATE]: {
+        summary:
+          'public cloud list from 64 to 106 entries (12 addresses dropped, 38 addresses and 16 CIDRs added); US Government adds 20.140.232.0/23, 52.126.194.0/23, 2001:489a:3500::/50; China adds 40.72.70.0/23, four 52.130.x /27 ranges and 2406:e500:5500::/48',
+        added: [
+          '13.78.204.0', '20.127.53.125', '70.37.95.92', '70.37.95.11', '70.37.92.195', '70.37.93.191', '70.37.90.219', '20.9.36.45',
+          '20.9.35.166', '20.9.36.128', '20.9.37.73', '20.9.37.76', '104.46.117.15', '20.253.156.113', '52.159.124.33', '20.98.68.182',
+          '20.98.68.57', '20.98.68.200', '20.98.68.203', '20.98.68.218', '20.171.81.121', '20.25.189.138', '20.171.82.192', '20.171.83.146',
+          '20.171.83.157', '20.223.139.245', '104.40.209.182', '20.216.150.67', '20.90.99.1', '20.91.212.211', '20.91.212.136', '20.91.213.57',
+          '20.91.208.88', '20.91.209.147', '20.212.153.162', '52.231.196.24', '20.89.108.161', '20.89.240.165',
+          '20.20.32.0/19', '20.190.128.0/18', '20.231.128.0/19', '40.126.0.0/18', '2603:1006:2000::/48', '2603:1007:200::/48',
+          '2603:1016:1400::/48', '2603:1017::/48', '2603:1026:3000::/48', '2603:1027:1::/48', '2603:1036:3000::/48', '2603:1037:1::/48',
+          '2603:1046:2000::/48', '2603:1047:1::/48', '2603:1056:2000::/48', '2603:1057:2::/48',
+          '20.140.232.0/23', '52.126.194.0/23', '2001:489a:3500::/50',
+          '40.72.70.0/23', '52.130.2.32/27', '52.130.3.64/27', '52.130.17.192/27', '52.130.18.32/27', '2406:e500:5500::/48',
+        ],
+        removed: [
+          {
+            destination: 0,
+            entries: [
+              '13.85.192.59', '13.85.192.123', '13.89.108.233', '13.89.104.147', '52.229.38.131', '52.183.67.212', '40.74.203.28',
+              '40.74.203.27', '13.86.37.15', '52.154.246.238', '52.151.30.78', '52.191.173.85',
+            ],
+          },
+        ],
+      },
+    },
     seedTypos: { '52.243.148.1 9': '52.243.148.19' },
   },
   {
@@ -396,8 +458,12 @@ export const ROWS: RowSource[] = [
     direction: 'outbound-server',
     destinations: [{ urls: ['www.msftconnecttest.com'], note: NO_PORT }],
     link: `${LEARN}/windows/privacy/manage-windows-11-endpoints`,
-    newer: '13.107.4.52 dropped; host spelled www.msftconnecttest.com (the seed has "mstf")',
-    seedDropped: ['13.107.4.52'],
+    changes: {
+      [ARTICLE_DATE]: {
+        summary: '13.107.4.52 dropped; host spelled www.msftconnecttest.com (the seed has "mstf")',
+        removed: [{ destination: 0, entries: ['13.107.4.52'] }],
+      },
+    },
     seedTypos: { 'www.mstfconnecttest.com': 'www.msftconnecttest.com' },
   },
   {
@@ -409,6 +475,6 @@ export const ROWS: RowSource[] = [
     direction: 'outbound-server',
     destinations: [],
     link: 'https://firebase.google.com/docs/cloud-messaging/concept-options#messaging-ports-and-your-firewall',
-    newer: 'row added; ports are in Google Firebase and Apple push notification documentation',
+    changes: { [ARTICLE_DATE]: { summary: 'row added; ports are in Google Firebase and Apple push notification documentation', rowAdded: true } },
   },
 ];

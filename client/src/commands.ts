@@ -37,12 +37,23 @@ const LAST_SEEN_VERSION_KEY = 'endpointLens.catalog.lastSeenVersion';
 export interface ExchangeHybridArgs {
   features?: ExchangeHybridFeature[];
   serverAddresses?: string[];
+  includeAnnounced?: boolean;
 }
 export interface EndpointSetsArgs {
   setIds?: number[];
   serviceAreas?: string[];
   categories?: string[];
   includeOptional?: boolean;
+  includeAnnounced?: boolean;
+}
+
+/** The option both insert commands offer, on by default: additions Microsoft announced for a later day go in now. */
+function announcedItem(): vscode.QuickPickItem {
+  return {
+    label: vscode.l10n.t('Include announced additions'),
+    description: vscode.l10n.t('addresses and URLs Microsoft has announced for a later date'),
+    picked: true,
+  };
 }
 export interface GraphArgs {
   serverAddresses?: string[];
@@ -124,9 +135,15 @@ async function insertExchangeHybrid(session: Session, args?: ExchangeHybridArgs)
   if (!editor) return undefined;
   const state = session.extension.workspaceState;
   let features = args?.features;
+  let includeAnnounced = args?.includeAnnounced ?? true;
   if (!features) {
     const remembered = state.get<string[]>(FEATURES_KEY) ?? [...EXCHANGE_HYBRID_FEATURES];
-    const items = EXCHANGE_HYBRID_FEATURES.map((feature) => ({ ...featureLabel(feature), feature, picked: remembered.includes(feature) }));
+    const announced = announcedItem();
+    const items: Array<vscode.QuickPickItem & { feature?: ExchangeHybridFeature }> = [
+      ...EXCHANGE_HYBRID_FEATURES.map((feature) => ({ ...featureLabel(feature), feature, picked: remembered.includes(feature) })),
+      { label: vscode.l10n.t('Options'), kind: vscode.QuickPickItemKind.Separator },
+      announced,
+    ];
     const picked = await vscode.window.showQuickPick(items, {
       canPickMany: true,
       title: vscode.l10n.t('Exchange hybrid features'),
@@ -134,11 +151,13 @@ async function insertExchangeHybrid(session: Session, args?: ExchangeHybridArgs)
       ignoreFocusOut: true,
     });
     if (!picked) return undefined;
-    if (picked.length === 0) {
+    const chosen = picked.flatMap((item) => (item.feature ? [item.feature] : []));
+    if (chosen.length === 0) {
       void vscode.window.showWarningMessage(vscode.l10n.t('No hybrid feature was chosen, so nothing was inserted.'));
       return undefined;
     }
-    features = picked.map((item) => item.feature);
+    features = chosen;
+    includeAnnounced = picked.includes(announced);
     await state.update(FEATURES_KEY, features);
   }
   let serverAddresses = args?.serverAddresses;
@@ -155,11 +174,11 @@ async function insertExchangeHybrid(session: Session, args?: ExchangeHybridArgs)
     serverAddresses = splitAddresses(typed);
     await state.update(SERVERS_KEY, serverAddresses);
   }
-  return insertPolicy(session, { uri: editor.document.uri.toString(), policy: 'exchange-hybrid', features, serverAddresses });
+  return insertPolicy(session, { uri: editor.document.uri.toString(), policy: 'exchange-hybrid', features, serverAddresses, includeAnnounced });
 }
 
 interface SetPickItem extends vscode.QuickPickItem {
-  choice?: { kind: 'area'; value: string } | { kind: 'category'; value: string } | { kind: 'optional' } | { kind: 'set'; value: number };
+  choice?: { kind: 'area'; value: string } | { kind: 'category'; value: string } | { kind: 'optional' } | { kind: 'announced' } | { kind: 'set'; value: number };
 }
 
 function setItem(set: EndpointSet): SetPickItem {
@@ -195,6 +214,7 @@ async function insertEndpointSets(session: Session, args?: EndpointSetsArgs): Pr
       ...(['Optimize', 'Allow', 'Default'] as const).map((category): SetPickItem => ({ label: category, description: vscode.l10n.t('{0} sets', sets.filter((s) => s.category === category).length), choice: { kind: 'category', value: category } })),
       { label: vscode.l10n.t('Options'), kind: vscode.QuickPickItemKind.Separator },
       { label: vscode.l10n.t('Include optional sets'), description: vscode.l10n.t('sets Microsoft does not mark as required'), choice: { kind: 'optional' } },
+      { ...announcedItem(), choice: { kind: 'announced' } },
       { label: vscode.l10n.t('Individual sets (instead of the filters above)'), kind: vscode.QuickPickItemKind.Separator },
       ...sets.map(setItem),
     ];
@@ -208,6 +228,7 @@ async function insertEndpointSets(session: Session, args?: EndpointSetsArgs): Pr
     });
     if (!picked) return undefined;
     const choices = picked.flatMap((item) => (item.choice ? [item.choice] : []));
+    params.includeAnnounced = choices.some((c) => c.kind === 'announced');
     const setIds = choices.flatMap((c) => (c.kind === 'set' ? [c.value] : []));
     if (setIds.length > 0) {
       params.setIds = setIds;

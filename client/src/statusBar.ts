@@ -80,7 +80,8 @@ export class StatusBar implements vscode.Disposable {
       tooltip.appendMarkdown(`${vscode.l10n.t('Instance: {0}', this.info.instance)}  \n`);
       tooltip.appendMarkdown(`${vscode.l10n.t('Version: {0}', this.info.version)}${this.info.versionInferred ? ` ${vscode.l10n.t('(inferred from the capture date)')}` : ''}  \n`);
       tooltip.appendMarkdown(`${vscode.l10n.t('Captured on {0} ({1})', this.info.capturedOn, ageText(days))}  \n`);
-      tooltip.appendMarkdown(`${this.info.source === 'cache' ? vscode.l10n.t('Source: downloaded update') : vscode.l10n.t('Source: shipped with the extension')}\n\n`);
+      tooltip.appendMarkdown(`${this.info.source === 'cache' ? vscode.l10n.t('Source: downloaded update') : vscode.l10n.t('Source: shipped with the extension')}  \n`);
+      tooltip.appendMarkdown(`${vscode.l10n.t('Other endpoints: revision {0} (shipped with Endpoint Lens {1})', this.info.otherEndpoints.revision, this.info.otherEndpoints.release)}\n\n`);
       if (this.info.warning) tooltip.appendMarkdown(`$(warning) ${this.info.warning}\n\n`);
       if (days !== undefined && days > 0) parts.push(`(${ageText(days)})`);
     } else {

@@ -1,6 +1,7 @@
-import { CatalogHistoryIndex } from './catalog/history';
+import { CatalogHistoryIndex, isoDay } from './catalog/history';
+import { catalogAsOf, type CatalogAsOf } from './catalog/asOf';
 import type { Catalog } from './catalog/index';
-import { loadCatalog } from './catalog/load';
+import { loadCatalog, loadOtherEndpoints } from './catalog/load';
 import type { InstanceId } from './catalog/types';
 import { INSTANCES } from './catalog/types';
 import { analyze } from './analysis/analyze';
@@ -22,6 +23,13 @@ export interface LoadedCatalog {
   catalog: Catalog;
   history?: CatalogHistoryIndex;
   info: CatalogInfo;
+}
+
+/** A valid calendar day written yyyy-mm-dd, as `check --as-of` takes it. */
+export function isCalendarDay(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const moment = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(moment.getTime()) && isoDay(moment) === text;
 }
 
 export interface DocumentAnalysis {
@@ -103,6 +111,7 @@ export function loadCatalogWithHistory(instance: InstanceId, cacheDir: string | 
     history = undefined;
   }
   const catalog = loaded.catalog;
+  const other = loadOtherEndpoints();
   return {
     catalog,
     ...(history ? { history } : {}),
@@ -112,6 +121,7 @@ export function loadCatalogWithHistory(instance: InstanceId, cacheDir: string | 
       capturedOn: catalog.capturedOn,
       source: loaded.source,
       versionInferred: catalog.versionInferred,
+      otherEndpoints: { revision: other.revision, release: other.release },
       ...(loaded.warning ? { warning: loaded.warning } : {}),
     },
   };
@@ -123,16 +133,21 @@ export function loadCatalogWithHistory(instance: InstanceId, cacheDir: string | 
  */
 export class Engine {
   private readonly catalogs = new Map<string, LoadedCatalog>();
+  private readonly asOfViews = new Map<string, CatalogAsOf>();
 
   private constructor(
     private cacheDir: string | undefined,
     private readonly sandbox: PacSandbox | undefined,
     public trusted: boolean,
     private readonly maxAnalysedBytes: number,
+    private readonly asOf: string | undefined,
   ) {}
 
-  /** `maxAnalysedBytes` defaults to the editor's limit. */
-  static async create(options: { cacheDir?: string; trusted?: boolean; maxAnalysedBytes?: number }): Promise<Engine> {
+  /**
+   * `maxAnalysedBytes` defaults to the editor's limit. `asOf` (yyyy-mm-dd) fixes the day analyses
+   * are as of (`check --as-of`, tests); without it each analysis takes the day it runs on.
+   */
+  static async create(options: { cacheDir?: string; trusted?: boolean; maxAnalysedBytes?: number; asOf?: string }): Promise<Engine> {
     let sandbox: PacSandbox | undefined;
     try {
       sandbox = await createPacSandbox();
@@ -140,7 +155,24 @@ export class Engine {
       // Without WebAssembly PAC files are still parsed and checked statically.
       sandbox = undefined;
     }
-    return new Engine(options.cacheDir, sandbox, options.trusted ?? true, options.maxAnalysedBytes ?? EDITOR_MAX_ANALYSED_BYTES);
+    return new Engine(options.cacheDir, sandbox, options.trusted ?? true, options.maxAnalysedBytes ?? EDITOR_MAX_ANALYSED_BYTES, options.asOf);
+  }
+
+  /** The day analyses are as of. */
+  today(): string {
+    return this.asOf ?? isoDay(new Date());
+  }
+
+  /** The catalogue of an instance as it stands on the day analyses are as of. */
+  catalogAsOf(instance: InstanceId, pinnedVersion = ''): CatalogAsOf {
+    const day = this.today();
+    const key = `${instance}|${pinnedVersion}|${day}`;
+    const cached = this.asOfViews.get(key);
+    if (cached) return cached;
+    const { catalog, history } = this.catalog(instance, pinnedVersion);
+    const view = catalogAsOf(catalog, history, day);
+    this.asOfViews.set(key, view);
+    return view;
   }
 
   /** The sandbox, for commands that run PAC files outside a check; undefined without WebAssembly. */
@@ -152,6 +184,7 @@ export class Engine {
   reload(cacheDir?: string): void {
     if (cacheDir !== undefined) this.cacheDir = cacheDir;
     this.catalogs.clear();
+    this.asOfViews.clear();
   }
 
   catalog(instance: InstanceId, pinnedVersion = ''): LoadedCatalog {
@@ -225,13 +258,15 @@ export class Engine {
    * analysis made in the server's analysis thread from the model it sent back.
    */
   contextFor(text: string, lines: LineIndex, model: ConfigModel, settings: EndpointLensSettings, dialect: Dialect): CheckContext {
-    const { catalog, history } = this.catalog(settings.instance, settings.catalog.pinnedVersion);
+    const { history } = this.catalog(settings.instance, settings.catalog.pinnedVersion);
+    const catalog = this.catalogAsOf(settings.instance, settings.catalog.pinnedVersion);
     return {
       model,
       text,
       lines,
       dialect,
       catalog,
+      today: catalog.asOf,
       settings: analysisSettings(settings, dialect, this.trusted),
       ...(history ? { history } : {}),
       ...(this.sandbox && this.trusted && dialect.id === 'pac' ? { pac: { sandbox: this.sandbox, options: { ...PAC_BUDGET, hostAddresses: {}, clientAddress: settings.pac.clientAddress } } } : {}),

@@ -56,6 +56,8 @@ export interface CatalogInfo {
   capturedOn: string;
   source: 'shipped' | 'cache';
   versionInferred: boolean;
+  /** The revision of the "other endpoints" rows in use and the release that shipped it; they change only with a release. */
+  otherEndpoints: { revision: string; release: string };
   warning?: string;
 }
 
@@ -103,6 +105,8 @@ export interface InsertPolicyParams {
   serviceAreas?: string[];
   categories?: string[];
   includeOptional?: boolean;
+  /** exchange-hybrid and sets: put additions the service announced for a later day into the rules now (default true). */
+  includeAnnounced?: boolean;
 }
 
 export interface InsertPolicyResult {

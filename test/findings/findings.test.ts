@@ -1,10 +1,9 @@
-import { test, before } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { Engine } from '../../server/src/engine';
 import { FINDING_CODES } from '../../server/src/analysis/finding';
 import { DIALECT_IDS } from '../../server/src/dialects/all';
-import { findingsOf, fixturePairs, readExpected, relativeName } from './harness';
+import { FixtureEngines, findingsOf, fixturePairs, readExpected, relativeName } from './harness';
 
 /**
  * Fixture pairs: an input file and the findings it must produce, exactly (code and line) with a
@@ -12,10 +11,8 @@ import { findingsOf, fixturePairs, readExpected, relativeName } from './harness'
  * its diff is what a reviewer reads.
  */
 
-let engine: Engine;
-before(async () => {
-  engine = await Engine.create({});
-});
+const engines = new FixtureEngines();
+after(() => engines.dispose());
 
 const pairs = fixturePairs();
 
@@ -30,10 +27,10 @@ test('there are at least 60 fixture pairs, covering every dialect and every find
 });
 
 for (const pair of pairs) {
-  test(`findings of ${relativeName(pair.input)}`, () => {
+  test(`findings of ${relativeName(pair.input)}`, async () => {
     assert.ok(existsSync(pair.expectedPath), `missing ${relativeName(pair.expectedPath)}`);
     const expected = readExpected(pair.expectedPath);
-    const actual = findingsOf(engine, pair, expected);
+    const actual = findingsOf(await engines.for(expected), pair, expected);
     const key = (f: { code: string; line: number }): string => `${f.line}:${f.code}`;
     assert.deepEqual(
       actual.map((f) => key({ code: f.code, line: f.range.start.line + 1 })).sort(),

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Engine, resolveSettings } from '../../server/src/engine';
+import { resolveSettings } from '../../server/src/engine';
 import { applyTextEdits } from '../../server/src/model/edit';
 import { LineIndex } from '../../server/src/model/range';
 import { planFix } from '../../server/src/render/fixes';
 import { findingIdentity } from '../../server/src/render/verify';
 import type { Finding } from '../../server/src/analysis/finding';
-import { fixturePairs, readExpected, relativeName } from './harness';
+import { FixtureEngines, fixturePairs, readExpected, relativeName } from './harness';
 
 const RANK = { error: 3, warning: 2, information: 1, hint: 0 } as const;
 
@@ -28,11 +28,12 @@ const KNOWN_REFUSALS = new Set([
  * warning or above; a fix that would not is not offered, with a reason.
  */
 void test('every offered fix of every fixture removes its finding and adds nothing at warning or above', async () => {
-  const engine = await Engine.create({});
+  const engines = new FixtureEngines();
   let offered = 0;
   const refused: string[] = [];
   for (const pair of fixturePairs()) {
     const expected = readExpected(pair.expectedPath);
+    const engine = await engines.for(expected);
     const settings = resolveSettings(expected.settings ?? {});
     engine.trusted = !expected.untrusted;
     const text = readFileSync(pair.input, 'utf8');
@@ -71,6 +72,7 @@ void test('every offered fix of every fixture removes its finding and adds nothi
       }
     }
   }
+  await engines.dispose();
   assert.ok(offered >= 45, `only ${offered} fixes were offered`);
   assert.deepEqual(refused.sort(), [...KNOWN_REFUSALS].sort(), 'every known refusal is still one');
 });

@@ -1,9 +1,10 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Engine, resolveSettings } from '../../server/src/engine';
 import type { Finding } from '../../server/src/analysis/finding';
 import { analyseFile } from '../../server/src/cli/check/analyseFile';
 import { DEFAULT_MAX_INPUT_BYTES } from '../../server/src/cli/io';
+import { installScenario } from '../unit/update/fakeService';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures', 'findings');
 
@@ -13,7 +14,38 @@ export interface ExpectedFindings {
   settings?: Record<string, unknown>;
   /** Run as in an untrusted workspace (PAC files parsed, not executed). */
   untrusted?: boolean;
+  /** `changes`: check against the release of the fake web service's change scenario instead of the shipped catalogue. */
+  catalog?: 'changes';
+  /** The day the check is as of (yyyy-mm-dd); fixtures never depend on the day they run. */
+  asOf?: string;
   findings: Array<{ code: string; line: number; message: string }>;
+}
+
+/** The day fixtures are checked as of unless they name one. */
+export const DEFAULT_AS_OF = '2026-11-26';
+
+/**
+ * One engine per catalogue and day. The change scenario is installed once, through the update
+ * client and a fake web service on 127.0.0.1, into a folder removed by `dispose`.
+ */
+export class FixtureEngines {
+  private readonly engines = new Map<string, Promise<Engine>>();
+  private scenario: Promise<string> | undefined;
+
+  for(expected: ExpectedFindings): Promise<Engine> {
+    const asOf = expected.asOf ?? DEFAULT_AS_OF;
+    const key = `${expected.catalog ?? 'shipped'}|${asOf}`;
+    let engine = this.engines.get(key);
+    if (!engine) {
+      engine = expected.catalog === 'changes' ? (this.scenario ??= installScenario()).then((cacheDir) => Engine.create({ cacheDir, asOf })) : Engine.create({ asOf });
+      this.engines.set(key, engine);
+    }
+    return engine;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.scenario) rmSync(await this.scenario, { recursive: true, force: true });
+  }
 }
 
 export interface FixturePair {

@@ -14,6 +14,8 @@ import { pacRun } from './checks/pacRun';
 import { pacWildcardGap } from './checks/pacWildcardGap';
 import { pacDnsDependency } from './checks/pacDnsDependency';
 import { managedBlockOutdated } from './checks/managedBlockOutdated';
+import { pendingAddition } from './checks/pendingAddition';
+import { catalogChangeImpact } from './checks/catalogChangeImpact';
 import { analysisLimit } from './checks/analysisLimit';
 
 /**
@@ -33,6 +35,8 @@ export const CHECKS: readonly Check[] = [
   pacWildcardGap,
   pacDnsDependency,
   managedBlockOutdated,
+  pendingAddition,
+  catalogChangeImpact,
   analysisLimit,
 ];
 

@@ -52,11 +52,18 @@ function catalogueIntervals(rule: Rule, flow: Flow, inCatalogue: (interval: IpIn
  * - forwarded traffic only when the forward chain has rules (an empty FORWARD with policy DROP
  *   means "this host does not route", not "Microsoft 365 is blocked").
  */
-export function intendedPart(model: ConfigModel, path: EvaluationPath, flow: Flow, inCatalogue: (interval: IpInterval) => boolean): Flow | undefined {
+export function intendedPart(
+  model: ConfigModel,
+  path: EvaluationPath,
+  flow: Flow,
+  inCatalogue: (interval: IpInterval) => boolean,
+  // The addresses whose naming shows intent: the flow's own, or (for an announced addition) its whole set's.
+  intent?: readonly IpInterval[],
+): Flow | undefined {
   const lists = reachableLists(model, path.stages);
   if (flow.direction === 'inbound') {
     if (flow.remote.kind !== 'addresses') return undefined;
-    const remote = flow.remote.intervals;
+    const remote = intent ?? flow.remote.intervals;
     // Only addresses of this flow's own set or row show the intent: a Graph webhook's allow-list
     // says nothing about Exchange mailbox migration.
     const named = lists

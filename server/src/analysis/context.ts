@@ -6,24 +6,34 @@ import type { CatalogMatch, EndpointSet, InstanceId, OtherEndpointRow } from '..
 import type { Finding } from './finding';
 import type { PacRunOptions, PacSandbox } from '../pac/sandbox';
 import type { PendingAddition, RemovedEntry } from '../catalog/history';
+import type { SetChange } from '../catalog/setChanges';
 import type { Direction } from '../model/policy';
 
-/** What the analysis needs of the catalogue; the catalogue index satisfies it. */
+/**
+ * What the analysis needs of the catalogue; the catalogue index satisfies it, and so does the
+ * catalogue as of a day (catalog/asOf.ts), whose sets leave out additions not yet in effect.
+ */
 export interface CatalogView {
   instance: InstanceId;
   version: string;
   sets: readonly EndpointSet[];
   otherRows: readonly OtherEndpointRow[];
+  /** Additions announced with an effective date after the day the sets are as of. */
+  announced?: readonly PendingAddition[];
   lookupAddress(interval: IpInterval): CatalogMatch[];
   lookupHost(host: string, tenant?: string): CatalogMatch[];
 }
 
-/** What the analysis needs of the version history: entries that earlier catalogues had. */
+/** What the analysis needs of the version history: entries that earlier catalogues had, and what is announced. */
 export interface HistoryView {
   findRemovedAddress(interval: IpInterval): RemovedEntry[];
   findRemovedUrl(host: string): RemovedEntry[];
-  /** Additions the service announced with an effectiveDate still ahead. */
-  pendingAdditions(today?: Date): PendingAddition[];
+  /** Additions the service announced with an effective date after `asOf` (yyyy-mm-dd). */
+  pendingAdditions(asOf: string): PendingAddition[];
+  /** The oldest stored version (not before `notBefore`) in which a set names the addresses or the host, with those sets. */
+  firstNamingVersion(query: { interval: IpInterval } | { host: string }, notBefore?: string): { version: string; setIds: number[] } | undefined;
+  /** What happened to a set after `version`, as of the day `asOf`. */
+  setChangeSince(setId: number, version: string, asOf: string): SetChange | undefined;
 }
 
 
@@ -47,6 +57,8 @@ export interface CheckContext {
   dialect: Dialect;
   catalog: CatalogView;
   history?: HistoryView;
+  /** The day (yyyy-mm-dd) the analysis is as of: today, or the day `check --as-of` names. */
+  today: string;
   settings: AnalysisSettings;
   /** Present for PAC files in trusted workspaces: the sandbox and the budget of a run. */
   pac?: { sandbox: PacSandbox; options: PacRunOptions };

@@ -3,6 +3,7 @@ import type { PortRange, RuleList } from '../model/config';
 import type { DecidingPoint, FlowOrigin } from '../model/policy';
 import type { Range } from '../model/range';
 import { t } from '../l10n';
+import { daysBetween } from '../catalog/history';
 import type { CatalogView } from './context';
 import { defaultRangeOf, listById, ruleLabel } from './context';
 import type { ConfigModel } from '../model/config';
@@ -19,6 +20,12 @@ export function describeOrigin(origin: FlowOrigin, catalog: CatalogView): string
   }
   const row = catalog.otherRows.find((r) => r.row === origin.row);
   return row ? t('other-endpoints row {0} ({1})', row.row, row.purpose.en) : t('other-endpoints row {0}', origin.row);
+}
+
+/** "in 5 days": how far a day (yyyy-mm-dd) lies after `today`. */
+export function daysLeft(today: string, day: string): string {
+  const days = daysBetween(today, day);
+  return days === 1 ? t('in 1 day') : t('in {0} days', days);
 }
 
 /** Start a sentence with a phrase written for mid-sentence use. */

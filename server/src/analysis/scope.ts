@@ -1,5 +1,6 @@
 import { cidrToInterval, parseCidr, type IpInterval } from '../model/address';
-import type { PortRange } from '../model/config';
+import type { PortRange, Rule } from '../model/config';
+import { intersectPorts } from '../model/ports';
 import type { Flow, FlowOrigin } from '../model/policy';
 import type { EndpointSet, OtherEndpointRow } from '../catalog/types';
 import type { AnalysisSettings, CatalogView } from './context';
@@ -106,6 +107,31 @@ export function flowsFor(catalog: CatalogView, settings: AnalysisSettings): Flow
 export function namedRowFlows(catalog: CatalogView, settings: AnalysisSettings, named: (intervals: readonly IpInterval[]) => boolean): Flow[] {
   if (settings.includeOptional || settings.direction === 'outbound') return [];
   return catalog.otherRows.filter((row) => row.direction === 'inbound').flatMap((row) => rowFlows(row, catalog.instance).filter((f) => f.remote.kind === 'addresses' && named(f.remote.intervals)));
+}
+
+/**
+ * The flows of some addresses of one set or row alone, with its ports, direction and scope: the
+ * traffic an announced addition or a catalogue change adds. Rows keep their numbers (inbound
+ * Exchange traffic is named after them) but lose every other destination.
+ */
+export function flowsForEntries(catalog: CatalogView, settings: AnalysisSettings, of: { setId: number } | { row: number }, ips: readonly string[]): Flow[] {
+  const wanted = new Set(ips);
+  const otherRows = catalog.otherRows.map((row) =>
+    'row' in of && row.row === of.row ? { ...row, destinations: row.destinations.map((d) => ({ ...d, ips: d.ips.filter((ip) => wanted.has(ip)) })) } : { ...row, destinations: [] },
+  );
+  const set = 'setId' in of ? catalog.sets.find((s) => s.id === of.setId) : undefined;
+  const view: CatalogView = { ...catalog, sets: set ? [{ ...set, ips: [...ips], urls: [] }] : [], otherRows };
+  return flowsFor(view, 'row' in of ? { ...settings, includeOptional: true } : settings);
+}
+
+/** Whether a rule could carry a set's traffic: no port restriction, or one that meets the set's ports. */
+export function portsFit(rule: Rule, set: EndpointSet): boolean {
+  const ports = rule.destinationPorts;
+  if (!ports || ports.length === 0) return true;
+  const protocols = rule.protocols?.map((p) => p.toLowerCase());
+  const tcp = !protocols || protocols.includes('tcp') ? intersectPorts(ports, set.tcpPorts).length > 0 : false;
+  const udp = !protocols || protocols.includes('udp') ? intersectPorts(ports, set.udpPorts).length > 0 : false;
+  return tcp || udp;
 }
 
 export function originKey(origin: FlowOrigin): string {

@@ -2,9 +2,37 @@ import { join } from 'node:path';
 import { cidrToInterval, intervalsOverlap, parseCidr, type IpInterval } from '../model/address';
 import { packageRoot } from '../paths';
 import { readJsonFile } from '../fileAccess';
+import { Catalog } from './index';
 import { historyFromJson, loadCatalog } from './load';
+import { describeSetChange, type SetChange } from './setChanges';
+import { entrySince, setTimeline, type SetTimeline, type StoredVersion, type VersionMark } from './setHistory';
 import { normaliseHost, patternCoversPattern } from './urlPattern';
-import type { CatalogChange, CatalogHistory, CatalogSnapshot, EndpointSet, InstanceId } from './types';
+import type { CatalogChange, CatalogHistory, CatalogSnapshot, EndpointSet, InstanceId, OtherEndpointsFile } from './types';
+
+/** Stored versions are indexed for their sets alone; other-endpoints rows have revisions of their own. */
+const NO_ROWS: OtherEndpointsFile = { format: 1, revision: '', release: '', rows: [] };
+
+/** The UTC date of a moment, as yyyy-mm-dd. */
+export function isoDay(moment: Date): string {
+  return moment.toISOString().slice(0, 10);
+}
+
+/** A change record that only adds entries whose effective date is after `asOf`: nothing has happened yet. */
+function onlyAnnounces(change: CatalogChange, asOf: string): boolean {
+  const date = change.add?.effectiveDate === undefined ? undefined : normaliseEffectiveDate(change.add.effectiveDate);
+  return date !== undefined && date > asOf && !change.remove && !change.previous && !change.current;
+}
+
+/** The day a yyyymmddnn version was published on, or a yyyy-mm-dd day as it is. */
+export function dayOfVersion(version: string): string {
+  const m = /^(\d{4})(\d{2})(\d{2})\d{2}$/.exec(version);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : version;
+}
+
+/** Whole days from one yyyy-mm-dd day to a later one (negative when it is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -153,6 +181,10 @@ export function normaliseEffectiveDate(text: string): string | undefined {
  */
 export class CatalogHistoryIndex {
   private removedCache: RemovedEntry[] | undefined;
+  private datedCache: PendingAddition[] | undefined;
+  private readonly catalogs = new Map<string, Catalog>();
+  private storedCache: StoredVersion[] | undefined;
+  private readonly namingCache = new Map<string, { version: string; setIds: number[] } | undefined>();
 
   constructor(
     readonly current: CatalogSnapshot,
@@ -188,15 +220,15 @@ export class CatalogHistoryIndex {
     return this.removed().filter((r) => r.kind === 'url' && (normaliseHost(r.entry) === name || patternCoversPattern(r.entry, name)));
   }
 
-  /** Additions whose effectiveDate lies after `today` (default: now), soonest first. */
-  pendingAdditions(today: Date = new Date()): PendingAddition[] {
-    const todayIso = today.toISOString().slice(0, 10);
+  /** Every addition the change records give an effective date, soonest first. */
+  datedAdditions(): PendingAddition[] {
+    if (this.datedCache) return this.datedCache;
     const out: PendingAddition[] = [];
     for (const change of this.history.changes) {
       const raw = change.add?.effectiveDate;
       if (raw === undefined) continue;
       const effectiveDate = normaliseEffectiveDate(raw);
-      if (effectiveDate === undefined || effectiveDate <= todayIso) continue;
+      if (effectiveDate === undefined) continue;
       out.push({
         changeId: change.id,
         setId: change.endpointSetId,
@@ -206,7 +238,92 @@ export class CatalogHistoryIndex {
         urls: change.add?.urls ?? [],
       });
     }
-    return out.sort((a, b) => (a.effectiveDate < b.effectiveDate ? -1 : a.effectiveDate > b.effectiveDate ? 1 : a.changeId - b.changeId));
+    this.datedCache = out.sort((a, b) => (a.effectiveDate < b.effectiveDate ? -1 : a.effectiveDate > b.effectiveDate ? 1 : a.changeId - b.changeId));
+    return this.datedCache;
+  }
+
+  /** Additions whose effectiveDate lies after `asOf` (an ISO date, or a moment whose UTC date counts), soonest first. */
+  pendingAdditions(asOf: string | Date): PendingAddition[] {
+    const day = typeof asOf === 'string' ? asOf : isoDay(asOf);
+    return this.datedAdditions().filter((a) => a.effectiveDate > day);
+  }
+
+  /** Every stored version, oldest first, ending with the catalogue in use. */
+  storedVersions(): StoredVersion[] {
+    return (this.storedCache ??= [
+      ...this.history.versions.map((v) => ({ version: v.version, capturedOn: v.capturedOn, versionInferred: v.versionInferred ?? true, sets: v.sets })),
+      { version: this.current.version, capturedOn: this.current.capturedOn, versionInferred: this.current.versionInferred, sets: this.current.sets },
+    ]);
+  }
+
+  /** The catalogue of a stored version, indexed; undefined for a version that is not stored. */
+  catalogAt(version: string): Catalog | undefined {
+    let catalog = this.catalogs.get(version);
+    if (catalog) return catalog;
+    const stored = this.storedVersions().find((v) => v.version === version);
+    if (!stored) return undefined;
+    catalog = new Catalog({ format: 1, instance: this.current.instance, version: stored.version, capturedOn: stored.capturedOn, versionInferred: stored.versionInferred, sets: [...stored.sets] }, NO_ROWS);
+    this.catalogs.set(version, catalog);
+    return catalog;
+  }
+
+  /**
+   * The oldest stored version (not before `notBefore`, when given) in which a set lists the
+   * addresses (equal to or around them) or the host (equal or matching), with those sets: the
+   * version a rule naming them was written against at the latest. Undefined when none does.
+   */
+  firstNamingVersion(query: { interval: IpInterval } | { host: string }, notBefore?: string): { version: string; setIds: number[] } | undefined {
+    const key = `${'interval' in query ? `${query.interval.family}:${query.interval.first}-${query.interval.last}` : normaliseHost(query.host)}|${notBefore ?? ''}`;
+    if (this.namingCache.has(key)) return this.namingCache.get(key);
+    let found: { version: string; setIds: number[] } | undefined;
+    for (const stored of this.storedVersions()) {
+      if (notBefore !== undefined && stored.version < notBefore) continue;
+      const catalog = this.catalogAt(stored.version);
+      if (!catalog) continue;
+      const matches = 'interval' in query ? catalog.lookupAddress(query.interval).filter((m) => m.relation === 'equal' || m.relation === 'contains') : catalog.lookupHost(query.host);
+      const setIds = [...new Set(matches.flatMap((m) => (m.id === undefined ? [] : [m.id])))];
+      if (setIds.length > 0) {
+        found = { version: stored.version, setIds };
+        break;
+      }
+    }
+    this.namingCache.set(key, found);
+    return found;
+  }
+
+  /**
+   * What happened to a set after `version` up to the catalogue in use, as of a day: additions
+   * still ahead of their effective date are not counted as changes yet.
+   */
+  setChangeSince(setId: number, version: string, asOf: string): SetChange | undefined {
+    if (version >= this.current.version) return undefined;
+    const stored = this.storedVersions().find((v) => v.version === version);
+    const before = stored?.sets.find((s) => s.id === setId);
+    const pending = new Set(
+      this.pendingAdditions(asOf)
+        .filter((a) => a.setId === setId)
+        .flatMap((a) => [...a.ips, ...a.urls].map((e) => e.toLowerCase())),
+    );
+    return describeSetChange({
+      setId,
+      fromVersion: version,
+      toVersion: this.current.version,
+      ...(before ? { before } : {}),
+      beforeKnown: stored !== undefined,
+      after: this.current.sets,
+      records: this.history.changes.filter((c) => c.version > version && c.version <= this.current.version && !onlyAnnounces(c, asOf)),
+      pending,
+    });
+  }
+
+  /** Since when the set has had its id and its entries, and what changed on the way. */
+  setTimeline(setId: number): SetTimeline {
+    return setTimeline(this.storedVersions(), setId, this.history.changes);
+  }
+
+  /** Since which stored version the set lists the entry without a break. */
+  entrySince(setId: number, entry: string): VersionMark | undefined {
+    return entrySince(this.storedVersions(), setId, entry);
   }
 
   /**

@@ -174,16 +174,20 @@ function destinationApplies(destination: OtherEndpointDestination, instance: Ins
   return destination.instances.includes(instance);
 }
 
-/** Rows of the other-endpoints table as they apply to one instance; rows without destinations apply everywhere. */
+/**
+ * Rows of the other-endpoints table as they apply to one instance, each revision with the changes
+ * of that instance's groups only; rows without destinations apply everywhere.
+ */
 export function rowsForInstance(rows: readonly OtherEndpointRow[], instance: InstanceId): OtherEndpointRow[] {
   const out: OtherEndpointRow[] = [];
   for (const row of rows) {
+    const revisions = row.revisions.map((r) => ({ ...r, groups: r.groups.filter((g) => g.instances.includes(instance)) }));
     if (row.destinations.length === 0) {
-      out.push(row);
+      out.push({ ...row, revisions });
       continue;
     }
     const destinations = row.destinations.filter((d) => destinationApplies(d, instance));
-    if (destinations.length > 0) out.push({ ...row, destinations });
+    if (destinations.length > 0) out.push({ ...row, destinations, revisions });
   }
   return out;
 }

@@ -1,6 +1,16 @@
 import { t } from '../l10n';
 import { normaliseEffectiveDate } from './history';
-import type { CatalogChange, EndpointSet } from './types';
+import { revisionCounts, revisionPhrase } from './rowRevisions';
+import type { CatalogChange, EndpointSet, OtherEndpointRevision, OtherEndpointRow } from './types';
+
+/** Other-endpoints row revisions a report lists, and the revision of the rows in use. */
+export interface RowChanges {
+  revision: string;
+  release: string;
+  /** The day after which revisions are listed. */
+  since: string;
+  changes: ReadonlyArray<{ row: OtherEndpointRow; revision: OtherEndpointRevision }>;
+}
 
 export interface ChangeReportOptions {
   /** The version the report starts after (what the workspace saw last). */
@@ -9,6 +19,10 @@ export interface ChangeReportOptions {
   current: { instance?: string; version: string; capturedOn?: string; sets: readonly EndpointSet[] };
   /** Lines saying what one change means for the open files ("not permitted by rules.v4 line 40"). */
   impact?: (change: CatalogChange) => string[];
+  /** The other-endpoints section; left out when not given. */
+  rows?: RowChanges;
+  /** Lines saying what one row revision means for the open files. */
+  rowImpact?: (row: OtherEndpointRow, revision: OtherEndpointRevision) => string[];
 }
 
 /** Entries listed per line before the rest is summarised as "and N more". */
@@ -113,6 +127,7 @@ export function renderChangeReport(changes: readonly CatalogChange[], opts: Chan
   );
   if (changes.length === 0) {
     out.push('', t('No changes since version {0}.', opts.since));
+    out.push(...rowSection(opts));
     return out.join('\n') + '\n';
   }
   const bySet = new Map<number, CatalogChange[]>();
@@ -134,5 +149,26 @@ export function renderChangeReport(changes: readonly CatalogChange[], opts: Chan
       for (const effect of opts.impact?.(change) ?? []) out.push(`  - ${effect}`);
     }
   }
+  out.push(...rowSection(opts));
   return out.join('\n') + '\n';
+}
+
+/** The other-endpoints rows: the revision in use, the rule that it changes only with a release, and each row revision since. */
+function rowSection(opts: ChangeReportOptions): string[] {
+  const rows = opts.rows;
+  if (!rows) return [];
+  const out = ['', `## ${t('Other endpoints (revision {0}, shipped with Endpoint Lens {1})', rows.revision, rows.release)}`, ''];
+  out.push(t('These rows have no feed; they change only when a new release of Endpoint Lens ships them.'));
+  if (rows.changes.length === 0) {
+    out.push('', t('No row changed after {0}.', rows.since));
+    return out;
+  }
+  out.push('');
+  for (const { row, revision } of rows.changes) {
+    // A reworded row's phrase already carries its summary.
+    const what = revision.summary && !revision.rowAdded && revisionCounts(revision) !== '' ? `${revisionPhrase(revision)}: ${revision.summary}` : revisionPhrase(revision);
+    out.push(`- ${t('Row {0} ({1}): {2}', row.row, row.purpose.en, what)}`);
+    for (const effect of opts.rowImpact?.(row, revision) ?? []) out.push(`  - ${effect}`);
+  }
+  return out;
 }

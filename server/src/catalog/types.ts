@@ -58,10 +58,38 @@ export interface OtherEndpointRow {
   link?: string;
   /** Where the row's facts come from: the Danish seed (2022-01-31) or the newer English article (2025-01-08). */
   provenance: string;
-  /** Entries an earlier revision listed and a newer one dropped, with the date of the revision that dropped them. */
-  formerEntries?: Array<{ entry: string; until: string }>;
+  /** Every revision of the row this extension has shipped, oldest first; the last one is the row as above. */
+  revisions: OtherEndpointRevision[];
   /** Misspellings in an earlier revision, with what they stand for. */
   misspellings?: Record<string, string>;
+}
+
+/** What one revision changed in the destination groups of some instances. */
+export interface OtherEndpointRevisionGroup {
+  instances: InstanceId[];
+  added: { ips: string[]; urls: string[] };
+  removed: { ips: string[]; urls: string[] };
+  /** Present when the revision changed the group's ports. */
+  tcpPorts?: { before: PortRange[]; after: PortRange[] };
+  udpPorts?: { before: PortRange[]; after: PortRange[] };
+}
+
+/**
+ * One revision of an other-endpoints row: the article revision its facts come from and the
+ * extension release that first shipped it. The first revision of a row is its baseline and lists
+ * no changes; later ones say what they added, removed and reworded.
+ */
+export interface OtherEndpointRevision {
+  /** The article's ms.date (ISO date). */
+  date: string;
+  /** The Endpoint Lens release that first shipped this revision. */
+  release: string;
+  source: string;
+  /** The row first appears in this revision. */
+  rowAdded?: true;
+  /** What the revision changed, in words; also what the groups cannot carry (renamed products, corrected spellings). */
+  summary?: string;
+  groups: OtherEndpointRevisionGroup[];
 }
 
 /** The project's own catalogue file for one instance (catalog/<instance>.json). */
@@ -80,6 +108,10 @@ export interface CatalogSnapshot {
 /** catalog/other-endpoints.json */
 export interface OtherEndpointsFile {
   format: 1;
+  /** The newest revision date of any row: which revision of the article the rows follow. */
+  revision: string;
+  /** The Endpoint Lens release that first shipped that revision. */
+  release: string;
   rows: OtherEndpointRow[];
 }
 

@@ -153,5 +153,5 @@ export function serializeHistory(history: CatalogHistory): string {
 }
 
 export function serializeOtherEndpoints(file: OtherEndpointsFile): string {
-  return `{"format": ${file.format},\n"rows": ${jsonLines(file.rows)}\n}\n`;
+  return `{"format": ${file.format}, "revision": ${JSON.stringify(file.revision)}, "release": ${JSON.stringify(file.release)},\n"rows": ${jsonLines(file.rows)}\n}\n`;
 }

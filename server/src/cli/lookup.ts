@@ -3,6 +3,8 @@ import { parseQuery, type Catalog } from '../catalog/index';
 import { instanceFromString } from '../catalog/load';
 import { INSTANCES, type CatalogMatch, type InstanceId, type MatchRelation } from '../catalog/types';
 import { literalSuffix, normaliseTenant } from '../catalog/urlPattern';
+import type { CatalogHistoryIndex } from '../catalog/history';
+import { setTimelineLines } from '../catalog/setHistory';
 import { loadCatalogWithHistory, type LoadedCatalog } from '../engine';
 import { explainNotListed, type NotListed } from '../features/notListed';
 import { parseNetmaskPair, parseWildcardPair } from '../model/address';
@@ -102,6 +104,7 @@ function lookupUsage(): string {
     t('  --instance NAME              {0} or all (default Worldwide)', INSTANCES.join(', ')),
     t('  --tenant NAME                fills <tenant> in catalogue URLs'),
     t('  --json                       print JSON'),
+    t('  --history                    since which catalogue version each matching set has had its id and its entries'),
     catalogUsage(),
     t('Examples: lookup 52.112.4.1, lookup 52.112.0.0/14, lookup "52.112.0.0 255.252.0.0", lookup 13.107.6.152-13.107.6.153, lookup outlook.office365.com'),
   ].join('\n');
@@ -121,6 +124,21 @@ interface InstanceAnswer {
   matches: CatalogMatch[];
   notListed: NotListed[];
   host?: string;
+  history?: { lines: string[]; json: unknown[] };
+}
+
+/** `--history`: for each web-service set that matched, since when it has had its id, its entries and the matched entry. */
+function setHistories(history: CatalogHistoryIndex | undefined, matches: readonly CatalogMatch[]): { lines: string[]; json: unknown[] } {
+  const lines: string[] = [];
+  const json: unknown[] = [];
+  if (!history) return { lines, json };
+  for (const setId of [...new Set(matches.flatMap((m) => (m.source === 'web-service' && m.id !== undefined ? [m.id] : [])))]) {
+    const timeline = history.setTimeline(setId);
+    const entries = [...new Set(matches.filter((m) => m.id === setId).map((m) => m.entry))].map((entry) => ({ entry, since: history.entrySince(setId, entry) }));
+    lines.push(...setTimelineLines(timeline, entries));
+    json.push({ ...timeline, entries });
+  }
+  return { lines, json };
 }
 
 /**
@@ -131,7 +149,7 @@ interface InstanceAnswer {
 export const run: CliCommand = (argv, io) => Promise.resolve(lookup(argv, io));
 
 function lookup(argv: string[], io: CliIo): number {
-  const parsed = parseCommandLine(argv, io, { usage: lookupUsage, values: ['instance', 'tenant', ...CATALOG_FLAGS.values], booleans: ['json', ...CATALOG_FLAGS.booleans] });
+  const parsed = parseCommandLine(argv, io, { usage: lookupUsage, values: ['instance', 'tenant', ...CATALOG_FLAGS.values], booleans: ['json', 'history', ...CATALOG_FLAGS.booleans] });
   if (!parsed.ok) return parsed.exit;
   const { args } = parsed;
   const fail = (message: string): number => usageError(io, message, lookupUsage());
@@ -161,7 +179,13 @@ function lookup(argv: string[], io: CliIo): number {
     if (!result.ok) return fail(result.error);
     if (result.note !== undefined && answers.length === 0) io.err(result.note);
     const about = result.interval ? { kind: 'address' as const, interval: result.interval } : { kind: 'host' as const, host: result.host ?? query };
-    answers.push({ loaded, matches: result.matches, notListed: explainNotListed(loaded.catalog, loaded.history, about), ...(result.kind === 'host' && result.host ? { host: result.host } : {}) });
+    answers.push({
+      loaded,
+      matches: result.matches,
+      notListed: explainNotListed(loaded.catalog, loaded.history, about),
+      ...(result.kind === 'host' && result.host ? { host: result.host } : {}),
+      ...(args.flags.has('history') ? { history: setHistories(loaded.history, result.matches) } : {}),
+    });
   }
   if (lastFlag(args, 'json') === 'true') {
     io.out(
@@ -171,6 +195,7 @@ function lookup(argv: string[], io: CliIo): number {
           catalogs: answers.map((a) => catalogJson(a.loaded.info, choice.cacheDir)),
           matches: answers.flatMap((a) => a.matches.map((m) => jsonMatch(m, a.loaded.catalog))),
           notListed: uniqueNotes(answers),
+          ...(args.flags.has('history') ? { history: answers.flatMap((a) => a.history?.json ?? []) } : {}),
         },
         null,
         2,
@@ -182,6 +207,7 @@ function lookup(argv: string[], io: CliIo): number {
     if (i > 0) io.out('');
     io.out(catalogHeader(a.loaded.info, choice.cacheDir));
     printTable(io, a.loaded.catalog, query, a.matches, a.host, tenant);
+    if (a.history && a.history.lines.length > 0) io.out(['', ...a.history.lines].join('\n'));
   });
   for (const note of uniqueNotes(answers)) io.out(note.message);
   return EXIT_OK;

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   render: { summary: () => t('Print the rules for a policy in a dialect, or insert them into a file'), load: async () => (await import('./render')).run },
   refs: { summary: () => t('Show the addresses, host patterns and rules the parser finds in a file'), load: async () => (await import('./refs')).run },
   update: { summary: () => t('Download the newest endpoint catalogue into the cache'), load: async () => (await import('./update')).run },
+  changes: { summary: () => t('List catalogue and other-endpoints changes since a version, with their effect on files'), load: async () => (await import('./changes')).run },
 };
 
 const LOCALES = ['en', 'da'];

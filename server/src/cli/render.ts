@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { t } from '../l10n';
 import { instanceFromString } from '../catalog/load';
 import { INSTANCES } from '../catalog/types';
-import { Engine, resolveSettings } from '../engine';
+import { Engine, isCalendarDay, resolveSettings } from '../engine';
 import { readRegularFile } from '../fileAccess';
 import { DIALECTS, dialectById } from '../dialects/all';
 import { buildPolicies, POLICY_NAMES, type PolicyRequest } from '../policies';
@@ -11,7 +11,7 @@ import { insertPolicies } from '../features/edits';
 import { catalogHeader, catalogUsage, CATALOG_FLAGS, chooseCatalog } from './catalogChoice';
 import { DEFAULT_MAX_INPUT_BYTES, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, lastFlag, listFlag, parseCommandLine, usageError, type CliCommand, type CliIo, type ParsedArgs } from './io';
 
-const VALUE_FLAGS = ['dialect', 'server', 'features', 'sets', 'service-areas', 'categories', 'instance', 'into', ...CATALOG_FLAGS.values];
+const VALUE_FLAGS = ['dialect', 'server', 'features', 'sets', 'service-areas', 'categories', 'instance', 'into', 'as-of', ...CATALOG_FLAGS.values];
 
 function usageText(): string {
   return [
@@ -22,6 +22,8 @@ function usageText(): string {
     t('  --service-areas LIST  Exchange, SharePoint, Skype, Common, MEM'),
     t('  --categories LIST     Optimize, Allow, Default'),
     t('  --include-optional    also sets the catalogue marks as not required'),
+    t('  --without-announced   leave out additions Microsoft announced for a later day (included by default)'),
+    t('  --as-of YYYY-MM-DD    the day announced additions are counted from (default: today)'),
     t('  --instance NAME       {0} (default Worldwide)', INSTANCES.join(', ')),
     t('  --into FILE           print FILE with the block inserted where it takes effect'),
     catalogUsage(),
@@ -33,7 +35,7 @@ function requestFrom(name: string, args: ParsedArgs): PolicyRequest | string {
   switch (name) {
     case 'exchange-hybrid': {
       const features = listFlag(args, 'features');
-      return { policy: 'exchange-hybrid', features: features.length > 0 ? features : [...EXCHANGE_HYBRID_FEATURES], serverAddresses: servers };
+      return { policy: 'exchange-hybrid', features: features.length > 0 ? features : [...EXCHANGE_HYBRID_FEATURES], serverAddresses: servers, includeAnnounced: !args.flags.has('without-announced') };
     }
     case 'graph-notifications':
       return { policy: 'graph-notifications', serverAddresses: servers };
@@ -49,6 +51,7 @@ function requestFrom(name: string, args: ParsedArgs): PolicyRequest | string {
         serviceAreas: listFlag(args, 'service-areas'),
         categories: listFlag(args, 'categories'),
         includeOptional: args.flags.has('include-optional'),
+        includeAnnounced: !args.flags.has('without-announced'),
       };
     }
     default:
@@ -59,11 +62,11 @@ function requestFrom(name: string, args: ParsedArgs): PolicyRequest | string {
 /** Flags that belong to another policy are a mistake worth saying, not something to ignore. */
 function misplacedFlag(name: string, args: ParsedArgs): string | undefined {
   const allowed: Record<string, string[]> = {
-    'exchange-hybrid': ['server', 'features'],
+    'exchange-hybrid': ['server', 'features', 'without-announced'],
     'graph-notifications': ['server'],
-    sets: ['sets', 'service-areas', 'categories', 'include-optional'],
+    sets: ['sets', 'service-areas', 'categories', 'include-optional', 'without-announced'],
   };
-  const policyFlags = ['server', 'features', 'sets', 'service-areas', 'categories', 'include-optional'];
+  const policyFlags = ['server', 'features', 'sets', 'service-areas', 'categories', 'include-optional', 'without-announced'];
   return policyFlags.find((flag) => args.flags.has(flag) && !(allowed[name] ?? []).includes(flag));
 }
 
@@ -72,7 +75,7 @@ function misplacedFlag(name: string, args: ParsedArgs): string | undefined {
  * the file with the block inserted where it takes effect (or its block of the same purpose replaced).
  */
 async function renderCommand(argv: string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandLine(argv, io, { usage: usageText, values: VALUE_FLAGS, booleans: ['include-optional', ...CATALOG_FLAGS.booleans] });
+  const parsed = parseCommandLine(argv, io, { usage: usageText, values: VALUE_FLAGS, booleans: ['include-optional', 'without-announced', ...CATALOG_FLAGS.booleans] });
   if (!parsed.ok) return parsed.exit;
   const { args } = parsed;
   const fail = (message: string): number => usageError(io, message, usageText());
@@ -94,7 +97,9 @@ async function renderCommand(argv: string[], io: CliIo): Promise<number> {
   const choice = chooseCatalog(args, io);
   if (!choice.ok) return fail(choice.message);
 
-  const engine = await Engine.create({ ...(choice.cacheDir ? { cacheDir: choice.cacheDir } : {}) });
+  const asOf = lastFlag(args, 'as-of');
+  if (asOf !== undefined && !isCalendarDay(asOf)) return fail(t('--as-of needs a day written YYYY-MM-DD, not "{0}".', asOf));
+  const engine = await Engine.create({ ...(choice.cacheDir ? { cacheDir: choice.cacheDir } : {}), ...(asOf ? { asOf } : {}) });
   const loaded = engine.catalog(instance);
   // Standard output is the rendered text; which catalogue made it is said on standard error.
   io.err(catalogHeader(loaded.info, choice.cacheDir));
@@ -102,7 +107,8 @@ async function renderCommand(argv: string[], io: CliIo): Promise<number> {
   if (request.policy === 'exchange-hybrid' && !args.flags.has('features')) {
     io.err(t('No --features given: rendering every Exchange hybrid feature ({0}).', EXCHANGE_HYBRID_FEATURES.join(', ')));
   }
-  const built = buildPolicies(loaded.catalog, request);
+  // As of the day, so announced additions are told apart from the sets they will join.
+  const built = buildPolicies(engine.catalogAsOf(instance), request);
   if (!built.ok) {
     for (const error of built.errors) io.err(error);
     return EXIT_USAGE;

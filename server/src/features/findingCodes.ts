@@ -76,6 +76,16 @@ export function describeCode(code: FindingCode): { short: string; full: string }
         short: t('The file cannot be read as the device would'),
         full: t('The parser could not read this part of the file; a file that did not parse never looks clean.'),
       };
+    case 'pending-addition':
+      return {
+        short: t('An announced addition will be blocked when it takes effect'),
+        full: t('Microsoft announced an addition to an endpoint set with an effective date still ahead; the configuration would block it (or a PAC file would send it to a proxy) on that date.'),
+      };
+    case 'catalog-change-impact':
+      return {
+        short: t('A catalogue change breaks rules written for an earlier version'),
+        full: t('A set the rules name gained addresses they lack, moved to Default without published addresses, or changed ports since the catalogue version the rules were written against.'),
+      };
     case 'not-analysed':
       return {
         short: t('The file was not analysed'),

@@ -47,11 +47,15 @@ export function explainNotListed(catalog: Catalog, history: CatalogHistoryIndex 
     });
   }
   for (const row of catalog.otherRows) {
-    for (const former of row.formerEntries ?? []) {
-      const parsed = parseCidr(former.entry);
-      const hit = query.kind === 'address' ? parsed.ok && intervalsOverlap(cidrToInterval(parsed.value), query.interval) : sameOrCovers(former.entry, query.host);
-      if (!hit) continue;
-      out.push({ source: 'other-endpoints', entry: former.entry, row: row.row, message: t('{0} was listed in other-endpoints row {1} until the {2} revision; no longer listed.', shown(former.entry), row.row, former.until) });
+    for (const revision of row.revisions) {
+      for (const group of revision.groups) {
+        for (const entry of [...group.removed.ips, ...group.removed.urls]) {
+          const parsed = parseCidr(entry);
+          const hit = query.kind === 'address' ? parsed.ok && intervalsOverlap(cidrToInterval(parsed.value), query.interval) : !parsed.ok && sameOrCovers(entry, query.host);
+          if (!hit) continue;
+          out.push({ source: 'other-endpoints', entry, row: row.row, message: t('{0} was listed in other-endpoints row {1} until the {2} revision; no longer listed.', shown(entry), row.row, revision.date) });
+        }
+      }
     }
     if (query.kind !== 'host') continue;
     for (const [typo, meant] of Object.entries(row.misspellings ?? {})) {

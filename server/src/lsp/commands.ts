@@ -2,13 +2,9 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPolicies, requestFromInsertParams } from '../policies';
 import { insertPolicies, refreshBlocks as refreshDocumentBlocks } from '../features/edits';
-import { renderChangeReport } from '../catalog/report';
-import type { CatalogChange } from '../catalog/types';
-import { evaluateFlow } from '../analysis/evaluate';
-import { intervalsOf } from '../analysis/scope';
+import { changesMarkdown } from '../features/changes';
 import { pacGrid, pacGridMarkdown } from '../features/pacGrid';
 import { diffEdits } from '../model/edit';
-import type { Flow } from '../model/policy';
 import { t } from '../l10n';
 import {
   SERVER_COMMANDS,
@@ -19,7 +15,7 @@ import {
   type RefreshManagedBlocksParams,
   type TestPacParams,
 } from '../protocol';
-import type { CachedAnalysis, ServerState, VersionedAnalysis } from './server';
+import type { ServerState, VersionedAnalysis } from './server';
 import { snapshotOf, type Snapshot } from './analyses';
 
 function displayName(uri: string): string {
@@ -102,48 +98,21 @@ async function testPac(state: ServerState, params: TestPacParams): Promise<Markd
   return { title, markdown };
 }
 
-/** What one change means for the open files: added addresses the files do not let through. */
-function impactOnOpenFiles(analyses: Array<{ uri: string; analysis: CachedAnalysis }>) {
-  return (change: CatalogChange): string[] => {
-    const ips = change.add?.ips ?? [];
-    if (ips.length === 0) return [];
-    const lines: string[] = [];
-    const intervals = intervalsOf(ips);
-    for (const { uri, analysis } of analyses) {
-      const set = analysis.analysis.context.catalog.sets.find((s) => s.id === change.endpointSetId);
-      const flows: Flow[] = [];
-      const origin = { source: 'web-service' as const, instance: analysis.settings.instance, setId: change.endpointSetId };
-      if (set?.tcpPorts.length) flows.push({ origin, direction: 'outbound', protocol: 'tcp', ports: set.tcpPorts, remote: { kind: 'addresses', intervals } });
-      if (set?.udpPorts.length) flows.push({ origin, direction: 'outbound', protocol: 'udp', ports: set.udpPorts, remote: { kind: 'addresses', intervals } });
-      for (const flow of flows) {
-        for (const evaluation of evaluateFlow(analysis.analysis.model, flow)) {
-          const blocked = evaluation.outcomes.find((o) => o.value === 'blocked');
-          if (!blocked) continue;
-          const list = analysis.analysis.model.ruleLists.find((l) => l.id === blocked.decidedBy?.listId);
-          const rule = blocked.decidedBy && blocked.decidedBy.ruleIndex >= 0 ? list?.rules[blocked.decidedBy.ruleIndex] : undefined;
-          const line = (rule?.range ?? list?.defaultRange ?? list?.range)?.start.line;
-          lines.push(t('not permitted by {0} line {1}', displayName(uri), (line ?? 0) + 1));
-        }
-      }
-    }
-    return [...new Set(lines)];
-  };
-}
-
 async function catalogReport(state: ServerState, params: CatalogReportParams): Promise<MarkdownReport> {
   const settings = await state.settingsFor('');
   const loaded = state.engine.catalog(settings.instance, settings.catalog.pinnedVersion);
   const since = params.sinceVersion ?? loaded.history?.history.versions.at(-1)?.version ?? loaded.catalog.version;
-  const changes = loaded.history?.changesSince(since) ?? [];
-  const analyses = [];
+  const files = [];
   for (const snapshot of state.documents.all().map(snapshotOf)) {
     const entry = await state.analysisOf(snapshot);
-    if (entry) analyses.push({ uri: snapshot.uri, analysis: entry.value });
+    if (entry) files.push({ name: displayName(snapshot.uri), context: entry.value.analysis.context });
   }
-  const markdown = renderChangeReport(changes, {
+  const markdown = changesMarkdown({
+    current: loaded.catalog,
+    ...(loaded.history ? { history: loaded.history } : {}),
+    otherEndpoints: loaded.info.otherEndpoints,
     since,
-    current: { instance: loaded.catalog.instance, version: loaded.catalog.version, capturedOn: loaded.catalog.capturedOn, sets: loaded.catalog.sets },
-    impact: impactOnOpenFiles(analyses),
+    files,
   });
   return { title: t('Catalogue {0} {1}', loaded.catalog.instance, loaded.catalog.version), markdown };
 }

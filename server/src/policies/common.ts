@@ -2,6 +2,7 @@ import { cidrToInterval, parseCidr, type IpInterval } from '../model/address';
 import type { PortRange } from '../model/config';
 import type { Policy } from '../model/policy';
 import type { EndpointSet, InstanceId, OtherEndpointDestination, OtherEndpointRow } from '../catalog/types';
+import type { PendingAddition } from '../catalog/history';
 import { t } from '../l10n';
 
 /** The part of the loaded catalogue that policies read; the catalogue class satisfies it. */
@@ -10,6 +11,8 @@ export interface PolicyCatalog {
   readonly version: string;
   readonly sets: readonly EndpointSet[];
   readonly otherRows: readonly OtherEndpointRow[];
+  /** Additions announced for a later day, kept apart from the sets (a catalogue as of a day has them). */
+  readonly announced?: readonly PendingAddition[];
 }
 
 /** Policies, or the reasons the request cannot be turned into one (already localised). */

@@ -2,6 +2,7 @@ import type { PolicyEntry } from '../model/policy';
 import { CATEGORIES, type Category, type EndpointSet } from '../catalog/types';
 import { t } from '../l10n';
 import { catalogIntervals, setLabel, type PolicyCatalog, type PolicyResult } from './common';
+import { announcedParameters, catalogWithAnnounced } from './announced';
 
 export interface EndpointSetsOptions {
   /** Explicit set ids; when given, no filter may be. */
@@ -12,6 +13,8 @@ export interface EndpointSetsOptions {
   categories?: readonly string[];
   /** Include sets the catalogue marks as not required. */
   includeOptional?: boolean;
+  /** Put additions announced for a later day into the rules now (the default). */
+  includeAnnounced?: boolean;
 }
 
 interface SetSelection {
@@ -121,7 +124,9 @@ function excludedHostsFor(urls: readonly string[], outside: readonly EndpointSet
 }
 
 /** Each chosen set's addresses and URLs with its ports, one entry per protocol. */
-export function endpointSetsPolicy(catalog: PolicyCatalog, options: EndpointSetsOptions): PolicyResult {
+export function endpointSetsPolicy(given: PolicyCatalog, options: EndpointSetsOptions): PolicyResult {
+  const includeAnnounced = options.includeAnnounced !== false;
+  const catalog = catalogWithAnnounced(given, includeAnnounced);
   const selection = select(catalog, options);
   if (Array.isArray(selection)) return { ok: false, errors: selection };
   const chosen = new Set(selection.sets.map((s) => s.id));
@@ -155,7 +160,7 @@ export function endpointSetsPolicy(catalog: PolicyCatalog, options: EndpointSets
         instance: catalog.instance,
         catalogVersion: catalog.version,
         entries,
-        parameters: selection.parameters,
+        parameters: { ...selection.parameters, ...announcedParameters(includeAnnounced) },
       },
     ],
   };

@@ -16,11 +16,14 @@ import {
   type PolicyCatalog,
   type PolicyResult,
 } from './common';
+import { announcedParameters, catalogWithAnnounced } from './announced';
 
 export interface ExchangeHybridOptions {
   features: readonly string[];
   /** On-premises Exchange server addresses (IPs or CIDRs); needed by every inbound feature. */
   serverAddresses: readonly string[];
+  /** Put additions announced for a later day into the rules now (the default). */
+  includeAnnounced?: boolean;
 }
 
 /** Which way each feature's traffic goes; inbound ones reach the on-premises server. */
@@ -217,7 +220,9 @@ function addFeature(b: Builder, feature: ExchangeHybridFeature): void {
  * on-premises server (rows 6, 7, 8, 10 and mail flow) and outbound from the server (rows 9, 11).
  * Gives one policy per direction that has features.
  */
-export function exchangeHybridPolicies(catalog: PolicyCatalog, options: ExchangeHybridOptions): PolicyResult {
+export function exchangeHybridPolicies(given: PolicyCatalog, options: ExchangeHybridOptions): PolicyResult {
+  const includeAnnounced = options.includeAnnounced !== false;
+  const catalog = catalogWithAnnounced(given, includeAnnounced);
   const errors: string[] = [];
   const features: ExchangeHybridFeature[] = [];
   for (const raw of options.features) {
@@ -247,7 +252,7 @@ export function exchangeHybridPolicies(catalog: PolicyCatalog, options: Exchange
   for (const direction of ['inbound', 'outbound'] as const) {
     const directionFeatures = ordered.filter((f) => FEATURE_DIRECTION[f] === direction);
     if (directionFeatures.length === 0) continue;
-    const parameters: Record<string, string[]> = { features: directionFeatures };
+    const parameters: Record<string, string[]> = { features: directionFeatures, ...announcedParameters(includeAnnounced) };
     if (direction === 'inbound') parameters.servers = servers.canonical;
     policies.push({
       purpose: exchangeHybridPurpose(direction),

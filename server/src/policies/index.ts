@@ -5,6 +5,7 @@ import type { PolicyCatalog, PolicyResult } from './common';
 import { exchangeHybridPolicies } from './exchangeHybrid';
 import { GRAPH_NOTIFICATIONS_PURPOSE, graphNotificationsPolicy } from './graphNotifications';
 import { endpointSetsPolicy } from './endpointSets';
+import { announcedEntriesIn, announcedNote, includesAnnounced } from './announced';
 
 export type { PolicyCatalog, PolicyResult } from './common';
 export { exchangeHybridPolicies, exchangeHybridPurpose, parseServerAddresses, featureDirection } from './exchangeHybrid';
@@ -14,12 +15,16 @@ export { endpointSetsPolicy } from './endpointSets';
 export const POLICY_NAMES: readonly PolicyName[] = ['exchange-hybrid', 'graph-notifications', 'sets'];
 
 /** Everything a policy is made from; the same shape comes from the CLI, the client and a block's parameters. */
-export type PolicyRequest =
+export type PolicyRequest = (
   | { policy: 'exchange-hybrid'; features: string[]; serverAddresses: string[] }
   | { policy: 'graph-notifications'; serverAddresses: string[] }
-  | { policy: 'sets'; setIds: number[]; serviceAreas: string[]; categories: string[]; includeOptional: boolean };
+  | { policy: 'sets'; setIds: number[]; serviceAreas: string[]; categories: string[]; includeOptional: boolean }
+) & {
+  /** Additions announced for a later day go into the rules now unless this is false. */
+  includeAnnounced?: boolean;
+};
 
-export function buildPolicies(catalog: PolicyCatalog, request: PolicyRequest): PolicyResult {
+function buildOnce(catalog: PolicyCatalog, request: PolicyRequest): PolicyResult {
   switch (request.policy) {
     case 'exchange-hybrid':
       return exchangeHybridPolicies(catalog, request);
@@ -30,10 +35,20 @@ export function buildPolicies(catalog: PolicyCatalog, request: PolicyRequest): P
   }
 }
 
+/** The policies of a request, with a note on how many announced additions they include or leave out. */
+export function buildPolicies(catalog: PolicyCatalog, request: PolicyRequest): PolicyResult {
+  const result = buildOnce(catalog, request);
+  if (!result.ok || (catalog.announced ?? []).length === 0) return result;
+  const included = request.includeAnnounced !== false;
+  const withAll = included ? result : buildOnce(catalog, { ...request, includeAnnounced: true });
+  const note = announcedNote(withAll.ok ? announcedEntriesIn(catalog, withAll.policies) : [], included);
+  return note ? { ...result, notes: [...result.notes, note] } : result;
+}
+
 export function requestFromInsertParams(params: InsertPolicyParams): PolicyRequest {
   switch (params.policy) {
     case 'exchange-hybrid':
-      return { policy: 'exchange-hybrid', features: params.features ?? [], serverAddresses: params.serverAddresses ?? [] };
+      return { policy: 'exchange-hybrid', features: params.features ?? [], serverAddresses: params.serverAddresses ?? [], includeAnnounced: params.includeAnnounced !== false };
     case 'graph-notifications':
       return { policy: 'graph-notifications', serverAddresses: params.serverAddresses ?? [] };
     case 'sets':
@@ -43,6 +58,7 @@ export function requestFromInsertParams(params: InsertPolicyParams): PolicyReque
         serviceAreas: params.serviceAreas ?? [],
         categories: params.categories ?? [],
         includeOptional: params.includeOptional ?? false,
+        includeAnnounced: params.includeAnnounced !== false,
       };
   }
 }
@@ -53,7 +69,7 @@ export function requestFromInsertParams(params: InsertPolicyParams): PolicyReque
  */
 export function requestFromBlock(purpose: string, parameters: Record<string, string[]>): PolicyRequest | undefined {
   if (purpose === 'exchange-hybrid-inbound' || purpose === 'exchange-hybrid-outbound') {
-    return { policy: 'exchange-hybrid', features: parameters.features ?? [], serverAddresses: parameters.servers ?? [] };
+    return { policy: 'exchange-hybrid', features: parameters.features ?? [], serverAddresses: parameters.servers ?? [], includeAnnounced: includesAnnounced(parameters) };
   }
   if (purpose === GRAPH_NOTIFICATIONS_PURPOSE) {
     return { policy: 'graph-notifications', serverAddresses: parameters.servers ?? [] };
@@ -70,6 +86,7 @@ export function requestFromBlock(purpose: string, parameters: Record<string, str
       serviceAreas: parameters.serviceAreas ?? [],
       categories: parameters.categories ?? [],
       includeOptional: (parameters.includeOptional ?? []).includes('true'),
+      includeAnnounced: includesAnnounced(parameters),
     };
   }
   return undefined;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCatalog, defaultInputs } from '../../../catalog/build';
+import { buildCatalog, buildOtherEndpoints, defaultInputs } from '../../../catalog/build';
+import { ROWS } from '../../../catalog/other-endpoints-rows';
 import type { CatalogHistory, CatalogSnapshot, OtherEndpointsFile } from '../../../server/src/catalog/types';
 
 const root = join(__dirname, '..', '..', '..');
@@ -130,4 +131,49 @@ void test('the build refuses a seed whose addresses or rows disagree with the en
   const typo = join(dir, 'typo.md');
   writeFileSync(typo, seed.replace('www.mstfconnecttest.com <br> 13.107.4.52', 'www.mstfconnecttest.com <br> 13.107.4.53'));
   assert.throws(() => buildCatalog({ ...inputs, seedPath: typo }), /row 24: seed address 13\.107\.4\.53\/32 is missing/);
+});
+
+void test('other endpoints: every row keeps its revisions, the seed as baseline and what the 2025 article changed', () => {
+  const file = shipped<OtherEndpointsFile>('other-endpoints.json');
+  assert.deepEqual([file.revision, file.release], ['2025-01-08', '0.1.0']);
+  const row = (n: number) => file.rows[n - 1]!;
+  for (const r of file.rows.slice(0, 24)) {
+    assert.deepEqual([r.revisions[0]!.date, r.revisions[0]!.groups], ['2022-01-31', []], `row ${r.row} starts at the seed`);
+  }
+  assert.equal(row(12).revisions.length, 1, 'an unchanged row has only its baseline');
+  const graph = row(23).revisions[1]!;
+  assert.equal(graph.date, '2025-01-08');
+  const byInstance = (i: string) => graph.groups.find((g) => g.instances.includes(i as never))!;
+  assert.deepEqual([byInstance('Worldwide').added.ips.length, byInstance('Worldwide').removed.ips.length], [54, 12]);
+  assert.deepEqual(byInstance('USGovDoD').added.ips, ['20.140.232.0/23', '52.126.194.0/23', '2001:489a:3500::/50']);
+  assert.equal(byInstance('China').added.ips.length, 6);
+  assert.ok(byInstance('Worldwide').added.ips.includes('20.190.128.0/18'));
+  assert.ok(byInstance('Worldwide').removed.ips.includes('13.85.192.59/32'));
+  assert.deepEqual(row(24).revisions[1]!.groups.map((g) => g.removed.ips), [['13.107.4.52/32']]);
+  assert.deepEqual(row(10).revisions[1]!.groups.map((g) => [g.added.urls, g.removed.urls]), [[['<email_domain>.outlookmobile.com', '<email_domain>.outlookmobile.us'], ['*.acompli.net', '*.outlookmobile.com', '*.outlookmobile.us']]]);
+  assert.deepEqual([row(3).revisions[1]!.groups, row(3).revisions[1]!.summary], [[], '"Azure AD Connect" renamed "Microsoft Entra Connect"'], 'wording only');
+  assert.deepEqual(row(25).revisions.map((r) => [r.date, r.rowAdded]), [['2025-01-08', true]]);
+});
+
+void test('the build rebuilds earlier revisions from the newest facts and refuses changes that do not fit', (t) => {
+  if (!haveSources) {
+    t.skip(`raw sources not present (${inputs.seedPath})`);
+    return;
+  }
+  const portsChanged = ROWS.map((r) =>
+    r.row === 13 ? { ...r, destinations: [{ ...r.destinations[0]!, tcp: '5061' }], changes: { '2025-01-08': { summary: 'TCP 50000-59999 dropped', ports: [{ destination: 0, tcp: '50000-59999,5061' }] } } } : r,
+  );
+  const thirteen = buildOtherEndpoints(inputs.seedPath, portsChanged).rows[12]!;
+  assert.deepEqual(
+    thirteen.revisions[1]!.groups.map((g) => [g.tcpPorts?.before, g.tcpPorts?.after, g.udpPorts]),
+    [[[{ from: 5061, to: 5061 }, { from: 50000, to: 59999 }], [{ from: 5061, to: 5061 }], undefined]],
+  );
+  const missingAddition = ROWS.map((r) => (r.row === 2 ? { ...r, changes: { '2025-01-08': { summary: 'x', added: ['not.in.the.row.example'] } } } : r));
+  assert.throws(() => buildOtherEndpoints(inputs.seedPath, missingAddition), /row 2, revision 2025-01-08: added not\.in\.the\.row\.example is in 0 destination groups/);
+  const stillListed = ROWS.map((r) => (r.row === 12 ? { ...r, changes: { '2025-01-08': { summary: 'x', removed: [{ destination: 0, entries: ['52.112.0.0/14'] }] } } } : r));
+  assert.throws(() => buildOtherEndpoints(inputs.seedPath, stillListed), /row 12, revision 2025-01-08: 52\.112\.0\.0\/14 is marked removed but still listed/);
+  const unknownDate = ROWS.map((r) => (r.row === 12 ? { ...r, changes: { '2024-01-01': { summary: 'x' } } } : r));
+  assert.throws(() => buildOtherEndpoints(inputs.seedPath, unknownDate), /row 12: changes for 2024-01-01, which is not a revision after the baseline/);
+  const forgotten = ROWS.map((r) => (r.row === 23 ? { ...r, changes: {} } : r));
+  assert.throws(() => buildOtherEndpoints(inputs.seedPath, forgotten), /row 23: seed address 13\.85\.192\.59\/32 is missing/, 'a revision left out makes the baseline disagree with the seed');
 });

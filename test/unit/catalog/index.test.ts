@@ -26,7 +26,7 @@ function set(id: number, category: Category, ips: string[], urls: string[] = [])
   };
 }
 
-const noRows: OtherEndpointsFile = { format: 1, rows: [] };
+const noRows: OtherEndpointsFile = { format: 1, revision: '2025-01-08', release: '0.1.0', rows: [] };
 
 function catalogOf(sets: EndpointSet[], other: OtherEndpointsFile = noRows): Catalog {
   const snapshot: CatalogSnapshot = { format: 1, instance: 'Worldwide', version: '2026010100', capturedOn: '2026-01-01', versionInferred: true, sets };

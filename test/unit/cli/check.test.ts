@@ -4,18 +4,12 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv-draft-04';
-import { main } from '../../../server/src/cli/main';
-import type { CliIo } from '../../../server/src/cli/io';
+import { runCli } from './runCli';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-async function run(args: string[], cwd = ROOT): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), cwd };
-  // The machine's own catalogue cache is never read by a test.
-  const code = await main(args[0] === 'check' && !args.includes('--cache') ? [...args, '--shipped'] : args, io);
-  return { code, out, err };
+function run(args: string[], cwd = ROOT): Promise<{ code: number; out: string; err: string }> {
+  return runCli(args, cwd);
 }
 
 interface JsonReport {

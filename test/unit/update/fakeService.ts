@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CatalogSnapshot, EndpointSet } from '../../../server/src/catalog/types';
+import { updateCatalog } from '../../../server/src/catalog/update';
 
 const root = join(__dirname, '..', '..', '..');
 
@@ -108,4 +110,101 @@ export class FakeWebService {
       send();
     }
   }
+}
+
+/**
+ * A catalogue release with the kinds of change admins must act on before they happen: additions
+ * announced with an effective date still ahead, an address removed, an addition already in
+ * effect, changed ports and a set moved to Default that no longer publishes addresses. The
+ * service answers as of 2026-11-26; every effective date is counted from that day.
+ */
+export const CHANGES_SCENARIO = {
+  previousVersion: '2026081400',
+  version: '2026120100',
+  servedOn: '2026-11-26T12:00:00Z',
+  /** Sets 11 and 12 (Teams): effective 2026-12-01. */
+  teamsAddition: '52.120.0.0/16',
+  /** Sets 1 and 2 (Exchange Online): effective 2026-12-15. */
+  exchangeAddition: '40.112.0.0/16',
+  /** Sets 9 and 10 (Exchange Online Protection): in effect since 2026-11-20. */
+  protectionAddition: '40.94.0.0/16',
+  /** Removed from sets 9 and 10. */
+  protectionRemoval: '104.47.0.0/17',
+  /** Set 31 (SharePoint Online): effective 2026-12-10. */
+  sharePointAnnouncedHost: '*.sharepointonline.com',
+  /** Set 31: in effect since 2026-11-20. */
+  sharePointAddedHost: '*.sharepoint.microsoft',
+  /** Set 11's UDP ports after the release. */
+  teamsUdpPorts: '3478-3481, 50000-50059',
+} as const;
+
+/** The scenario's `/endpoints/Worldwide` answer: the shipped catalogue with the scenario's changes applied. */
+export function scenarioEndpoints(): Array<Record<string, unknown>> {
+  const s = CHANGES_SCENARIO;
+  const sets = shippedSnapshot().sets.map(toServiceJson);
+  const set = (id: number): Record<string, unknown> => sets.find((x) => x.id === id)!;
+  const add = (id: number, key: 'ips' | 'urls', entry: string): void => {
+    set(id)[key] = [...((set(id)[key] as string[] | undefined) ?? []), entry];
+  };
+  for (const id of [11, 12]) add(id, 'ips', s.teamsAddition);
+  for (const id of [1, 2]) add(id, 'ips', s.exchangeAddition);
+  for (const id of [9, 10]) {
+    add(id, 'ips', s.protectionAddition);
+    set(id).ips = (set(id).ips as string[]).filter((ip) => ip !== s.protectionRemoval);
+  }
+  add(31, 'urls', s.sharePointAnnouncedHost);
+  add(31, 'urls', s.sharePointAddedHost);
+  set(11).udpPorts = s.teamsUdpPorts;
+  const s46 = set(46);
+  s46.category = 'Default';
+  delete s46.ips;
+  return sets;
+}
+
+/** The scenario's `/changes/Worldwide/2026081400` answer, as the service writes change records. */
+export function scenarioChanges(): Array<Record<string, unknown>> {
+  const s = CHANGES_SCENARIO;
+  const version = s.version;
+  const set46 = shippedSnapshot().sets.find((x) => x.id === 46)!;
+  return [
+    ...[11, 12].map((id, i) => ({ id: 12001 + i, endpointSetId: id, disposition: 'Change', impact: 'AddedIp', version, add: { effectiveDate: '20261201', ips: [s.teamsAddition] } })),
+    ...[1, 2].map((id, i) => ({ id: 12003 + i, endpointSetId: id, disposition: 'Change', impact: 'AddedIp', version, add: { effectiveDate: '20261215', ips: [s.exchangeAddition] } })),
+    ...[9, 10].map((id, i) => ({ id: 12005 + i, endpointSetId: id, disposition: 'Change', impact: 'AddedIp', version, add: { effectiveDate: '20261120', ips: [s.protectionAddition] } })),
+    ...[9, 10].map((id, i) => ({ id: 12007 + i, endpointSetId: id, disposition: 'Change', impact: 'RemovedIpOrUrl', version, remove: { ips: [s.protectionRemoval] } })),
+    { id: 12009, endpointSetId: 46, disposition: 'Change', impact: 'MovedIpOrUrl', version, previous: { category: 'Allow' }, current: { category: 'Default' }, remove: { ips: set46.ips } },
+    { id: 12010, endpointSetId: 11, disposition: 'Change', impact: 'OtherNonPriorityChanges', version, previous: { udpPorts: '3478, 3479, 3480, 3481' }, current: { udpPorts: s.teamsUdpPorts } },
+    { id: 12011, endpointSetId: 31, disposition: 'Change', impact: 'AddedUrl', version, add: { effectiveDate: '20261210', urls: [s.sharePointAnnouncedHost] } },
+    { id: 12012, endpointSetId: 31, disposition: 'Change', impact: 'AddedUrl', version, add: { effectiveDate: '20261120', urls: [s.sharePointAddedHost] } },
+  ];
+}
+
+/** Answers `/version`, `/endpoints` and `/changes` for Worldwide as the scenario release. */
+export function serveScenario(service: FakeWebService): void {
+  const s = CHANGES_SCENARIO;
+  const endpoints = scenarioEndpoints();
+  const changes = scenarioChanges();
+  service.handler = (path) => {
+    if (path === '/version/Worldwide') return { json: { instance: 'Worldwide', latest: s.version } };
+    if (path === '/endpoints/Worldwide') return { json: endpoints };
+    if (path === `/changes/Worldwide/${s.previousVersion}`) return { json: changes };
+    return { status: 404, json: { error: 'unknown method' } };
+  };
+}
+
+/**
+ * A catalogue cache that holds the scenario release, installed the way users get it: the update
+ * client asks a fake web service on 127.0.0.1. The caller removes the folder.
+ */
+export async function installScenario(): Promise<string> {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'endpoint-lens-scenario-'));
+  const service = new FakeWebService();
+  await service.start();
+  try {
+    serveScenario(service);
+    const outcome = await updateCatalog({ baseUrl: service.baseUrl, instance: 'Worldwide', cacheDir, force: true, now: () => new Date(CHANGES_SCENARIO.servedOn) });
+    if (outcome.status !== 'updated') throw new Error(`scenario not installed: ${outcome.message}`);
+  } finally {
+    await service.stop();
+  }
+  return cacheDir;
 }

@@ -6,10 +6,11 @@ import { catalogReference, decidingLocation, decidingSubject, describeIntervals,
 import { evaluateFlow } from '../evaluate';
 import { catalogueMembership, intendedPart } from '../carriers';
 import type { Finding } from '../finding';
+import type { Range } from '../../model/range';
 import { flowsFor, namedRowFlows, originKey } from '../scope';
 import { endpointSetsPolicy } from '../../policies/endpointSets';
 
-interface BlockedGroup {
+export interface BlockedGroup {
   flow: Flow;
   point: DecidingPoint | undefined;
   pieces: Map<string, { flow: Flow; intervals: IpInterval[] }>;
@@ -49,16 +50,20 @@ export function fixPolicy(flows: Array<{ flow: Flow; intervals: IpInterval[] }>,
   return blockedPolicy(flows, catalog, title, purposeFor(first));
 }
 
-/** Required endpoints that a rule or a default policy blocks, one finding per set and deciding line. */
-export const blockedRequired: Check = (context: CheckContext) => {
+/**
+ * Evaluates flows the way `blocked-required` does: each path only for the part of a flow it is
+ * meant to carry, the blocked pieces grouped by origin, direction and deciding line. `intent`
+ * gives the addresses whose naming in a rule shows a path is meant for the flow (by default the
+ * flow's own; an announced addition is judged by its whole set).
+ */
+export function blockedGroups(context: CheckContext, flows: readonly Flow[], intent?: (flow: Flow) => IpInterval[]): BlockedGroup[] {
   const { model, catalog } = context;
   if (model.paths.length === 0) return [];
   const groups = new Map<string, BlockedGroup>();
   const inCatalogue = catalogueMembership(catalog);
-  const sources = model.ruleLists.flatMap((l) => l.rules.flatMap((r) => (r.action.type === 'accept' && r.sources && !r.sources.negated ? r.sources.intervals : [])));
-  const named = (intervals: readonly IpInterval[]): boolean => intervals.some((iv) => sources.some((s) => intervalsOverlap(iv, s)));
-  for (const flow of [...flowsFor(catalog, context.settings), ...namedRowFlows(catalog, context.settings, named)]) {
-    for (const evaluation of evaluateFlow(model, flow, (path, whole) => intendedPart(model, path, whole, inCatalogue))) {
+  for (const flow of flows) {
+    const intended = intent?.(flow);
+    for (const evaluation of evaluateFlow(model, flow, (path, whole) => intendedPart(model, path, whole, inCatalogue, intended))) {
       for (const outcome of evaluation.outcomes) {
         if (outcome.value !== 'blocked') continue;
         const pointKey = outcome.decidedBy ? `${outcome.decidedBy.listId}#${outcome.decidedBy.ruleIndex}` : evaluation.path.id;
@@ -78,36 +83,65 @@ export const blockedRequired: Check = (context: CheckContext) => {
       }
     }
   }
-  const findings: Finding[] = [];
-  for (const group of groups.values()) {
-    const origin = describeOrigin(group.flow.origin, catalog);
-    const location = group.point
-      ? decidingLocation(model, group.point)
-      : { range: model.paths.find((p) => group.paths.has(p.name))?.range ?? model.paths[0]!.range, label: [...group.paths].join(', ') };
-    const what = [...group.pieces.values()]
-      .map(({ flow, intervals }) => {
-        const prefixes = flow.remote.kind === 'addresses' ? flow.remote.intervals : [];
-        const toFrom = flow.direction === 'inbound' ? t('from') : t('to');
-        return `${formatPorts(flow.protocol, flow.ports)} ${toFrom} ${describeIntervals(mergeIntervals(intervals), prefixes)}`;
-      })
-      .join('; ');
+  return [...groups.values()];
+}
+
+export interface BlockedDescription {
+  /** How the catalogue names the group's origin ("endpoint set 11 (Microsoft Teams, Optimize)"). */
+  origin: string;
+  /** The deciding line and how to name it. */
+  location: { range: Range; label: string };
+  /** "UDP 3478-3481 to 52.114.0.0/15 of 52.112.0.0/14": what is blocked. */
+  what: string;
+  /** The blocked pieces, for the fix. */
+  pieces: Array<{ flow: Flow; intervals: IpInterval[] }>;
+  /** What the group is about without line numbers: origin, direction and deciding rule. */
+  subject: string;
+}
+
+export function describeBlocked(context: CheckContext, group: BlockedGroup): BlockedDescription {
+  const { model, catalog } = context;
+  const location = group.point
+    ? decidingLocation(model, group.point)
+    : { range: model.paths.find((p) => group.paths.has(p.name))?.range ?? model.paths[0]!.range, label: [...group.paths].join(', ') };
+  const what = [...group.pieces.values()]
+    .map(({ flow, intervals }) => {
+      const prefixes = flow.remote.kind === 'addresses' ? flow.remote.intervals : [];
+      const toFrom = flow.direction === 'inbound' ? t('from') : t('to');
+      return `${formatPorts(flow.protocol, flow.ports)} ${toFrom} ${describeIntervals(mergeIntervals(intervals), prefixes)}`;
+    })
+    .join('; ');
+  const decider = group.point ? decidingSubject(model, group.point) : [...group.paths].join(',');
+  return {
+    origin: describeOrigin(group.flow.origin, catalog),
+    location,
+    what,
+    pieces: [...group.pieces.values()],
+    subject: `${originKey(group.flow.origin)}|${group.flow.direction}|${decider}`,
+  };
+}
+
+/** Required endpoints that a rule or a default policy blocks, one finding per set and deciding line. */
+export const blockedRequired: Check = (context: CheckContext) => {
+  const { catalog } = context;
+  // Inbound rows the file names as senders are checked even when optional endpoints are not in scope.
+  const sources = context.model.ruleLists.flatMap((l) => l.rules.flatMap((r) => (r.action.type === 'accept' && r.sources && !r.sources.negated ? r.sources.intervals : [])));
+  const named = (intervals: readonly IpInterval[]): boolean => intervals.some((iv) => sources.some((s) => intervalsOverlap(iv, s)));
+  return blockedGroups(context, [...flowsFor(catalog, context.settings), ...namedRowFlows(catalog, context.settings, named)]).map((group) => {
+    const { origin, location, what, pieces, subject } = describeBlocked(context, group);
     const flowOrigin = group.flow.origin;
     // Other-endpoints rows are optional by Microsoft's own words; sets say so themselves.
     const required = flowOrigin.source === 'web-service' && catalog.sets.find((s) => s.id === flowOrigin.setId)?.required === true;
     const message = required
       ? t('Required Microsoft 365 {0} is blocked: {1}. Decided by {2}.', origin, what, location.label)
       : t('Microsoft 365 {0} is blocked: {1}. Decided by {2}.', origin, what, location.label);
-    const pieces = [...group.pieces.values()];
-    const decider = group.point ? decidingSubject(model, group.point) : [...group.paths].join(',');
-    findings.push({
+    return {
       code: 'blocked-required',
       severity: required ? 'error' : 'warning',
       message,
-      subject: `${originKey(group.flow.origin)}|${group.flow.direction}|${decider}`,
+      subject,
       range: location.range,
-      related: [
-        { message: t('Catalogue entry for {0} (version {1})', origin, catalog.version), catalog: catalogReference(group.flow.origin) },
-      ],
+      related: [{ message: t('Catalogue entry for {0} (version {1})', origin, catalog.version), catalog: catalogReference(group.flow.origin) }],
       fixes: [
         {
           title: t('Insert rules that allow {0}', origin),
@@ -115,7 +149,6 @@ export const blockedRequired: Check = (context: CheckContext) => {
           policy: fixPolicy(pieces, catalog, origin),
         },
       ],
-    });
-  }
-  return findings;
+    } satisfies Finding;
+  });
 };

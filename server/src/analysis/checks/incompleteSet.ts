@@ -7,22 +7,12 @@ import type { Check, CheckContext } from '../context';
 import { catalogReference, describeIntervals, describeOrigin } from '../describe';
 import type { Finding } from '../finding';
 import { minusIntervals } from '../../model/address';
-import { intersectPorts } from '../../model/ports';
-import { intervalsOf, setInScope } from '../scope';
+import { intervalsOf, portsFit, setInScope } from '../scope';
 import { fixPolicy } from './blockedRequired';
+import { gainedSinceWritten, isGained } from './catalogChangeImpact';
 
 /** A set counts as meant when the list names at least this share of its prefixes. */
 const MEANT_SHARE = 0.5;
-
-/** Whether a rule could carry a set's traffic: no port restriction, or one that meets the set's ports. */
-function portsFit(rule: Rule, set: EndpointSet): boolean {
-  const ports = rule.destinationPorts;
-  if (!ports || ports.length === 0) return true;
-  const protocols = rule.protocols?.map((p) => p.toLowerCase());
-  const tcp = !protocols || protocols.includes('tcp') ? intersectPorts(ports, set.tcpPorts).length > 0 : false;
-  const udp = !protocols || protocols.includes('udp') ? intersectPorts(ports, set.udpPorts).length > 0 : false;
-  return tcp || udp;
-}
 
 /** Addresses the list accepts through rules that fit the set's ports. */
 function acceptedIntervals(list: RuleList, set?: EndpointSet): IpInterval[] {
@@ -60,7 +50,9 @@ export const incompleteSet: Check = (context: CheckContext) => {
     for (const id of candidateSets) {
       const set = catalog.sets.find((s) => s.id === id);
       if (!set || !setInScope(set, context.settings)) continue;
-      const prefixes = intervalsOf(set.ips).filter((iv) => families.has(iv.family));
+      // What the set gained since the list was written is catalog-change-impact's to report.
+      const gained = gainedSinceWritten(context, list, set.id);
+      const prefixes = intervalsOf(set.ips).filter((iv) => families.has(iv.family) && !isGained(gained, iv));
       if (prefixes.length === 0) continue;
       const fitting = mergeIntervals(acceptedIntervals(list, set));
       const named = prefixes.filter((p) => minusIntervals([p], fitting).length === 0);

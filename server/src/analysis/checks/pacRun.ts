@@ -4,18 +4,18 @@ import type { EndpointSet } from '../../catalog/types';
 import { probeHosts } from '../../catalog/urlPattern';
 import type { PacQuery, PacRunResult } from '../../pac/sandbox';
 import { defaultTotalTimeout } from '../../pac/types';
+import { readCompletely } from '../../dialects/bounds';
+import { limitMessage } from './analysisLimit';
 import { t } from '../../l10n';
 import type { Check, CheckContext } from '../context';
 import { catalogReference, describeOrigin, sentence } from '../describe';
 import type { Finding } from '../finding';
 import { setInScope } from '../scope';
 import { pacFacts } from './pacFacts';
-import { readCompletely } from '../../dialects/bounds';
-import { limitMessage } from './analysisLimit';
 import { endpointSetsPolicy } from '../../policies/endpointSets';
 import type { Fix } from '../finding';
 
-interface Probe {
+export interface PacProbe {
   query: PacQuery;
   set: EndpointSet;
   pattern: string;
@@ -35,12 +35,12 @@ export function carriesWebTraffic(set: EndpointSet): boolean {
   return set.tcpPorts.some((p) => (p.from <= 80 && 80 <= p.to) || (p.from <= 443 && 443 <= p.to));
 }
 
-/** Optimize and Allow hosts of every in-scope set, as the browser would ask about them. */
-function probes(context: CheckContext): { probes: Probe[]; hostAddresses: Record<string, string> } {
-  const out: Probe[] = [];
+/** Optimize and Allow hosts of the given sets that are in scope, as the browser would ask about them. */
+export function pacProbes(context: CheckContext, sets: readonly EndpointSet[]): { probes: PacProbe[]; hostAddresses: Record<string, string> } {
+  const out: PacProbe[] = [];
   const hostAddresses: Record<string, string> = {};
   const tenant = context.settings.tenantName || undefined;
-  for (const set of context.catalog.sets) {
+  for (const set of sets) {
     if (set.category === 'Default' || !setInScope(set, context.settings) || !carriesWebTraffic(set)) continue;
     const address = sampleAddress(set);
     for (const pattern of set.urls) {
@@ -54,40 +54,36 @@ function probes(context: CheckContext): { probes: Probe[]; hostAddresses: Record
   return { probes: out, hostAddresses: { ...hostAddresses, ...context.settings.pac.hostAddresses } };
 }
 
-/** The managed DIRECT block "Insert rules for endpoint sets" would write for this set. */
-function directFix(context: CheckContext, set: EndpointSet, name: string): Fix[] {
-  const result = endpointSetsPolicy(context.catalog, { setIds: [set.id] });
-  const policy = result.ok ? result.policies.find((p) => p.direction === 'outbound') : undefined;
-  return policy ? [{ title: t('Send {0} DIRECT', name), preferred: true, policy }] : [];
+/** Hosts of one set that one `return` sends to a proxy. */
+export interface ProxiedProbes {
+  set: EndpointSet;
+  value: string;
+  returnId: number | undefined;
+  hosts: Set<string>;
+  patterns: Set<string>;
 }
 
-function firstDirective(value: string): string {
-  return (value.split(';')[0] ?? '').trim();
+export interface PacProbeRun {
+  proxied: ProxiedProbes[];
+  failures: Array<{ result: Extract<PacRunResult, { ok: false }>; hosts: string[] }>;
+  /** Probes not run because the file's time budget ran out: a bound of Endpoint Lens, not a fault of the program. */
+  unchecked: number;
 }
 
-const WHOLE_FIRST_LINE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-
-/**
- * Runs the PAC program in the sandbox for every Optimize/Allow host: a proxy answer is
- * `proxied-optimize` at the `return` that gave it; a failed run is `pac-runtime-error`.
- */
-export const pacRun: Check = (context: CheckContext) => {
-  const facts = pacFacts(context.model);
+/** Runs the PAC program for the probes and groups the answers: proxied by set, return and proxy; failures by kind. */
+export function runPacProbes(context: CheckContext, program: string, probes: readonly PacProbe[], hostAddresses: Record<string, string>): PacProbeRun | undefined {
   // A file read only in part is not run: running it would analyse past where reading stopped.
-  if (!facts || !context.pac || !readCompletely(context.model)) return [];
-  const { probes: list, hostAddresses } = probes(context);
-  if (list.length === 0) return [];
+  if (!context.pac || probes.length === 0 || !readCompletely(context.model)) return undefined;
   const results: PacRunResult[] = context.pac.sandbox.evaluate(
-    facts.program,
-    list.map((p) => p.query),
+    program,
+    probes.map((p) => p.query),
     { ...context.pac.options, hostAddresses, clientAddress: context.settings.pac.clientAddress },
   );
-  const findings: Finding[] = [];
   const failures = new Map<string, { result: Extract<PacRunResult, { ok: false }>; hosts: string[] }>();
+  const proxied = new Map<string, ProxiedProbes>();
   let unchecked = 0;
-  const proxied = new Map<string, { set: EndpointSet; value: string; returnId: number | undefined; hosts: Set<string>; patterns: Set<string> }>();
   results.forEach((result, index) => {
-    const probe = list[index]!;
+    const probe = probes[index]!;
     if (!result.ok && result.kind === 'budget') {
       unchecked++;
       return;
@@ -107,7 +103,34 @@ export const pacRun: Check = (context: CheckContext) => {
     entry.patterns.add(probe.pattern);
     proxied.set(key, entry);
   });
-  for (const { result, hosts } of failures.values()) {
+  return { proxied: [...proxied.values()], failures: [...failures.values()], unchecked };
+}
+
+/** The managed DIRECT block "Insert rules for endpoint sets" would write for this set. */
+export function directFix(context: CheckContext, set: EndpointSet, name: string): Fix[] {
+  const result = endpointSetsPolicy(context.catalog, { setIds: [set.id] });
+  const policy = result.ok ? result.policies.find((p) => p.direction === 'outbound') : undefined;
+  return policy ? [{ title: t('Send {0} DIRECT', name), preferred: true, policy }] : [];
+}
+
+function firstDirective(value: string): string {
+  return (value.split(';')[0] ?? '').trim();
+}
+
+export const WHOLE_FIRST_LINE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/**
+ * Runs the PAC program in the sandbox for every Optimize/Allow host: a proxy answer is
+ * `proxied-optimize` at the `return` that gave it; a failed run is `pac-runtime-error`.
+ */
+export const pacRun: Check = (context: CheckContext) => {
+  const facts = pacFacts(context.model);
+  if (!facts) return [];
+  const { probes: list, hostAddresses } = pacProbes(context, context.catalog.sets);
+  const run = runPacProbes(context, facts.program, list, hostAddresses);
+  if (!run) return [];
+  const findings: Finding[] = [];
+  for (const { result, hosts } of run.failures) {
     const line = result.line;
     const range: Range = line !== undefined ? { start: { line, character: 0 }, end: { line, character: context.lines.lineText(line).length } } : WHOLE_FIRST_LINE;
     findings.push({
@@ -119,11 +142,11 @@ export const pacRun: Check = (context: CheckContext) => {
       fixes: [],
     });
   }
-  if (unchecked > 0) {
-    const limit = { kind: 'pac-time' as const, range: WHOLE_FIRST_LINE, found: unchecked, limit: defaultTotalTimeout(context.pac.options) };
+  if (run.unchecked > 0 && context.pac) {
+    const limit = { kind: 'pac-time' as const, range: WHOLE_FIRST_LINE, found: run.unchecked, limit: defaultTotalTimeout(context.pac.options) };
     findings.push({ code: 'analysis-limit', severity: 'warning', message: limitMessage(limit), range: limit.range, related: [], fixes: [] });
   }
-  for (const entry of proxied.values()) {
+  for (const entry of run.proxied) {
     const site = facts.returns.find((r) => r.id === entry.returnId);
     const origin = { source: 'web-service' as const, instance: context.catalog.instance, setId: entry.set.id };
     const name = describeOrigin(origin, context.catalog);

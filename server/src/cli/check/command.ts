@@ -4,7 +4,7 @@ import { FINDING_CODES, isFindingCode, type FindingCode, type FindingSeverity } 
 import { notAnalysedFinding } from '../../analysis/notAnalysed';
 import { instanceFromString } from '../../catalog/load';
 import { DIALECT_IDS } from '../../dialects/all';
-import { loadCatalogWithHistory, resolveSettings } from '../../engine';
+import { isCalendarDay, loadCatalogWithHistory, resolveSettings } from '../../engine';
 import { formatBytes, replaceEditedFile } from '../../fileAccess';
 import { currentBundle, t } from '../../l10n';
 import { packageVersion } from '../../paths';
@@ -39,6 +39,7 @@ export function checkUsage(): string {
     t('  --dialect D                  read every file as {0}', DIALECT_IDS.join('|')),
     t('  --exclude GLOB               leave out files matching GLOB, relative to this folder (repeatable)'),
     t('  --pinned-version V           check against catalogue version V'),
+    t('  --as-of YYYY-MM-DD           check as of a day: announced additions in effect from their date (default: today)'),
     catalogUsage(),
     t('  --untrusted                  do not run PAC files'),
     t('  --max-size SIZE              largest file analysed, e.g. 64MB (default 64MB)'),
@@ -80,6 +81,7 @@ interface RunOptions {
   exclude: string[];
   cacheDir: string | undefined;
   trusted: boolean;
+  asOf?: string;
 }
 
 /** The command line as options for a run, or a usage error already printed. */
@@ -114,6 +116,8 @@ function readOptions(args: ParsedArgs, io: CliIo): RunOptions | number {
   if (typeof fix === 'number') return fix;
   const choice = chooseCatalog(args, io);
   if (!choice.ok) return fail(choice.message);
+  const asOf = lastFlag(args, 'as-of');
+  if (asOf !== undefined && !isCalendarDay(asOf)) return fail(t('--as-of needs a day written YYYY-MM-DD, not "{0}".', asOf));
   const settings = resolveSettings({
     instance,
     serviceAreas: listFlag(args, 'service-areas'),
@@ -133,6 +137,7 @@ function readOptions(args: ParsedArgs, io: CliIo): RunOptions | number {
     exclude: args.flags.get('exclude') ?? [],
     cacheDir: choice.cacheDir,
     trusted: !args.flags.has('untrusted'),
+    ...(asOf ? { asOf } : {}),
   };
 }
 
@@ -161,7 +166,7 @@ function refused(fixes: FileFixReport, reason: string): FileFixReport {
 export const run: CliCommand = async (argv, io) => {
   const parsed = parseCommandLine(argv, io, {
     usage: checkUsage,
-    values: ['format', 'instance', 'service-areas', 'categories', 'tenant', 'direction', 'fail-on', 'dialect', 'pinned-version', 'max-size', 'jobs', 'max-memory', 'file-timeout', 'fix-level', 'fix-codes', 'exclude', ...CATALOG_FLAGS.values],
+    values: ['format', 'instance', 'service-areas', 'categories', 'tenant', 'direction', 'fail-on', 'dialect', 'pinned-version', 'as-of', 'max-size', 'jobs', 'max-memory', 'file-timeout', 'fix-level', 'fix-codes', 'exclude', ...CATALOG_FLAGS.values],
     booleans: ['fix', 'dry-run', 'include-optional', 'untrusted', ...CATALOG_FLAGS.booleans],
   });
   if (!parsed.ok) return parsed.exit;
@@ -180,7 +185,7 @@ export const run: CliCommand = async (argv, io) => {
       jobs: options.jobs,
       memoryMb: options.memoryMb,
       fileTimeoutMs: options.fileTimeoutMs,
-      data: { ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), trusted: options.trusted, ...(bundle ? { l10nBundle: bundle } : {}), request: options.request },
+      data: { ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.asOf ? { asOf: options.asOf } : {}), trusted: options.trusted, ...(bundle ? { l10nBundle: bundle } : {}), request: options.request },
     },
   );
 

@@ -14,6 +14,8 @@ export const CHECK_WORKER_ROLE = 'endpoint-lens-check';
 export interface CheckWorkerData {
   role: typeof CHECK_WORKER_ROLE;
   cacheDir?: string;
+  /** `--as-of`: the day the catalogue is read as of (announced additions in effect or not). */
+  asOf?: string;
   trusted: boolean;
   l10nBundle?: Record<string, string>;
   request: Omit<CheckRequest, 'displayPath'>;
@@ -36,7 +38,7 @@ export function runCheckWorker(): void {
   const port = parentPort;
   if (!port) return;
   useBundle(data.l10nBundle);
-  Engine.create({ ...(data.cacheDir ? { cacheDir: data.cacheDir } : {}), trusted: data.trusted, maxAnalysedBytes: data.request.maxBytes }).then(
+  Engine.create({ ...(data.cacheDir ? { cacheDir: data.cacheDir } : {}), ...(data.asOf ? { asOf: data.asOf } : {}), trusted: data.trusted, maxAnalysedBytes: data.request.maxBytes }).then(
     (engine) => {
       // Loading the catalogue now keeps it out of the first file's time budget.
       engine.catalog(data.request.settings.instance, data.request.settings.catalog.pinnedVersion);
