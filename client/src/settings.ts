@@ -46,6 +46,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): EndpointLensSet
     categories: strings(c.get('categories')).filter((v): v is EndpointLensSettings['categories'][number] => (CATEGORIES as readonly string[]).includes(v)),
     includeOptional: bool('includeOptional', d.includeOptional),
     tenantName: str('tenantName', d.tenantName),
+    tenantRestrictions: bool('tenantRestrictions', d.tenantRestrictions),
     direction: record(c.get('direction'), (v): v is EndpointLensSettings['direction'][string] => typeof v === 'string' && (DIRECTIONS as readonly string[]).includes(v)),
     exclude: strings(c.get('exclude')),
     severity: record(c.get('severity'), (v): v is Severity => typeof v === 'string' && (SEVERITIES as readonly string[]).includes(v)),

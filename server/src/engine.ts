@@ -4,6 +4,7 @@ import type { Catalog } from './catalog/index';
 import { loadCatalog, loadOtherEndpoints } from './catalog/load';
 import type { InstanceId } from './catalog/types';
 import { INSTANCES } from './catalog/types';
+import { TENANT_RESTRICTION_HOSTS } from './catalog/tenantRestrictions';
 import { analyze } from './analysis/analyze';
 import type { AnalysisSettings, CheckContext } from './analysis/context';
 import type { Finding } from './analysis/finding';
@@ -57,6 +58,7 @@ export function resolveSettings(partial: unknown): EndpointLensSettings {
     categories: strings(p.categories, d.categories).filter((c): c is 'Optimize' | 'Allow' | 'Default' => ['Optimize', 'Allow', 'Default'].includes(c)),
     includeOptional: typeof p.includeOptional === 'boolean' ? p.includeOptional : d.includeOptional,
     tenantName: typeof p.tenantName === 'string' ? p.tenantName : d.tenantName,
+    tenantRestrictions: typeof p.tenantRestrictions === 'boolean' ? p.tenantRestrictions : d.tenantRestrictions,
     direction: record(p.direction, d.direction),
     exclude: strings(p.exclude, d.exclude),
     severity: record(p.severity, d.severity),
@@ -80,6 +82,7 @@ export function analysisSettings(settings: EndpointLensSettings, dialect: Dialec
     categories: settings.categories,
     includeOptional: settings.includeOptional,
     tenantName: settings.tenantName,
+    tenantRestrictions: settings.tenantRestrictions,
     direction: direction === 'inbound' || direction === 'outbound' || direction === 'both' ? direction : dialect.defaultDirection,
     trusted,
     pac: settings.pac,
@@ -246,6 +249,7 @@ export class Engine {
       catalog: context.catalog,
       findings: analysis.findings,
       model: analysis.model,
+      ...(settings.tenantRestrictions ? { keepOnProxy: TENANT_RESTRICTION_HOSTS } : {}),
       reanalyse: (text) => {
         const again = this.analyzeDocument(path, text, settings, detection);
         return { findings: again.findings, model: again.model };

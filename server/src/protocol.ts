@@ -27,6 +27,11 @@ export interface EndpointLensSettings {
   categories: Array<'Optimize' | 'Allow' | 'Default'>;
   includeOptional: boolean;
   tenantName: string;
+  /**
+   * The proxy adds tenant-restriction headers to sign-in traffic: the sign-in hosts stay on the
+   * proxy (no `proxied-optimize` for them, no edit sends them DIRECT, a DIRECT for them is reported).
+   */
+  tenantRestrictions: boolean;
   /** Per dialect id: which traffic the file's rules are checked for. */
   direction: Record<string, 'outbound' | 'inbound' | 'both'>;
   exclude: string[];
@@ -41,6 +46,7 @@ export const DEFAULT_SETTINGS: EndpointLensSettings = {
   categories: [],
   includeOptional: false,
   tenantName: '',
+  tenantRestrictions: false,
   direction: {},
   exclude: [],
   severity: {},

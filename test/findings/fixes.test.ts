@@ -13,13 +13,11 @@ const RANK = { error: 3, warning: 2, information: 1, hint: 0 } as const;
 
 /**
  * Preferred fixes the write path cannot yet offer, each refused for the reason shown by the test
- * when it fails: a renderer that writes an unbound IPv6 list, and a PAC block whose wildcard
- * leaves a catalogue apex to another branch. The list may only shrink.
+ * when it fails: a renderer that writes an unbound IPv6 list. The list may only shrink.
  */
 const KNOWN_REFUSALS = new Set([
   'cisco/ios-deny-first.ios:7 blocked-required "Insert rules that allow endpoint set 11 (Microsoft Teams, Optimize)"',
   'cisco/ios-deny-first.ios:7 blocked-required "Insert rules that allow endpoint set 12 (Microsoft Teams, Allow)"',
-  'pac/compliance-portal-gap.pac:15 proxied-optimize "Send endpoint set 46 (Microsoft 365 Common and Office Online, Allow) DIRECT"',
 ]);
 
 /**

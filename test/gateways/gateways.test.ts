@@ -8,6 +8,21 @@ import { analyserFor, atWarningOrAbove, fixedText, gatewayCases, insertedTexts }
 
 const CLI = join(__dirname, '..', '..', 'bin', 'endpoint-lens.js');
 
+/** The CLI flags that give `check` a case's settings; a setting the CLI has no flag for fails the case. */
+function settingFlags(settings: Record<string, unknown>): string[] {
+  const flags: string[] = [];
+  for (const [key, value] of Object.entries(settings)) {
+    if (key === 'tenantRestrictions' && value === true) flags.push('--tenant-restrictions');
+    else if (key === 'includeOptional' && value === true) flags.push('--include-optional');
+    else if (key === 'serviceAreas' && Array.isArray(value)) flags.push('--service-areas', value.join(','));
+    else if (key === 'categories' && Array.isArray(value)) flags.push('--categories', value.join(','));
+    else if (key === 'tenantName' && typeof value === 'string') flags.push('--tenant', value);
+    else if (key === 'instance' && typeof value === 'string') flags.push('--instance', value);
+    else assert.fail(`setting ${key} has no check flag`);
+  }
+  return flags;
+}
+
 /**
  * Realistic gateways (forward paths, log-and-drop chains, destination NAT, explicit denies,
  * stream and http servers, every PAC function form): every verified fix applied leaves exactly the
@@ -28,6 +43,7 @@ for (const gateway of gatewayCases()) {
       copyFileSync(gateway.path, copy);
       const args = [CLI, 'check', copy, '--dialect', gateway.dialect, '--fix', '--format', 'json', '--fail-on', 'never'];
       if (gateway.expectation.direction) args.push('--direction', gateway.expectation.direction);
+      args.push(...settingFlags(gateway.expectation.settings ?? {}));
       const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
       assert.equal(run.status, 0, run.stderr);
       assert.equal(readFileSync(copy, 'utf8'), fixed.text, `${gateway.name}: check --fix writes what the editor's fix-all gives`);

@@ -1,25 +1,9 @@
 import { intervalsOverlap, type IpInterval } from '../model/address';
-import type { ConfigModel, EvaluationPath, Rule, RuleList } from '../model/config';
+import type { ConfigModel, EvaluationPath, Rule } from '../model/config';
+import { reachableLists } from '../model/lists';
 import type { Flow } from '../model/policy';
 import { intersectPorts } from '../model/ports';
 import type { CatalogView } from './context';
-
-/** Jump targets count as part of the path that reaches them. */
-function reachableLists(model: ConfigModel, start: string[]): RuleList[] {
-  const byId = new Map<string, RuleList>(model.ruleLists.map((l) => [l.id, l]));
-  const seen = new Map<string, RuleList>();
-  const queue = [...start];
-  while (queue.length > 0) {
-    const id = queue.pop()!;
-    const list = byId.get(id);
-    if (!list || seen.has(id)) continue;
-    seen.set(id, list);
-    for (const rule of list.rules) {
-      if (rule.action.type === 'jump' || rule.action.type === 'goto') queue.push(rule.action.target);
-    }
-  }
-  return [...seen.values()];
-}
 
 /** Answers "is this interval in the catalogue?" once per interval: the same lists are asked for every flow. */
 export function catalogueMembership(catalog: CatalogView): (interval: IpInterval) => boolean {

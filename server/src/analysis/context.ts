@@ -44,6 +44,8 @@ export interface AnalysisSettings {
   categories: string[];
   includeOptional: boolean;
   tenantName: string;
+  /** Sign-in hosts stay on the proxy, which adds the tenant-restriction headers (catalog/tenantRestrictions.ts). */
+  tenantRestrictions: boolean;
   direction: Direction;
   /** Workspace Trust: PAC programs run only when true. */
   trusted: boolean;

@@ -1,10 +1,11 @@
-import { mergeIntervals, intersectIntervals, type IpInterval } from '../model/address';
+import { mergeIntervals, intersectIntervals, minusIntervals, type IpInterval } from '../model/address';
 import type { ConfigModel, EvaluationPath, PortRange, Rule, RuleList } from '../model/config';
 import type { DecidingPoint, Flow, PathEvaluation, RegionOutcome } from '../model/policy';
 import { t } from '../l10n';
 import { matchRule, touches } from '../model/match';
 import { ALL_PORTS, intersectPorts } from '../model/ports';
 import { regionIsEmpty, splitRegion, type Region } from '../model/region';
+import { reachableLists } from '../model/lists';
 import { MAX_EVALUATION_STEPS, MAX_JUMP_DEPTH, MAX_UNCERTAIN_DEPTH } from '../limits';
 import { rulesMissingFrom } from '../dialects/bounds';
 import { recordEvaluationLimit } from './evaluationLimits';
@@ -202,35 +203,104 @@ interface Route {
   translatedBy?: DecidingPoint;
 }
 
+/** The customer-side addresses destination NAT sends traffic to: servers behind this device. */
+function translationTargets(model: ConfigModel, prerouting: readonly RuleList[]): IpInterval[] {
+  return mergeIntervals(
+    reachableLists(model, prerouting.map((l) => l.id)).flatMap((l) => l.rules.flatMap((r) => (r.action.type === 'dnat' ? (r.action.to ?? []) : []))),
+  );
+}
+
+/**
+ * The addresses traffic for `behind` (servers behind destination NAT) is sent to before it is
+ * translated: the destinations of the rules that translate to them; undefined when one of those
+ * rules translates traffic to any address.
+ */
+function frontsOf(model: ConfigModel, prerouting: readonly RuleList[], behind: readonly IpInterval[]): IpInterval[] | undefined {
+  const fronts: IpInterval[] = [];
+  for (const list of reachableLists(model, prerouting.map((l) => l.id))) {
+    for (const rule of list.rules) {
+      if (rule.action.type !== 'dnat' || intersectIntervals(rule.action.to ?? [], behind).length === 0) continue;
+      const side = rule.destinations;
+      if (!side || side.negated || side.unresolved) return undefined;
+      fronts.push(...side.intervals);
+    }
+  }
+  return mergeIntervals(fronts);
+}
+
+/**
+ * Routes of an inbound flow addressed to `flow.local`, through the destination-NAT lists in order
+ * (each sees only its own address families). What a rule translates goes down the forward paths
+ * with the new local side; `keep` limits that to some translated addresses. What nothing
+ * translates goes to `untranslated` (this host's own paths), or nowhere when undefined.
+ */
+function natRoutes(model: ConfigModel, flow: Flow, prerouting: readonly RuleList[], forward: EvaluationPath[], untranslated: EvaluationPath[] | undefined, keep?: readonly IpInterval[]): Route[] {
+  if (flow.remote.kind !== 'addresses') return [];
+  const evaluator = new Evaluator(model, flow);
+  let pending: Region[] = [{ intervals: mergeIntervals(flow.remote.intervals), ports: flow.ports.length > 0 ? flow.ports : ALL_PORTS }];
+  const routes: Route[] = [];
+  for (const list of prerouting) {
+    const seen = new Set(list.families ?? [4, 6]);
+    const next: Region[] = [];
+    const mine: Region[] = [];
+    for (const region of pending) {
+      const inside = region.intervals.filter((iv) => seen.has(iv.family));
+      const outside = region.intervals.filter((iv) => !seen.has(iv.family));
+      if (inside.length > 0) mine.push({ intervals: inside, ports: region.ports });
+      if (outside.length > 0) next.push({ intervals: outside, ports: region.ports });
+    }
+    for (const o of mine.length > 0 ? evaluator.run(list, 0, mine, []) : []) {
+      if (o.result !== 'translate' || !o.decidedBy) {
+        next.push(o.region);
+        continue;
+      }
+      const to = o.translation?.to ?? flow.local ?? [];
+      const local = keep ? intersectIntervals(to, keep) : to;
+      if (local.length === 0) continue;
+      const ports = o.translation?.toPorts ?? o.region.ports;
+      routes.push({ flow: { ...flow, ports, local, remote: { kind: 'addresses', intervals: o.region.intervals } }, paths: forward, translatedBy: o.decidedBy });
+    }
+    pending = next;
+  }
+  if (untranslated) for (const region of pending) routes.push({ flow: { ...flow, ports: region.ports, remote: { kind: 'addresses', intervals: region.intervals } }, paths: untranslated });
+  return routes;
+}
+
+/** Routes that say the same (one translation to one address on the same ports) as one, with their remote addresses joined. */
+function joinRoutes(routes: readonly Route[]): Route[] {
+  const byKey = new Map<string, Route>();
+  for (const route of routes) {
+    const point = route.translatedBy ? `${route.translatedBy.listId}#${route.translatedBy.ruleIndex}` : '-';
+    const key = `${point}|${(route.flow.local ?? []).map((iv) => `${iv.family}:${iv.first}-${iv.last}`).join(',')}|${route.flow.ports.map((p) => `${p.from}-${p.to}`).join(',')}`;
+    const known = byKey.get(key);
+    if (!known || known.flow.remote.kind !== 'addresses' || route.flow.remote.kind !== 'addresses') {
+      if (!known) byKey.set(key, route);
+      continue;
+    }
+    known.flow = { ...known.flow, remote: { kind: 'addresses', intervals: mergeIntervals([...known.flow.remote.intervals, ...route.flow.remote.intervals]) } };
+  }
+  return [...byKey.values()];
+}
+
 /**
  * Which paths an inbound flow to a known local address takes: destination NAT before routing
  * sends what it translates to the new address down the forward path (a DNAT'd server behind a
- * gateway); the rest goes where it went before. Outbound flows and flows to any local address
+ * gateway); the rest goes where it went before. A local address that destination NAT translates
+ * *to* (the server's inside address) is reached only that way: through the rules that translate
+ * to it, from the addresses they are written for. Outbound flows and flows to any local address
  * take every path of their direction.
  */
 function routesOf(model: ConfigModel, flow: Flow): Route[] {
   const all = pathsForFlow(model, flow);
   const prerouting = (model.prerouting ?? []).map((id) => model.ruleLists.find((l) => l.id === id)).filter((l): l is RuleList => l !== undefined);
   if (flow.direction !== 'inbound' || !flow.local || prerouting.length === 0 || flow.remote.kind !== 'addresses') return [{ flow, paths: all }];
-  const evaluator = new Evaluator(model, flow);
-  let pending: Region[] = [{ intervals: mergeIntervals(flow.remote.intervals), ports: flow.ports.length > 0 ? flow.ports : ALL_PORTS }];
-  const routes: Route[] = [];
   const forward = all.filter((p) => p.direction === 'forward');
-  for (const list of prerouting) {
-    const next: Region[] = [];
-    for (const o of evaluator.run(list, 0, pending, [])) {
-      if (o.result !== 'translate' || !o.decidedBy) {
-        next.push(o.region);
-        continue;
-      }
-      const local = o.translation?.to ?? flow.local;
-      const ports = o.translation?.toPorts ?? o.region.ports;
-      routes.push({ flow: { ...flow, ports, local, remote: { kind: 'addresses', intervals: o.region.intervals } }, paths: forward, translatedBy: o.decidedBy });
-    }
-    pending = next;
-  }
-  for (const region of pending) routes.push({ flow: { ...flow, ports: region.ports, remote: { kind: 'addresses', intervals: region.intervals } }, paths: all });
-  return routes;
+  const behind = intersectIntervals(flow.local, translationTargets(model, prerouting));
+  const front = minusIntervals(flow.local, behind);
+  const routes: Route[] = [];
+  if (front.length > 0) routes.push(...natRoutes(model, { ...flow, local: front }, prerouting, forward, all));
+  if (behind.length > 0) routes.push(...natRoutes(model, { ...flow, local: frontsOf(model, prerouting, behind) }, prerouting, forward, undefined, behind));
+  return joinRoutes(routes);
 }
 
 /** Stages run in order; see evaluateFlow. */

@@ -9,6 +9,8 @@
  * Host names compare case-insensitively, without a trailing dot.
  */
 
+import { globMatches } from '../model/match';
+
 /** Within one label: `?` one character, `*` any run (possibly empty); other characters literal. */
 type LabelGlob = string;
 
@@ -82,31 +84,6 @@ export function parseUrlPattern(pattern: string, tenant?: string): ParsedUrlPatt
     labels.push(glob);
   }
   return { deep, labels };
-}
-
-/** Glob match within one label; iterative with one backtrack point, so linear for `*`-only globs in practice. */
-function globMatches(glob: LabelGlob, text: string): boolean {
-  let g = 0;
-  let s = 0;
-  let starG = -1;
-  let starS = 0;
-  while (s < text.length) {
-    const c = glob[g];
-    if (c === '*') {
-      starG = g++;
-      starS = s;
-    } else if (c !== undefined && (c === '?' || c === text[s])) {
-      g++;
-      s++;
-    } else if (starG >= 0) {
-      g = starG + 1;
-      s = ++starS;
-    } else {
-      return false;
-    }
-  }
-  while (glob[g] === '*') g++;
-  return g === glob.length;
 }
 
 export function hostMatchesParsed(pattern: ParsedUrlPattern, host: string): boolean {

@@ -22,6 +22,7 @@ function pacTestUsage(): string {
     t('  --service-areas A,B          Common, Exchange, SharePoint, Skype, MEM (default: all but MEM)'),
     t('  --categories C               Optimize, Allow, Default (default: all)'),
     t('  --tenant NAME                fills <tenant> in catalogue URLs'),
+    t('  --tenant-restrictions        the proxy adds tenant-restriction headers: sign-in hosts stay on it'),
     catalogUsage(),
     t('Exit codes: 0 every answer follows Microsoft\'s guidance, 1 some do not or failed, 2 usage or I/O error.'),
   ].join('\n');
@@ -56,7 +57,7 @@ async function pacTest(argv: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandLine(argv, io, {
     usage: pacTestUsage,
     values: ['format', 'client-address', 'host-addresses', 'instance', 'service-areas', 'categories', 'tenant', ...CATALOG_FLAGS.values],
-    booleans: [...CATALOG_FLAGS.booleans],
+    booleans: ['tenant-restrictions', ...CATALOG_FLAGS.booleans],
   });
   if (!parsed.ok) return parsed.exit;
   const { args } = parsed;
@@ -89,6 +90,7 @@ async function pacTest(argv: string[], io: CliIo): Promise<number> {
     serviceAreas: listFlag(args, 'service-areas'),
     categories: listFlag(args, 'categories'),
     tenantName: lastFlag(args, 'tenant') ?? '',
+    tenantRestrictions: args.flags.has('tenant-restrictions'),
     pac: { hostAddresses, clientAddress },
   });
   const engine = await Engine.create({ ...(choice.cacheDir ? { cacheDir: choice.cacheDir } : {}), trusted: true });

@@ -25,6 +25,7 @@ function usageText(): string {
     t('  --without-announced   leave out additions Microsoft announced for a later day (included by default)'),
     t('  --as-of YYYY-MM-DD    the day announced additions are counted from (default: today)'),
     t('  --instance NAME       {0} (default Worldwide)', INSTANCES.join(', ')),
+    t('  --tenant-restrictions keep the sign-in hosts on the proxy, which adds the tenant-restriction headers (PAC)'),
     t('  --into FILE           print FILE with the block inserted where it takes effect'),
     catalogUsage(),
   ].join('\n');
@@ -75,7 +76,7 @@ function misplacedFlag(name: string, args: ParsedArgs): string | undefined {
  * the file with the block inserted where it takes effect (or its block of the same purpose replaced).
  */
 async function renderCommand(argv: string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandLine(argv, io, { usage: usageText, values: VALUE_FLAGS, booleans: ['include-optional', 'without-announced', ...CATALOG_FLAGS.booleans] });
+  const parsed = parseCommandLine(argv, io, { usage: usageText, values: VALUE_FLAGS, booleans: ['include-optional', 'without-announced', 'tenant-restrictions', ...CATALOG_FLAGS.booleans] });
   if (!parsed.ok) return parsed.exit;
   const { args } = parsed;
   const fail = (message: string): number => usageError(io, message, usageText());
@@ -126,7 +127,7 @@ async function renderCommand(argv: string[], io: CliIo): Promise<number> {
     }
     text = read.text;
   }
-  const settings = resolveSettings({ instance });
+  const settings = resolveSettings({ instance, tenantRestrictions: args.flags.has('tenant-restrictions') });
   const detection = { dialect, by: 'option' as const, confidence: 1 };
   const subject = engine.editSubject(path, engine.analyzeDocument(path, text, settings, detection), settings);
   // Policies of one request (Exchange hybrid inbound and outbound) go in one after the other, each verified in the file.

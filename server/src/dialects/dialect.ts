@@ -97,6 +97,8 @@ export interface PlacementRequest<V> {
   decisions: FlowDecision[];
   /** Managed blocks of other purposes; a new block never goes inside one. */
   occupied: readonly ManagedBlock[];
+  /** Hosts no edit may send past the proxy (the sign-in hosts, with tenant restrictions on). */
+  keepOnProxy?: readonly string[];
 }
 
 /** A rendered block made to fit the place it goes to (IOS sequence numbers), or why it cannot. */

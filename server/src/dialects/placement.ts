@@ -109,14 +109,16 @@ export function translatedLocal(site: EditSite): IpInterval[] | undefined {
   return translated.flatMap((d) => d.flow.local ?? []);
 }
 
-/** The destination-NAT rule behind a site, for the note that says the rules filter the translated address. */
+/** The destination-NAT rules behind a site, for the note that says the rules filter the translated address. */
 export function translationNote(model: ConfigModel, site: EditSite): string | undefined {
-  const point = site.decisions.find((d) => d.outcome.translatedBy)?.outcome.translatedBy;
-  if (!point) return undefined;
-  const list = model.ruleLists.find((l) => l.id === point.listId);
-  const rule = list?.rules[point.ruleIndex];
-  if (!list || !rule) return undefined;
-  return t('Destination NAT on line {0} ({1}) sends this traffic on to the server, so these rules match the translated address on the forward path.', rule.range.start.line + 1, list.name);
+  const points = site.decisions.flatMap((d) => (d.outcome.translatedBy ? [d.outcome.translatedBy] : []));
+  const first = points[0];
+  const list = first ? model.ruleLists.find((l) => l.id === first.listId) : undefined;
+  if (!first || !list) return undefined;
+  const lines = [...new Set(points.flatMap((p) => model.ruleLists.find((l) => l.id === p.listId)?.rules[p.ruleIndex]?.range.start.line ?? []))].sort((a, b) => a - b).map((l) => l + 1);
+  if (lines.length === 0) return undefined;
+  if (lines.length === 1) return t('Destination NAT on line {0} ({1}) sends this traffic on to the server, so these rules match the translated address on the forward path.', lines[0]!, list.name);
+  return t('Destination NAT on lines {0} ({1}) sends this traffic on to the server, so these rules match the translated address on the forward path.', lines.join(', '), list.name);
 }
 
 /** In front of a rule: its line, with its indentation; the block still works anywhere from `from` up to the rule. */

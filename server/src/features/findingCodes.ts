@@ -86,6 +86,11 @@ export function describeCode(code: FindingCode): { short: string; full: string }
         short: t('A catalogue change breaks rules written for an earlier version'),
         full: t('A set the rules name gained addresses they lack, moved to Default without published addresses, or changed ports since the catalogue version the rules were written against.'),
       };
+    case 'tenant-restrictions-bypass':
+      return {
+        short: t('Sign-in goes DIRECT although the proxy adds tenant-restriction headers'),
+        full: t('With tenant restrictions on, a PAC file sends a Microsoft sign-in host DIRECT, so the proxy never sees the request and cannot add the Restrict-Access-To-Tenants or sec-Restrict-Tenant-Access-Policy header.'),
+      };
     case 'not-analysed':
       return {
         short: t('The file was not analysed'),

@@ -5,7 +5,7 @@ import { t } from '../l10n';
 import type { CheckContext } from '../analysis/context';
 import { pacFacts } from '../analysis/checks/pacFacts';
 import { setInScope } from '../analysis/scope';
-import { carriesWebTraffic } from '../analysis/checks/pacRun';
+import { carriesWebTraffic, wantsDirect } from '../analysis/checks/pacRun';
 import { readCompletely } from '../dialects/bounds';
 import { PAC_REPORT_BUDGET } from '../limits';
 
@@ -21,12 +21,12 @@ export interface PacGridRow {
   error?: string;
   /** 1-based line of the `return` that gave the answer, when known. */
   line: number | null;
-  /** Optimize and Allow hosts should go DIRECT; Default hosts may go either way. */
+  /** Optimize and Allow hosts should go DIRECT (sign-in to the proxy with tenant restrictions); Default hosts may go either way. */
   followsGuidance: boolean;
 }
 
 export type PacGrid =
-  | { ok: true; instance: string; version: string; rows: PacGridRow[]; differing: number }
+  | { ok: true; instance: string; version: string; rows: PacGridRow[]; differing: number; tenantRestrictions: boolean }
   | { ok: false; reason: string };
 
 const CELL_LIMIT = 60;
@@ -63,9 +63,17 @@ export function pacGrid(context: CheckContext, sandbox: PacSandbox | undefined, 
     }
     const site = facts.returns.find((r) => r.id === result.returnId);
     const direct = (result.value.split(';')[0] ?? '').trim().toUpperCase() === 'DIRECT';
-    rows.push({ ...probe, answer: result.value, line: site ? site.range.start.line + 1 : null, followsGuidance: direct || probe.category === 'Default' });
+    const wanted = wantsDirect(probe.category, probe.host, context.settings.tenantRestrictions);
+    rows.push({ ...probe, answer: result.value, line: site ? site.range.start.line + 1 : null, followsGuidance: wanted === undefined || wanted === direct });
   });
-  return { ok: true, instance: context.catalog.instance, version: context.catalog.version, rows, differing: rows.filter((r) => !r.followsGuidance).length };
+  return {
+    ok: true,
+    instance: context.catalog.instance,
+    version: context.catalog.version,
+    rows,
+    differing: rows.filter((r) => !r.followsGuidance).length,
+    tenantRestrictions: context.settings.tenantRestrictions,
+  };
 }
 
 function cell(text: string): string {
@@ -89,7 +97,9 @@ export function pacGridMarkdown(grid: PacGrid): string {
   const lines = [
     `# ${t('PAC answers for the {0} catalogue, version {1}', grid.instance, grid.version)}`,
     '',
-    t('{0} hosts tested; {1} answers differ from Microsoft\'s guidance (Optimize and Allow go DIRECT).', grid.rows.length, grid.differing),
+    grid.tenantRestrictions
+      ? t('{0} hosts tested; {1} answers differ from Microsoft\'s guidance (Optimize and Allow go DIRECT; with tenant restrictions, sign-in goes to the proxy).', grid.rows.length, grid.differing)
+      : t('{0} hosts tested; {1} answers differ from Microsoft\'s guidance (Optimize and Allow go DIRECT).', grid.rows.length, grid.differing),
     '',
     `| ${[t('Set'), t('Category'), t('Host'), t('Answer'), t('Line'), ''].join(' | ')} |`,
     '|---|---|---|---|---|---|',

@@ -172,7 +172,8 @@ export interface SyntaxProblem {
   range: Range;
   /** English message through the localisation layer. */
   message: string;
-  severity: 'error' | 'warning';
+  /** `info` for a note about how the file was read that is not a mistake in it (a fragment without its table header). */
+  severity: 'error' | 'warning' | 'info';
 }
 
 /** Which bound of Endpoint Lens a file went past (the bounds themselves are in server/src/limits.ts). */

@@ -1,5 +1,5 @@
 import { familyMax, mergeIntervals, intersectIntervals, minusIntervals, type IpInterval } from './address';
-import type { AddressMatch, PortRange, Rule } from './config';
+import type { AddressMatch, HostMatcher, PortRange, Rule } from './config';
 import type { Flow } from './policy';
 import { intersectPorts } from './ports';
 import type { Region } from './region';
@@ -106,3 +106,47 @@ export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
   return match;
 }
 
+
+/**
+ * A glob over the whole text: `*` is any run of characters, `?` one character (shExpMatch, and one
+ * label of a catalogue pattern). Iterative with one backtrack point, so linear for `*`-only globs
+ * in practice.
+ */
+export function globMatches(glob: string, text: string): boolean {
+  let g = 0;
+  let s = 0;
+  let star = -1;
+  let mark = 0;
+  while (s < text.length) {
+    if (g < glob.length && (glob[g] === '?' || glob[g] === text[s])) {
+      g++;
+      s++;
+    } else if (g < glob.length && glob[g] === '*') {
+      star = g++;
+      mark = s;
+    } else if (star >= 0) {
+      g = star + 1;
+      s = ++mark;
+    } else return false;
+  }
+  while (g < glob.length && glob[g] === '*') g++;
+  return g === glob.length;
+}
+
+/**
+ * Whether one host matcher takes a (lower-case) host name, in the semantics HostMatcher states.
+ * Undefined for a regular expression: a user's expression is not run here, where one that
+ * backtracks without end would hold up the whole analysis.
+ */
+export function hostMatcherMatches(matcher: HostMatcher, host: string): boolean | undefined {
+  switch (matcher.kind) {
+    case 'exact':
+      return matcher.host.toLowerCase() === host;
+    case 'suffix':
+      return host.endsWith(matcher.suffix.toLowerCase());
+    case 'glob':
+      return globMatches(matcher.glob.toLowerCase(), host);
+    case 'regex':
+      return undefined;
+  }
+}

@@ -1,9 +1,9 @@
 import type { CatalogView } from '../analysis/context';
 import { decisionsToPlace, policyDecisions } from '../analysis/decisions';
-import type { Dialect, InsertionPoint, ParseContext, Parsed, PlacementPart } from '../dialects/dialect';
+import type { Dialect, FlowDecision, InsertionPoint, ParseContext, Parsed, PlacementPart } from '../dialects/dialect';
 import { diffEdits, lineBreakOf, type TextEdit } from '../model/edit';
 import { findManagedBlocks, type ManagedBlock, type ManagedBlockProblem } from '../model/managedBlock';
-import type { RuleList } from '../model/config';
+import type { ConfigModel, RuleList } from '../model/config';
 import type { Policy } from '../model/policy';
 import { LineIndex } from '../model/range';
 import { t } from '../l10n';
@@ -15,6 +15,8 @@ export interface EditSubject {
   dialect: Dialect;
   parseContext: ParseContext;
   catalog: Pick<CatalogView, 'lookupAddress'>;
+  /** Hosts no edit may send past the proxy (the sign-in hosts, with tenant restrictions on). */
+  keepOnProxy?: readonly string[];
 }
 
 export interface PolicyPlan {
@@ -134,6 +136,13 @@ function withoutBlockLists(parsed: Parsed<unknown>, occupied: readonly ManagedBl
   return { ...parsed, model: { ...parsed.model, ruleLists, paths } };
 }
 
+/** A flow the file lets through only by sending it to a proxy (a PAC return naming one first), which a DIRECT policy is meant to change. */
+function sentToProxy(model: ConfigModel, decision: FlowDecision): boolean {
+  const point = decision.outcome.decidedBy;
+  const action = point ? model.ruleLists.find((l) => l.id === point.listId)?.rules[point.ruleIndex]?.action : undefined;
+  return action?.type === 'proxy' && action.proxies[0]?.kind !== 'DIRECT';
+}
+
 function inWindow(offset: number, point: InsertionPoint): boolean {
   return point.window !== undefined && point.window.from <= offset && offset <= point.window.to;
 }
@@ -183,10 +192,11 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
     const parsed = withoutBlockLists(dialect.parse(current, subject.parseContext), occupied);
     const { decisions, allAllowed } = decisionsToPlace(policyDecisions(parsed.model, policy, subject.catalog));
     if (round > 0 && allAllowed) break;
-    if (round === 0) alreadyAllowed = allAllowed && decisions.length > 0;
-    const placement = dialect.place({ text: current, lines: new LineIndex(current), parsed, policy, decisions, occupied });
+    if (round === 0) alreadyAllowed = allAllowed && decisions.length > 0 && !decisions.some((d) => sentToProxy(parsed.model, d));
+    const placement = dialect.place({ text: current, lines: new LineIndex(current), parsed, policy, decisions, occupied, ...(subject.keepOnProxy ? { keepOnProxy: subject.keepOnProxy } : {}) });
     for (const missing of placement.notPlaced) {
-      const labels = missing.entries.map((i) => policy.entries[i]?.label ?? '').filter((l) => l !== '');
+      // Entries of one set come one per protocol under one label; the reason names it once.
+      const labels = [...new Set(missing.entries.map((i) => policy.entries[i]?.label ?? '').filter((l) => l !== ''))];
       notPlaced.set(`${missing.reason}|${labels.join(',')}`, { labels, reason: missing.reason });
     }
     const placed: PlacedPart[] = [];

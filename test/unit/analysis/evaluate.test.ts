@@ -143,3 +143,54 @@ test('a base chain of one family lets the other family pass by on the same hook'
   const dual: Flow = { ...teams, remote: { kind: 'addresses', intervals: [cidr('52.112.0.0/14'), cidr('2603:1063::/38')] } };
   assert.deepEqual(summary(m, dual).sort(), ['hook:output allowed 2603:1063::/38 3478-3481 @inet late:output#-1', 'hook:output blocked 52.112.0.0/14 3478-3481 @ip fw:output#-1']);
 });
+
+/** Inbound SMTP from Exchange Online Protection to a server, over a gateway whose destination NAT sends it on. */
+function natGateway(): ConfigModel {
+  const nat: RuleList = {
+    ...list('nat:PREROUTING', [
+      rule({ type: 'dnat', to: [cidr('10.1.1.25/32')] }, { protocols: ['tcp'], destinations: match('203.0.113.25/32'), destinationPorts: [{ from: 25, to: 25 }] }),
+      rule({ type: 'dnat', to: [cidr('10.1.1.30/32')] }, { protocols: ['tcp'], destinations: match('203.0.113.26/32'), destinationPorts: [{ from: 25, to: 25 }] }),
+    ], 'accept'),
+    kind: 'destination-nat',
+    families: [4],
+  };
+  const forward = list('filter:FORWARD', [], 'drop');
+  const input = list('filter:INPUT', [], 'drop');
+  return { ...model([nat, forward, input], [{ id: 'fwd', stages: ['filter:FORWARD'], direction: 'forward' }, { id: 'in', stages: ['filter:INPUT'], direction: 'inbound' }]), prerouting: ['nat:PREROUTING'] };
+}
+
+const smtpIn = (local: string[], remote = ['40.92.0.0/15']): Flow => ({
+  origin: { source: 'web-service', instance: 'Worldwide', setId: 10 },
+  direction: 'inbound',
+  protocol: 'tcp',
+  ports: [{ from: 25, to: 25 }],
+  remote: { kind: 'addresses', intervals: remote.map(cidr) },
+  local: local.map(cidr),
+});
+
+function routes(m: ConfigModel, flow: Flow): string[] {
+  return evaluateFlow(m, flow)
+    .map((p) => `${p.path.id} local=${(p.flow.local ?? []).map(formatInterval).join(',')} ${p.outcomes.some((o) => o.translatedBy) ? 'translated' : 'as sent'}`)
+    .sort();
+}
+
+test('destination NAT: a server given by its public address or by its inside address is reached on the forward path, translated', () => {
+  const m = natGateway();
+  assert.deepEqual(routes(m, smtpIn(['203.0.113.25/32'])), ['fwd local=10.1.1.25/32 translated']);
+  // The inside address is reached only through the rule that translates to it, not through the one for another server.
+  assert.deepEqual(routes(m, smtpIn(['10.1.1.25/32'])), ['fwd local=10.1.1.25/32 translated']);
+  // Both addresses at once say the same thing once.
+  assert.deepEqual(routes(m, smtpIn(['203.0.113.25/32', '10.1.1.25/32'])), ['fwd local=10.1.1.25/32 translated']);
+  // Traffic no rule sends to the inside address reaches it by no path at all.
+  assert.deepEqual(routes(m, { ...smtpIn(['10.1.1.25/32']), ports: [{ from: 443, to: 443 }] }), []);
+  // Traffic to the public address that is not translated stays with this host.
+  assert.deepEqual(routes(m, { ...smtpIn(['203.0.113.25/32']), ports: [{ from: 443, to: 443 }] }), ['fwd local=203.0.113.25/32 as sent', 'in local=203.0.113.25/32 as sent']);
+});
+
+test('destination NAT of one family leaves the other family as it was sent', () => {
+  const m = natGateway();
+  const dual = smtpIn(['203.0.113.25/32', '2001:db8::25/128'], ['40.92.0.0/15', '2a01:111:f400::/48']);
+  const outcomes = evaluateFlow(m, dual).flatMap((p) => p.outcomes.map((o) => `${p.path.id} ${o.region.intervals.map(formatInterval).join(',')} ${o.translatedBy ? 'translated' : 'as sent'}`));
+  assert.ok(outcomes.includes('fwd 40.92.0.0/15 translated'), outcomes.join('\n'));
+  assert.ok(!outcomes.some((o) => o.includes('2a01:') && o.endsWith('translated')), 'IPv6 is not translated by an IPv4 rule');
+});

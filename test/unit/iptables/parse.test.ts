@@ -109,3 +109,58 @@ test('save lines are split the way iptables-restore splits them: only double quo
   const output = model.ruleLists.find((l) => l.id === 'filter:OUTPUT')!;
   assert.equal(output.rules[2]!.comment, 'say "hi"; ok');
 });
+
+test('DNAT in the nat table: the addresses and ports of --to-destination, as far as the file states them', () => {
+  const text = [
+    '*nat',
+    ':PREROUTING ACCEPT [0:0]',
+    ':EXCH - [0:0]',
+    '-A PREROUTING -d 203.0.113.25/32 -p tcp -m tcp --dport 25 -j DNAT --to-destination 10.1.1.25',
+    '-A PREROUTING -d 203.0.113.25/32 -p tcp -m tcp --dport 8443 -j DNAT --to-destination 10.1.1.25:443',
+    '-A PREROUTING -d 203.0.113.26/32 -p tcp -j DNAT --to-destination 10.1.1.30-10.1.1.32:8000-8010',
+    '-A PREROUTING -d 203.0.113.27/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination :8080',
+    '-A PREROUTING -p tcp -m tcp --dport 587 -j EXCH',
+    '-A PREROUTING -p tcp -m tcp --dport 3128 -j REDIRECT --to-ports 3129',
+    '-A EXCH -j DNAT --to-destination 10.1.1.25',
+    'COMMIT',
+  ].join('\n');
+  const model = parseIptables(text).model;
+  assert.deepEqual(model.prerouting, ['nat:PREROUTING']);
+  assert.deepEqual(
+    model.ruleLists.filter((l) => l.kind === 'destination-nat').map((l) => l.id),
+    ['nat:PREROUTING', 'nat:EXCH'],
+    'the nat chains PREROUTING jumps to translate as it does',
+  );
+  assert.deepEqual(rules(text, 'nat:PREROUTING'), [
+    'dnat(10.1.1.25/32:?)@3:61 proto=tcp dst=203.0.113.25/32 dport=25',
+    'dnat(10.1.1.25/32:443)@4:63 proto=tcp dst=203.0.113.25/32 dport=8443',
+    'dnat(10.1.1.30-10.1.1.32:8000-8010)@5:43 proto=tcp dst=203.0.113.26/32',
+    'dnat(?:8080)@6:61 proto=tcp dst=203.0.113.27/32 dport=80',
+    'jump(nat:EXCH)@7:43 proto=tcp dport=587',
+    'accept@8:44 proto=tcp dport=3128',
+  ]);
+  const v6 = parseIptables('ip6tables -t nat -A PREROUTING -p tcp --dport 25 -j DNAT --to-destination [2001:db8::25]:2525\nip6tables -t nat -A PREROUTING -p tcp --dport 443 -j DNAT --to-destination 2001:db8::25\n').model;
+  assert.deepEqual(rules('ip6tables -t nat -A PREROUTING -p tcp --dport 25 -j DNAT --to-destination [2001:db8::25]:2525\n', 'nat:PREROUTING'), ['dnat(2001:db8::25/128:2525)@0:52 proto=tcp dport=25']);
+  assert.equal(v6.ruleLists.find((l) => l.id === 'nat:PREROUTING')!.rules[1]!.action.type, 'dnat');
+  // A target the file does not state (a variable set elsewhere) leaves the new address unknown.
+  assert.deepEqual(rules('iptables -t nat -A PREROUTING -p tcp --dport 25 -j DNAT --to-destination "$MAILHOST"\n', 'nat:PREROUTING'), ['dnat(?:?)@0:51 proto=tcp dport=25']);
+  // DNAT outside the nat table is not destination NAT (iptables refuses it there).
+  assert.equal(parseIptables('*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j DNAT --to-destination 10.0.0.1\nCOMMIT\n').model.prerouting, undefined);
+});
+
+test('a file of rule lines with no table line is a fragment of the filter table: one note, not a warning per line', () => {
+  const fragment = '# generated; wrapped into rules.v4 by build.sh\n-A OUTPUT -o lo -j ACCEPT\n-A OUTPUT -d 52.112.0.0/14 -p udp --dport 3478:3481 -j ACCEPT\n-A OUTPUT -j REJECT\n';
+  const model = parseIptables(fragment).model;
+  assert.deepEqual(
+    model.problems.map((p) => `${p.severity}@${p.range.start.line}: ${p.message}`),
+    ['info@1: No *table line: these lines are read as a fragment of the filter table; iptables-restore loads them once they are wrapped in *filter … COMMIT'],
+  );
+  assert.equal(model.ruleLists.find((l) => l.id === 'filter:OUTPUT')!.rules.length, 3);
+  assert.deepEqual(model.paths.map((p) => p.id).sort(), ['filter:FORWARD', 'filter:INPUT', 'filter:OUTPUT']);
+  // In a file that has table lines, a rule before them is a mistake, and each one says so.
+  const stray = parseIptables(`-A OUTPUT -j ACCEPT\n:INPUT ACCEPT [0:0]\n*filter\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n`).model;
+  assert.deepEqual(
+    stray.problems.map((p) => `${p.severity}@${p.range.start.line}`),
+    ['warning@0', 'warning@1'],
+  );
+});

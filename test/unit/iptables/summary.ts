@@ -1,13 +1,15 @@
 // Turns a ConfigModel into short lines a reviewer can check token by token against the fixture:
 // one line per reference, per rule, per path and per problem, positions as line:character (0-based).
 import { formatInterval } from '../../../server/src/model/address';
-import type { AddressMatch, ConfigModel, PortRange, Rule } from '../../../server/src/model/config';
+import type { AddressMatch, ConfigModel, PortRange, Rule, RuleAction } from '../../../server/src/model/config';
 import type { Range } from '../../../server/src/model/range';
 
 export interface ModelSummary {
   references: string[];
-  lists: Record<string, { default?: string; families?: (4 | 6)[]; rules: string[] }>;
+  lists: Record<string, { kind?: string; default?: string; families?: (4 | 6)[]; rules: string[] }>;
   paths: string[];
+  /** Destination-NAT lists before routing, when the model has any. */
+  prerouting?: string[];
   problems: string[];
 }
 
@@ -24,8 +26,14 @@ function ports(list: PortRange[]): string {
   return list.map((p) => (p.from === p.to ? String(p.from) : `${p.from}-${p.to}`)).join(',') || '(none)';
 }
 
+function actionText(action: RuleAction): string {
+  if (action.type === 'jump' || action.type === 'goto') return `${action.type}(${action.target})`;
+  if (action.type === 'dnat') return `dnat(${action.to ? action.to.map(formatInterval).join(',') : '?'}:${action.toPorts ? ports(action.toPorts) : '?'})`;
+  return action.type;
+}
+
 export function ruleLine(rule: Rule): string {
-  const action = rule.action.type === 'jump' || rule.action.type === 'goto' ? `${rule.action.type}(${rule.action.target})` : rule.action.type;
+  const action = actionText(rule.action);
   const parts = [`${action}@${rule.actionRange.start.line}:${rule.actionRange.start.character}`];
   if (rule.protocols) parts.push(`proto=${rule.protocols.join(',') || '(none)'}`);
   if (rule.sources) parts.push(`src=${addresses(rule.sources)}`);
@@ -40,7 +48,7 @@ export function ruleLine(rule: Rule): string {
 export function summarize(model: ConfigModel): ModelSummary {
   const lists: ModelSummary['lists'] = {};
   for (const list of model.ruleLists) {
-    const entry: ModelSummary['lists'][string] = { rules: list.rules.map(ruleLine) };
+    const entry: ModelSummary['lists'][string] = { ...(list.kind === 'destination-nat' ? { kind: list.kind } : {}), rules: list.rules.map(ruleLine) };
     if (list.defaultAction) entry.default = `${list.defaultAction}${list.defaultRange ? `@${list.defaultRange.start.line}:${list.defaultRange.start.character}` : ''}`;
     if (list.families) entry.families = list.families;
     lists[list.id] = entry;
@@ -52,6 +60,7 @@ export function summarize(model: ConfigModel): ModelSummary {
     ),
     lists,
     paths: model.paths.map((p) => `${p.id} ${p.direction ?? '-'} [${p.stages.join(' | ')}]`),
+    ...(model.prerouting ? { prerouting: model.prerouting } : {}),
     problems: model.problems.map((p) => `${p.severity} ${at(p.range)} ${p.message}`),
   };
 }

@@ -103,6 +103,17 @@ export function insertInto(file: FileCase, policy: Policy): { text: string; bloc
   return { text, blocks, summary: plan.summary };
 }
 
+/**
+ * Whether an iptables save file (one address family) has no place for any of an inbound policy:
+ * the server has no address in the file's family, and the plan says so instead of inserting.
+ */
+export function serverOutsideFamily(file: FileCase, policy: Policy): boolean {
+  if (file.dialect.id !== 'iptables' || policy.direction !== 'inbound') return false;
+  const families = new Set(file.dialect.parse(file.text).model.ruleLists.flatMap((l) => l.families ?? []));
+  if (families.size !== 1 || /^\s*ip6?tables\s/m.test(file.text)) return false;
+  return policy.entries.every((e) => e.localAddresses !== undefined && e.localAddresses.length > 0 && !e.localAddresses.some((a) => families.has(a.family)));
+}
+
 /** The text without the given blocks. */
 export function withoutBlocks(text: string, blocks: ReadonlyArray<{ startOffset: number; endOffset: number }>): string {
   let out = text;

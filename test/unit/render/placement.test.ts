@@ -29,13 +29,19 @@ function placementOf(f: FileCase, p: Policy): Placement<unknown> {
 
 void test('the target carries the file form: iptables save or script, Cisco platform, nftables chain body, PAC fallback proxy', () => {
   const targets = Object.fromEntries(
-    fileCases().map((f) => {
-      const part = placementOf(f, f.dialect.id === 'nginx' ? MAILBOX_MIGRATION() : MAIL_FLOW()).parts[0];
-      assert.ok(part?.kind === 'block', f.name);
-      return [f.name, part.target];
-    }),
+    fileCases()
+      .filter((f) => f.name !== 'ip6tables-save.rules')
+      .map((f) => {
+        const part = placementOf(f, f.dialect.id === 'nginx' ? MAILBOX_MIGRATION() : MAIL_FLOW()).parts[0];
+        assert.ok(part?.kind === 'block', f.name);
+        return [f.name, part.target];
+      }),
   );
   assert.deepEqual(targets['iptables-save.rules'], { style: 'save', chain: 'INPUT', families: [4] });
+  // An ip6tables-save file has no rule for a server with only an IPv4 address, and says so.
+  const v6 = placementOf(file('ip6tables-save.rules'), MAIL_FLOW());
+  assert.deepEqual(v6.parts, []);
+  assert.match(v6.notPlaced[0]!.reason, /no IPv6 server address was given, and this file holds IPv6 rules only/);
   assert.deepEqual(targets['firewall.sh'], { style: 'script', chain: 'INPUT', families: [4] });
   assert.deepEqual(targets['nftables.conf'], { mode: 'body', family: 'inet', table: 'filter', chain: 'input' });
   assert.equal((targets['nginx.conf'] as { mode: string }).mode, 'access');

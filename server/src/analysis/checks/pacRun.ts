@@ -1,5 +1,7 @@
 import { formatIp, parseCidr } from '../../model/address';
 import type { Range } from '../../model/range';
+import type { ProxyScript } from '../../model/config';
+import { isTenantRestrictionHost, TENANT_RESTRICTION_HOSTS } from '../../catalog/tenantRestrictions';
 import type { EndpointSet } from '../../catalog/types';
 import { probeHosts } from '../../catalog/urlPattern';
 import type { PacQuery, PacRunResult } from '../../pac/sandbox';
@@ -35,6 +37,16 @@ export function carriesWebTraffic(set: EndpointSet): boolean {
   return set.tcpPorts.some((p) => (p.from <= 80 && 80 <= p.to) || (p.from <= 443 && 443 <= p.to));
 }
 
+/**
+ * What Microsoft asks a PAC file to answer for a host of a set: DIRECT for Optimize and Allow,
+ * the proxy for the sign-in hosts when the proxy adds tenant-restriction headers (it sees only
+ * what is sent to it), either for Default (undefined).
+ */
+export function wantsDirect(category: EndpointSet['category'], host: string, tenantRestrictions: boolean): boolean | undefined {
+  if (tenantRestrictions && isTenantRestrictionHost(host)) return false;
+  return category === 'Default' ? undefined : true;
+}
+
 /** Optimize and Allow hosts of the given sets that are in scope, as the browser would ask about them. */
 export function pacProbes(context: CheckContext, sets: readonly EndpointSet[]): { probes: PacProbe[]; hostAddresses: Record<string, string> } {
   const out: PacProbe[] = [];
@@ -45,6 +57,7 @@ export function pacProbes(context: CheckContext, sets: readonly EndpointSet[]): 
     const address = sampleAddress(set);
     for (const pattern of set.urls) {
       for (const host of probeHosts(pattern, tenant)) {
+        if (!wantsDirect(set.category, host, context.settings.tenantRestrictions)) continue;
         out.push({ query: { url: `https://${host}/`, host }, set, pattern });
         if (address) hostAddresses[host] = address;
       }
@@ -119,17 +132,46 @@ function firstDirective(value: string): string {
 
 export const WHOLE_FIRST_LINE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
 
+/** The sign-in hosts a tenant-restricting proxy must see, asked about when the setting is on. */
+function signInQueries(context: CheckContext): PacQuery[] {
+  return context.settings.tenantRestrictions ? TENANT_RESTRICTION_HOSTS.map((host) => ({ url: `https://${host}/`, host })) : [];
+}
+
+/** `tenant-restrictions-bypass` at each return that sends sign-in hosts DIRECT. */
+function bypassFindings(returns: ProxyScript['returns'], queries: readonly PacQuery[], results: readonly PacRunResult[]): Finding[] {
+  const direct = new Map<number | undefined, string[]>();
+  queries.forEach((query, i) => {
+    const result = results[i];
+    if (!result?.ok || firstDirective(result.value).toUpperCase() !== 'DIRECT') return;
+    direct.set(result.returnId, [...(direct.get(result.returnId) ?? []), query.host]);
+  });
+  return [...direct].map(([returnId, hosts]) => ({
+    code: 'tenant-restrictions-bypass' as const,
+    severity: 'warning' as const,
+    message: t('Sign-in to {0} goes DIRECT here, so the proxy cannot add the tenant-restriction header (Restrict-Access-To-Tenants, sec-Restrict-Tenant-Access-Policy) to it; with tenant restrictions on, send it to the proxy.', hosts.join(', ')),
+    range: returns.find((r) => r.id === returnId)?.range ?? WHOLE_FIRST_LINE,
+    related: [],
+    fixes: [],
+  }));
+}
+
 /**
  * Runs the PAC program in the sandbox for every Optimize/Allow host: a proxy answer is
- * `proxied-optimize` at the `return` that gave it; a failed run is `pac-runtime-error`.
+ * `proxied-optimize` at the `return` that gave it; a failed run is `pac-runtime-error`. With
+ * tenant restrictions on, the sign-in hosts are asked about too: a DIRECT answer for them is
+ * `tenant-restrictions-bypass`, and a proxy answer is what the setting wants.
  */
 export const pacRun: Check = (context: CheckContext) => {
   const facts = pacFacts(context.model);
   if (!facts) return [];
   const { probes: list, hostAddresses } = pacProbes(context, context.catalog.sets);
+  const signIn = signInQueries(context);
+  const findings: Finding[] =
+    context.pac && signIn.length > 0
+      ? bypassFindings(facts.returns, signIn, context.pac.sandbox.evaluate(facts.program, signIn, { ...context.pac.options, hostAddresses, clientAddress: context.settings.pac.clientAddress }))
+      : [];
   const run = runPacProbes(context, facts.program, list, hostAddresses);
-  if (!run) return [];
-  const findings: Finding[] = [];
+  if (!run) return findings;
   for (const { result, hosts } of run.failures) {
     const line = result.line;
     const range: Range = line !== undefined ? { start: { line, character: 0 }, end: { line, character: context.lines.lineText(line).length } } : WHOLE_FIRST_LINE;

@@ -1,6 +1,8 @@
 import type { HostMatcher, Reference } from '../../model/config';
 import { t } from '../../l10n';
-import type { Check } from '../context';
+import { isTenantRestrictionHost } from '../../catalog/tenantRestrictions';
+import { hostMatcherMatches } from '../../model/match';
+import type { CatalogView, Check } from '../context';
 import type { Finding, Fix } from '../finding';
 import type { LineIndex } from '../../model/range';
 import { pacFacts } from './pacFacts';
@@ -12,50 +14,21 @@ function apexLeftOut(matcher: HostMatcher): string | undefined {
   return undefined;
 }
 
-function globMatches(glob: string, host: string): boolean {
-  let i = 0;
-  let j = 0;
-  let star = -1;
-  let mark = 0;
-  while (j < host.length) {
-    if (i < glob.length && (glob[i] === '?' || glob[i] === host[j])) {
-      i++;
-      j++;
-    } else if (i < glob.length && glob[i] === '*') {
-      star = i++;
-      mark = j;
-    } else if (star >= 0) {
-      i = star + 1;
-      j = ++mark;
-    } else return false;
-  }
-  while (i < glob.length && glob[i] === '*') i++;
-  return i === glob.length;
-}
-
 /** Whether any matcher in the file catches the host exactly as the browser would test it. */
 function coveredElsewhere(references: readonly Reference[], host: string): boolean {
-  return references.some((r) =>
-    (r.hostMatchers ?? []).some((m) => {
-      switch (m.kind) {
-        case 'exact':
-          return m.host.toLowerCase() === host;
-        case 'suffix':
-          return host.endsWith(m.suffix.toLowerCase());
-        case 'glob':
-          return globMatches(m.glob.toLowerCase(), host);
-        case 'regex':
-          return false;
-      }
-    }),
-  );
+  return references.some((r) => (r.hostMatchers ?? []).some((m) => hostMatcherMatches(m, host) === true));
 }
 
 /**
- * `shExpMatch(host, "*.office.com")` and `dnsDomainIs(host, ".office.com")` do not match
- * `office.com` itself; when the catalogue lists the apex as well, its traffic silently takes the
- * other branch.
+ * The catalogue's own listing of the apex that makes the gap matter: an Optimize or Allow set, the
+ * categories Microsoft asks to send DIRECT. An apex listed only in Default sets or "other
+ * endpoints" rows may take the other branch: Microsoft leaves that traffic to the proxy (set 46's
+ * `*.officeapps.live.com` is Allow, its apex `officeapps.live.com` is set 53, Default).
  */
+function apexSet(catalog: CatalogView, apex: string): number | undefined {
+  return catalog.lookupHost(apex).find((m) => m.entry.toLowerCase() === apex && (m.category === 'Optimize' || m.category === 'Allow'))?.id;
+}
+
 /**
  * `|| host == "apex"` right after the call that holds the pattern, so the same branch takes the
  * apex too. Only offered when the call closes on the same line, where the edit is plainly right.
@@ -68,7 +41,13 @@ function apexFix(reference: Reference, apex: string, lines: LineIndex, hostName:
   return [{ title: t('Also match {0}', apex), preferred: true, edits: [{ range: { start: position, end: position }, newText: ` || ${hostName} == "${apex}"` }] }];
 }
 
-export const pacWildcardGap: Check = ({ model, catalog, lines }) => {
+/**
+ * `shExpMatch(host, "*.office.com")` and `dnsDomainIs(host, ".office.com")` do not match
+ * `office.com` itself; when the catalogue asks for the apex to go DIRECT as well, its traffic
+ * silently takes another branch. With tenant restrictions on, a sign-in host left to another
+ * branch is what the setting wants, not a gap.
+ */
+export const pacWildcardGap: Check = ({ model, catalog, lines, settings }) => {
   if (model.dialect !== 'pac') return [];
   const findings: Finding[] = [];
   const reported = new Set<string>();
@@ -76,13 +55,14 @@ export const pacWildcardGap: Check = ({ model, catalog, lines }) => {
     for (const matcher of reference.hostMatchers ?? []) {
       const apex = apexLeftOut(matcher);
       if (!apex || reported.has(apex)) continue;
-      const listed = catalog.lookupHost(apex).find((m) => m.entry.toLowerCase() === apex);
-      if (!listed || coveredElsewhere(model.references, apex)) continue;
+      if (settings.tenantRestrictions && isTenantRestrictionHost(apex)) continue;
+      const setId = apexSet(catalog, apex);
+      if (setId === undefined || coveredElsewhere(model.references, apex)) continue;
       reported.add(apex);
       findings.push({
         code: 'pac-wildcard-gap',
         severity: 'warning',
-        message: t('"{0}" does not match {1} itself, which the catalogue lists ({2}); requests to {1} take another branch.', reference.text, apex, listed.id !== undefined ? t('endpoint set {0}', listed.id) : t('other-endpoints row {0}', listed.row ?? 0)),
+        message: t('"{0}" does not match {1} itself, which the catalogue lists ({2}); requests to {1} take another branch.', reference.text, apex, t('endpoint set {0}', setId)),
         range: reference.range,
         related: [],
         fixes: apexFix(reference, apex, lines, pacFacts(model)?.hostParameter ?? 'host'),

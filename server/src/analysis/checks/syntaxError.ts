@@ -4,7 +4,7 @@ import type { Check } from '../context';
 export const syntaxError: Check = ({ model }) =>
   model.problems.map((p) => ({
     code: 'syntax-error',
-    severity: p.severity === 'error' ? 'error' : 'warning',
+    severity: p.severity === 'info' ? 'information' : p.severity,
     message: p.message,
     range: p.range,
     related: [],

@@ -35,6 +35,7 @@ export function checkUsage(): string {
     t('  --categories C               Optimize, Allow, Default (default: all)'),
     t('  --include-optional           also check sets marked not required and the other-endpoints rows'),
     t('  --tenant NAME                fills <tenant> in catalogue URLs'),
+    t('  --tenant-restrictions        the proxy adds tenant-restriction headers: sign-in hosts stay on it'),
     t('  --direction outbound|inbound|both'),
     t('  --dialect D                  read every file as {0}', DIALECT_IDS.join('|')),
     t('  --exclude GLOB               leave out files matching GLOB, relative to this folder (repeatable)'),
@@ -124,6 +125,7 @@ function readOptions(args: ParsedArgs, io: CliIo): RunOptions | number {
     categories: listFlag(args, 'categories'),
     includeOptional: args.flags.has('include-optional'),
     tenantName: lastFlag(args, 'tenant') ?? '',
+    tenantRestrictions: args.flags.has('tenant-restrictions'),
     direction: direction ? Object.fromEntries(DIALECT_IDS.map((d) => [d, direction])) : {},
     catalog: { pinnedVersion: lastFlag(args, 'pinned-version') ?? '' },
   });
@@ -167,7 +169,7 @@ export const run: CliCommand = async (argv, io) => {
   const parsed = parseCommandLine(argv, io, {
     usage: checkUsage,
     values: ['format', 'instance', 'service-areas', 'categories', 'tenant', 'direction', 'fail-on', 'dialect', 'pinned-version', 'as-of', 'max-size', 'jobs', 'max-memory', 'file-timeout', 'fix-level', 'fix-codes', 'exclude', ...CATALOG_FLAGS.values],
-    booleans: ['fix', 'dry-run', 'include-optional', 'untrusted', ...CATALOG_FLAGS.booleans],
+    booleans: ['fix', 'dry-run', 'include-optional', 'untrusted', 'tenant-restrictions', ...CATALOG_FLAGS.booleans],
   });
   if (!parsed.ok) return parsed.exit;
   const options = readOptions(parsed.args, io);

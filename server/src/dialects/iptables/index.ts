@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialect';
 import { parseIptables, type IptablesVendor } from './parse';
 import { placeIptables } from './place';
-import { renderIptables, type IptablesTarget } from './render';
+import { COMMENT_LIMIT, renderIptables, type IptablesTarget } from './render';
 
 export type { IptablesVendor } from './parse';
 export { iptablesListId } from './parse';
@@ -23,7 +23,7 @@ export const iptablesDialect: Dialect<IptablesVendor, IptablesTarget> = {
   },
   languageIds: ['iptables', 'iptables-save'],
   fileNamePatterns: ['*.rules', 'rules.v4', 'rules.v6', 'iptables.*', 'ip6tables.*', '*.iptables'],
-  comment: { line: '#', ruleCommentLimit: 256 },
+  comment: { line: '#', ruleCommentLimit: COMMENT_LIMIT },
   defaultDirection: 'both',
   detect(_path: string, text: string): number {
     const head = text.slice(0, DETECT_WINDOW);

@@ -5,7 +5,12 @@
  *   (ACCEPT, without a range, when none is written), user chains have no default and return;
  * - one EvaluationPath per built-in filter chain (INPUT inbound, OUTPUT outbound, FORWARD forward)
  *   with that chain as its only stage; user chains are reached by jump/goto;
- * - LOG, MARK and other non-deciding targets `continue`; NAT targets accept within their chain;
+ * - LOG, MARK and other non-deciding targets `continue`; NAT targets accept within their chain,
+ *   except DNAT in the nat table, whose action is `dnat` with the addresses and ports of
+ *   `--to-destination` as far as the file states them; nat PREROUTING (and the nat chains it
+ *   jumps to) are `destination-nat` lists, named in `prerouting`;
+ * - `-A`/`:CHAIN` lines in a file with no `*table` line at all are a fragment of the filter table
+ *   (generated to be wrapped): one note says so, instead of a warning on every line;
  * - conditions the file cannot decide (interfaces, conntrack state as `conntrack state
  *   ESTABLISHED,RELATED`, limits, marks) are unknownConditions; ipsets filled elsewhere, variables
  *   set elsewhere, host names and invalid addresses make an AddressMatch unresolved.
@@ -19,6 +24,7 @@ import {
   parseAddressRange,
   cidrToInterval,
   intersectIntervals,
+  mergeIntervals,
   type AddressError,
   type IpInterval,
 } from '../../model/address';
@@ -26,15 +32,18 @@ import type {
   AddressMatch,
   AnalysisLimit,
   Comment,
+  ConfigModel,
   EvaluationPath,
   PortRange,
   Reference,
   ReferenceRole,
   Rule,
+  RuleAction,
   RuleList,
   SyntaxProblem,
   TrafficDirection,
 } from '../../model/config';
+import { reachableLists } from '../../model/lists';
 import { LineIndex, type Range } from '../../model/range';
 import { t } from '../../l10n';
 import { parserFailureModel, unresolvedReason, type ParseContext, type Parsed } from '../dialect';
@@ -56,6 +65,26 @@ import {
 
 type Family = 4 | 6;
 
+/** A rule that matches against an ipset (`-m set --match-set NAME src|dst`). */
+export interface IpsetUse {
+  rule: Rule;
+  side: 'sources' | 'destinations';
+  negated: boolean;
+}
+
+/** An ipset the file creates and fills. */
+export interface IpsetFacts {
+  name: string;
+  type: string;
+  family: Family;
+  /** The members' references, in the order they are added. */
+  referenceIds: number[];
+  /** Words of the create command after the type (`family inet`, `timeout 600`, `comment`). */
+  createOptions: string[];
+  /** The rules that match against the set, wherever they are. */
+  uses: IpsetUse[];
+}
+
 /** What the iptables parser knows beyond the common model; placement and the renderer read it. */
 export interface IptablesVendor {
   /** `save` for iptables-save data, `script` for shell scripts of commands. */
@@ -63,7 +92,11 @@ export interface IptablesVendor {
   /** Address families the file configures. */
   families: Family[];
   /** ipsets created in the file, with the references of their members. */
-  ipsets: Array<{ name: string; type: string; family: Family; referenceIds: number[] }>;
+  ipsets: IpsetFacts[];
+  /** Shell loops (`for … do … done`, `while …`): a command inside runs once per pass. */
+  loops: Range[];
+  /** Bodies of here-documents fed to iptables-restore: save syntax inside a script. */
+  restoreBodies: Range[];
 }
 
 /**
@@ -108,6 +141,7 @@ interface IpsetState {
   family?: Family;
   members: Array<{ referenceId: number; interval?: IpInterval }>;
   range: Range;
+  options: string[];
 }
 
 interface SetUse {
@@ -159,6 +193,37 @@ function ruleSpec(text: string): string {
 }
 
 
+/**
+ * The address and port parts of a NAT target as iptables writes them: `A`, `A-B`, `A:P`,
+ * `A-B:P-Q`, `:P`, and for IPv6 `[A]:P` or a bare `A`. Undefined when it is none of these.
+ */
+function translationTarget(text: string): { address?: string; ports?: string } | undefined {
+  const bracketed = /^\[([0-9a-fA-F:.]+(?:-[0-9a-fA-F:.]+)?)\](?::(\d+(?:-\d+)?))?$/.exec(text);
+  if (bracketed) return { address: bracketed[1]!, ...(bracketed[2] ? { ports: bracketed[2] } : {}) };
+  if ((text.match(/:/g) ?? []).length > 1) return /^[0-9a-fA-F:.]+(?:-[0-9a-fA-F:.]+)?$/.test(text) ? { address: text } : undefined;
+  const plain = /^([0-9.]+(?:-[0-9.]+)?)?(?::(\d+(?:-\d+)?))?$/.exec(text);
+  if (!plain || (!plain[1] && !plain[2])) return undefined;
+  return { ...(plain[1] ? { address: plain[1] } : {}), ...(plain[2] ? { ports: plain[2] } : {}) };
+}
+
+/** One address or an `A-B` range of a NAT target. */
+function translationInterval(text: string): IpInterval | undefined {
+  const dash = text.indexOf('-');
+  if (dash >= 0) {
+    const range = parseAddressRange(text.slice(0, dash), text.slice(dash + 1));
+    return range.ok ? range.value : undefined;
+  }
+  const ip = parseIp(text);
+  return ip.ok ? { family: ip.value.family, first: ip.value.value, last: ip.value.value } : undefined;
+}
+
+/** `P` or `P-Q` of a NAT target. */
+function translationPorts(text: string): PortRange | undefined {
+  const [from, to = from] = text.split('-').map(Number);
+  if (from === undefined || to === undefined || !(from <= to) || to > 65535) return undefined;
+  return { from, to };
+}
+
 function complementPorts(ranges: PortRange[]): PortRange[] {
   const sorted = [...ranges].sort((a, b) => a.from - b.from);
   const out: PortRange[] = [];
@@ -186,6 +251,12 @@ class IptablesParser {
   private readonly jumpUses: JumpUse[] = [];
   private saveFamily: Family = 4;
   private sawSaveSyntax = false;
+  private sawTableHeader = false;
+  /** Top-level rule and chain lines before any table: warnings, or one note when the file has no table line at all. */
+  private readonly outsideTable: Array<{ range: Range; message: string }> = [];
+  private readonly loopStarts: number[] = [];
+  private readonly loops: Range[] = [];
+  private readonly restoreBodies: Range[] = [];
   private openTable: { name: string; range: Range; family: Family } | undefined;
   private readonly limits: AnalysisLimit[] = [];
   /** Offset where reading stopped (a long line, or a variable past its bound); the text's length otherwise. */
@@ -214,6 +285,7 @@ class IptablesParser {
       this.problem(p.start, p.end, message);
     }
     if (this.openTable && this.readEnd === this.text.length) this.problemRange(this.openTable.range, t('Table {0} is not closed with COMMIT', this.openTable.name));
+    this.reportOutsideTable();
     return this.finish();
   }
 
@@ -229,15 +301,29 @@ class IptablesParser {
     this.readEnd = Math.min(this.readEnd, end);
   }
 
+  /**
+   * Rule lines before any table: in a file that has table lines elsewhere, each is a mistake; in
+   * a file with none at all, they are a fragment of the filter table meant to be wrapped.
+   */
+  private reportOutsideTable(): void {
+    const first = this.outsideTable[0];
+    if (!first) return;
+    if (this.sawTableHeader) {
+      for (const o of this.outsideTable) this.problemRange(o.range, o.message, 'warning');
+      return;
+    }
+    this.problemRange(first.range, t('No *table line: these lines are read as a fragment of the filter table; iptables-restore loads them once they are wrapped in *filter … COMMIT'), 'info');
+  }
+
   private range(start: number, end: number): Range {
     return this.index.rangeOf(start, end);
   }
 
-  private problem(start: number, end: number, message: string, severity: 'error' | 'warning' = 'error'): void {
+  private problem(start: number, end: number, message: string, severity: SyntaxProblem['severity'] = 'error'): void {
     this.problems.push({ range: this.range(start, end), message, severity });
   }
 
-  private problemRange(range: Range, message: string, severity: 'error' | 'warning' = 'error'): void {
+  private problemRange(range: Range, message: string, severity: SyntaxProblem['severity'] = 'error'): void {
     this.problems.push({ range, message, severity });
   }
 
@@ -350,12 +436,12 @@ class IptablesParser {
     }
     if (head.startsWith(':') && head.length > 1) {
       this.sawSaveSyntax = true;
-      this.chainDeclaration(words, this.openTable?.family ?? this.saveFamily);
+      this.chainDeclaration(words, this.openTable?.family ?? this.saveFamily, true);
       return;
     }
     if (head.startsWith('-') && head.length > 1) {
       this.sawSaveSyntax = true;
-      if (!this.openTable) this.problem(command.start, command.end, t('Rule outside a table: add a *filter line before it'), 'warning');
+      if (!this.openTable) this.outsideTable.push({ range: this.range(command.start, command.end), message: t('Rule outside a table: add a *filter line before it') });
       const args = words.map((w) => this.expand(w, false));
       this.iptablesCommand(args, this.openTable?.family ?? this.saveFamily, this.openTable?.name ?? 'filter', true, command);
       return;
@@ -372,14 +458,20 @@ class IptablesParser {
     if (this.openTable) this.problemRange(this.openTable.range, t('Table {0} is not closed with COMMIT', this.openTable.name));
     const range = this.range(word.start, word.end);
     if (!Object.hasOwn(BUILTIN_CHAINS, name)) this.problemRange(range, t('Unknown table {0}', name));
+    this.sawTableHeader = true;
     this.openTable = { name, range, family };
   }
 
-  private chainDeclaration(words: ShellWord[], family: Family): void {
+  /** `:CHAIN POLICY [counters]`; `topLevel` when it is a line of the file itself, not of a here-document. */
+  private chainDeclaration(words: ShellWord[], family: Family, topLevel: boolean): void {
     const head = words[0]!;
     const name = head.raw.slice(1);
     const table = this.openTable?.name ?? 'filter';
-    if (!this.openTable) this.problem(head.start, head.end, t('Chain declaration outside a table: add a *filter line before it'), 'warning');
+    if (!this.openTable) {
+      const message = t('Chain declaration outside a table: add a *filter line before it');
+      if (topLevel) this.outsideTable.push({ range: this.range(head.start, head.end), message });
+      else this.problem(head.start, head.end, message, 'warning');
+    }
     const policyWord = words[1];
     const builtin = (Object.hasOwn(BUILTIN_CHAINS, table) ? BUILTIN_CHAINS[table]! : []).includes(name);
     const chain = this.chain(family, table, name, this.range(head.start, head.end), true);
@@ -418,6 +510,7 @@ class IptablesParser {
 
   private shellCommand(command: ShellCommand): void {
     let words = command.words;
+    this.trackLoop(command);
     let k = 0;
     while (k < words.length && SHELL_PREFIXES.has(words[k]!.raw)) {
       k++;
@@ -476,10 +569,23 @@ class IptablesParser {
     }
     const family: Family = name === 'ip6tables' ? 6 : 4;
     if (suffix === '-restore') {
-      if (command.heredoc) this.restoreBody(command, family);
+      if (command.heredoc) {
+        this.restoreBodies.push(this.range(command.heredoc.start, command.heredoc.end));
+        this.restoreBody(command, family);
+      }
       return;
     }
     this.iptablesCommand(args, family, 'filter', false, command);
+  }
+
+  /** Where shell loops start and end, so placement never puts a block inside one. */
+  private trackLoop(command: ShellCommand): void {
+    const first = command.words[0]?.raw;
+    if (first === 'for' || first === 'while' || first === 'until' || first === 'select') this.loopStarts.push(command.start);
+    else if (first === 'done') {
+      const start = this.loopStarts.pop();
+      if (start !== undefined) this.loops.push(this.range(start, command.end));
+    }
   }
 
   /** The body of `iptables-restore <<EOF` (save data) or `ipset restore <<EOF`. */
@@ -518,7 +624,7 @@ class IptablesParser {
     else if (head === 'COMMIT') {
       if (!this.openTable) this.problem(words[0]!.start, words[0]!.end, t('COMMIT without a table header'));
       this.openTable = undefined;
-    } else if (head.startsWith(':')) this.chainDeclaration(words, this.saveFamily);
+    } else if (head.startsWith(':')) this.chainDeclaration(words, this.saveFamily, false);
     else {
       if (!this.openTable) this.problem(command.start, command.end, t('Rule outside a table: add a *filter line before it'), 'warning');
       const args = words.map((w) => this.expand(w, expandVariables));
@@ -628,7 +734,7 @@ class IptablesParser {
           this.problemRange(verbRange, t('ipset {0} needs a set name and a type', verb));
           return;
         }
-        const state: IpsetState = { name: setName, type: args[2].text, members: [], range: this.range(args[1]!.start, args[1]!.end) };
+        const state: IpsetState = { name: setName, type: args[2].text, members: [], range: this.range(args[1]!.start, args[1]!.end), options: args.slice(3).map((a) => a.text) };
         for (let k = 3; k + 1 < args.length; k++) {
           if (args[k]!.text === 'family') state.family = args[k + 1]!.text === 'inet6' ? 6 : 4;
         }
@@ -645,7 +751,7 @@ class IptablesParser {
         let set = this.ipsets.get(setName);
         if (!set) {
           this.problem(args[1]!.start, args[1]!.end, t('Set {0} is not created in this file before this line', setName), 'warning');
-          set = { name: setName, type: 'hash:net', members: [], range: this.range(args[1]!.start, args[1]!.end) };
+          set = { name: setName, type: 'hash:net', members: [], range: this.range(args[1]!.start, args[1]!.end), options: [] };
           this.ipsets.set(setName, set);
         }
         if (args[3]?.text === 'nomatch' || args.slice(3).some((a) => a.text === 'nomatch')) return;
@@ -700,6 +806,8 @@ class IptablesParser {
     const pendingSets: Array<{ name: string; side: 'sources' | 'destinations'; negated: boolean; range: Range }> = [];
     let sourceSeen = false;
     let destinationSeen = false;
+    let jumpTarget: string | undefined;
+    const translations: Expanded[] = [];
     const modules = new Set<string>();
     // iptables reads an option only through a match loaded before it: `--dports` needs `-m multiport`.
     const needsModule = (word: Expanded, module: string): void => {
@@ -918,6 +1026,7 @@ class IptablesParser {
           rule.actionRange = this.range(value.start, value.end);
           const goto = option === '-g' || option === '--goto';
           const target = value.text;
+          jumpTarget = goto ? undefined : target;
           if (!goto && target === 'ACCEPT') rule.action = { type: 'accept' };
           else if (!goto && target === 'DROP') rule.action = { type: 'drop' };
           else if (!goto && target === 'REJECT') rule.action = { type: 'reject' };
@@ -1026,6 +1135,7 @@ class IptablesParser {
           }
           if (!TARGET_OPTIONS.has(option)) unknownConditions.push(condition(consumed, negated));
           if (ADDRESS_VALUE_OPTIONS.has(option)) for (const value of consumed.slice(1)) this.translationReferences(value);
+          if (option === '--to-destination') translations.push(...consumed.slice(1));
           continue;
         }
         if (unknownModule || !targetKnown) {
@@ -1044,6 +1154,7 @@ class IptablesParser {
     }
     if (negation) this.problem(negation.start, negation.end, t('Negation ! must be followed by an option'));
     if (unknownConditions.length > 0) rule.unknownConditions = unknownConditions;
+    if (jumpTarget === 'DNAT' && table === 'nat') rule.action = this.dnatAction(translations, family);
 
     if (!operation) {
       if (args.length > 0) this.problem(command.start, command.end, t('No command given (-A, -I, -P, -N, -F …)'));
@@ -1149,13 +1260,42 @@ class IptablesParser {
   /** Addresses a target translates to (`--to-destination 10.1.1.25:443`): references with no side in the match. */
   private translationReferences(value: Expanded): void {
     for (const item of value.items) {
-      const match = /^\[?([0-9a-fA-F:.]+?)\]?(?:-([0-9.]+))?(?::\d+(?:-\d+)?)?$/.exec(item.text);
-      const address = match?.[1];
+      const target = translationTarget(item.text);
+      const address = target?.address;
+      // `--to 40` (the string match's offset) is no address: only dotted or bracketed ones are.
       if (!address || !/\d/.test(address) || (!address.includes('.') && !item.text.startsWith('['))) continue;
       const offset = item.text.startsWith('[') ? 1 : 0;
       const exact = item.end - item.start === item.text.length;
-      this.addressReference(exact ? { text: address, start: item.start + offset, end: item.start + offset + address.length } : { text: address, start: item.start, end: item.end }, 'other');
+      const first = address.split('-')[0]!;
+      this.addressReference(exact ? { text: first, start: item.start + offset, end: item.start + offset + first.length } : { text: first, start: item.start, end: item.end }, 'other');
     }
+  }
+
+  /**
+   * DNAT's action: the addresses and ports of its `--to-destination` values, each side only when
+   * every value states it (`:8443` keeps the address, a variable set elsewhere leaves it unknown).
+   */
+  private dnatAction(values: readonly Expanded[], family: Family): RuleAction {
+    const to: IpInterval[] = [];
+    const toPorts: PortRange[] = [];
+    let addressesKnown = values.length > 0;
+    let portsKnown = values.length > 0;
+    for (const value of values) {
+      const targets = value.unresolved ? [] : value.items.map((item) => translationTarget(item.text));
+      if (targets.length === 0 || targets.some((x) => x === undefined)) {
+        addressesKnown = portsKnown = false;
+        continue;
+      }
+      for (const target of targets) {
+        const interval = target?.address ? translationInterval(target.address) : undefined;
+        if (interval && interval.family === family) to.push(interval);
+        else addressesKnown = false;
+        const ports = target?.ports ? translationPorts(target.ports) : undefined;
+        if (ports) toPorts.push(ports);
+        else portsKnown = false;
+      }
+    }
+    return { type: 'dnat', ...(addressesKnown ? { to: mergeIntervals(to) } : {}), ...(portsKnown ? { toPorts } : {}) };
   }
 
   /** `-s` and `--src-range` on one rule both have to match; the model keeps one set per side. */
@@ -1305,6 +1445,8 @@ class IptablesParser {
       }
     }
 
+    const prerouting = [...families].sort().filter((f) => this.chains.has(`${f}|nat|PREROUTING`)).map((f) => idOf(`${f}|nat|PREROUTING`));
+
     const vendor: IptablesVendor = {
       style: this.sawSaveSyntax ? 'save' : 'script',
       families: [...families].sort(),
@@ -1313,11 +1455,21 @@ class IptablesParser {
         type: s.type,
         family: s.family ?? s.members.find((m) => m.interval)?.interval?.family ?? 4,
         referenceIds: s.members.map((m) => m.referenceId),
+        createOptions: s.options,
+        uses: this.setUses.filter((u) => u.name === s.name).map((u) => ({ rule: u.rule, side: u.side, negated: u.negated })),
       })),
+      loops: this.loops,
+      restoreBodies: this.restoreBodies,
     };
     // Problems in document order, whichever pass found them.
     this.problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-    return { vendor, model: { dialect: 'iptables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, limits: this.limits } };
+    const model: ConfigModel = { dialect: 'iptables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, limits: this.limits };
+    if (prerouting.length > 0) {
+      model.prerouting = prerouting;
+      // nat PREROUTING and the nat chains it jumps to decide destination NAT before routing.
+      for (const list of reachableLists(model, prerouting)) list.kind = 'destination-nat';
+    }
+    return { vendor, model };
   }
 }
 
@@ -1349,6 +1501,6 @@ export function parseIptables(text: string, context: ParseContext = {}): Parsed<
   try {
     return new IptablesParser(text, context).parse();
   } catch (error) {
-    return { vendor: { style: 'save', families: [], ipsets: [] }, model: parserFailureModel('iptables', 'iptables', error) };
+    return { vendor: { style: 'save', families: [], ipsets: [], loops: [], restoreBodies: [] }, model: parserFailureModel('iptables', 'iptables', error) };
   }
 }

@@ -27,13 +27,17 @@ import { MAX_HOST_PATTERN_LENGTH, MAX_PAC_SYNTAX_DEPTH } from '../../limits';
 import { lineStartOf, readableText, stopAt } from '../bounds';
 import { parseProxyString } from './proxyString';
 import type { Parsed } from '../dialect';
+import { bodyStatements, directSites, type PacDirectSite, type PacStatement } from './body';
 
-/** What later stages need of a PAC file: the program to run and where its returns are. */
 /** The function browsers call, as written: its name and where its body's braces are (none for an arrow function's expression body). */
 export interface PacEntryFunction {
   name: 'FindProxyForURL' | 'FindProxyForURLEx';
   /** Offsets of the body's `{` and `}`. */
   body?: { open: number; close: number };
+  /** The body's top-level statements; empty for an expression body. */
+  statements: PacStatement[];
+  /** Where the body already sends hosts DIRECT in the file's own idiom. */
+  directSites: PacDirectSite[];
 }
 
 /** What the PAC parser knows beyond the common model (whose `script` holds the program facts). */
@@ -42,6 +46,9 @@ export interface PacVendor {
 }
 
 export const PAC_RULE_LIST_ID = 'FindProxyForURL';
+
+/** What `isPlainHostName(host)` tests: a name without a dot. */
+export const PLAIN_HOST_NAME: Extract<HostMatcher, { kind: 'regex' }> = { kind: 'regex', source: '^[^.]*$', flags: '' };
 
 const HOST_MATCHERS = new Set(['shExpMatch', 'dnsDomainIs', 'localHostOrDomainIs']);
 const ADDRESS_TESTS = new Set(['isInNet', 'isInNetEx']);
@@ -121,7 +128,12 @@ class PacParser {
     const fn = found?.node;
     if (found) {
       const body = (found.node as acorn.Function).body;
-      vendor.entry = { name: found.name, ...(body.type === 'BlockStatement' ? { body: { open: body.start, close: body.end - 1 } } : {}) };
+      vendor.entry = {
+        name: found.name,
+        ...(body.type === 'BlockStatement' ? { body: { open: body.start, close: body.end - 1 } } : {}),
+        statements: body.type === 'BlockStatement' ? bodyStatements(body) : [],
+        directSites: [],
+      };
     }
     const params = fn ? (fn as acorn.Function).params : [];
     this.urlName = identifierName(params[0]);
@@ -152,13 +164,26 @@ class PacParser {
     const body = (fn as acorn.Function).body;
     const rules: Rule[] = [];
     const bySite = new Map(sites.map((s) => [s.start, s]));
+    const ruleAt = new Map<number, number>();
     this.walkStatements(body, [], 0, (ret, conditions) => {
       const site = bySite.get(ret.start);
       if (!site) return;
       const entry = script.returns[site.id];
       if (entry) entry.ruleIndex = rules.length;
+      ruleAt.set(ret.start, rules.length);
       rules.push(this.ruleFor(ret, site, conditions));
     });
+    if (vendor.entry && body.type === 'BlockStatement') {
+      vendor.entry.directSites = directSites({
+        text: this.text,
+        program,
+        body,
+        rules,
+        ruleAt,
+        references: this.references,
+        offsetOf: (reference) => this.index.offsetAt(reference.range.start),
+      });
+    }
     const header = this.index.rangeOf(fn.start, body.start);
     model.ruleLists.push({ id: PAC_RULE_LIST_ID, name: 'FindProxyForURL', kind: 'proxy-selection', rules, range: header });
     model.paths.push({ id: 'pac', name: 'FindProxyForURL', direction: 'outbound', stages: [PAC_RULE_LIST_ID], range: header });
@@ -485,7 +510,7 @@ class PacParser {
     if (name && HOST_MATCHERS.has(name)) return this.readHostMatcher(name, call);
     if (name && ADDRESS_TESTS.has(name)) return this.readAddressTest(name, call);
     if (name === 'isPlainHostName' && this.isHostExpression(call.arguments[0])) {
-      return { kind: 'host', referenceIds: [], matchers: [{ kind: 'regex', source: '^[^.]*$', flags: '' }], negated: false };
+      return { kind: 'host', referenceIds: [], matchers: [PLAIN_HOST_NAME], negated: false };
     }
     if (call.callee.type === 'MemberExpression') {
       const method = propertyName(call.callee);
@@ -893,7 +918,10 @@ function findProxyFunction(program: Node): { name: PacEntryFunction['name']; nod
 }
 
 function findFunctionNamed(program: Node, name: string): Node | undefined {
-  for (const statement of (program as acorn.Program).body) {
+  for (const written of (program as acorn.Program).body) {
+    // `WPAD: function FindProxyForURL…`: a label in front changes nothing for the browser.
+    let statement: acorn.Statement | acorn.ModuleDeclaration = written;
+    while (statement.type === 'LabeledStatement') statement = statement.body;
     if (statement.type === 'FunctionDeclaration' && statement.id?.name === name) return statement;
     if (statement.type === 'VariableDeclaration') {
       for (const d of statement.declarations) {

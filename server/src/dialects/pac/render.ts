@@ -61,6 +61,8 @@ export interface PacTarget {
   list?: RuleList;
   /** The name the entry function gives its host parameter, when not `host`. */
   hostParameter?: string;
+  /** Hosts the block must leave on the proxy although the policy names them (tenant restrictions' sign-in hosts). */
+  keepOnProxy?: readonly string[];
 }
 
 /**
@@ -142,9 +144,12 @@ export function renderPac(policy: Policy, target: PacTarget): RenderedBlock {
   const written = new Set<string>();
   const result = policy.action === 'allow' ? 'DIRECT' : proxy;
 
-  const included = new Set(policy.entries.flatMap((e) => e.urls.map((u) => u.toLowerCase())));
+  const kept = keptOnProxy(policy, target, tenant);
+  if (kept.named.length > 0) comment(t('Tenant restrictions: {0} are not sent DIRECT here; the proxy adds the tenant-restriction headers to sign-in.', kept.named.join(', ')));
+  const entries = kept.entries;
+  const included = new Set(entries.flatMap((e) => e.urls.map((u) => u.toLowerCase())));
   // A pattern another entry of the policy names itself is wanted DIRECT, whatever else covers it.
-  const excluded = [...new Set(policy.entries.flatMap((e) => e.excludedHosts ?? []))].filter((x) => !included.has(x.toLowerCase()));
+  const excluded = [...new Set([...entries.flatMap((e) => e.excludedHosts ?? []), ...kept.covered])].filter((x) => !included.has(x.toLowerCase()));
   let exclusionGuard: string | undefined;
   if (excluded.length > 0 && result !== undefined) {
     // Policy hosts narrower than an exclusion (`*.mail.protection.x` under an excluded
@@ -177,7 +182,7 @@ export function renderPac(policy: Policy, target: PacTarget): RenderedBlock {
   const writtenCidrs = new Set<string>();
   const fresh = (cidrs: string[]): string[] => cidrs.filter((c) => !writtenCidrs.has(c) && writtenCidrs.add(c));
   let lastLabel: string | undefined;
-  for (const entry of policy.entries) {
+  for (const entry of entries) {
     const { tests, notExpressible: bad } = hostTests(entry.urls, tenant, written);
     for (const pattern of bad) {
       comment(t('{0}: "{1}" is not a host name pattern a PAC file can test.', entry.label, pattern));
@@ -221,7 +226,29 @@ export function renderPac(policy: Policy, target: PacTarget): RenderedBlock {
   lines.push(`${indent}// END endpoint-lens ${policy.purpose}`);
   const text = `${lines.join('\n')}\n`;
   const host = target.hostParameter;
-  return { text: host && host !== 'host' && /^[A-Za-z_$][\w$]*$/.test(host) ? renameHost(text, host) : text, notExpressible };
+  return { text: host && host !== 'host' && /^[A-Za-z_$][\w$]*$/.test(host) ? withHostName(text, host) : text, notExpressible };
+}
+
+/**
+ * The policy without the hosts the target keeps on the proxy: the entries without them (`named`,
+ * the ones they named), and those a wildcard of the policy would still catch (`covered`), which the
+ * block then sends to the proxy before its DIRECT tests.
+ */
+function keptOnProxy(policy: Policy, target: PacTarget, tenant: string | undefined): { entries: PolicyEntry[]; named: string[]; covered: string[] } {
+  const keep = new Set((target.keepOnProxy ?? []).map((h) => h.toLowerCase()));
+  if (keep.size === 0) return { entries: policy.entries, named: [], covered: [] };
+  const named = new Set<string>();
+  const entries = policy.entries.map((entry) => {
+    const urls = entry.urls.filter((u) => {
+      if (!keep.has(u.toLowerCase())) return true;
+      named.add(u.toLowerCase());
+      return false;
+    });
+    return urls.length === entry.urls.length ? entry : { ...entry, urls };
+  });
+  const remaining = entries.flatMap((e) => e.urls);
+  const covered = [...keep].filter((host) => remaining.some((u) => patternCoversPattern(u, host, tenant)));
+  return { entries, named: [...named], covered };
 }
 
 /** Adds the exclusion guard to a condition list, keeping one test per line. */
@@ -264,7 +291,7 @@ function writeUntestedAddresses(
  * the block must use that name, or every test would throw. Renames the identifier `host` outside
  * strings and comments; property names (`x.host`) are left alone.
  */
-function renameHost(block: string, name: string): string {
+export function withHostName(block: string, name: string): string {
   let out = '';
   let i = 0;
   while (i < block.length) {
