@@ -11,27 +11,14 @@ import type { Finding } from './analysis/finding';
 import { parserFailureModel, type Dialect } from './dialects/dialect';
 import { detectDialect, type Detection } from './dialects/detect';
 import type { ConfigModel } from './model/config';
+import { notAnalysedFinding } from './analysis/notAnalysed';
 import { LineIndex } from './model/range';
-import { createPacSandbox, type PacRunOptions, type PacSandbox } from './pac/sandbox';
+import { createPacSandbox, type PacSandbox } from './pac/sandbox';
+import { EDITOR_MAX_ANALYSED_BYTES, PAC_BUDGET } from './limits';
+import { boundRules } from './dialects/bounds';
 import { DEFAULT_SETTINGS, type CatalogInfo, type EndpointLensSettings } from './protocol';
 import { t } from './l10n';
 import type { FixSubject } from './render/fixes';
-
-/**
- * Budget of PAC runs: a real PAC file answers a hundred hosts in tens of milliseconds; a hostile
- * one is cut off after the total, so it holds the server up once per edit for at most that long.
- */
-export const PAC_BUDGET: Omit<PacRunOptions, 'hostAddresses' | 'clientAddress'> = {
-  timeoutMs: 300,
-  memoryBytes: 32 * 1024 * 1024,
-  totalTimeoutMs: 1500,
-};
-
-/**
- * The editor's limit: larger documents are not analysed, and the user is told why instead of the
- * server freezing while they type. The CLI passes its own, higher limit.
- */
-export const EDITOR_MAX_ANALYSED_BYTES = 5 * 1024 * 1024;
 
 export interface LoadedCatalog {
   catalog: Catalog;
@@ -232,13 +219,21 @@ export class Engine {
     }
     let model: ConfigModel;
     try {
-      model = dialect.parse(text, { fileName: path }).model;
+      model = boundRules(dialect.parse(text, { fileName: path }).model);
     } catch (error) {
       model = parserFailureModel(dialect.id, dialect.displayName, error);
     }
     const context = this.contextFor(text, lines, model, settings, dialect);
     const findings = analyze(context, { severity: settings.severity });
     return { ...base, model, findings, context };
+  }
+
+  /** A document the process could not analyse (its analysis ran out of memory): no model, and a not-analysed finding saying why. */
+  unanalysedDocument(text: string, settings: EndpointLensSettings, detection: Detection, reason: string): DocumentAnalysis {
+    const lines = new LineIndex(text);
+    const model: ConfigModel = { dialect: detection.dialect.id, references: [], ruleLists: [], paths: [], problems: [], comments: [] };
+    const finding = notAnalysedFinding(reason, settings.severity);
+    return { detection, lines, model, findings: finding ? [finding] : [], context: this.contextFor(text, lines, model, settings, detection.dialect) };
   }
 
   /**

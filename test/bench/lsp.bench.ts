@@ -1,18 +1,11 @@
 // The language server over stdio, as an editor drives it: hover latency (p50/p95), diagnostics
 // latency after an edit, and the server's memory. Needs the bundle (npm run build).
 // Run: npx tsx test/bench/lsp.bench.ts
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { HoverRequest } from 'vscode-languageserver-protocol/node';
 import { TestClient } from '../lsp/client';
 import { iptablesFile } from './generate';
-import { median, ms, percentile } from './stats';
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
+import { median, ms, percentile, processMemory } from './stats';
 
 void (async () => {
   const client = new TestClient({});
@@ -40,7 +33,7 @@ void (async () => {
     await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0, 120_000);
     editTimes.push(performance.now() - start);
   }
-  const memory = client.pid === undefined ? Number.NaN : rssMb(client.pid);
+  const memory = client.pid === undefined ? Number.NaN : processMemory(client.pid).rssMb;
   console.log('Language server over stdio, a 10,000-line iptables file');
   console.log(`  first diagnostics after open     ${ms(firstDiagnostics)}`);
   console.log(`  hover latency                    p50 ${ms(percentile(hoverTimes, 50))}, p95 ${ms(percentile(hoverTimes, 95))} (${hoverTimes.length} hovers)`);

@@ -1,4 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+
+/** Resident memory of a process now and at its peak (VmHWM), in MB, from /proc. */
+export function processMemory(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
 
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;

@@ -7,7 +7,7 @@ import { carriesWebTraffic } from '../../server/src/analysis/checks/pacRun';
 import { setInScope } from '../../server/src/analysis/scope';
 import { buildPolicies, endpointSetsPolicy, requestFromInsertParams } from '../../server/src/policies';
 import type { Policy } from '../../server/src/model/policy';
-import { PAC_BUDGET } from '../../server/src/engine';
+import { PAC_BUDGET } from '../../server/src/limits';
 import { run } from '../unit/oracle/tools';
 import type { DocumentAnalysis } from '../../server/src/engine';
 import { analyserFor, fixedText, gatewayCases, insertedTexts } from './harness';

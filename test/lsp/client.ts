@@ -16,6 +16,7 @@ import {
   DidChangeTextDocumentNotification,
   PublishDiagnosticsNotification,
   ApplyWorkspaceEditRequest,
+  TextDocumentEdit,
   ConfigurationRequest,
   ShutdownRequest,
   ExitNotification,
@@ -55,8 +56,7 @@ export class TestClient {
     this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => settings));
     this.connection.onRequest(ApplyWorkspaceEditRequest.type, (params) => {
       this.appliedEdits.push(params.edit);
-      this.applyWorkspaceEdit(params.edit);
-      return { applied: true };
+      return { applied: this.applyWorkspaceEdit(params.edit) };
     });
     this.connection.listen();
   }
@@ -65,11 +65,12 @@ export class TestClient {
     return this.child.pid;
   }
 
-  async initialize(initializationOptions: Record<string, unknown> = {}, configuration = true): Promise<void> {
+  /** `documentChanges`: whether this client accepts versioned edits, as VS Code does. */
+  async initialize(initializationOptions: Record<string, unknown> = {}, configuration = true, documentChanges = true): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: pathToFileURL(ROOT).toString(),
-      capabilities: { workspace: { configuration, applyEdit: true } },
+      capabilities: { workspace: { configuration, applyEdit: true, workspaceEdit: { documentChanges } } },
       initializationOptions,
     });
     await this.connection.sendNotification(InitializedNotification.type, {});
@@ -98,16 +99,27 @@ export class TestClient {
     await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges });
   }
 
-  /** Apply a server's workspace edit the way an editor does, as one full-text change per document. */
-  applyWorkspaceEdit(edit: WorkspaceEdit): void {
-    for (const [uri, edits] of Object.entries(edit.changes ?? {})) {
-      const document = this.documents.get(uri);
-      if (!document) continue;
+  /**
+   * Apply a server's workspace edit the way an editor does, as one full-text change per document.
+   * Like an editor it refuses the whole edit when a versioned part was made for another version.
+   */
+  applyWorkspaceEdit(edit: WorkspaceEdit): boolean {
+    const parts: Array<{ uri: string; version: number | null; edits: TextEdit[] }> = Object.entries(edit.changes ?? {}).map(([uri, edits]) => ({ uri, version: null, edits }));
+    for (const change of edit.documentChanges ?? []) {
+      if (!TextDocumentEdit.is(change)) return false;
+      const edits = change.edits.filter((e): e is TextEdit => 'newText' in e);
+      if (edits.length !== change.edits.length) return false;
+      parts.push({ uri: change.textDocument.uri, version: change.textDocument.version, edits });
+    }
+    if (parts.some((p) => !this.documents.has(p.uri) || (p.version !== null && p.version !== this.documents.get(p.uri)!.version))) return false;
+    for (const { uri, edits } of parts) {
+      const document = this.documents.get(uri)!;
       const version = document.version + 1;
       const next = TextDocument.create(uri, document.languageId, version, TextDocument.applyEdits(document, edits));
       this.documents.set(uri, next);
       this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text: next.getText() }] }).catch(() => undefined);
     }
+    return true;
   }
 
   /** Diagnostics for `uri` once they satisfy `test` (for the newest version by default). */

@@ -16,8 +16,12 @@ import { pacDnsDependency } from './checks/pacDnsDependency';
 import { managedBlockOutdated } from './checks/managedBlockOutdated';
 import { pendingAddition } from './checks/pendingAddition';
 import { catalogChangeImpact } from './checks/catalogChangeImpact';
+import { analysisLimit } from './checks/analysisLimit';
 
-/** Every check, each a small module (the sandboxed PAC run reports both codes its one run finds). */
+/**
+ * Every check, each a small module (the sandboxed PAC run reports the codes its one run finds).
+ * analysis-limit comes last: it also reports bounds the evaluator met while the others ran.
+ */
 export const CHECKS: readonly Check[] = [
   syntaxError,
   invalidAddress,
@@ -33,6 +37,7 @@ export const CHECKS: readonly Check[] = [
   managedBlockOutdated,
   pendingAddition,
   catalogChangeImpact,
+  analysisLimit,
 ];
 
 export const SUPPRESSION_MARKER = 'endpoint-lens-disable-next-line';

@@ -6,6 +6,11 @@ import { matchRule, touches } from '../model/match';
 import { ALL_PORTS, intersectPorts } from '../model/ports';
 import { regionIsEmpty, splitRegion, type Region } from '../model/region';
 import { reachableLists } from '../model/lists';
+import { MAX_EVALUATION_STEPS, MAX_JUMP_DEPTH, MAX_UNCERTAIN_DEPTH } from '../limits';
+import { rulesMissingFrom } from '../dialects/bounds';
+import { recordEvaluationLimit } from './evaluationLimits';
+import type { AnalysisLimitKind } from '../model/config';
+import type { Range } from '../model/range';
 
 export type { PathEvaluation, RegionOutcome } from '../model/policy';
 
@@ -22,9 +27,6 @@ interface ListOutcome {
   /** For `translate`: the destination-NAT rule's new local side. */
   translation?: { to?: IpInterval[]; toPorts?: PortRange[] };
 }
-
-/** Deeper jump chains than this are treated as a loop the device would refuse or never finish. */
-const MAX_JUMP_DEPTH = 64;
 
 function intersectRegions(a: Region, b: Region): Region | undefined {
   const r = { intervals: intersectIntervals(a.intervals, b.intervals), ports: intersectPorts(a.ports, b.ports) };
@@ -52,12 +54,26 @@ function combineUncertain(ifMatched: ListOutcome[], ifNot: ListOutcome[], point:
 
 class Evaluator {
   private readonly lists: Map<string, RuleList>;
+  /** Rule visits so far; past MAX_EVALUATION_STEPS what is left is unknown. */
+  private steps = 0;
+  /** Uncertain rules on the way to the current one, each evaluated both ways. */
+  private uncertainDepth = 0;
+  /** Why a flow that reaches the end of a list has no known verdict: the file's later rules are missing. */
+  private readonly cutReason: string | undefined;
 
   constructor(
-    model: ConfigModel,
+    private readonly model: ConfigModel,
     private readonly flow: Flow,
   ) {
     this.lists = new Map(model.ruleLists.map((l) => [l.id, l]));
+    const missing = rulesMissingFrom(model);
+    if (missing !== undefined) this.cutReason = t('Endpoint Lens did not read the rules from line {0} on', missing + 1);
+  }
+
+  /** A bound met here: what it covers is unknown, and the analysis-limit check says so once per place. */
+  private bound(kind: AnalysisLimitKind, range: Range, limit: number, region: Region, point: DecidingPoint | undefined, trace: DecidingPoint[], reason: string): ListOutcome {
+    recordEvaluationLimit(this.model, { kind, range, found: limit + 1, limit });
+    return { region, result: 'unknown', ...(point ? { decidedBy: point } : {}), trace, reason };
   }
 
   list(id: string): RuleList | undefined {
@@ -70,6 +86,11 @@ class Evaluator {
     let pending = regions;
     for (let index = start; index < list.rules.length && pending.length > 0; index++) {
       const rule = list.rules[index]!;
+      if (++this.steps > MAX_EVALUATION_STEPS) {
+        const reason = t('evaluating this list took more than {0} steps', MAX_EVALUATION_STEPS);
+        for (const region of pending) out.push(this.bound('evaluation-steps', list.range, MAX_EVALUATION_STEPS, region, undefined, [], reason));
+        return out;
+      }
       if (rule.action.type === 'continue') continue;
       const match = matchRule(rule, this.flow);
       if (!match) continue;
@@ -84,8 +105,14 @@ class Evaluator {
         next.push(...rest);
         if (!matched) continue;
         const taken = this.apply(list, index, rule, matched, frames);
-        if (match.uncertain) {
-          out.push(...combineUncertain(taken, this.run(list, index + 1, [matched], frames), point, [...frames, point], match.uncertain));
+        if (match.uncertain && this.uncertainDepth >= MAX_UNCERTAIN_DEPTH) {
+          const reason = t('more than {0} rules in a row depend on conditions the file cannot settle', MAX_UNCERTAIN_DEPTH);
+          out.push(this.bound('uncertain-depth', rule.range, MAX_UNCERTAIN_DEPTH, matched, point, [...frames, point], reason));
+        } else if (match.uncertain) {
+          this.uncertainDepth++;
+          const ifNot = this.run(list, index + 1, [matched], frames);
+          this.uncertainDepth--;
+          out.push(...combineUncertain(taken, ifNot, point, [...frames, point], match.uncertain));
         } else {
           out.push(...taken);
         }
@@ -95,7 +122,8 @@ class Evaluator {
     for (const region of pending) {
       if (list.defaultAction) {
         const point = { listId: list.id, ruleIndex: -1 };
-        out.push({ region, result: list.defaultAction, decidedBy: point, trace: [...frames, point] });
+        if (this.cutReason) out.push({ region, result: 'unknown', decidedBy: point, trace: [...frames, point], reason: this.cutReason });
+        else out.push({ region, result: list.defaultAction, decidedBy: point, trace: [...frames, point] });
       } else out.push({ region, result: 'return', trace: [] });
     }
     return out;
@@ -125,7 +153,7 @@ class Evaluator {
           return [{ region, result: 'unknown', decidedBy: point, trace, reason: t('chain {0} is not defined in this file', action.target) }];
         }
         if (frames.length >= MAX_JUMP_DEPTH) {
-          return [{ region, result: 'unknown', decidedBy: point, trace, reason: t('jumps nest deeper than {0} (a loop?)', MAX_JUMP_DEPTH) }];
+          return [this.bound('jump-depth', rule.range, MAX_JUMP_DEPTH, region, point, trace, t('jumps nest deeper than {0} (a loop?)', MAX_JUMP_DEPTH))];
         }
         const inner = this.run(target, 0, [region], trace);
         if (action.type === 'goto') return inner;

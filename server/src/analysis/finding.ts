@@ -20,6 +20,7 @@ export const FINDING_CODES = [
   'catalog-change-impact',
   'syntax-error',
   'not-analysed',
+  'analysis-limit',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -44,6 +45,7 @@ export const DEFAULT_SEVERITY: Record<FindingCode, FindingSeverity> = {
   'catalog-change-impact': 'warning',
   'syntax-error': 'error',
   'not-analysed': 'warning',
+  'analysis-limit': 'warning',
 };
 
 export function isFindingCode(value: string): value is FindingCode {

@@ -96,5 +96,10 @@ export function describeCode(code: FindingCode): { short: string; full: string }
         short: t('The file was not analysed'),
         full: t('The file is too large, binary, empty, not a regular file or of no known dialect, or its analysis failed or ran out of time or memory; nothing in it was checked.'),
       };
+    case 'analysis-limit':
+      return {
+        short: t('The file goes past a bound of Endpoint Lens'),
+        full: t('The file nests, expands, jumps or runs past one of the bounds Endpoint Lens puts on the work for one file; the finding says which and where, and the rest of the file decides nothing.'),
+      };
   }
 }

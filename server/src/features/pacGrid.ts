@@ -6,6 +6,8 @@ import type { CheckContext } from '../analysis/context';
 import { pacFacts } from '../analysis/checks/pacFacts';
 import { setInScope } from '../analysis/scope';
 import { carriesWebTraffic, wantsDirect } from '../analysis/checks/pacRun';
+import { readCompletely } from '../dialects/bounds';
+import { PAC_REPORT_BUDGET } from '../limits';
 
 /** One catalogue host through FindProxyForURL. */
 export interface PacGridRow {
@@ -38,6 +40,7 @@ export function pacGrid(context: CheckContext, sandbox: PacSandbox | undefined, 
   const facts = pacFacts(context.model);
   if (!facts) return { ok: false, reason: t('This file has no FindProxyForURL program to run.') };
   if (!sandbox) return { ok: false, reason: t('The PAC sandbox is not available in this environment.') };
+  if (!readCompletely(context.model)) return { ok: false, reason: t('This file went past a bound of Endpoint Lens (see its analysis-limit finding), so it is not run.') };
   const probes: Array<{ setId: number; category: Category; host: string; url: string }> = [];
   for (const set of context.catalog.sets) {
     if (!setInScope(set, { ...context.settings, includeOptional: true }) || !carriesWebTraffic(set)) continue;
@@ -48,7 +51,7 @@ export function pacGrid(context: CheckContext, sandbox: PacSandbox | undefined, 
   const results = sandbox.evaluate(
     facts.program,
     probes.map((p) => ({ url: p.url, host: p.host })),
-    { timeoutMs: 500, memoryBytes: 32 * 1024 * 1024, totalTimeoutMs: 10_000, ...budget, hostAddresses: pac.hostAddresses, clientAddress: pac.clientAddress },
+    { ...PAC_REPORT_BUDGET, ...budget, hostAddresses: pac.hostAddresses, clientAddress: pac.clientAddress },
   );
   const rows: PacGridRow[] = [];
   probes.forEach((probe, i) => {

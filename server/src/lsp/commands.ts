@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { buildPolicies, requestFromInsertParams } from '../policies';
 import { insertPolicies, refreshBlocks as refreshDocumentBlocks } from '../features/edits';
 import { changesMarkdown } from '../features/changes';
@@ -16,7 +15,8 @@ import {
   type RefreshManagedBlocksParams,
   type TestPacParams,
 } from '../protocol';
-import type { ServerState } from './server';
+import type { ServerState, VersionedAnalysis } from './server';
+import { snapshotOf, type Snapshot } from './analyses';
 
 function displayName(uri: string): string {
   try {
@@ -26,47 +26,72 @@ function displayName(uri: string): string {
   }
 }
 
-async function applyToDocument(state: ServerState, document: TextDocument, oldText: string, newText: string, label: string): Promise<boolean> {
-  const edits = diffEdits(oldText, newText);
-  if (edits.length === 0) return true;
-  const result = await state.connection.workspace.applyEdit({ label, edit: { changes: { [document.uri]: edits } } });
-  return result.applied;
+/**
+ * Sends the change from the analysed text to `newText`, marked with the version it was made for.
+ * An editor without versioned edits cannot refuse a stale one, so it is not sent once the document moved on.
+ */
+async function applyToDocument(state: ServerState, entry: VersionedAnalysis, uri: string, newText: string, label: string): Promise<'applied' | 'stale' | 'refused'> {
+  const edits = diffEdits(entry.text, newText);
+  if (edits.length === 0) return 'applied';
+  const stale = (): boolean => state.documents.get(uri)?.version !== entry.version;
+  if (!state.versionedEdits && stale()) return 'stale';
+  const result = await state.connection.workspace.applyEdit({ label, edit: state.workspaceEdit(uri, entry.version, edits) });
+  return result.applied ? 'applied' : stale() ? 'stale' : 'refused';
+}
+
+/** The command's answer once its edit was sent. */
+function outcome(sent: 'applied' | 'stale' | 'refused', message: string): InsertPolicyResult {
+  return sent === 'stale' ? changedMeanwhile() : { applied: sent === 'applied', message };
+}
+
+/** The analysis of the document as the command found it, taken before anything awaits. */
+async function analysisNow(state: ServerState, uri: string): Promise<{ snapshot: Snapshot; entry: VersionedAnalysis | undefined } | undefined> {
+  const document = state.documents.get(uri);
+  if (!document) return undefined;
+  const snapshot = snapshotOf(document);
+  return { snapshot, entry: await state.analysisOf(snapshot) };
+}
+
+function changedMeanwhile(): InsertPolicyResult {
+  return { applied: false, message: t('The file changed while the command ran; run it again.') };
 }
 
 async function insertPolicy(state: ServerState, params: InsertPolicyParams): Promise<InsertPolicyResult> {
-  const document = state.documents.get(params.uri);
-  if (!document) return { applied: false, message: t('Open the file to insert rules into first.') };
-  const text = document.getText();
-  const entry = await state.analysisFor(document);
-  if (!entry) return { applied: false, message: t('Endpoint Lens does not recognise the dialect of {0}.', displayName(params.uri)) };
-  const { analysis } = entry;
+  const found = await analysisNow(state, params.uri);
+  if (!found) return { applied: false, message: t('Open the file to insert rules into first.') };
+  const { entry } = found;
+  if (!entry) return unanalysed(state, found.snapshot);
+  const { analysis } = entry.value;
   const built = buildPolicies(analysis.context.catalog, requestFromInsertParams(params));
   if (!built.ok) return { applied: false, message: built.errors.join(' ') };
-  const outcome = insertPolicies(state.engine.editSubject(displayName(params.uri), analysis, entry.settings), built.policies);
-  const message = [...outcome.summaries, ...built.notes].join(' ');
-  if (outcome.newText === text) return { applied: false, message };
-  const applied = await applyToDocument(state, document, text, outcome.newText, t('Insert {0} rules', params.policy));
-  return { applied, message };
+  const inserted = insertPolicies(state.engine.editSubject(displayName(params.uri), analysis, entry.value.settings), built.policies);
+  const message = [...inserted.summaries, ...built.notes].join(' ');
+  if (inserted.newText === entry.text) return { applied: false, message };
+  return outcome(await applyToDocument(state, entry, params.uri, inserted.newText, t('Insert {0} rules', params.policy)), message);
+}
+
+/** Why a command found no analysis: the document moved on to a newer version meanwhile, or its dialect is unknown. */
+function unanalysed(state: ServerState, snapshot: Snapshot): InsertPolicyResult {
+  if (state.documents.get(snapshot.uri)?.version !== snapshot.version) return changedMeanwhile();
+  return { applied: false, message: t('Endpoint Lens does not recognise the dialect of {0}.', displayName(snapshot.uri)) };
 }
 
 async function refreshBlocks(state: ServerState, params: RefreshManagedBlocksParams): Promise<InsertPolicyResult> {
-  const document = state.documents.get(params.uri);
-  if (!document) return { applied: false, message: t('Open the file to refresh first.') };
-  const text = document.getText();
-  const entry = await state.analysisFor(document);
-  if (!entry) return { applied: false, message: t('Endpoint Lens does not recognise the dialect of {0}.', displayName(params.uri)) };
-  const outcome = refreshDocumentBlocks(state.engine.editSubject(displayName(params.uri), entry.analysis, entry.settings));
-  const messages = [t('{0} managed block(s) found, {1} refreshed.', outcome.found, outcome.applied.length)];
-  for (const skipped of outcome.notApplied) messages.push(t('"{0}" left as it is: {1}', skipped.purpose, skipped.reason));
-  if (outcome.newText === text) return { applied: false, message: messages.join(' ') };
-  const applied = await applyToDocument(state, document, text, outcome.newText, t('Refresh managed blocks'));
-  return { applied, message: messages.join(' ') };
+  const found = await analysisNow(state, params.uri);
+  if (!found) return { applied: false, message: t('Open the file to refresh first.') };
+  const { entry } = found;
+  if (!entry) return unanalysed(state, found.snapshot);
+  const { analysis } = entry.value;
+  const refreshed = refreshDocumentBlocks(state.engine.editSubject(displayName(params.uri), analysis, entry.value.settings));
+  const messages = [t('{0} managed block(s) found, {1} refreshed.', refreshed.found, refreshed.applied.length)];
+  for (const skipped of refreshed.notApplied) messages.push(t('"{0}" left as it is: {1}', skipped.purpose, skipped.reason));
+  if (refreshed.newText === entry.text) return { applied: false, message: messages.join(' ') };
+  return outcome(await applyToDocument(state, entry, params.uri, refreshed.newText, t('Refresh managed blocks')), messages.join(' '));
 }
 
 async function testPac(state: ServerState, params: TestPacParams): Promise<MarkdownReport> {
   const title = t('PAC test: {0}', displayName(params.uri));
-  const document = state.documents.get(params.uri);
-  const entry = document ? await state.analysisFor(document) : undefined;
+  const entry = (await analysisNow(state, params.uri))?.entry?.value;
   if (!entry || entry.analysis.detection.dialect.id !== 'pac') return { title, markdown: t('Open a PAC file to test it.') };
   if (!state.engine.trusted) return { title, markdown: t('This workspace is not trusted, so PAC files are not run. Trust the workspace to test this file.') };
   const markdown = pacGridMarkdown(pacGrid(entry.analysis.context, state.engine.pacSandbox, entry.settings.pac));
@@ -78,9 +103,9 @@ async function catalogReport(state: ServerState, params: CatalogReportParams): P
   const loaded = state.engine.catalog(settings.instance, settings.catalog.pinnedVersion);
   const since = params.sinceVersion ?? loaded.history?.history.versions.at(-1)?.version ?? loaded.catalog.version;
   const files = [];
-  for (const document of state.documents.all()) {
-    const entry = await state.analysisFor(document);
-    if (entry) files.push({ name: displayName(document.uri), context: entry.analysis.context });
+  for (const snapshot of state.documents.all().map(snapshotOf)) {
+    const entry = await state.analysisOf(snapshot);
+    if (entry) files.push({ name: displayName(snapshot.uri), context: entry.value.analysis.context });
   }
   const markdown = changesMarkdown({
     current: loaded.catalog,

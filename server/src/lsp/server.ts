@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { deserialize } from 'node:v8';
 import {
   TextDocuments,
   TextDocumentSyncKind,
@@ -13,7 +14,6 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine, resolveSettings, type DocumentAnalysis } from '../engine';
 import { isExcluded } from '../features/exclude';
-import type { Detection } from '../dialects/detect';
 import { planAllFixes, planFix, suppressionEdit } from '../render/fixes';
 import type { Finding } from '../analysis/finding';
 import { applyTextEdits, type TextEdit } from '../model/edit';
@@ -33,17 +33,23 @@ import {
 import { FIX_ALL, QUICK_FIX, toDiagnostic, type DiagnosticData } from './convert';
 import { hoverFor } from './hover';
 import { AnalysisThread } from './analysisThread';
-import { LineIndex } from '../model/range';
+import { comparePositions, LineIndex } from '../model/range';
+import type { ConfigModel } from '../model/config';
+import type { CheckContext } from '../analysis/context';
+import { ANALYSIS_THREAD_HEAP_MB } from '../limits';
+import { DocumentAnalyses, snapshotOf, type Snapshot, type VersionedResult } from './analyses';
 import { executeServerCommand } from './commands';
 
 /** Edits typed in quick succession are analysed once, this long after the last one. */
 const DEBOUNCE_MS = 250;
 
-interface CachedAnalysis {
-  version: number;
+export interface CachedAnalysis {
   analysis: DocumentAnalysis;
   settings: EndpointLensSettings;
 }
+
+/** The analysis of one version of a document, with the text it was made from. */
+export type VersionedAnalysis = VersionedResult<CachedAnalysis>;
 
 function uriToPath(uri: string): string {
   try {
@@ -63,8 +69,26 @@ export interface ServerState {
   documents: TextDocuments<TextDocument>;
   engine: Engine;
   settingsFor(uri: string): Promise<EndpointLensSettings>;
-  analysisFor(document: TextDocument): Promise<CachedAnalysis | undefined>;
-  analyzeNow(document: TextDocument): Promise<void>;
+  /** The analysis of exactly this version, or undefined when it is not analysed (a newer version came first, or the file is excluded). */
+  analysisOf(snapshot: Snapshot): Promise<VersionedAnalysis | undefined>;
+  /** An edit that the editor applies only to the version it was computed for (when it supports versioned edits). */
+  workspaceEdit(uri: string, version: number, edits: TextEdit[]): WorkspaceEdit;
+  /** Whether the editor refuses an edit made for another version; otherwise the server must check before sending it. */
+  readonly versionedEdits: boolean;
+}
+
+/**
+ * The finding a diagnostic of `version` stands for. A diagnostic published for another version
+ * gets none: its fixes were made for text that has changed. A client that does not send `data`
+ * back is matched by code and exact range.
+ */
+function findingOf(diagnostic: Diagnostic, findings: readonly Finding[], version: number): Finding | undefined {
+  const data = diagnostic.data as Partial<DiagnosticData> | undefined;
+  if (typeof data?.version === 'number' && typeof data.index === 'number') {
+    const finding = data.version === version ? findings[data.index] : undefined;
+    return finding?.code === diagnostic.code ? finding : undefined;
+  }
+  return findings.find((f) => f.code === diagnostic.code && comparePositions(f.range.start, diagnostic.range.start) === 0 && comparePositions(f.range.end, diagnostic.range.end) === 0);
 }
 
 export function startServer(connection: Connection, options: { cacheDir?: string | undefined } = {}): void {
@@ -72,11 +96,10 @@ export function startServer(connection: Connection, options: { cacheDir?: string
   let engine: Engine | undefined;
   let thread: AnalysisThread | undefined;
   let hasConfiguration = false;
+  let versionedEdits = false;
   let initialSettings: EndpointLensSettings = resolveSettings(undefined);
   const settingsCache = new Map<string, Promise<EndpointLensSettings>>();
-  const cache = new Map<string, CachedAnalysis>();
   const timers = new Map<string, NodeJS.Timeout>();
-  const inFlight = new Map<string, Promise<CachedAnalysis | undefined>>();
 
   const log = (message: string): void => connection.console.log(message);
 
@@ -95,84 +118,99 @@ export function startServer(connection: Connection, options: { cacheDir?: string
 
   let workspaceFolders: string[] = [];
 
-
-  function detection(document: TextDocument, path: string): Detection | undefined {
-    return engine?.detect(path, document.getText(), { languageId: document.languageId });
-  }
-
-  async function analysisFor(document: TextDocument): Promise<CachedAnalysis | undefined> {
-    const cached = cache.get(document.uri);
-    if (cached && cached.version === document.version) return cached;
-    const key = `${document.uri}@${document.version}`;
-    const running = inFlight.get(key);
-    if (running) return running;
-    const job = (async (): Promise<CachedAnalysis | undefined> => {
-      const settings = await settingsFor(document.uri);
-      if (!engine) return undefined;
-      const path = uriToPath(document.uri);
-      if (isExcluded(path, settings.exclude, workspaceFolders)) return undefined;
-      const found = detection(document, path);
-      if (!found) return undefined;
-      await yieldToEventLoop();
-      const stale = (): boolean => documents.get(document.uri)?.version !== document.version;
-      // A newer version arrived while we waited: that one will be analysed instead.
-      if (stale()) return undefined;
-      const text = document.getText();
-      const answer = await thread?.analyze({ path, text, settings, dialect: found.dialect.id, by: found.by, confidence: found.confidence });
-      if (stale()) return undefined;
-      let analysis: DocumentAnalysis;
-      if (answer) {
-        const lines = new LineIndex(text);
-        analysis = {
-          detection: found,
-          model: answer.model,
-          lines,
-          findings: answer.findings,
-          context: engine.contextFor(text, lines, answer.model, settings, found.dialect),
-          ...(answer.notice ? { notice: answer.notice } : {}),
-        };
-      } else {
-        analysis = engine.analyzeDocument(path, text, settings, found);
-      }
-      const entry: CachedAnalysis = { version: document.version, analysis, settings };
-      cache.set(document.uri, entry);
-      return entry;
-    })();
-    inFlight.set(key, job);
-    try {
-      return await job;
-    } finally {
-      inFlight.delete(key);
+  /**
+   * Analyses one snapshot: in the analysis thread when it can, otherwise here. Null: there is
+   * nothing to analyse (excluded, or not a dialect we read); undefined: given up, the snapshot was superseded.
+   */
+  async function analyse(snapshot: Snapshot, stillWanted: () => boolean): Promise<CachedAnalysis | null | undefined> {
+    const settings = await settingsFor(snapshot.uri);
+    if (!engine || !stillWanted()) return undefined;
+    const path = uriToPath(snapshot.uri);
+    if (isExcluded(path, settings.exclude, workspaceFolders)) return null;
+    const { text } = snapshot;
+    const found = engine.detect(path, text, { languageId: snapshot.languageId });
+    if (!found) return null;
+    const outcome = thread ? await thread.analyze({ path, text, settings, dialect: found.dialect.id, by: found.by, confidence: found.confidence }, stillWanted) : ({ kind: 'unavailable' } as const);
+    if (outcome.kind === 'cancelled') return undefined;
+    if (outcome.kind === 'out-of-memory') {
+      const reason = t('Not analysed: analysing this file needed more than the {0} MB of memory the language server gives one file.', ANALYSIS_THREAD_HEAP_MB);
+      return { analysis: engine.unanalysedDocument(text, settings, found, reason), settings };
     }
-  }
-
-  async function publish(document: TextDocument): Promise<void> {
-    const entry = await analysisFor(document);
-    const current = documents.get(document.uri);
-    if (!current || current.version !== document.version) return;
-    const diagnostics: Diagnostic[] = (entry?.analysis.findings ?? []).map((f, index) => toDiagnostic(f, document.uri, { version: document.version, index }));
-    if (entry?.analysis.notice) {
-      diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'Endpoint Lens', message: entry.analysis.notice });
+    if (outcome.kind === 'answer') {
+      const { answer } = outcome;
+      const lines = new LineIndex(text);
+      const current = engine;
+      // Diagnostics need only the findings; the model is read back the first time something asks for it.
+      let model: ConfigModel | undefined;
+      let context: CheckContext | undefined;
+      let bytes: Uint8Array | undefined = answer.model;
+      const modelOf = (): ConfigModel => {
+        if (!model) {
+          model = deserialize(bytes ?? new Uint8Array()) as ConfigModel;
+          bytes = undefined;
+        }
+        return model;
+      };
+      const analysis: DocumentAnalysis = {
+        detection: found,
+        lines,
+        findings: answer.findings,
+        get model(): ConfigModel {
+          return modelOf();
+        },
+        get context(): CheckContext {
+          return (context ??= current.contextFor(text, lines, modelOf(), settings, found.dialect));
+        },
+        ...(answer.notice ? { notice: answer.notice } : {}),
+      };
+      return { analysis, settings };
     }
-    await connection.sendDiagnostics({ uri: document.uri, version: document.version, diagnostics });
+    // In-process: let waiting requests through first, and skip the work if a newer version came meanwhile.
+    await yieldToEventLoop();
+    if (!stillWanted()) return undefined;
+    return { analysis: engine.analyzeDocument(path, text, settings, found), settings };
   }
 
-  function schedule(document: TextDocument, delay: number): void {
-    const previous = timers.get(document.uri);
+  const analyses = new DocumentAnalyses<CachedAnalysis | null>(analyse, (uri) => documents.get(uri)?.version);
+
+  /** The analysis of exactly this version, when there is one to use. */
+  async function analysisOf(snapshot: Snapshot): Promise<VersionedAnalysis | undefined> {
+    const entry = await analyses.analysisOf(snapshot);
+    return entry?.value ? { ...entry, value: entry.value } : undefined;
+  }
+
+  function workspaceEdit(uri: string, version: number, edits: TextEdit[]): WorkspaceEdit {
+    return versionedEdits ? { documentChanges: [{ textDocument: { uri, version }, edits }] } : { changes: { [uri]: edits } };
+  }
+
+  async function publish(snapshot: Snapshot): Promise<void> {
+    const entry = await analyses.analysisOf(snapshot);
+    // Diagnostics of a version the editor has moved past would land on the wrong lines.
+    if (!entry || documents.get(snapshot.uri)?.version !== entry.version) return;
+    const analysis = entry.value?.analysis;
+    const diagnostics: Diagnostic[] = (analysis?.findings ?? []).map((f, index) => toDiagnostic(f, snapshot.uri, { version: entry.version, index }));
+    if (analysis?.notice) {
+      diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'Endpoint Lens', message: analysis.notice });
+    }
+    await connection.sendDiagnostics({ uri: snapshot.uri, version: entry.version, diagnostics });
+  }
+
+  function schedule(uri: string, delay: number): void {
+    const previous = timers.get(uri);
     if (previous) clearTimeout(previous);
     timers.set(
-      document.uri,
+      uri,
       setTimeout(() => {
-        timers.delete(document.uri);
-        const current = documents.get(document.uri);
-        if (current) publish(current).catch((error: unknown) => log(`analysis of ${document.uri} failed: ${String(error)}`));
+        timers.delete(uri);
+        const current = documents.get(uri);
+        if (current) publish(snapshotOf(current)).catch((error: unknown) => log(`analysis of ${uri} failed: ${String(error)}`));
       }, delay),
     );
   }
 
   function recheckAll(): void {
-    cache.clear();
-    for (const document of documents.all()) schedule(document, 0);
+    analyses.invalidate();
+    for (const document of documents.all()) schedule(document.uri, 0);
   }
 
   connection.onInitialize(async (params: InitializeParams): Promise<InitializeResult> => {
@@ -181,6 +219,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     workspaceFolders = folderUris.map(uriToPath);
     useBundle(initialization.l10nBundle);
     hasConfiguration = params.capabilities.workspace?.configuration === true;
+    versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
     initialSettings = resolveSettings(initialization.settings);
     const cacheDir = initialization.catalogCacheDir ?? options.cacheDir;
     const trusted = initialization.trusted ?? true;
@@ -229,13 +268,13 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     engine?.pacSandbox?.dispose();
   });
 
-  documents.onDidOpen((e) => schedule(e.document, 0));
-  documents.onDidChangeContent((e) => schedule(e.document, DEBOUNCE_MS));
+  documents.onDidOpen((e) => schedule(e.document.uri, 0));
+  documents.onDidChangeContent((e) => schedule(e.document.uri, DEBOUNCE_MS));
   documents.onDidClose((e) => {
     const timer = timers.get(e.document.uri);
     if (timer) clearTimeout(timer);
     timers.delete(e.document.uri);
-    cache.delete(e.document.uri);
+    analyses.forget(e.document.uri);
     settingsCache.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
   });
@@ -243,35 +282,42 @@ export function startServer(connection: Connection, options: { cacheDir?: string
   connection.onHover(async (params) => {
     const document = documents.get(params.textDocument.uri);
     if (!document || !engine) return null;
-    const entry = await analysisFor(document);
+    const entry = await analysisOf(snapshotOf(document));
     if (!entry) return null;
-    const { catalog } = engine.catalog(entry.settings.instance, entry.settings.catalog.pinnedVersion);
-    return hoverFor(entry.analysis, catalog, entry.settings.tenantName, params.position);
+    const { analysis, settings } = entry.value;
+    const { catalog } = engine.catalog(settings.instance, settings.catalog.pinnedVersion);
+    return hoverFor(analysis, catalog, settings.tenantName, params.position);
   });
 
-  connection.onCodeAction(async (params: CodeActionParams): Promise<CodeAction[]> => {
+  connection.onCodeAction(async (params: CodeActionParams, token): Promise<CodeAction[]> => {
     const document = documents.get(params.textDocument.uri);
     if (!document || !engine) return [];
-    const entry = await analysisFor(document);
+    const entry = await analysisOf(snapshotOf(document));
     if (!entry) return [];
-    const { analysis } = entry;
+    // Verifying a fix analyses the edited text again: between fixes other requests are served, and once the document moved on (or the editor cancelled) its edits would be refused anyway.
+    const moveOn = async (): Promise<boolean> => {
+      await yieldToEventLoop();
+      return token.isCancellationRequested || documents.get(document.uri)?.version !== entry.version;
+    };
+    const { analysis } = entry.value;
     const uri = document.uri;
-    const subject = engine.editSubject(uriToPath(uri), analysis, entry.settings);
-    const edit = (edits: TextEdit[]): WorkspaceEdit => ({ changes: { [uri]: edits } });
+    // The subject is the analysed text of this version: its context was made from the snapshot.
+    const subject = engine.editSubject(uriToPath(uri), analysis, entry.value.settings);
+    const edit = (edits: TextEdit[]): WorkspaceEdit => workspaceEdit(uri, entry.version, edits);
     const only = params.context.only;
     const actions: CodeAction[] = [];
     if (!only || only.some((k) => k === QUICK_FIX || QUICK_FIX.startsWith(k))) {
       for (const diagnostic of params.context.diagnostics) {
-        const data = diagnostic.data as DiagnosticData | undefined;
-        const finding: Finding | undefined =
-          data && data.version === document.version ? analysis.findings[data.index] : analysis.findings.find((f) => f.code === diagnostic.code && f.range.start.line === diagnostic.range.start.line);
+        const finding = findingOf(diagnostic, analysis.findings, entry.version);
         if (!finding) continue;
         for (const fix of finding.fixes) {
+          if (await moveOn()) return [];
           // Only fixes that, applied and analysed again, remove the finding and add nothing are offered.
           const planned = planFix(subject, finding, fix);
           if (!planned.ok) continue;
           actions.push({ title: fix.title, kind: QUICK_FIX, diagnostics: [diagnostic], isPreferred: fix.preferred, edit: edit(planned.edits) });
         }
+        if (await moveOn()) return [];
         const suppression = suppressionEdit(finding, subject.text, subject.dialect.comment.line);
         if (verifyEdit(subject, applyTextEdits(subject.text, [suppression]), { kind: 'finding', finding }, subject.reanalyse).ok) {
           actions.push({ title: t('Suppress {0} on this line', finding.code), kind: QUICK_FIX, diagnostics: [diagnostic], edit: edit([suppression]) });
@@ -279,6 +325,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
       }
     }
     if (only?.some((k) => FIX_ALL.startsWith(k))) {
+      if (await moveOn()) return [];
       const all = planAllFixes(subject, { minimumSeverity: 'hint' });
       if (all.edits.length > 0) actions.push({ title: t('Fix all Endpoint Lens problems that have a verified fix'), kind: FIX_ALL, edit: edit(all.edits) });
     }
@@ -293,8 +340,11 @@ export function startServer(connection: Connection, options: { cacheDir?: string
       return engine;
     },
     settingsFor,
-    analysisFor,
-    analyzeNow: publish,
+    analysisOf,
+    workspaceEdit,
+    get versionedEdits(): boolean {
+      return versionedEdits;
+    },
   };
 
   connection.onExecuteCommand(async (params) => executeServerCommand(state, params.command, params.arguments ?? []));

@@ -176,6 +176,32 @@ export interface SyntaxProblem {
   severity: 'error' | 'warning' | 'info';
 }
 
+/** Which bound of Endpoint Lens a file went past (the bounds themselves are in server/src/limits.ts). */
+export type AnalysisLimitKind =
+  | 'nesting'
+  | 'syntax-depth'
+  | 'line-length'
+  | 'rules'
+  | 'variable-length'
+  | 'define-length'
+  | 'object-group-depth'
+  | 'jump-depth'
+  | 'uncertain-depth'
+  | 'evaluation-steps'
+  | 'host-pattern-length'
+  | 'pac-time';
+
+/** A bound the file went past, where, and by how much; the analysis-limit check puts it into words. */
+export interface AnalysisLimit {
+  kind: AnalysisLimitKind;
+  range: Range;
+  /** How much of the bounded thing the file has there; the bound plus one when counting stopped at the bound. */
+  found: number;
+  limit: number;
+  /** Set when reading stopped here: nothing from this line on was analysed. */
+  stoppedReading?: boolean;
+}
+
 export interface Comment {
   range: Range;
   /** Text without the comment marker, trimmed. */
@@ -210,6 +236,8 @@ export interface ConfigModel {
   paths: EvaluationPath[];
   problems: SyntaxProblem[];
   comments: Comment[];
+  /** Bounds the parser went past; absent when the whole file was read. */
+  limits?: AnalysisLimit[];
   /**
    * Destination-NAT lists applied before routing, in order. Inbound traffic to a local address
    * they translate is forwarded to the new address instead of being delivered to this host.

@@ -1,4 +1,5 @@
-import * as acorn from 'acorn';
+import type * as acorn from 'acorn';
+import { parseJavaScript } from './javascript';
 
 /** The function instrumented returns call; defined by the helper source inside the sandbox. */
 export const RETURN_RECORDER = '__endpointLensReturn';
@@ -80,13 +81,9 @@ export interface InstrumentResult {
  * same line as the original text, so line numbers in sandbox errors still point at the user's file.
  */
 export function instrumentProgram(text: string): InstrumentResult {
-  let program: acorn.Node;
-  try {
-    program = acorn.parse(text, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: false });
-  } catch {
-    return { ok: false, program: text, returns: [] };
-  }
-  const returns = collectReturnSites(program);
+  const parsed = parseJavaScript(text, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: false });
+  if (!parsed.ok) return { ok: false, program: text, returns: [] };
+  const returns = collectReturnSites(parsed.program);
   const inserts: Array<{ at: number; text: string; order: number }> = [];
   for (const site of returns) {
     inserts.push({ at: site.argumentStart, text: `${RETURN_RECORDER}(${site.id}, (`, order: 1 });

@@ -9,6 +9,7 @@ import {
   type QuickJSWASMModule,
 } from 'quickjs-emscripten';
 import { LineIndex } from '../model/range';
+import { PAC_STACK_BYTES } from '../limits';
 import { PAC_HELPERS_SOURCE } from './helpers';
 import { instrumentProgram } from './instrument';
 import { defaultTotalTimeout, type PacQuery, type PacRunOptions, type RawPacResult } from './types';
@@ -25,8 +26,6 @@ const PROGRAM_FILE = 'proxy.pac';
 const HELPERS_FILE = 'pac-helpers.js';
 /** Name of the wasm file next to the bundle (scripts/build.mjs copies it into dist/). */
 export const QUICKJS_WASM_FILE = 'quickjs-release-sync.wasm';
-/** QuickJS's own stack limit; deep recursion ends as a stack overflow long before the wasm stack runs out. */
-const MAX_STACK_BYTES = 96 * 1024;
 
 function wasmCandidates(): string[] {
   const out = [join(__dirname, QUICKJS_WASM_FILE)];
@@ -139,7 +138,7 @@ export function runPacQueries(
   }
   try {
     runtime.setMemoryLimit(options.memoryBytes);
-    runtime.setMaxStackSize(MAX_STACK_BYTES);
+    runtime.setMaxStackSize(PAC_STACK_BYTES);
     runtime.setInterruptHandler(() => {
       if (Date.now() > Math.min(clock.runDeadline, callDeadline)) clock.interrupted = true;
       return clock.interrupted;

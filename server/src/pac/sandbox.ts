@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { t } from '../l10n';
+import { PAC_THREAD_HEAP_MB } from '../limits';
 import { defaultTotalTimeout, type PacQuery, type PacRunOptions, type PacRunResult, type RawPacResult } from './types';
 import type { PacJob, PacWorkerMessage } from './worker';
 
@@ -59,7 +60,7 @@ function spawn(): Thread {
     workerData: { port: channel.port2, signal: shared },
     transferList: [channel.port2],
     // The worker's own JavaScript heap; QuickJS's memory is capped separately inside it.
-    resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32 },
+    resourceLimits: { maxOldGenerationSizeMb: PAC_THREAD_HEAP_MB, maxYoungGenerationSizeMb: 32 },
     stdout: true,
     stderr: true,
   });
@@ -110,7 +111,7 @@ export function describeFailure(result: RawPacResult): PacRunResult {
     case 'interrupted':
       return { ok: false, kind: 'timeout', message: t('The PAC program ran longer than its time budget.'), ...line };
     case 'call-budget':
-      return { ok: false, kind: 'timeout', message: t('The time budget for all PAC runs of this file was used up.'), ...line };
+      return { ok: false, kind: 'budget', message: t('The time budget for all PAC runs of this file was used up.'), ...line };
     case 'out-of-memory':
       return { ok: false, kind: 'memory', message: t('The PAC program used more memory than its budget.'), ...line };
     case 'stack-overflow':

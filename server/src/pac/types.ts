@@ -20,7 +20,8 @@ export interface PacRunOptions {
   totalTimeoutMs?: number;
 }
 
-export type PacFailureKind = 'timeout' | 'memory' | 'exception' | 'compile' | 'no-function';
+/** `budget`: the time for all runs of one file ran out before this one; a bound of Endpoint Lens, not a fault of the program. */
+export type PacFailureKind = 'timeout' | 'budget' | 'memory' | 'exception' | 'compile' | 'no-function';
 
 export type PacRunResult =
   | { ok: true; value: string; returnId?: number }

@@ -7,6 +7,7 @@ import type { Parsed } from '../../../server/src/dialects/dialect';
 import { lex } from '../../../server/src/dialects/nginx/lexer';
 import { nginxDialect } from '../../../server/src/dialects/nginx';
 import type { ConfigModel } from '../../../server/src/model/config';
+import { MAX_NESTING_DEPTH } from '../../../server/src/limits';
 
 const dir = join(__dirname, '..', '..', 'fixtures', 'nginx');
 const fixtures = readdirSync(dir)
@@ -51,7 +52,8 @@ function checkModel(text: string, model: ConfigModel): void {
   for (const l of model.ruleLists) {
     for (const rule of l.rules) for (const id of rule.sources?.referenceIds ?? []) assert.ok(model.references[id], 'rule reference exists');
   }
-  if (bracesUnbalanced(text)) assert.ok(model.problems.length > 0, 'unbalanced braces are reported');
+  const stopped = (model.limits ?? []).some((l) => l.stoppedReading);
+  if (bracesUnbalanced(text)) assert.ok(model.problems.length > 0 || stopped, 'unbalanced braces are reported, or where reading stopped');
 }
 
 function parseChecked(text: string): Parsed<NginxVendor> {
@@ -119,19 +121,29 @@ test('a 10 MB configuration parses completely', BOUND, () => {
   assert.equal(model.ruleLists.length, 2 * copies);
 });
 
-test('10,000 nested blocks parse without recursion and keep inheritance', BOUND, () => {
-  const depth = 10_000;
-  const text = `http {\nserver {\nallow 10.0.0.0/8;\ndeny all;\n${'location /a {\n'.repeat(depth)}allow 192.0.2.1;\n${'}\n'.repeat(depth)}}\n}\n`;
-  const model = parseNginx(text).model;
+test('blocks nested past the bound stop reading at that block, and inheritance holds up to it', BOUND, () => {
+  const nested = (depth: number): string => `http {\nserver {\nallow 10.0.0.0/8;\ndeny all;\n${'location /a {\n'.repeat(depth)}allow 192.0.2.1;\n${'}\n'.repeat(depth)}}\n}\n`;
+  // http and server are two of the levels; the locations fill the rest.
+  const within = MAX_NESTING_DEPTH - 2;
+  const model = parseNginx(nested(within)).model;
   assert.deepEqual(model.problems, []);
+  assert.deepEqual(model.limits, []);
   // The server and every location but the innermost inherit the server's two rules.
   const lists = model.ruleLists.filter((l) => l.kind === 'http-access');
-  assert.equal(lists.length, depth + 1);
+  assert.equal(lists.length, within + 1);
   assert.equal(lists[lists.length - 1]!.rules.length, 1);
   assert.equal(lists[lists.length - 2]!.rules.length, 2);
 
-  const unclosed = parseNginx(`http {\n${'location / {\n'.repeat(depth)}`).model;
-  assert.equal(unclosed.problems.length, depth + 1);
+  const deep = parseNginx(nested(10_000)).model;
+  assert.deepEqual(deep.problems, [], 'the blocks left open where reading stopped are not reported');
+  assert.deepEqual(
+    (deep.limits ?? []).map((l) => [l.kind, l.found, l.limit, l.range.start.line, l.stoppedReading]),
+    [['nesting', 10_002, MAX_NESTING_DEPTH, 4 + within, true]],
+  );
+  assert.equal(deep.ruleLists.filter((l) => l.kind === 'http-access').length, within + 1, 'the blocks before the bound are read');
+
+  const unclosed = parseNginx(`http {\n${'location / {\n'.repeat(50)}`).model;
+  assert.equal(unclosed.problems.length, 51);
 });
 
 test('unterminated strings are reported and do not swallow the rest of the file', () => {

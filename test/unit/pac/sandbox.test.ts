@@ -225,7 +225,7 @@ test('a slow PAC across many queries stops at the budget of the whole call', asy
   assert.equal(results.length, 50);
   assert.ok(results[0]?.ok, 'the first queries run');
   const last = results[49];
-  assert.equal(failureKind(last), 'timeout');
+  assert.equal(failureKind(last), 'budget');
   await stillWorks();
 });
 

@@ -5,6 +5,9 @@ import { isTenantRestrictionHost, TENANT_RESTRICTION_HOSTS } from '../../catalog
 import type { EndpointSet } from '../../catalog/types';
 import { probeHosts } from '../../catalog/urlPattern';
 import type { PacQuery, PacRunResult } from '../../pac/sandbox';
+import { defaultTotalTimeout } from '../../pac/types';
+import { readCompletely } from '../../dialects/bounds';
+import { limitMessage } from './analysisLimit';
 import { t } from '../../l10n';
 import type { Check, CheckContext } from '../context';
 import { catalogReference, describeOrigin, sentence } from '../describe';
@@ -76,11 +79,14 @@ export interface ProxiedProbes {
 export interface PacProbeRun {
   proxied: ProxiedProbes[];
   failures: Array<{ result: Extract<PacRunResult, { ok: false }>; hosts: string[] }>;
+  /** Probes not run because the file's time budget ran out: a bound of Endpoint Lens, not a fault of the program. */
+  unchecked: number;
 }
 
 /** Runs the PAC program for the probes and groups the answers: proxied by set, return and proxy; failures by kind. */
 export function runPacProbes(context: CheckContext, program: string, probes: readonly PacProbe[], hostAddresses: Record<string, string>): PacProbeRun | undefined {
-  if (!context.pac || probes.length === 0) return undefined;
+  // A file read only in part is not run: running it would analyse past where reading stopped.
+  if (!context.pac || probes.length === 0 || !readCompletely(context.model)) return undefined;
   const results: PacRunResult[] = context.pac.sandbox.evaluate(
     program,
     probes.map((p) => p.query),
@@ -88,8 +94,13 @@ export function runPacProbes(context: CheckContext, program: string, probes: rea
   );
   const failures = new Map<string, { result: Extract<PacRunResult, { ok: false }>; hosts: string[] }>();
   const proxied = new Map<string, ProxiedProbes>();
+  let unchecked = 0;
   results.forEach((result, index) => {
     const probe = probes[index]!;
+    if (!result.ok && result.kind === 'budget') {
+      unchecked++;
+      return;
+    }
     if (!result.ok) {
       const key = `${result.kind}|${result.message}`;
       const entry = failures.get(key) ?? { result, hosts: [] };
@@ -105,7 +116,7 @@ export function runPacProbes(context: CheckContext, program: string, probes: rea
     entry.patterns.add(probe.pattern);
     proxied.set(key, entry);
   });
-  return { proxied: [...proxied.values()], failures: [...failures.values()] };
+  return { proxied: [...proxied.values()], failures: [...failures.values()], unchecked };
 }
 
 /** The managed DIRECT block "Insert rules for endpoint sets" would write for this set. */
@@ -172,6 +183,10 @@ export const pacRun: Check = (context: CheckContext) => {
       related: [],
       fixes: [],
     });
+  }
+  if (run.unchecked > 0 && context.pac) {
+    const limit = { kind: 'pac-time' as const, range: WHOLE_FIRST_LINE, found: run.unchecked, limit: defaultTotalTimeout(context.pac.options) };
+    findings.push({ code: 'analysis-limit', severity: 'warning', message: limitMessage(limit), range: limit.range, related: [], fixes: [] });
   }
   for (const entry of run.proxied) {
     const site = facts.returns.find((r) => r.id === entry.returnId);

@@ -14,6 +14,7 @@ import {
 } from '../../model/address';
 import type {
   AddressMatch,
+  AnalysisLimit,
   Comment,
   EvaluationPath,
   PortRange,
@@ -29,6 +30,8 @@ import type { Range } from '../../model/range';
 import { t } from '../../l10n';
 import { lexCisco, rangeOnLine, type CiscoLine, type CiscoToken } from './lexer';
 import { hasPorts, portNumber, protocolName } from './ports';
+import { longLineLimit } from '../bounds';
+import { MAX_LINE_LENGTH, MAX_OBJECT_GROUP_DEPTH } from '../../limits';
 
 export type CiscoPlatform = 'asa' | 'ios';
 
@@ -74,8 +77,6 @@ export interface CiscoVendor {
   bindings: CiscoBinding[];
 }
 
-/** Maximum nesting of group-object references; devices allow far less, and it keeps recursion bounded. */
-const MAX_GROUP_DEPTH = 32;
 
 const IPV4_ANY: IpInterval = { family: 4, first: 0n, last: 0xffffffffn };
 const IPV6_ANY: IpInterval = { family: 6, first: 0n, last: (1n << 128n) - 1n };
@@ -338,9 +339,13 @@ class CiscoParser {
   private readonly otherUses = new Map<string, string[]>();
   /** ASA releases before 9.0 keep IPv4 and IPv6 in separate lists; `access-list` then matches IPv4 only. */
   private legacyAsa = false;
+  private readonly limits: AnalysisLimit[] = [];
 
   constructor(private readonly text: string) {
-    this.lines = lexCisco(text);
+    const lines = lexCisco(text);
+    const long = lines.findIndex((line) => line.end - line.start > MAX_LINE_LENGTH);
+    if (long >= 0) this.limits.push(longLineLimit({ line: lines[long]!.line, character: 0 }, lines[long]!.end - lines[long]!.start));
+    this.lines = long >= 0 ? lines.slice(0, long) : lines;
     this.groupTypes = prescanGroupTypes(this.lines);
     this.platform = detectPlatform(this.lines);
   }
@@ -380,7 +385,7 @@ class CiscoParser {
       }),
     };
     if (this.hostname !== undefined) vendor.hostname = this.hostname;
-    return { vendor, model: { dialect: 'cisco', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments } };
+    return { vendor, model: { dialect: 'cisco', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, limits: this.limits } };
   }
 
   private lineRange(line: CiscoLine): Range {
@@ -1643,6 +1648,14 @@ class CiscoParser {
     this.bindings.push(binding);
   }
 
+  /** Once per place: a group resolved again from another rule meets the bound at the same member. */
+  private groupDepthLimit(line: CiscoLine | undefined, token: CiscoToken | undefined): void {
+    if (line === undefined || token === undefined) return;
+    const range = rangeOnLine(line, token.start, token.end);
+    if (this.limits.some((l) => l.kind === 'object-group-depth' && l.range.start.line === range.start.line)) return;
+    this.limits.push({ kind: 'object-group-depth', range, found: MAX_OBJECT_GROUP_DEPTH + 1, limit: MAX_OBJECT_GROUP_DEPTH });
+  }
+
   private resolveNetwork(name: string, depth: number, useLine?: CiscoLine, useToken?: CiscoToken): ResolvedNetwork {
     const cached = this.resolvedNetworks.get(name);
     if (cached === 'visiting') {
@@ -1659,10 +1672,8 @@ class CiscoParser {
       }
       return { intervals: [], refIds: [], unresolved: t('object {0} is not defined in this file', name) };
     }
-    if (depth >= MAX_GROUP_DEPTH) {
-      if (useLine !== undefined && useToken !== undefined) {
-        this.tokenProblem(useLine, useToken, t('Object-groups are nested more than {0} levels deep here.', MAX_GROUP_DEPTH));
-      }
+    if (depth >= MAX_OBJECT_GROUP_DEPTH) {
+      this.groupDepthLimit(useLine, useToken);
       return { intervals: [], refIds: [], unresolved: t('object-group {0} is nested too deeply', name) };
     }
     this.resolvedNetworks.set(name, 'visiting');
@@ -1700,7 +1711,11 @@ class CiscoParser {
     }
     if (cached !== undefined) return cached;
     const def = this.serviceDefs.get(name);
-    if (def === undefined || depth >= MAX_GROUP_DEPTH) {
+    if (def !== undefined && depth >= MAX_OBJECT_GROUP_DEPTH) {
+      this.groupDepthLimit(useLine, useToken);
+      return { entries: [], unresolved: t('object-group {0} is nested too deeply', name) };
+    }
+    if (def === undefined) {
       if (useLine !== undefined && useToken !== undefined) {
         this.tokenProblem(useLine, useToken, t('Object {0} is not defined in this file.', name), 'warning');
       }
@@ -1727,7 +1742,7 @@ class CiscoParser {
   private markGroupUse(name: string, role: 'source' | 'destination', depth: number): void {
     const bit = role === 'source' ? 1 : 2;
     const marks = this.groupUseMarks.get(name) ?? 0;
-    if ((marks & bit) !== 0 || depth >= MAX_GROUP_DEPTH) return;
+    if ((marks & bit) !== 0 || depth >= MAX_OBJECT_GROUP_DEPTH) return;
     this.groupUseMarks.set(name, marks | bit);
     const def = this.networkDefs.get(name);
     if (def === undefined) return;

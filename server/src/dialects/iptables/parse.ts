@@ -30,6 +30,7 @@ import {
 } from '../../model/address';
 import type {
   AddressMatch,
+  AnalysisLimit,
   Comment,
   ConfigModel,
   EvaluationPath,
@@ -47,6 +48,8 @@ import { LineIndex, type Range } from '../../model/range';
 import { t } from '../../l10n';
 import { parserFailureModel, unresolvedReason, type ParseContext, type Parsed } from '../dialect';
 import { lexShell, type ShellCommand, type ShellWord } from './lexer';
+import { readableText, stopAt } from '../bounds';
+import { MAX_VARIABLE_LENGTH } from '../../limits';
 import {
   BUILTIN_CHAINS,
   CONTINUE_TARGETS,
@@ -255,25 +258,47 @@ class IptablesParser {
   private readonly loops: Range[] = [];
   private readonly restoreBodies: Range[] = [];
   private openTable: { name: string; range: Range; family: Family } | undefined;
+  private readonly limits: AnalysisLimit[] = [];
+  /** Offset where reading stopped (a long line, or a variable past its bound); the text's length otherwise. */
+  private readEnd: number;
 
   constructor(
     private readonly text: string,
     private readonly options: ParseContext,
   ) {
     this.index = new LineIndex(text);
+    this.readEnd = text.length;
   }
 
   parse(): Parsed<IptablesVendor> {
     this.saveFamily = this.guessSaveFamily();
-    const lexed = lexShell(this.text, 0, this.text.length, (command) => this.topLevel(command));
+    const readable = readableText(this.text, this.index);
+    if (readable.limit) this.stop(readable.limit, readable.text.length);
+    const lexed = lexShell(this.text, 0, readable.text.length, (command) => {
+      if (command.start < this.readEnd) this.topLevel(command);
+    });
     for (const c of lexed.comments) this.comments.push({ range: this.range(c.start, c.end), text: c.text });
     for (const p of lexed.problems) {
+      // What is left open where reading stopped says nothing about the file.
+      if (p.end >= this.readEnd && this.readEnd < this.text.length) continue;
       const message = p.message === 'unterminated-quote' ? t('Unterminated quote') : t('Here-document is not closed by a line {0}', p.detail ?? '');
       this.problem(p.start, p.end, message);
     }
-    if (this.openTable) this.problemRange(this.openTable.range, t('Table {0} is not closed with COMMIT', this.openTable.name));
+    if (this.openTable && this.readEnd === this.text.length) this.problemRange(this.openTable.range, t('Table {0} is not closed with COMMIT', this.openTable.name));
     this.reportOutsideTable();
     return this.finish();
+  }
+
+  /** True once reading stopped inside or before these words: the command they belong to is not read. */
+  private pastReadEnd(words: readonly ShellWord[]): boolean {
+    const last = words[words.length - 1];
+    return last !== undefined && last.end > this.readEnd;
+  }
+
+  /** Ends reading at a bound: commands from `end` on are not read. */
+  private stop(limit: AnalysisLimit, end: number): void {
+    this.limits.push(limit);
+    this.readEnd = Math.min(this.readEnd, end);
   }
 
   /**
@@ -334,6 +359,11 @@ class IptablesParser {
       } else {
         text += part.text;
         unresolved ??= part.text;
+      }
+      // Variables that double one another grow exponentially; reading stops at the first too long.
+      if (text.length > MAX_VARIABLE_LENGTH) {
+        this.stop(stopAt(this.index, 'variable-length', word.start, text.length, MAX_VARIABLE_LENGTH), word.start);
+        return { text: '', items: [], start: word.start, end: word.end };
       }
     }
     let start = word.start;
@@ -530,6 +560,7 @@ class IptablesParser {
     const name = tool[1]!;
     const suffix = tool[2];
     const args = [...extra, ...words.slice(1).map((w) => this.expand(w))];
+    if (this.pastReadEnd(words)) return;
     if (suffix === '-save') return;
     if (name === 'ipset') {
       if (args[0]?.text === 'restore' && command.heredoc) this.restoreBody(command, undefined);
@@ -565,6 +596,7 @@ class IptablesParser {
     const savedFamily = this.saveFamily;
     if (family) this.saveFamily = family;
     for (const inner of lexed.commands) {
+      if (this.pastReadEnd(inner.words)) break;
       if (family === undefined) {
         if (!this.ipsetRestoreLine(inner.words, false)) this.problem(inner.start, inner.end, t('Unexpected line in ipset restore data: {0}', inner.words[0]!.raw));
         continue;
@@ -577,7 +609,7 @@ class IptablesParser {
       }
     }
     if (family && this.openTable) {
-      this.problemRange(this.openTable.range, t('Table {0} is not closed with COMMIT', this.openTable.name));
+      if (this.readEnd === this.text.length) this.problemRange(this.openTable.range, t('Table {0} is not closed with COMMIT', this.openTable.name));
       this.openTable = undefined;
     }
     this.saveFamily = savedFamily;
@@ -596,6 +628,7 @@ class IptablesParser {
     else {
       if (!this.openTable) this.problem(command.start, command.end, t('Rule outside a table: add a *filter line before it'), 'warning');
       const args = words.map((w) => this.expand(w, expandVariables));
+      if (this.pastReadEnd(words)) return;
       this.iptablesCommand(args, this.saveFamily, this.openTable?.name ?? 'filter', true, command);
     }
   }
@@ -619,6 +652,7 @@ class IptablesParser {
     }
     const valueWord: ShellWord = { raw: word.raw.slice(cut), start: word.start + cut, end: word.end, parts };
     const value = this.expand(valueWord);
+    if (this.pastReadEnd([word])) return;
     const items: Item[] = [];
     for (const item of value.items) {
       const exact = item.end - item.start === item.text.length;
@@ -659,6 +693,7 @@ class IptablesParser {
         }
       }
     }
+    if (this.pastReadEnd(words)) return;
     if (unresolved || items.length === 0) this.variables.delete(name);
     else {
       this.variables.set(name, items);
@@ -670,6 +705,7 @@ class IptablesParser {
   private ipsetRestoreLine(words: ShellWord[], strict: boolean): boolean {
     const head = words[0]!.raw;
     const args = words.map((w) => this.expand(w));
+    if (this.pastReadEnd(words)) return true;
     if (head === 'create' && words.length >= 3 && /^(hash|bitmap|list):/.test(words[2]!.raw)) {
       this.ipsetCommand(args, undefined);
       return true;
@@ -1427,7 +1463,7 @@ class IptablesParser {
     };
     // Problems in document order, whichever pass found them.
     this.problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-    const model: ConfigModel = { dialect: 'iptables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments };
+    const model: ConfigModel = { dialect: 'iptables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, limits: this.limits };
     if (prerouting.length > 0) {
       model.prerouting = prerouting;
       // nat PREROUTING and the nat chains it jumps to decide destination NAT before routing.

@@ -19,6 +19,7 @@
 import { cidrToInterval, parseAddressRange, parseCidr, parseIp, subtractIntervals, familyMax, type IpInterval } from '../../model/address';
 import type {
   AddressMatch,
+  AnalysisLimit,
   Comment,
   EvaluationPath,
   PortRange,
@@ -34,6 +35,8 @@ import { LineIndex, type Range } from '../../model/range';
 import { t } from '../../l10n';
 import { parserFailureModel, unresolvedReason, type ParseContext, type Parsed } from '../dialect';
 import { lexNft, type Token } from './lexer';
+import { readableText, stopAt } from '../bounds';
+import { MAX_DEFINE_TOKENS, MAX_NESTING_DEPTH } from '../../limits';
 
 type Family = 4 | 6;
 
@@ -192,8 +195,6 @@ const PREFIX_SELECTORS = new Set(['meta', 'ct', 'ether', 'vlan', 'arp', 'fib', '
 /** Words after which a `set` assignment's value ends. */
 const STATEMENT_KEYWORDS = new Set(['accept', 'drop', 'reject', 'return', 'jump', 'goto', 'continue', 'queue', 'counter', 'log', 'limit', 'comment', 'notrack', 'dnat', 'snat', 'masquerade', 'redirect', 'fwd', 'dup', 'meta', 'ct']);
 const OPERATORS: Record<string, string> = { '==': 'eq', eq: 'eq', '!=': 'ne', ne: 'ne', '<': 'lt', lt: 'lt', '>': 'gt', gt: 'gt', '<=': 'le', le: 'le', '>=': 'ge', ge: 'ge' };
-const MAX_DEFINE_TOKENS = 100_000;
-const MAX_NESTING = 64;
 
 interface TableState {
   family: NftFamily;
@@ -294,22 +295,39 @@ class NftParser {
   /** Whether the last statement read stopped at a block's `}` rather than a newline or `;`. */
   private endedByBrace = false;
   private sawTableBlock = false;
+  private readonly limits: AnalysisLimit[] = [];
+  /** Reading ended before the end of the file (a long line, or a bound), so what is open there is no mistake. */
+  private stopped = false;
+  /** Table, chain and set bodies the statement being read sits in. */
+  private blockDepth = 0;
 
   constructor(private readonly text: string) {
     this.index = new LineIndex(text);
   }
 
   parse(): Parsed<NftVendor> {
-    const lexed = lexNft(this.text);
+    const readable = readableText(this.text, this.index);
+    if (readable.limit) {
+      this.limits.push(readable.limit);
+      this.stopped = true;
+    }
+    const lexed = lexNft(readable.text);
     this.tokens = lexed.tokens;
     for (const c of lexed.comments) this.comments.push({ range: this.range(c.start, c.end), text: c.text });
-    for (const u of lexed.unterminated) this.problem(u.start, u.end, t('Unterminated string'));
+    for (const u of lexed.unterminated) if (!this.stopped || u.end < readable.text.length) this.problem(u.start, u.end, t('Unterminated string'));
     while (this.pos < this.tokens.length) this.topLevel();
     return this.finish();
   }
 
   private range(start: number, end: number): Range {
     return this.index.rangeOf(start, end);
+  }
+
+  /** Ends reading at a bound: the tokens end here, so every loop over them finishes. */
+  private stop(limit: AnalysisLimit): void {
+    this.limits.push(limit);
+    this.stopped = true;
+    this.tokens = this.tokens.slice(0, this.pos);
   }
 
   private tokenRange(token: Token): Range {
@@ -355,13 +373,29 @@ class NftParser {
       this.pos++;
       if (token.kind === 'newline') continue;
       if (token.kind === 'punct') {
+        if ((token.text === '{' || token.text === '(' || token.text === '[') && open.length + this.blockDepth >= MAX_NESTING_DEPTH) {
+          this.stop(stopAt(this.index, 'nesting', token.start, this.deepestBrackets(), MAX_NESTING_DEPTH));
+          return [];
+        }
         if (token.text === '{' || token.text === '(' || token.text === '[') open.push(token);
         else if (token.text === '}' || token.text === ')' || token.text === ']') open.pop();
       }
       out.push(token);
     }
-    if (open.length > 0) this.tokenProblem(open[0]!, t("'{0}' is never closed", open[0]!.text));
+    if (open.length > 0 && !this.stopped) this.tokenProblem(open[0]!, t("'{0}' is never closed", open[0]!.text));
     return out;
+  }
+
+  /** How deep the brackets of the whole file go, for the message about the bound. */
+  private deepestBrackets(): number {
+    let depth = 0;
+    let deepest = 0;
+    for (const token of lexNft(this.text).tokens) {
+      if (token.kind !== 'punct') continue;
+      if (token.text === '{' || token.text === '(' || token.text === '[') deepest = Math.max(deepest, ++depth);
+      else if (token.text === '}' || token.text === ')' || token.text === ']') depth = Math.max(0, depth - 1);
+    }
+    return deepest;
   }
 
   private topLevel(): void {
@@ -456,17 +490,20 @@ class NftParser {
       return;
     }
     const value = this.expand(stmt.slice(2), 0);
-    this.defines.set(name.text, value.length > MAX_DEFINE_TOKENS ? value.slice(0, MAX_DEFINE_TOKENS) : value);
+    this.defines.set(name.text, value);
     // Addresses in a define are references even before (or without) any rule using them.
     for (const token of value) if (token.kind === 'word' && this.looksLikeAddress(token.text)) this.addressReference(token, 'other');
   }
 
-  /** Replaces `$name` by the define's tokens, which keep the positions where the define wrote them. */
+  /**
+   * Replaces `$name` by the define's tokens, which keep the positions where the define wrote them.
+   * Past MAX_DEFINE_TOKENS tokens (defines doubling one another) reading stops at this statement.
+   */
   private expand(tokens: Token[], depth: number): Token[] {
     if (!tokens.some((tk) => tk.kind === 'word' && tk.text.startsWith('$'))) return tokens;
     const out: Token[] = [];
     for (const token of tokens) {
-      if (token.kind !== 'word' || !token.text.startsWith('$') || depth > MAX_NESTING) {
+      if (token.kind !== 'word' || !token.text.startsWith('$') || depth > MAX_NESTING_DEPTH) {
         out.push(token);
         continue;
       }
@@ -484,10 +521,11 @@ class NftParser {
         out.push(token);
         continue;
       }
-      for (const v of value) {
-        if (out.length >= MAX_DEFINE_TOKENS) break;
-        out.push(v);
+      if (out.length + value.length > MAX_DEFINE_TOKENS) {
+        this.stop(stopAt(this.index, 'define-length', tokens[0]!.start, out.length + value.length, MAX_DEFINE_TOKENS));
+        return [];
       }
+      for (const v of value) out.push(v);
     }
     return out;
   }
@@ -541,7 +579,9 @@ class NftParser {
     if (at && at.kind === 'punct' && at.text === '{' && allowBody) {
       this.sawTableBlock = true;
       this.pos++;
+      this.blockDepth++;
       this.tableBody(table, at);
+      this.blockDepth--;
     }
   }
 
@@ -559,14 +599,14 @@ class NftParser {
         if (depth === 0) return;
       }
     }
-    this.tokenProblem(open, t("'{0}' is never closed", '{'));
+    if (!this.stopped) this.tokenProblem(open, t("'{0}' is never closed", '{'));
   }
 
   /** Reads up to the `}` that closes a block opened by `open`; reports an unclosed block, records a closed one in `spans`. */
   private closeBlock(open: Token, spans?: BraceSpan[]): boolean {
     const token = this.peek();
     if (!token) {
-      this.tokenProblem(open, t("'{0}' is never closed", '{'));
+      if (!this.stopped) this.tokenProblem(open, t("'{0}' is never closed", '{'));
       return true;
     }
     if (token.kind === 'punct' && token.text === '}') {
@@ -602,8 +642,10 @@ class NftParser {
           continue;
         }
         this.pos++;
+        this.blockDepth++;
         if (keyword === 'chain') this.chainBody(this.chain(table, name), brace);
         else this.setBody(this.set(table, name, keyword === 'map'), brace);
+        this.blockDepth--;
         const after = this.peek();
         if (after && after.kind === 'punct' && after.text === '}') this.tokenProblem(after, t("Expected a newline or ; before '}'"));
         continue;
@@ -803,9 +845,10 @@ class NftParser {
       const token = tokens[k]!;
       if (token.kind === 'punct' && token.text === '{') {
         depth++;
-        if (depth > MAX_NESTING) {
-          this.tokenProblem(token, t('Nesting is too deep'));
-          return { elements, next: tokens.length };
+        // Braces nest deeper here than in the file when defines holding sets are used inside sets.
+        if (depth > MAX_NESTING_DEPTH) {
+          this.stop(stopAt(this.index, 'nesting', token.start, depth, MAX_NESTING_DEPTH));
+          return { elements: [], next: tokens.length };
         }
         continue;
       }
@@ -1600,7 +1643,16 @@ class NftParser {
     const prerouting = natChains.sort(byPriority).map((c) => nftListId(c.table.family, c.table.name, c.name));
     return {
       vendor,
-      model: { dialect: 'nftables', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, ...(prerouting.length > 0 ? { prerouting } : {}) },
+      model: {
+        dialect: 'nftables',
+        references: this.references,
+        ruleLists,
+        paths,
+        problems: this.problems,
+        comments: this.comments,
+        limits: this.limits,
+        ...(prerouting.length > 0 ? { prerouting } : {}),
+      },
     };
   }
 }

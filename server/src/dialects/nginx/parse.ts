@@ -1,6 +1,7 @@
 import { t } from '../../l10n';
 import { parseAddressRange, parseCidr, cidrToInterval, parseIp, type IpInterval } from '../../model/address';
 import type {
+  AnalysisLimit,
   Comment,
   EvaluationPath,
   HostMatcher,
@@ -13,6 +14,8 @@ import type {
 } from '../../model/config';
 import { LineIndex, type Range } from '../../model/range';
 import type { ParseContext, Parsed } from '../dialect';
+import { readableText, stopAt } from '../bounds';
+import { MAX_NESTING_DEPTH } from '../../limits';
 import { lex, type NginxToken } from './lexer';
 
 /** The kinds of block nginx gives meaning to; `other` is any block this parser does not model. */
@@ -180,6 +183,19 @@ function childContext(parent: NginxContextKind, name: string): NginxContextKind 
 interface BuiltTree {
   directives: NginxDirective[];
   upstreams: string[];
+  /** Set when blocks nest deeper than MAX_NESTING_DEPTH: the tree ends at the block that went past it. */
+  limit?: AnalysisLimit;
+}
+
+/** How deep the blocks of the whole file go, for the message about the bound. */
+function deepestBlock(tokens: readonly NginxToken[]): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const token of tokens) {
+    if (token.kind === 'open') deepest = Math.max(deepest, ++depth);
+    else if (token.kind === 'close') depth = Math.max(0, depth - 1);
+  }
+  return deepest;
 }
 
 /** A word as quoted in a message: binary junk and pasted essays are cut short. */
@@ -202,8 +218,11 @@ const COMMON_DIRECTIVES = new Set([
   'try_files', 'upstream',
 ]);
 
-/** Tokens to a directive tree with an explicit stack, so nesting depth never touches the call stack. */
-function buildTree(text: string, tokens: NginxToken[], problem: (start: number, end: number, message: string) => void): BuiltTree {
+/**
+ * Tokens to a directive tree with an explicit stack, so nesting depth never touches the call stack.
+ * `cut`: the tokens end where reading stopped, not where the file ends, so what is still open there is no mistake.
+ */
+function buildTree(text: string, tokens: NginxToken[], problem: (start: number, end: number, message: string) => void, lines: LineIndex, cut: boolean): BuiltTree {
   const root: NginxDirective[] = [];
   const upstreams: string[] = [];
   const stack: { children: NginxDirective[]; owner?: NginxDirective }[] = [{ children: root }];
@@ -243,7 +262,12 @@ function buildTree(text: string, tokens: NginxToken[], problem: (start: number, 
     return from === 0 ? ws : ws.slice(from);
   };
 
+  let limit: AnalysisLimit | undefined;
   for (const token of tokens) {
+    if (token.kind === 'open' && stack.length > MAX_NESTING_DEPTH) {
+      limit = stopAt(lines, 'nesting', token.start, deepestBlock(tokens), MAX_NESTING_DEPTH);
+      break;
+    }
     if (words.length > 1 && token.kind !== 'word' && token.kind !== 'comment') words = splitMissingSemicolons(words);
     switch (token.kind) {
       case 'comment':
@@ -306,6 +330,8 @@ function buildTree(text: string, tokens: NginxToken[], problem: (start: number, 
       }
     }
   }
+  const stopped = cut || limit !== undefined;
+  if (stopped) words = [];
   if (words.length > 1) words = splitMissingSemicolons(words);
   if (words.length > 0) {
     const last = words[words.length - 1]!;
@@ -316,12 +342,12 @@ function buildTree(text: string, tokens: NginxToken[], problem: (start: number, 
     const frame = stack.pop()!;
     const owner = frame.owner;
     if (owner) {
-      problem(owner.start, (owner.openOffset ?? owner.start) + 1, t('Unexpected end of file: the block "{0}" is not closed with "}"', shown(owner.name) || '{'));
+      if (!stopped) problem(owner.start, (owner.openOffset ?? owner.start) + 1, t('Unexpected end of file: the block "{0}" is not closed with "}"', shown(owner.name) || '{'));
       const lastChild = owner.block?.[owner.block.length - 1];
       owner.end = Math.max(owner.end, lastChild?.end ?? owner.end, text.length);
     }
   }
-  return { directives: root, upstreams };
+  return { directives: root, upstreams, ...(limit ? { limit } : {}) };
 }
 
 interface AddressClass {
@@ -455,8 +481,12 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
     problems.push({ range: rangeOf(start, end), message, severity });
   };
 
-  const lexed = lex(text);
+  const readable = readableText(text, lines);
+  const cut = readable.limit !== undefined;
+  const lexed = lex(readable.text);
   for (const p of lexed.problems) {
+    // What is left open where reading stopped says nothing about the file.
+    if (cut && p.end >= readable.text.length) continue;
     if (p.code === 'unterminated-quote') problem(p.start, p.end, t('Unterminated string: the closing {0} is missing', text[p.start] ?? '"'));
     else if (p.code === 'unexpected-after-quote') problem(p.start, p.end, t('Unexpected "{0}" after a quoted string', p.detail ?? ''));
     else problem(p.start, p.end, t('Unterminated Lua block'));
@@ -465,7 +495,8 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
     .filter((tok) => tok.kind === 'comment')
     .map((tok) => ({ range: rangeOf(tok.start, tok.end), text: tok.value.trim() }));
 
-  const tree = buildTree(text, lexed.tokens, problem);
+  const tree = buildTree(text, lexed.tokens, problem, lines, cut);
+  const limits = [readable.limit, tree.limit].filter((l): l is AnalysisLimit => l !== undefined);
   const baseName = (options?.fileName ?? '').split(/[\\/]/).pop() ?? '';
   const inferred = baseName === 'nginx.conf' ? { kind: 'main' as const, fragment: false } : inferRootContext(tree.directives);
   const upstreamNames = new Set(tree.upstreams);
@@ -1005,7 +1036,7 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
     upstreams: tree.upstreams,
   };
   problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { vendor, model: { dialect: 'nginx', references, ruleLists, paths, problems, comments } };
+  return { vendor, model: { dialect: 'nginx', references, ruleLists, paths, problems, comments, limits } };
 }
 
 /**

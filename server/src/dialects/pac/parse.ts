@@ -1,5 +1,4 @@
-import * as acorn from 'acorn';
-import * as loose from 'acorn-loose';
+import type * as acorn from 'acorn';
 import {
   cidrToInterval,
   parseCidr,
@@ -8,6 +7,7 @@ import {
   type IpInterval,
 } from '../../model/address';
 import type {
+  AnalysisLimit,
   Comment,
   ConfigModel,
   HostMatcher,
@@ -22,6 +22,9 @@ import type {
 import { LineIndex } from '../../model/range';
 import { t } from '../../l10n';
 import { allNodes, collectReturnSites, forEachChild, type ReturnSite } from '../../pac/instrument';
+import { parseJavaScript } from '../../pac/javascript';
+import { MAX_HOST_PATTERN_LENGTH, MAX_PAC_SYNTAX_DEPTH } from '../../limits';
+import { lineStartOf, readableText, stopAt } from '../bounds';
 import { parseProxyString } from './proxyString';
 import type { Parsed } from '../dialect';
 import { bodyStatements, directSites, type PacDirectSite, type PacStatement } from './body';
@@ -50,8 +53,6 @@ export const PLAIN_HOST_NAME: Extract<HostMatcher, { kind: 'regex' }> = { kind: 
 const HOST_MATCHERS = new Set(['shExpMatch', 'dnsDomainIs', 'localHostOrDomainIs']);
 const ADDRESS_TESTS = new Set(['isInNet', 'isInNetEx']);
 const RESOLVING_CALLS = new Set(['dnsResolve', 'dnsResolveEx', 'isResolvable', 'isResolvableEx']);
-/** Nested statements deeper than this are not searched for conditions; real PAC files stay far below. */
-const MAX_STATEMENT_DEPTH = 200;
 const MAX_SNIPPET = 80;
 
 type Node = acorn.Node;
@@ -84,6 +85,7 @@ class PacParser {
   private readonly problems: SyntaxProblem[] = [];
   private readonly comments: Comment[] = [];
   private readonly dnsDependencies: ProxyScript['dnsDependencies'] = [];
+  private readonly limits: AnalysisLimit[] = [];
   /** One reference per literal and meaning, however many calls reach it. */
   private readonly referenceByKey = new Map<string, number>();
   /** Host tests already read, by call node, so a test inside a condition reuses its references. */
@@ -103,7 +105,9 @@ class PacParser {
   }
 
   run(): Parsed<PacVendor> {
-    const program = this.parseProgram();
+    const readable = readableText(this.text, this.index);
+    if (readable.limit) this.limits.push(readable.limit);
+    const program = this.parseProgram(readable.text);
     const script: ProxyScript = { program: this.text, returns: [], dnsDependencies: this.dnsDependencies };
     const model: ConfigModel = {
       dialect: 'pac',
@@ -112,6 +116,7 @@ class PacParser {
       paths: [],
       problems: this.problems,
       comments: this.comments,
+      limits: this.limits,
       script,
     };
     const vendor: PacVendor = {};
@@ -145,7 +150,8 @@ class PacParser {
     const sites = collectReturnSites(program, all);
     script.returns = sites.map((s) => ({ id: s.id, range: this.index.rangeOf(s.start, s.end) }));
     if (!fn) {
-      if (this.problems.length === 0) {
+      // A file read only in part may define the function further on.
+      if (this.problems.length === 0 && !this.limits.some((l) => l.stoppedReading)) {
         this.problems.push({
           range: this.index.rangeOf(0, Math.min(this.text.length, this.index.lineText(0).length)),
           message: t('This PAC file defines no FindProxyForURL function, so browsers cannot use it.'),
@@ -184,7 +190,11 @@ class PacParser {
     return parsed;
   }
 
-  private parseProgram(): Node | undefined {
+  /**
+   * The program as acorn reads it, or acorn-loose when it has a syntax error. Past a nesting bound
+   * only the lines before the one that went past it are read.
+   */
+  private parseProgram(readable: string): Node | undefined {
     const options: acorn.Options = {
       ecmaVersion: 'latest',
       sourceType: 'script',
@@ -196,42 +206,47 @@ class PacParser {
         this.comments.push({ range: this.index.rangeOf(start, end), text: text.trim() });
       },
     };
-    try {
-      return acorn.parse(this.text, options);
-    } catch (error) {
+    let text = readable;
+    for (;;) {
+      const strict = parseJavaScript(text, options);
+      if (strict.ok) return strict.program;
       this.comments.length = 0;
-      this.reportParseError(error);
-    }
-    try {
-      // The tolerant parser recovers around the error so the rest of the file still yields references.
-      return loose.parse(this.text, options);
-    } catch {
-      this.comments.length = 0;
-      this.scanTokens();
-      return undefined;
+      if ('error' in strict) {
+        // A syntax error at the end of a file cut short is where reading stopped, not the author's.
+        const pos = strict.error.offset;
+        if ((text.length === this.text.length || pos < text.length) && !this.problems.some((p) => this.index.offsetAt(p.range.start) === pos)) {
+          this.problems.push({ range: this.index.rangeOf(pos, Math.min(this.text.length, pos + 1)), message: t('JavaScript syntax error: {0}', strict.error.message), severity: 'error' });
+        }
+        // The tolerant parser recovers around the error so the rest of the file still yields references.
+        const tolerant = parseJavaScript(text, options, true);
+        if (tolerant.ok) return tolerant.program;
+        this.comments.length = 0;
+        if ('error' in tolerant) {
+          this.scanTokens(text);
+          return undefined;
+        }
+        text = this.stopAtLimit(text, tolerant.limit);
+      } else {
+        text = this.stopAtLimit(text, strict.limit);
+      }
     }
   }
 
-  private reportParseError(error: unknown): void {
-    if (error instanceof SyntaxError && typeof (error as { pos?: unknown }).pos === 'number') {
-      const pos = (error as SyntaxError & { pos: number }).pos;
-      const end = Math.min(this.text.length, pos + 1);
-      const message = error.message.replace(/\s*\(\d+:\d+\)$/, '');
-      this.problems.push({ range: this.index.rangeOf(pos, end), message: t('JavaScript syntax error: {0}', message), severity: 'error' });
-    } else {
-      // The parser itself gave up (nesting deeper than the JavaScript stack allows).
-      this.problems.push({
-        range: this.index.rangeOf(0, 0),
-        message: t('This PAC file is nested too deeply to read.'),
-        severity: 'error',
-      });
-    }
+  /** One finding per kind of bound is enough to say the file went past it. */
+  private noteLimitOnce(limit: AnalysisLimit): void {
+    if (!this.limits.some((l) => l.kind === limit.kind)) this.limits.push(limit);
+  }
+
+  /** Records a bound the program went past and gives the text before the line it happened on. */
+  private stopAtLimit(text: string, limit: { kind: 'nesting' | 'syntax-depth'; offset: number; found: number; bound: number }): string {
+    this.limits.push(stopAt(this.index, limit.kind, limit.offset, limit.found, limit.bound));
+    return text.slice(0, Math.min(text.length, lineStartOf(this.index, limit.offset)));
   }
 
   /** Last resort when no parser survives: matcher calls with a literal pattern, found textually. */
-  private scanTokens(): void {
+  private scanTokens(text: string): void {
     const pattern = /\b(shExpMatch|dnsDomainIs|localHostOrDomainIs)\s*\(\s*[A-Za-z_$][\w$]*\s*,\s*(["'])([^"'\\\r\n]{0,300})\2/g;
-    for (const match of this.text.matchAll(pattern)) {
+    for (const match of text.matchAll(pattern)) {
       const name = match[1] ?? '';
       const value = match[3] ?? '';
       const start = (match.index ?? 0) + match[0].length - 1 - value.length;
@@ -593,7 +608,8 @@ class PacParser {
     depth: number,
     onReturn: (ret: acorn.ReturnStatement, conditions: Condition[]) => void,
   ): void {
-    if (!node || depth > MAX_STATEMENT_DEPTH) return;
+    // The parser already stopped any file nested this deep; the guard keeps this recursion bounded on its own.
+    if (!node || depth > MAX_PAC_SYNTAX_DEPTH) return;
     const next = depth + 1;
     switch (node.type) {
       case 'ReturnStatement':
@@ -670,8 +686,14 @@ class PacParser {
       hosts = { referenceIds: first.referenceIds, matchers: first.matchers, negated: first.negated };
     } else if (hostTests.length > 1) {
       const combined = intersectHostTests(hostTests);
-      if (combined) hosts = { referenceIds: [...new Set(hostTests.flatMap((h) => h.referenceIds))], matchers: [combined], negated: false };
-      else unknownConditions.push(t('the return is reached through several host tests that cannot be combined'));
+      if (typeof combined === 'number') {
+        this.noteLimitOnce({ kind: 'host-pattern-length', range: this.index.rangeOf(ret.start, ret.end), found: combined, limit: MAX_HOST_PATTERN_LENGTH });
+        unknownConditions.push(t('the host tests on the way to this return are too many to combine'));
+      } else if (combined) {
+        hosts = { referenceIds: [...new Set(hostTests.flatMap((h) => h.referenceIds))], matchers: [combined], negated: false };
+      } else {
+        unknownConditions.push(t('the return is reached through several host tests that cannot be combined'));
+      }
     }
     const proxies = this.proxiesOf(argument, unknownConditions);
     const rule: Rule = {
@@ -807,14 +829,19 @@ function matcherRegex(matcher: HostMatcher): string | undefined {
 
 /**
  * Nested host tests (`if (!excluded) { if (a || b) return … }`) as one regular expression with a
- * lookahead per test, so the rule still says exactly which hosts reach it.
+ * lookahead per test, so the rule still says exactly which hosts reach it. A pattern longer than
+ * MAX_HOST_PATTERN_LENGTH is not built; its length so far is returned instead.
  */
-function intersectHostTests(tests: ReadonlyArray<Extract<Test, { kind: 'host' }>>): HostMatcher | undefined {
+function intersectHostTests(tests: ReadonlyArray<Extract<Test, { kind: 'host' }>>): HostMatcher | number | undefined {
   const parts: string[] = [];
+  let length = 0;
   for (const test of tests) {
     const alternatives = test.matchers.map(matcherRegex);
     if (alternatives.length === 0 || alternatives.some((a) => a === undefined)) return undefined;
-    parts.push(`(?${test.negated ? '!' : '='}(?:${alternatives.join('|')})$)`);
+    const part = `(?${test.negated ? '!' : '='}(?:${alternatives.join('|')})$)`;
+    length += part.length;
+    if (length > MAX_HOST_PATTERN_LENGTH) return length;
+    parts.push(part);
   }
   return { kind: 'regex', source: `^${parts.join('')}.*$`, flags: '' };
 }
