@@ -14,10 +14,9 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Engine, resolveSettings, type DocumentAnalysis } from '../engine';
 import { isExcluded } from '../features/exclude';
-import { planAllFixes, planFix, suppressionEdit } from '../render/fixes';
+import { fixAllEdits, offeredFixes } from '../features/fixActions';
 import type { Finding } from '../analysis/finding';
-import { applyTextEdits, type TextEdit } from '../model/edit';
-import { verifyEdit } from '../render/verify';
+import type { TextEdit } from '../model/edit';
 import { t, useBundle } from '../l10n';
 import {
   CATALOG_CHANGED_NOTIFICATION,
@@ -310,24 +309,15 @@ export function startServer(connection: Connection, options: { cacheDir?: string
       for (const diagnostic of params.context.diagnostics) {
         const finding = findingOf(diagnostic, analysis.findings, entry.version);
         if (!finding) continue;
-        for (const fix of finding.fixes) {
-          if (await moveOn()) return [];
-          // Only fixes that, applied and analysed again, remove the finding and add nothing are offered.
-          const planned = planFix(subject, finding, fix);
-          if (!planned.ok) continue;
-          actions.push({ title: fix.title, kind: QUICK_FIX, diagnostics: [diagnostic], isPreferred: fix.preferred, edit: edit(planned.edits) });
-        }
-        if (await moveOn()) return [];
-        const suppression = suppressionEdit(finding, subject.text, subject.dialect.comment.line);
-        if (verifyEdit(subject, applyTextEdits(subject.text, [suppression]), { kind: 'finding', finding }, subject.reanalyse).ok) {
-          actions.push({ title: t('Suppress {0} on this line', finding.code), kind: QUICK_FIX, diagnostics: [diagnostic], edit: edit([suppression]) });
-        }
+        const offered = await offeredFixes(subject, finding, moveOn);
+        if (!offered) return [];
+        for (const fix of offered) actions.push({ title: fix.title, kind: QUICK_FIX, diagnostics: [diagnostic], ...(fix.preferred ? { isPreferred: true } : {}), edit: edit(fix.edits) });
       }
     }
     if (only?.some((k) => FIX_ALL.startsWith(k))) {
       if (await moveOn()) return [];
-      const all = planAllFixes(subject, { minimumSeverity: 'hint' });
-      if (all.edits.length > 0) actions.push({ title: t('Fix all Endpoint Lens problems that have a verified fix'), kind: FIX_ALL, edit: edit(all.edits) });
+      const edits = fixAllEdits(subject);
+      if (edits.length > 0) actions.push({ title: t('Fix all Endpoint Lens problems that have a verified fix'), kind: FIX_ALL, edit: edit(edits) });
     }
     return actions;
   });
