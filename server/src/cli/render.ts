@@ -15,7 +15,7 @@ const VALUE_FLAGS = ['dialect', 'server', 'features', 'sets', 'service-areas', '
 
 function usageText(): string {
   return [
-    t('Usage: endpoint-lens render <exchange-hybrid|graph-notifications|sets> --dialect nginx|pac|iptables|nftables|cisco [options]'),
+    t('Usage: endpoint-lens render <exchange-hybrid|graph-notifications|sets> --dialect {0} [options]', DIALECTS.map((d) => d.id).join('|')),
     t('  --server ADDR         on-premises server address (repeat or separate with commas)'),
     t('  --features LIST       exchange-hybrid features: {0} (default: all)', EXCHANGE_HYBRID_FEATURES.join(', ')),
     t('  --sets IDS            endpoint set ids, for example 1,2,11'),

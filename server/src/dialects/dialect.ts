@@ -35,6 +35,8 @@ export interface LanguageContribution {
 export interface CommentSyntax {
   /** Line-comment marker for suppressions and managed-block markers ("#", "//", "!"). */
   line: string;
+  /** What closes a comment on its line, for a syntax without line comments (XML: `line` is `<!--`, `close` is `-->`). */
+  close?: string;
   /** Longest text a rule's own comment may hold (iptables `-m comment`: 256 bytes); undefined when rules carry none. */
   ruleCommentLimit?: number;
 }
@@ -130,6 +132,8 @@ export interface Dialect<V = unknown, T = unknown> {
   /** Path globs that are this dialect without looking inside (a `/` matches the end of the path). */
   fileNamePatterns: readonly string[];
   comment: CommentSyntax;
+  /** For a dialect whose files come in more than one syntax (PAN-OS `set` commands and XML): the comments of this text. */
+  commentIn?(text: string): CommentSyntax;
   /** Which traffic the dialect's files are checked for unless the settings say otherwise. */
   defaultDirection: Direction;
   /** 0 = certainly not, 1 = certainly; used when the file name does not decide. */
@@ -140,6 +144,11 @@ export interface Dialect<V = unknown, T = unknown> {
   place(request: PlacementRequest<V>): Placement<T>;
   render(policy: Policy, target: T): RenderedBlock;
   fitBlock?(request: FitRequest<V>): { block: string; problem?: string };
+}
+
+/** How comments (suppressions, managed-block markers) are written in this text of the dialect. */
+export function commentSyntaxOf(dialect: Pick<Dialect, 'comment' | 'commentIn'>, text: string): CommentSyntax {
+  return dialect.commentIn?.(text) ?? dialect.comment;
 }
 
 /**

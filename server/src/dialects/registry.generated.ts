@@ -5,6 +5,7 @@ import { iptablesDialect } from './iptables';
 import { nftablesDialect } from './nftables';
 import { nginxDialect } from './nginx';
 import { pacDialect } from './pac';
+import { panosDialect } from './panos';
 
 /** Every dialect folder, in name order. */
-export const REGISTERED_DIALECTS: readonly Dialect[] = [ciscoDialect, iptablesDialect, nftablesDialect, nginxDialect, pacDialect];
+export const REGISTERED_DIALECTS: readonly Dialect[] = [ciscoDialect, iptablesDialect, nftablesDialect, nginxDialect, pacDialect, panosDialect];

@@ -2,6 +2,7 @@ import type { Finding } from '../analysis/finding';
 import { applyTextEdits, type TextEdit } from '../model/edit';
 import { planAllFixes, planFix, suppressionEdit, type FixSubject } from '../render/fixes';
 import { verifyEdit } from '../render/verify';
+import { commentSyntaxOf } from '../dialects/dialect';
 import { t } from '../l10n';
 
 /** A fix the editor may offer for a finding: checked already, with its edits against the subject's text. */
@@ -24,7 +25,7 @@ export async function offeredFixes(subject: FixSubject, finding: Finding, stop: 
     if (planned.ok) offered.push({ title: fix.title, preferred: fix.preferred, edits: planned.edits });
   }
   if (await stop()) return undefined;
-  const suppression = suppressionEdit(finding, subject.text, subject.dialect.comment.line);
+  const suppression = suppressionEdit(finding, subject.text, commentSyntaxOf(subject.dialect, subject.text));
   if (verifyEdit(subject, applyTextEdits(subject.text, [suppression]), { kind: 'finding', finding }, subject.reanalyse).ok) {
     offered.push({ title: t('Suppress {0} on this line', finding.code), preferred: false, edits: [suppression] });
   }

@@ -1,6 +1,6 @@
 import type { CatalogMatch } from '../catalog/types';
 import type { Catalog } from '../catalog/index';
-import type { Reference, Rule, RuleList } from '../model/config';
+import type { Annotation, Reference, Rule, RuleList } from '../model/config';
 import { comparePositions, rangeContains, type Position, type Range } from '../model/range';
 import { formatInterval } from '../model/address';
 import type { DocumentAnalysis } from '../engine';
@@ -95,6 +95,24 @@ export function ruleAt(lists: readonly RuleList[], position: Position): { list: 
   return undefined;
 }
 
+/** Every rule of every list written where the position is: a zone-based rule stands in several lists, a rule of two protocols as two rules. */
+function pointsAt(lists: readonly RuleList[], rule: Rule): Set<string> {
+  const points = new Set<string>();
+  for (const list of lists) {
+    list.rules.forEach((other, index) => {
+      if (other.range.start.line === rule.range.start.line && other.range.start.character === rule.range.start.character) points.add(`${list.id}#${index}`);
+    });
+  }
+  return points;
+}
+
+/** What the dialect knows about a name at the position that the catalogue cannot say. */
+function annotationsAt(annotations: readonly Annotation[] | undefined, position: Position): Annotation[] {
+  const byText = new Map<string, Annotation>();
+  for (const a of annotations ?? []) if (rangeContains(a.range, position) && !byText.has(a.markdown)) byText.set(a.markdown, a);
+  return [...byText.values()];
+}
+
 export function matchesFor(reference: Reference, catalog: Catalog, tenant: string): CatalogMatch[] {
   if (reference.interval) return catalog.lookupAddress(reference.interval);
   if (reference.kind === 'hostname' || reference.kind === 'host-wildcard') {
@@ -103,16 +121,18 @@ export function matchesFor(reference: Reference, catalog: Catalog, tenant: strin
   return [];
 }
 
-/** For a rule line: what this rule decides for the flows in scope. */
-export function ruleVerdictMarkdown(analysis: DocumentAnalysis, catalog: Catalog, list: RuleList, index: number): string | undefined {
+/** For a rule line: what this rule decides for the flows in scope, and why where it is not known. */
+export function ruleVerdictMarkdown(analysis: DocumentAnalysis, catalog: Catalog, rule: Rule): string | undefined {
+  const points = pointsAt(analysis.model.ruleLists, rule);
   const lines: string[] = [];
   for (const flow of flowsFor(analysis.context.catalog, analysis.context.settings)) {
     for (const evaluation of evaluateFlow(analysis.model, flow)) {
       for (const outcome of evaluation.outcomes) {
-        if (outcome.decidedBy?.listId !== list.id || outcome.decidedBy.ruleIndex !== index) continue;
+        if (!outcome.decidedBy || !points.has(`${outcome.decidedBy.listId}#${outcome.decidedBy.ruleIndex}`)) continue;
         const verdict = outcome.value === 'allowed' ? t('allows') : outcome.value === 'blocked' ? t('blocks') : t('may allow or block');
         const prefixes = flow.remote.kind === 'addresses' ? flow.remote.intervals : [];
-        lines.push(`- ${verdict} ${describeOrigin(flow.origin, catalog)}: ${formatPorts(flow.protocol, outcome.region.ports)} ${describeIntervals(outcome.region.intervals, prefixes, 3)}`);
+        const why = outcome.value === 'unknown' && outcome.reason ? ` (${outcome.reason})` : '';
+        lines.push(`- ${verdict} ${describeOrigin(flow.origin, catalog)}: ${formatPorts(flow.protocol, outcome.region.ports)} ${describeIntervals(outcome.region.intervals, prefixes, 3)}${why}`);
       }
     }
   }
@@ -132,10 +152,10 @@ export function hoverContent(analysis: DocumentAnalysis, catalog: Catalog, tenan
     const history = referenceHistoryLines({ reference, matches, catalog: context.catalog, ...(context.history ? { history: context.history } : {}), today: context.today });
     return { markdown: [catalogMarkdown(reference, matches, catalog), ...(history.length > 0 ? ['', ...history.map((l) => `- ${l}`)] : [])].join('\n'), range: reference.range };
   }
+  const notes = annotationsAt(analysis.model.annotations, position);
   const hit = ruleAt(analysis.model.ruleLists, position);
-  if (hit) {
-    const markdown = ruleVerdictMarkdown(analysis, catalog, hit.list, hit.index);
-    if (markdown) return { markdown, range: hit.rule.range };
-  }
-  return undefined;
+  const verdict = hit ? ruleVerdictMarkdown(analysis, catalog, hit.rule) : undefined;
+  const markdown = [...notes.map((n) => n.markdown), ...(verdict ? [verdict] : [])].join('\n\n');
+  const range = notes[0]?.range ?? hit?.rule.range;
+  return markdown !== '' && range ? { markdown, range } : undefined;
 }

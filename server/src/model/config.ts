@@ -114,6 +114,13 @@ export interface Rule {
   unknownConditions?: string[];
   /** Free text the author attached (iptables -m comment, ACL remark). */
   comment?: string;
+  /**
+   * The zones a rule of a zone-based firewall applies between (absent sides: any zone; `only`: the
+   * rule's own intrazone or interzone limit). Each path already stands for one zone pair, so the
+   * evaluator never reads this; the shadow and redundancy checks do, because an earlier rule hides
+   * a later one only if it applies wherever the later one does.
+   */
+  zones?: { from?: string[]; to?: string[]; only?: 'intrazone' | 'interzone' };
   /** The source line(s) as written, for messages. */
   text: string;
 }
@@ -245,4 +252,14 @@ export interface ConfigModel {
   prerouting?: string[];
   /** Set for dialects whose proxy selection is a program (PAC). */
   script?: ProxyScript;
+  /**
+   * What the dialect knows about a name written at a range that neither the file nor the catalogue
+   * says (a vendor's own list or application signature): markdown for the hover.
+   */
+  annotations?: Annotation[];
+}
+
+export interface Annotation {
+  range: Range;
+  markdown: string;
 }

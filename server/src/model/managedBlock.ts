@@ -42,11 +42,29 @@ export const BEGIN_RE = /^BEGIN[ \t]+endpoint-lens(?:[ \t]+(\S+))?(?:[ \t]+(\S+)
 export const END_RE = /^END[ \t]+endpoint-lens(?:[ \t]+(\S+))?/;
 export const PARAMETERS_RE = /^endpoint-lens[ \t]+parameters(?:[ \t]+(.*))?$/;
 
+/**
+ * How a dialect writes a comment on one line: its marker, and for a syntax without line comments
+ * the text that closes the comment on the same line (XML: `<!--` and `-->`).
+ */
+export type LineComment = string | { line: string; close?: string };
+
+function markerOf(comment: LineComment): { line: string; close?: string } {
+  return typeof comment === 'string' ? { line: comment } : comment;
+}
+
 /** The comment body of a line that is a line comment, or undefined. */
-export function commentBody(line: string, lineComment: string): string | undefined {
+export function commentBody(line: string, comment: LineComment): string | undefined {
+  const { line: marker, close } = markerOf(comment);
   const trimmed = line.trimStart();
-  if (!trimmed.startsWith(lineComment)) return undefined;
-  return trimmed.slice(lineComment.length).trim();
+  if (!trimmed.startsWith(marker)) return undefined;
+  const body = trimmed.slice(marker.length).trim();
+  return close !== undefined && body.endsWith(close) ? body.slice(0, body.length - close.length).trim() : body;
+}
+
+/** `text` as one comment line (without indentation or line break). */
+export function commentLine(comment: LineComment, text: string): string {
+  const { line: marker, close } = markerOf(comment);
+  return close === undefined ? `${marker} ${text}` : `${marker} ${text} ${close}`;
 }
 
 
@@ -88,7 +106,7 @@ export function parseParameters(text: string): Record<string, string[]> {
 }
 
 /** Every managed block of the text. Never throws; markers that do not pair become problems. */
-export function findManagedBlocks(text: string, lineComment: string): ManagedBlockScan {
+export function findManagedBlocks(text: string, lineComment: LineComment): ManagedBlockScan {
   const index = new LineIndex(text);
   const blocks: ManagedBlock[] = [];
   const problems: ManagedBlockProblem[] = [];
@@ -191,7 +209,7 @@ export interface OutdatedBlock {
  */
 export function outdatedBlocks(
   text: string,
-  lineComment: string,
+  lineComment: LineComment,
   currentVersion: string | ((instance: string) => string | undefined),
 ): OutdatedBlock[] {
   const out: OutdatedBlock[] = [];

@@ -1,5 +1,5 @@
 import { leadingWhitespace } from '../model/edit';
-import { BEGIN_RE, MARKER_TAG, PARAMETERS_RE, PARAMETERS_WORD, commentBody, formatParameters } from '../model/managedBlock';
+import { BEGIN_RE, MARKER_TAG, PARAMETERS_RE, PARAMETERS_WORD, commentBody, commentLine, formatParameters, type LineComment } from '../model/managedBlock';
 import type { Policy, RenderedBlock } from '../model/policy';
 
 /**
@@ -7,7 +7,7 @@ import type { Policy, RenderedBlock } from '../model/policy';
  * lines shifted to the place's indentation (keeping their relative indentation) and the file's
  * line breaks.
  */
-export function prepareBlockText(rendered: RenderedBlock, policy: Policy, lineComment: string, indent: string, lineBreak: string, notes: readonly string[] = []): string {
+export function prepareBlockText(rendered: RenderedBlock, policy: Policy, lineComment: LineComment, indent: string, lineBreak: string, notes: readonly string[] = []): string {
   const lines = rendered.text.replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n');
   const beginAt = lines.findIndex((l) => {
     const body = commentBody(l, lineComment);
@@ -23,7 +23,7 @@ export function prepareBlockText(rendered: RenderedBlock, policy: Policy, lineCo
   header.push(...notes.map((n) => n.replace(/[\r\n]+/g, ' ')));
   if (beginAt >= 0 && header.length > 0) {
     const at = leadingWhitespace(lines[beginAt]!);
-    lines.splice(beginAt + 1, 0, ...header.map((h) => `${at}${lineComment} ${h}`));
+    lines.splice(beginAt + 1, 0, ...header.map((h) => `${at}${commentLine(lineComment, h)}`));
   }
   const nonEmpty = lines.filter((l) => l.trim() !== '');
   const common = nonEmpty.reduce<number>((min, l) => Math.min(min, leadingWhitespace(l).length), Number.POSITIVE_INFINITY);

@@ -2,6 +2,7 @@ import { SUPPRESSION_MARKER } from '../analysis/analyze';
 import type { CatalogView } from '../analysis/context';
 import { type Finding, type FindingCode, type FindingSeverity, type Fix } from '../analysis/finding';
 import { applyTextEdits, diffEdits, lineBreakOf, type TextEdit } from '../model/edit';
+import { commentLine, type LineComment } from '../model/managedBlock';
 import type { ConfigModel } from '../model/config';
 import { LineIndex } from '../model/range';
 import type { PolicyCatalog } from '../policies';
@@ -64,12 +65,12 @@ export function planFix(subject: FixSubject, finding: Finding, fix: Fix): Planne
 }
 
 /** `<comment> endpoint-lens-disable-next-line CODE` above the finding's line, indented like it. */
-export function suppressionEdit(finding: Finding, text: string, lineComment: string): TextEdit {
+export function suppressionEdit(finding: Finding, text: string, lineComment: LineComment): TextEdit {
   const lines = new LineIndex(text);
   const line = finding.range.start.line;
   const indent = /^[ \t]*/.exec(lines.lineText(line))?.[0] ?? '';
   const position = { line, character: 0 };
-  return { range: { start: position, end: position }, newText: `${indent}${lineComment} ${SUPPRESSION_MARKER} ${finding.code}${lineBreakOf(text)}` };
+  return { range: { start: position, end: position }, newText: `${indent}${commentLine(lineComment, `${SUPPRESSION_MARKER} ${finding.code}`)}${lineBreakOf(text)}` };
 }
 
 export function preferredFix(finding: Finding): Fix | undefined {

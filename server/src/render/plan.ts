@@ -1,6 +1,6 @@
 import type { CatalogView } from '../analysis/context';
 import { decisionsToPlace, policyDecisions } from '../analysis/decisions';
-import type { Dialect, FlowDecision, InsertionPoint, ParseContext, Parsed, PlacementPart } from '../dialects/dialect';
+import { commentSyntaxOf, type Dialect, type FlowDecision, type InsertionPoint, type ParseContext, type Parsed, type PlacementPart } from '../dialects/dialect';
 import { diffEdits, lineBreakOf, type TextEdit } from '../model/edit';
 import { findManagedBlocks, type ManagedBlock, type ManagedBlockProblem } from '../model/managedBlock';
 import type { ConfigModel, RuleList } from '../model/config';
@@ -90,7 +90,7 @@ function renderBlockPart(
   const point = outsideBlocks(part.point, occupied);
   const offset = kept ? kept.baseOffset : point.offset;
   const indent = kept ? kept.block.indent : point.indent;
-  let block = prepareBlockText(rendered, policy, dialect.comment.line, indent, lineBreakOf(text), part.notes);
+  let block = prepareBlockText(rendered, policy, commentSyntaxOf(dialect, text), indent, lineBreakOf(text), part.notes);
   let problem: string | undefined;
   if (dialect.fitBlock) {
     const fitted = dialect.fitBlock({ text, offset, block, parsed, occupied, ...(kept ? { replaced: kept.text } : {}) });
@@ -164,7 +164,7 @@ function applyParts(text: string, parts: readonly PlacedPart[]): string {
  */
 export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
   const { dialect } = subject;
-  const scan = findManagedBlocks(subject.text, dialect.comment.line);
+  const scan = findManagedBlocks(subject.text, commentSyntaxOf(dialect, subject.text));
   const problems = scan.problems.filter((p) => p.purpose === policy.purpose);
   const nothing = (summary: string, extra: Partial<PolicyPlan> = {}): PolicyPlan => ({
     edits: [],
@@ -188,7 +188,7 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
   let alreadyAllowed = false;
   let placedAny = false;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const occupied = findManagedBlocks(current, dialect.comment.line).blocks;
+    const occupied = findManagedBlocks(current, commentSyntaxOf(dialect, current)).blocks;
     const parsed = withoutBlockLists(dialect.parse(current, subject.parseContext), occupied);
     const { decisions, allAllowed } = decisionsToPlace(policyDecisions(parsed.model, policy, subject.catalog));
     if (round > 0 && allAllowed) break;

@@ -2,6 +2,7 @@ import { diffEdits, type TextEdit } from '../model/edit';
 import { findManagedBlocks, type ManagedBlock, type ManagedBlockProblem } from '../model/managedBlock';
 import type { Policy } from '../model/policy';
 import { policyForBlock, type PolicyCatalog } from '../policies';
+import { commentSyntaxOf } from '../dialects/dialect';
 import { t } from '../l10n';
 import { planPolicy, type EditSubject } from './plan';
 
@@ -30,7 +31,7 @@ export function refreshManagedBlocks(
   options: { only?: string; policyFor?: (block: ManagedBlock) => BlockPolicyResult } = {},
 ): RefreshResult {
   const policyFor = options.policyFor ?? ((block: ManagedBlock) => policyForBlock(catalog, block));
-  const scan = findManagedBlocks(subject.text, subject.dialect.comment.line);
+  const scan = findManagedBlocks(subject.text, commentSyntaxOf(subject.dialect, subject.text));
   const result: RefreshResult = { edits: [], text: subject.text, refreshed: [], skipped: [], problems: scan.problems };
   const firstOfPurpose = new Map<string, ManagedBlock>();
   for (const block of scan.blocks) if (!firstOfPurpose.has(block.purpose)) firstOfPurpose.set(block.purpose, block);

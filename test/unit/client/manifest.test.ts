@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../../server/src/protocol';
 import { FINDING_CODES } from '../../../server/src/analysis/finding';
+import { DIALECTS } from '../../../server/src/dialects/all';
 
 const root = join(__dirname, '..', '..', '..');
 const readJson = (path: string): unknown => JSON.parse(readFileSync(join(root, path), 'utf8'));
@@ -76,7 +77,7 @@ test('commands are in the Endpoint Lens category and menus name only contributed
 
 test('languages, grammars and walkthrough media point at files that exist and parse', () => {
   const languages = manifest.contributes.languages.map((l) => l.id);
-  assert.deepEqual([...languages].sort(), ['cisco', 'iptables', 'nftables', 'nginx', 'pac']);
+  assert.deepEqual([...languages].sort(), DIALECTS.map((d) => d.language.id).sort());
   assert.deepEqual([...manifest.activationEvents].sort(), languages.map((l) => `onLanguage:${l}`).sort());
   for (const language of manifest.contributes.languages) {
     readJson(language.configuration);

@@ -124,3 +124,21 @@ test('PAC: helper functions, proxy strings with their host and port, hosts and a
   assert.equal(scopeOf(list, 'outlook.office.com'), 'string.unquoted.host.endpoint-lens');
   assert.equal(scopeOf(list, '10.0.0.0'), 'constant.numeric.address.ipv4.endpoint-lens');
 });
+
+test('PAN-OS: set commands and the XML export give names, addresses, ports, actions and comments their scopes', async () => {
+  const set = await tokens('source.panos', `${example('pa-edge.panos')}\nset service s protocol tcp port 80,443\nmove rulebase security rules Teams-Media before Deny-Out`);
+  assert.match(scopeOf(set, '# PA-440 branch firewall: show config running | display set (the parts that decide traffic)') ?? '', /^comment/);
+  assert.equal(scopeOf(set, 'set'), 'keyword.other.command.panos');
+  assert.equal(scopeOf(set, 'Block-Known-Bad'), 'entity.name.function.rule.panos');
+  assert.equal(scopeOf(set, 'Branch-LAN'), 'entity.name.type.object.panos');
+  assert.equal(scopeOf(set, '52.112.0.0'), 'constant.numeric.address.ipv4.endpoint-lens');
+  assert.equal(scopeOf(set, '14'), 'constant.numeric.prefix-length.endpoint-lens');
+  assert.equal(scopeOf(set, '80,443'), 'constant.numeric.port.endpoint-lens');
+  assert.equal(scopeOf(set, 'allow'), 'keyword.control.action.permit.endpoint-lens');
+  assert.equal(scopeOf(set, 'deny'), 'keyword.control.action.deny.endpoint-lens');
+  const xml = await tokens('source.panos', readFileSync(join(root, 'test', 'fixtures', 'render', 'pa-running-config.xml'), 'utf8'));
+  assert.equal(scopeOf(xml, 'rulebase'), 'entity.name.tag.panos');
+  assert.equal(scopeOf(xml, '"Deny-All"'), 'entity.name.type.object.panos');
+  assert.equal(scopeOf(xml, '192.0.2.10'), 'constant.numeric.address.ipv4.endpoint-lens');
+  assert.equal(scopeOf(xml, 'deny'), 'keyword.control.action.deny.endpoint-lens');
+});

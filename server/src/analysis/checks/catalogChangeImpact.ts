@@ -1,3 +1,4 @@
+import { commentSyntaxOf } from '../../dialects/dialect';
 import { intervalContains, mergeIntervals, minusIntervals, type IpInterval } from '../../model/address';
 import type { PortRange, Rule, RuleList } from '../../model/config';
 import type { Flow } from '../../model/policy';
@@ -47,7 +48,7 @@ function named(context: CheckContext, rule: Rule): Named {
 
 /** Managed blocks of the catalogue's instance split their lists; every other rule stays with its list. */
 function scopesOf(context: CheckContext): RuleScope[] {
-  const blocks = findManagedBlocks(context.text, context.dialect.comment.line).blocks.filter((b) => b.instance.toLowerCase() === context.catalog.instance.toLowerCase());
+  const blocks = findManagedBlocks(context.text, commentSyntaxOf(context.dialect, context.text)).blocks.filter((b) => b.instance.toLowerCase() === context.catalog.instance.toLowerCase());
   const scopes: RuleScope[] = [];
   for (const list of context.model.ruleLists) {
     const byBlock = new Map<ManagedBlock | undefined, Rule[]>();

@@ -42,7 +42,6 @@ export const incompleteSet: Check = (context: CheckContext) => {
     if (list.kind !== 'packet-filter' && list.kind !== 'http-access') continue;
     const accepted = mergeIntervals(acceptedIntervals(list));
     if (accepted.length === 0) continue;
-    const families = new Set(accepted.map((iv) => iv.family));
     const candidateSets = new Set<number>();
     for (const iv of accepted) {
       for (const m of catalog.lookupAddress(iv)) if (m.source === 'web-service' && m.id !== undefined) candidateSets.add(m.id);
@@ -52,9 +51,11 @@ export const incompleteSet: Check = (context: CheckContext) => {
       if (!set || !setInScope(set, context.settings)) continue;
       // What the set gained since the list was written is catalog-change-impact's to report.
       const gained = gainedSinceWritten(context, list, set.id);
+      const fitting = mergeIntervals(acceptedIntervals(list, set));
+      // Only families the list lets through on the set's ports count: a Teams UDP line in IPv6 does not make a TCP list's missing IPv6 prefixes a gap of that list.
+      const families = new Set(fitting.map((iv) => iv.family));
       const prefixes = intervalsOf(set.ips).filter((iv) => families.has(iv.family) && !isGained(gained, iv));
       if (prefixes.length === 0) continue;
-      const fitting = mergeIntervals(acceptedIntervals(list, set));
       const named = prefixes.filter((p) => minusIntervals([p], fitting).length === 0);
       if (named.length === prefixes.length || named.length / prefixes.length < MEANT_SHARE) continue;
       const missing = mergeIntervals(prefixes.flatMap((p) => minusIntervals([p], fitting)));

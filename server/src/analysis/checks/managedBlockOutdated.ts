@@ -1,10 +1,11 @@
 import { outdatedBlocks } from '../../model/managedBlock';
 import { t } from '../../l10n';
+import { commentSyntaxOf } from '../../dialects/dialect';
 import type { Check } from '../context';
 
 /** A managed block rendered from an older catalogue than the one in use; refreshing re-renders it. */
 export const managedBlockOutdated: Check = ({ text, dialect, catalog }) =>
-  outdatedBlocks(text, dialect.comment.line, (instance) => (instance.toLowerCase() === catalog.instance.toLowerCase() ? catalog.version : undefined)).map((block) => ({
+  outdatedBlocks(text, commentSyntaxOf(dialect, text), (instance) => (instance.toLowerCase() === catalog.instance.toLowerCase() ? catalog.version : undefined)).map((block) => ({
     code: 'managed-block-outdated',
     severity: 'information',
     message: block.version

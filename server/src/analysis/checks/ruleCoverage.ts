@@ -38,8 +38,21 @@ function matchesNothing(rule: Rule): boolean {
   return [rule.sources, rule.destinations].some((side) => side !== undefined && !side.unresolved && side.referenceIds.length > 0 && side.intervals.length === 0);
 }
 
+/** Names an earlier rule's zone side holds cover the later one's: any covers all, a list only its subsets. */
+function zoneSideCovers(earlier: string[] | undefined, later: string[] | undefined): boolean {
+  if (!earlier) return true;
+  return later !== undefined && later.every((z) => earlier.includes(z));
+}
+
+function zonesCover(earlier: Rule['zones'], later: Rule['zones']): boolean {
+  if (!earlier) return true;
+  if (earlier.only !== undefined && later?.only !== earlier.only) return false;
+  return zoneSideCovers(earlier.from, later?.from) && zoneSideCovers(earlier.to, later?.to);
+}
+
 export function ruleCovers(earlier: Rule, later: Rule): boolean {
   if (matchesNothing(earlier) || matchesNothing(later)) return false;
+  if (!zonesCover(earlier.zones, later.zones)) return false;
   if ((earlier.unknownConditions?.length ?? 0) > 0) return false;
   if ((later.unknownConditions?.length ?? 0) > 0 && !sameConditions(earlier, later)) return false;
   return (

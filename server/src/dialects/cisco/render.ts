@@ -9,6 +9,7 @@ import {
   type IpInterval,
 } from '../../model/address';
 import type { PortRange } from '../../model/config';
+import { addressKey, clampName, nameSlug } from '../objectNames';
 import type { Policy, PolicyEntry, RenderedBlock } from '../../model/policy';
 import { t } from '../../l10n';
 import type { CiscoPlatform, CiscoVendor } from './parse';
@@ -27,18 +28,6 @@ interface Names {
   /** IOS numbered list: plain lines with wildcard masks, no object-groups. */
   numbered: boolean;
   prefix: string;
-}
-
-function slug(text: string): string {
-  return text.toUpperCase().replace(/[^A-Z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'POLICY';
-}
-
-function clampName(name: string): string {
-  if (name.length <= MAX_NAME) return name;
-  let hash = 0;
-  for (let i = 0; i < name.length; i++) hash = (hash * 31 + name.charCodeAt(i)) >>> 0;
-  const suffix = `-${hash.toString(16).toUpperCase()}`;
-  return name.slice(0, MAX_NAME - suffix.length) + suffix;
 }
 
 function oneLine(text: string, max = MAX_REMARK): string {
@@ -66,12 +55,6 @@ function cidrsOf(intervals: readonly IpInterval[], family: AddressFamily): Cidr[
   return out;
 }
 
-function intervalsKey(intervals: readonly IpInterval[]): string {
-  return mergeIntervals(intervals)
-    .map((i) => `${i.family}:${i.first.toString(16)}-${i.last.toString(16)}`)
-    .join(',');
-}
-
 
 function portOperator(port: PortRange): string {
   return port.from === port.to ? `eq ${port.from}` : `range ${port.from} ${port.to}`;
@@ -94,7 +77,7 @@ function namesFor(policy: Policy, target: CiscoTarget): Names {
   const listId = target.aclId;
   const listName = listId?.replace(/^(IPv6 )?ACL /, '');
   const platform = target.platform;
-  const prefix = clampName(`EL-${slug(policy.purpose)}`);
+  const prefix = clampName(`EL-${nameSlug(policy.purpose)}`, MAX_NAME);
   const inbound = policy.direction === 'inbound';
   if (platform === 'asa') {
     const acl = listName ?? (inbound ? 'outside_in' : 'inside_in');
@@ -106,7 +89,7 @@ function namesFor(policy: Policy, target: CiscoTarget): Names {
   return {
     platform,
     acl: base,
-    acl6: isV6List ? base : clampName(`${numbered ? prefix : base}-V6`),
+    acl6: isV6List ? base : clampName(`${numbered ? prefix : base}-V6`, MAX_NAME),
     numbered,
     prefix,
   };
@@ -137,21 +120,21 @@ export function renderCisco(policy: Policy, target: CiscoTarget): RenderedBlock 
   const emitted = new Set<string>();
 
   for (const [name, intervals] of target.existingGroups ?? []) {
-    const key = intervalsKey(intervals);
+    const key = addressKey(intervals);
     if (key !== '' && !groupByKey.has(key)) groupByKey.set(key, name);
     usedNames.add(name);
   }
 
   const uniqueName = (wanted: string): string => {
-    let name = clampName(wanted);
-    for (let n = 2; usedNames.has(name); n++) name = clampName(`${wanted}-${n}`);
+    let name = clampName(wanted, MAX_NAME);
+    for (let n = 2; usedNames.has(name); n++) name = clampName(`${wanted}-${n}`, MAX_NAME);
     usedNames.add(name);
     return name;
   };
 
   /** An object-group holding these prefixes (IPv4 on IOS), defined once and reused by content. */
   const networkGroup = (wanted: string, cidrs: Cidr[], description: string): string => {
-    const key = intervalsKey(cidrs.map(cidrToInterval));
+    const key = addressKey(cidrs.map(cidrToInterval));
     const existing = groupByKey.get(key);
     if (existing !== undefined) return existing;
     const name = uniqueName(wanted);

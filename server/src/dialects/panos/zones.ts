@@ -1,0 +1,28 @@
+import type { TrafficDirection } from '../../model/config';
+
+/** Words in a zone name that say it faces the Internet, the way PAN-OS admins name zones. */
+const INTERNET_WORDS = new Set(['untrust', 'untrusted', 'outside', 'internet', 'inet', 'wan', 'external', 'isp', 'public']);
+
+/** `L3-Untrust`, `OUTSIDE`, `wan2`, `ISP_A`: split into lower-case words without digits. */
+function words(zone: string): string[] {
+  return zone.toLowerCase().split(/[^a-z]+/).filter((w) => w !== '');
+}
+
+export function facesInternet(zone: string): boolean {
+  return words(zone).some((w) => INTERNET_WORDS.has(w));
+}
+
+/**
+ * Which Microsoft 365 traffic crosses a zone pair: from an inside zone to an Internet-facing one is
+ * outbound, the reverse inbound; pairs inside the network, or between two Internet-facing zones,
+ * carry none. When no zone of the rulebase faces the Internet by name, every pair between two
+ * zones may, in either direction (`forward`).
+ */
+export function directionOf(from: string, to: string, anyFacesInternet: boolean): TrafficDirection | undefined {
+  if (!anyFacesInternet) return from === to ? undefined : 'forward';
+  const a = facesInternet(from);
+  const b = facesInternet(to);
+  if (!a && b) return 'outbound';
+  if (a && !b) return 'inbound';
+  return undefined;
+}
