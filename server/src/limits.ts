@@ -60,6 +60,13 @@ export const PAC_BUDGET = {
   totalTimeoutMs: 1500,
 } as const;
 
+/**
+ * PAC budgets count the PAC thread's CPU time, so a busy machine gives the same answers as an idle
+ * one; wall-clock time also ends a run at this multiple of its budget, so a thread starved of CPU
+ * cannot hold the analysis up without end.
+ */
+export const PAC_WALL_CLOCK_FACTOR = 10;
+
 /** Budget of "Test this PAC file against the catalogue", which asks about more hosts and is run on request. */
 export const PAC_REPORT_BUDGET = {
   timeoutMs: 500,
