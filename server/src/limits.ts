@@ -82,3 +82,6 @@ export const PAC_THREAD_HEAP_MB = 256;
 
 /** JavaScript heap of the language server's analysis thread; a file that needs more is not analysed. */
 export const ANALYSIS_THREAD_HEAP_MB = 1024;
+
+/** Time an analysis thread of `check` may take to load before its files are reported as not analysed. */
+export const THREAD_START_TIMEOUT_MS = 60_000;
