@@ -46,6 +46,12 @@ export interface CiscoNetworkGroup {
   range: Range;
   /** Why membership is not fully known (FQDN members, unknown or cyclic nested groups). */
   unresolved?: string;
+  /** 0-based line of the group's last member, where new members go; absent when it has none. */
+  lastMemberLine?: number;
+  /** The ACL entries that name the group, by list id and line, the side and the action. */
+  uses: Array<{ listId: string; line: number; side: 'source' | 'destination'; accept: boolean }>;
+  /** Words naming the group outside those entries and its own header (nested groups, NAT, other commands). */
+  otherMentions: number;
 }
 
 /** The access list behind each RuleList, in the device's own terms. */
@@ -140,6 +146,7 @@ interface NetworkGroupDef {
   kind: 'object' | 'object-group';
   range: Range;
   members: NetworkMember[];
+  lastMemberLine?: number;
 }
 
 /** One protocol/port combination a service object or service group stands for. */
@@ -349,6 +356,8 @@ class CiscoParser {
   private legacyAsa = false;
   private readonly limits: AnalysisLimit[] = [];
   private readonly undefinedFilters: UndefinedFilter[] = [];
+  /** ACL entries naming each network group, filled as lists are built. */
+  private readonly groupUses = new Map<string, CiscoNetworkGroup['uses']>();
 
   constructor(private readonly text: string) {
     const lines = lexCisco(text);
@@ -378,10 +387,13 @@ class CiscoParser {
       reference.role = use === 1 ? 'source' : use === 2 ? 'destination' : 'other';
     }
     const networkGroups: CiscoNetworkGroup[] = [];
+    const mentions = this.wordCounts();
     for (const def of this.networkDefs.values()) {
       const resolved = this.resolveNetwork(def.name, 0);
-      const group: CiscoNetworkGroup = { name: def.name, kind: def.kind, intervals: resolved.intervals, range: def.range };
+      const uses = this.groupUses.get(def.name) ?? [];
+      const group: CiscoNetworkGroup = { name: def.name, kind: def.kind, intervals: resolved.intervals, range: def.range, uses, otherMentions: (mentions.get(def.name) ?? 0) - 1 - uses.length };
       if (resolved.unresolved !== undefined) group.unresolved = resolved.unresolved;
+      if (def.lastMemberLine !== undefined) group.lastMemberLine = def.lastMemberLine;
       networkGroups.push(group);
     }
     const vendor: CiscoVendor = {
@@ -399,6 +411,13 @@ class CiscoParser {
     const model: ConfigModel = { dialect: 'cisco', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, limits: this.limits };
     if (this.undefinedFilters.length > 0) model.undefinedFilters = this.undefinedFilters;
     return { vendor, model };
+  }
+
+  /** How often each word occurs in the file, to tell where a group is named. */
+  private wordCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const line of this.lines) for (const token of line.tokens) if (this.networkDefs.has(token.text)) counts.set(token.text, (counts.get(token.text) ?? 0) + 1);
+    return counts;
   }
 
   private lineRange(line: CiscoLine): Range {
@@ -527,8 +546,11 @@ class CiscoParser {
     switch (mode.type) {
       case 'acl':
         return this.parseNamedAclLine(line, mode.state);
-      case 'network':
-        return this.parseNetworkMember(line, mode.def);
+      case 'network': {
+        const member = this.parseNetworkMember(line, mode.def);
+        if (member && !['description', 'nat'].includes(word)) mode.def.lastMemberLine = line.line;
+        return member;
+      }
       case 'service':
         return this.parseServiceMember(line, mode.def, mode.protocolHint);
       case 'ignored-group':
@@ -1816,6 +1838,12 @@ class CiscoParser {
     const rules: Rule[] = [];
     const families = new Set<4 | 6>();
     for (const draft of drafts) {
+      for (const [side, spec] of [['source', draft.source], ['destination', draft.destination]] as const) {
+        if (spec.type !== 'named') continue;
+        const uses = this.groupUses.get(spec.name) ?? [];
+        uses.push({ listId: state.acl.listId, line: draft.line.line, side, accept: draft.accept });
+        this.groupUses.set(spec.name, uses);
+      }
       const source = this.addressMatch(draft.source, 'source');
       const destination = this.addressMatch(draft.destination, 'destination');
       const sourcePorts = this.portRangesOf(draft.sourcePorts);
