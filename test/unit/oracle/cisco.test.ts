@@ -24,3 +24,19 @@ void test('Cisco blocks for every policy parse back without problems in ASA and 
     }
   }
 });
+
+// The gateway corpus after every verified fix and insert: what was written parses back as cleanly as the file did.
+void test('Cisco gateway configurations parse back without new problems after every fix and insert', async () => {
+  const { analyserFor, fixedText, gatewayCases, insertedTexts } = await import('../../gateways/harness');
+  const cases = gatewayCases('cisco');
+  assert.ok(cases.length >= 2, 'an ASA and an IOS gateway');
+  for (const gateway of cases) {
+    const analysed = await analyserFor(gateway);
+    const problems = (text: string): string[] => ciscoDialect.parse(text).model.problems.map((p) => p.message);
+    const before = problems(gateway.text);
+    const fixed = fixedText(gateway, analysed);
+    assert.ok(fixed.applied > 0, `${gateway.name}: some fix applies`);
+    assert.deepEqual(problems(fixed.text), before, `${gateway.name}: fixed text`);
+    for (const inserted of insertedTexts(gateway, analysed)) assert.deepEqual(problems(inserted.text), before, inserted.label);
+  }
+});

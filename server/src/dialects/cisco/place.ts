@@ -2,7 +2,7 @@ import { t } from '../../l10n';
 import type { FlowDecision, InsertionPoint, Placement, PlacementPart, PlacementRequest } from '../dialect';
 import { afterLine, afterRules, editSites, endOfText, lineStart, type EditSite } from '../placement';
 import type { CiscoAcl, CiscoVendor } from './parse';
-import { ciscoTarget, entryKey, fitsSequence, type CiscoTarget, type EntryPieces, type SequenceGap } from './render';
+import { ciscoTarget, definedNames, entryKey, fitsSequence, renderCisco, type CiscoTarget, type EntryPieces, type SequenceGap } from './render';
 import { groupExtensions } from './groups';
 
 type Request = PlacementRequest<CiscoVendor>;
@@ -137,6 +137,8 @@ export function placeCisco(request: Request): Placement<CiscoTarget> {
   }
   const { parts, handled } = groupExtensions(request, sites);
   const written = new Set<number>([...handled].map((d) => d.entry));
+  // Blocks of one edit at several places each define their own objects: one name, one definition.
+  const reserved: string[] = [];
   sites.forEach((site, index) => {
     const pieces = piecesAt(request, site, handled);
     const entries = [...pieces.keys()];
@@ -144,10 +146,11 @@ export function placeCisco(request: Request): Placement<CiscoTarget> {
     if (index === 0) entries.push(...policy.entries.flatMap((e, i) => (e.addresses.length === 0 ? [i] : [])));
     if (entries.length === 0) return;
     entries.sort((a, b) => a - b);
-    const part = sitePart(request, site, entries, pieces);
+    const part = sitePart(request, site, entries, pieces, reserved);
     if (part.kind === 'refused') notPlaced.push({ entries, reason: part.reason });
     else {
       parts.push(part.part);
+      if (part.part.kind === 'block') reserved.push(...definedNames(renderCisco({ ...policy, entries: entries.map((i) => policy.entries[i]!) }, part.part.target).text));
       for (const e of entries) written.add(e);
     }
   });
@@ -157,7 +160,7 @@ export function placeCisco(request: Request): Placement<CiscoTarget> {
   return { parts, notPlaced };
 }
 
-function sitePart(request: Request, site: EditSite, entries: number[], pieces: ReadonlyMap<number, EntryPieces['pieces']>): { kind: 'part'; part: PlacementPart<CiscoTarget> } | { kind: 'refused'; reason: string } {
+function sitePart(request: Request, site: EditSite, entries: number[], pieces: ReadonlyMap<number, EntryPieces['pieces']>, reserved: readonly string[]): { kind: 'part'; part: PlacementPart<CiscoTarget> } | { kind: 'refused'; reason: string } {
   const { policy, parsed } = request;
   const acl = parsed.vendor.acls.find((a) => a.listId === site.list.id);
   const { point, gap } = sitePoint(request, site, acl);
@@ -172,7 +175,7 @@ function sitePart(request: Request, site: EditSite, entries: number[], pieces: R
     return request.occupied.some((b) => b.beginLine <= line && line <= b.endLine);
   };
   const existingGroups = new Map([...(base.existingGroups ?? [])].filter(([name]) => !inBlock(name)));
-  const target: CiscoTarget = { ...base, existingGroups, pieces: narrowed, ...(gap ? { sequence: gap } : {}) };
+  const target: CiscoTarget = { ...base, existingGroups, pieces: narrowed, ...(gap ? { sequence: gap } : {}), ...(reserved.length > 0 ? { reservedNames: [...reserved] } : {}) };
   if (gap && !fitsSequence({ ...policy, entries: entries.map((i) => policy.entries[i]!) }, target)) {
     const name = acl?.name ?? site.list.name;
     const command = `${acl?.form === 'ipv6' ? 'ipv6' : 'ip'} access-list resequence ${name} 10 10`;

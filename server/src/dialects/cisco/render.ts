@@ -98,6 +98,13 @@ export interface CiscoTarget {
   pieces?: EntryPieces[];
   /** For a place inside an IOS named list: the numbers its entries take. */
   sequence?: SequenceGap;
+  /** Object names other blocks of the same edit define; this block takes others. */
+  reservedNames?: readonly string[];
+}
+
+/** The object and object-group names a rendered block defines. */
+export function definedNames(text: string): string[] {
+  return [...text.matchAll(/^object(?:-group)? (?:network|service) (\S+)/gm)].map((m) => m[1]!);
 }
 
 export function entryKey(entry: PolicyEntry): string {
@@ -173,6 +180,7 @@ export function renderCisco(policy: Policy, target: CiscoTarget): RenderedBlock 
   const lastRemark = new Map<string[], string>();
   const emitted = new Set<string>();
 
+  for (const name of target.reservedNames ?? []) usedNames.add(name);
   for (const [name, intervals] of target.existingGroups ?? []) {
     const key = addressKey(intervals);
     if (key !== '' && !groupByKey.has(key)) groupByKey.set(key, name);
