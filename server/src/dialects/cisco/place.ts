@@ -106,7 +106,9 @@ function permittingLines(request: Request, entry: number): string | undefined {
     found.set(list.name, set);
   }
   if (found.size === 0) return undefined;
-  return [...found].map(([name, lines]) => t('{0} (line {1})', name, [...lines].sort((a, b) => a - b).join(', '))).join(', ');
+  return [...found]
+    .map(([name, lines]) => (lines.size === 1 ? t('{0} (line {1})', name, [...lines][0]!) : t('{0} (lines {1})', name, [...lines].sort((a, b) => a - b).join(', '))))
+    .join(', ');
 }
 
 /**
@@ -126,11 +128,19 @@ export function placeCisco(request: Request): Placement<CiscoTarget> {
   if (decisions.length > 0 && decisions.every((d) => d.outcome.value === 'allowed')) {
     policy.entries.forEach((_e, i) => {
       const where = permittingLines(request, i);
-      notPlaced.push({ entries: [i], reason: where ? t('already permitted by {0}; no entry is written twice', where) : t('the access lists on its path already let it through') });
+      const reason = where ? t('already permitted by {0}; no entry is written twice', where) : t('the access lists on its path already let it through');
+      // Entries left out for the same reason are said together.
+      const same = notPlaced.find((n) => n.reason === reason);
+      if (same) same.entries.push(i);
+      else notPlaced.push({ entries: [i], reason });
     });
     return { parts: [], notPlaced };
   }
   const sites = editSites(parsed.model, decisions).filter((s) => s.list.kind === 'packet-filter');
+  if (sites.length === 0 && parsed.model.ruleLists.length > 0) {
+    // A list written here would be bound nowhere, and binding one would stop all the rest of the interface's traffic.
+    return { parts: [], notPlaced: [{ entries: policy.entries.map((_e, i) => i), reason: t('no access list of this file is bound where this traffic passes, so nothing here stops it') }] };
+  }
   if (sites.length === 0) {
     const point = endOfText(request.lines, t('at the end of the file'), true);
     return { parts: [{ kind: 'block', entries: policy.entries.map((_e, i) => i), point, target: ciscoTarget(vendor) }], notPlaced: [] };
