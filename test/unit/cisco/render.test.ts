@@ -329,3 +329,13 @@ void test('a block in an IOS named list takes the numbers of its gap; remarks gi
   assert.match(tight, /^! set 12 Teams$/m);
   assert.match(tight, /^ 21 permit tcp any 52\.112\.0\.0 0\.3\.255\.255 eq 443$/m);
 });
+
+void test('entries for an IOS IPv6 list are numbered with sequence N; its remarks are comments', () => {
+  const policy: Policy = { ...teamsOutbound, entries: [entry('set 11 Teams', 11, 'udp', [[3478, 3481]], ['2603:1063::/38'])] };
+  const text = renderCisco(policy, { platform: 'ios', aclId: 'IPv6 ACL LAN6-IN', sequence: { after: 10, before: 100 } }).text;
+  assert.match(text, /^ sequence 20 permit udp any 2603:1063::\/38 range 3478 3481$/m);
+  assert.match(text, /^! set 11 Teams$/m);
+  const model = parseCisco(`ipv6 access-list LAN6-IN\n sequence 10 permit udp any any eq domain\n${text} sequence 100 deny ipv6 any any\n`).model;
+  assert.deepEqual(model.problems, []);
+  assert.deepEqual(model.ruleLists.find((l) => l.id === 'IPv6 ACL LAN6-IN')!.rules.map((r) => r.action.type), ['accept', 'accept', 'drop']);
+});

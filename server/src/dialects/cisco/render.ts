@@ -307,7 +307,7 @@ export function renderCisco(policy: Policy, target: CiscoTarget): RenderedBlock 
   const targetIsIpv6 = target.aclId?.startsWith('IPv6 ') ?? false;
   if (target.sequence && !names.numbered) {
     const section = !asa && targetIsIpv6 ? acl6Lines : aclLines;
-    const numbered = numberedLines(section, target.sequence);
+    const numbered = numberedLines(section, target.sequence, !asa && targetIsIpv6);
     if (numbered) section.splice(0, section.length, ...numbered);
   }
   const out: string[] = [];
@@ -330,14 +330,14 @@ export function renderCisco(policy: Policy, target: CiscoTarget): RenderedBlock 
 }
 
 /**
- * The entries of an IOS named list with their sequence numbers; when the gap is too small for the
- * remarks too, the remarks become comments (which take no number). Undefined when even the
- * entries do not fit.
+ * The entries of an IOS named list with their sequence numbers (`sequence N` in an IPv6 list);
+ * when the gap is too small for the remarks too, or the list is an IPv6 one, whose remarks take no
+ * number, the remarks become comments. Undefined when even the entries do not fit.
  */
-function numberedLines(lines: readonly string[], gap: SequenceGap): string[] | undefined {
+function numberedLines(lines: readonly string[], gap: SequenceGap, ipv6: boolean): string[] | undefined {
   const isRemark = (line: string): boolean => /^\s+remark\s/.test(line);
-  const number = (line: string, n: number): string => line.replace(/^(\s+)/, `$1${n} `);
-  const all = sequenceNumbers(gap, lines.length);
+  const number = (line: string, n: number): string => line.replace(/^(\s+)/, `$1${ipv6 ? 'sequence ' : ''}${n} `);
+  const all = ipv6 ? undefined : sequenceNumbers(gap, lines.length);
   if (all) return lines.map((line, i) => number(line, all[i]!));
   const entries = lines.filter((l) => !isRemark(l));
   const some = sequenceNumbers(gap, entries.length);
@@ -350,8 +350,9 @@ function numberedLines(lines: readonly string[], gap: SequenceGap): string[] | u
 export function fitsSequence(policy: Policy, target: CiscoTarget): boolean {
   const { sequence, ...unnumbered } = target;
   if (!sequence) return true;
-  const lines = listSection(renderCisco(policy, unnumbered).text, target.aclId?.startsWith('IPv6 ') ?? false);
-  return lines.length === 0 || numberedLines(lines, sequence) !== undefined;
+  const ipv6 = target.aclId?.startsWith('IPv6 ') ?? false;
+  const lines = listSection(renderCisco(policy, unnumbered).text, ipv6);
+  return lines.length === 0 || numberedLines(lines, sequence, ipv6 && target.platform === 'ios') !== undefined;
 }
 
 /** The entry and remark lines of the block's IPv4 or IPv6 list section. */
