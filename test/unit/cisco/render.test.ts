@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCisco } from '../../../server/src/dialects/cisco/parse';
 import { ciscoDialect, ciscoTarget, renderCisco, type CiscoTarget } from '../../../server/src/dialects/cisco';
-import { sequenceNumbers } from '../../../server/src/dialects/cisco/render';
+import { numberedLines, sequenceNumbers } from '../../../server/src/dialects/cisco/render';
 import { cidrToInterval, parseCidr, parseIp, type IpInterval } from '../../../server/src/model/address';
 import type { AddressMatch, ConfigModel } from '../../../server/src/model/config';
 import type { Policy, PolicyEntry } from '../../../server/src/model/policy';
@@ -320,22 +320,17 @@ void test('remarks stay within 100 characters and descriptions within 200, cut b
   }
 });
 
-void test('a block in an IOS named list takes the numbers of its gap; remarks give way to comments when the gap is small', () => {
-  const policy: Policy = { ...teamsOutbound, entries: [entry('set 12 Teams', 12, 'tcp', [[443, 443]], ['52.112.0.0/14'])] };
-  const roomy = renderCisco(policy, { platform: 'ios', aclId: 'ACL LAN-OUT', sequence: { after: 20, before: 100 } }).text;
-  assert.match(roomy, /^ 30 remark set 12 Teams$/m);
-  assert.match(roomy, /^ 40 permit tcp any host 52\.112\.0\.0|^ 40 permit tcp any 52\.112\.0\.0 0\.3\.255\.255 eq 443$/m);
-  const tight = renderCisco(policy, { platform: 'ios', aclId: 'ACL LAN-OUT', sequence: { after: 20, before: 22 } }).text;
-  assert.match(tight, /^! set 12 Teams$/m);
-  assert.match(tight, /^ 21 permit tcp any 52\.112\.0\.0 0\.3\.255\.255 eq 443$/m);
+void test('entries of an IOS named list take the numbers of their gap; remarks give way to comments when the gap is small', () => {
+  const lines = [' remark set 12 Teams', ' permit tcp any 52.112.0.0 0.3.255.255 eq 443'];
+  assert.deepEqual(numberedLines(lines, { after: 20, before: 100 }, false), [' 30 remark set 12 Teams', ' 40 permit tcp any 52.112.0.0 0.3.255.255 eq 443']);
+  assert.deepEqual(numberedLines(lines, { after: 20, before: 22 }, false), ['! set 12 Teams', ' 21 permit tcp any 52.112.0.0 0.3.255.255 eq 443']);
+  assert.equal(numberedLines(lines, { after: 20, before: 21 }, false), undefined);
 });
 
 void test('entries for an IOS IPv6 list are numbered with sequence N; its remarks are comments', () => {
-  const policy: Policy = { ...teamsOutbound, entries: [entry('set 11 Teams', 11, 'udp', [[3478, 3481]], ['2603:1063::/38'])] };
-  const text = renderCisco(policy, { platform: 'ios', aclId: 'IPv6 ACL LAN6-IN', sequence: { after: 10, before: 100 } }).text;
-  assert.match(text, /^ sequence 20 permit udp any 2603:1063::\/38 range 3478 3481$/m);
-  assert.match(text, /^! set 11 Teams$/m);
-  const model = parseCisco(`ipv6 access-list LAN6-IN\n sequence 10 permit udp any any eq domain\n${text} sequence 100 deny ipv6 any any\n`).model;
+  const numbered = numberedLines([' remark set 11 Teams', ' permit udp any 2603:1063::/38 range 3478 3481'], { after: 10, before: 100 }, true)!;
+  assert.deepEqual(numbered, ['! set 11 Teams', ' sequence 20 permit udp any 2603:1063::/38 range 3478 3481']);
+  const model = parseCisco(`ipv6 access-list LAN6-IN\n sequence 10 permit udp any any eq domain\n${numbered.join('\n')}\n sequence 100 deny ipv6 any any\n`).model;
   assert.deepEqual(model.problems, []);
   assert.deepEqual(model.ruleLists.find((l) => l.id === 'IPv6 ACL LAN6-IN')!.rules.map((r) => r.action.type), ['accept', 'accept', 'drop']);
 });

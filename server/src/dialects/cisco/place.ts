@@ -1,3 +1,4 @@
+import type { Rule } from '../../model/config';
 import { t } from '../../l10n';
 import type { FlowDecision, InsertionPoint, Placement, PlacementPart, PlacementRequest } from '../dialect';
 import { afterLine, afterRules, editSites, endOfText, lineStart, type EditSite } from '../placement';
@@ -137,10 +138,7 @@ export function placeCisco(request: Request): Placement<CiscoTarget> {
     return { parts: [], notPlaced };
   }
   const sites = editSites(parsed.model, decisions).filter((s) => s.list.kind === 'packet-filter');
-  if (sites.length === 0 && parsed.model.ruleLists.length > 0) {
-    // A list written here would be bound nowhere, and binding one would stop all the rest of the interface's traffic.
-    return { parts: [], notPlaced: [{ entries: policy.entries.map((_e, i) => i), reason: t('no access list of this file is bound where this traffic passes, so nothing here stops it') }] };
-  }
+  if (sites.length === 0 && parsed.model.ruleLists.length > 0) return unsited(request);
   if (sites.length === 0) {
     const point = endOfText(request.lines, t('at the end of the file'), true);
     return { parts: [{ kind: 'block', entries: policy.entries.map((_e, i) => i), point, target: ciscoTarget(vendor) }], notPlaced: [] };
@@ -168,6 +166,32 @@ export function placeCisco(request: Request): Placement<CiscoTarget> {
   const rest = policy.entries.map((_e, i) => i).filter((i) => !written.has(i) && !open.has(i) && policy.entries[i]!.addresses.length > 0);
   if (rest.length > 0) notPlaced.push({ entries: rest, reason: t('the access lists on its path already let it through') });
   return { parts, notPlaced };
+}
+
+/** A rule that matches every packet: the catch-all deny names go in front of. */
+function catchAll(rule: Rule): boolean {
+  return rule.protocols === undefined && rule.sources === undefined && rule.destinations === undefined && (rule.unknownConditions?.length ?? 0) === 0;
+}
+
+/**
+ * No list of the file decides this traffic. Entries with addresses are not written (a list
+ * written here would be bound nowhere, and binding one would stop the rest of the interface's
+ * traffic); entries of names only (ASA FQDN objects, notes) go into the list bound in the
+ * policy's direction, in front of its catch-all deny.
+ */
+function unsited(request: Request): Placement<CiscoTarget> {
+  const { policy, parsed } = request;
+  const model = parsed.model;
+  const withAddresses = policy.entries.flatMap((e, i) => (e.addresses.length > 0 ? [i] : []));
+  const notPlaced: Placement<CiscoTarget>['notPlaced'] = withAddresses.length > 0 ? [{ entries: withAddresses, reason: t('no access list of this file is bound where this traffic passes, so nothing here stops it') }] : [];
+  const names = policy.entries.flatMap((e, i) => (e.addresses.length === 0 ? [i] : []));
+  const path = model.paths.find((p) => p.direction === policy.direction) ?? model.paths.find((p) => p.direction === 'forward');
+  const list = path ? model.ruleLists.find((l) => l.id === path.stages[0]) : undefined;
+  if (names.length === 0 || !list) return { parts: [], notPlaced };
+  const site: EditSite = { list, ruleIndex: list.rules.findIndex((r) => r.action.type === 'drop' && catchAll(r)), decisions: [] };
+  const part = sitePart(request, site, names, new Map(), []);
+  if (part.kind === 'refused') return { parts: [], notPlaced: [...notPlaced, { entries: names, reason: part.reason }] };
+  return { parts: [part.part], notPlaced };
 }
 
 function sitePart(request: Request, site: EditSite, entries: number[], pieces: ReadonlyMap<number, EntryPieces['pieces']>, reserved: readonly string[]): { kind: 'part'; part: PlacementPart<CiscoTarget> } | { kind: 'refused'; reason: string } {

@@ -96,7 +96,7 @@ export interface CiscoTarget {
   existingGroups?: ReadonlyMap<string, IpInterval[]>;
   /** Entries narrowed to what the place must let through; entries not named are written whole. */
   pieces?: EntryPieces[];
-  /** For a place inside an IOS named list: the numbers its entries take. */
+  /** For a place inside an IOS named list: the free numbers there, which its entries must fit (they are numbered when the block is fitted). */
   sequence?: SequenceGap;
   /** Object names other blocks of the same edit define; this block takes others. */
   reservedNames?: readonly string[];
@@ -305,11 +305,6 @@ export function renderCisco(policy: Policy, target: CiscoTarget): RenderedBlock 
   // One pointer for every entry whose IPv6 senders have no server to reach, not one per entry.
   if (missingLocal6) notes.unshift(`! ${t('The IPv6 addresses are not rendered because no on-premises IPv6 address was given.')}`);
   const targetIsIpv6 = target.aclId?.startsWith('IPv6 ') ?? false;
-  if (target.sequence && !names.numbered) {
-    const section = !asa && targetIsIpv6 ? acl6Lines : aclLines;
-    const numbered = numberedLines(section, target.sequence, !asa && targetIsIpv6);
-    if (numbered) section.splice(0, section.length, ...numbered);
-  }
   const out: string[] = [];
   out.push(`! BEGIN endpoint-lens ${policy.purpose} ${policy.instance} ${policy.catalogVersion}`);
   if (policy.title.trim() !== '') out.push(`! ${oneLine(policy.title, MAX_DESCRIPTION)}`);
@@ -334,7 +329,7 @@ export function renderCisco(policy: Policy, target: CiscoTarget): RenderedBlock 
  * when the gap is too small for the remarks too, or the list is an IPv6 one, whose remarks take no
  * number, the remarks become comments. Undefined when even the entries do not fit.
  */
-function numberedLines(lines: readonly string[], gap: SequenceGap, ipv6: boolean): string[] | undefined {
+export function numberedLines(lines: readonly string[], gap: SequenceGap, ipv6: boolean): string[] | undefined {
   const isRemark = (line: string): boolean => /^\s+remark\s/.test(line);
   const number = (line: string, n: number): string => line.replace(/^(\s+)/, `$1${ipv6 ? 'sequence ' : ''}${n} `);
   const all = ipv6 ? undefined : sequenceNumbers(gap, lines.length);
