@@ -17,6 +17,7 @@ import { managedBlockOutdated } from './checks/managedBlockOutdated';
 import { pendingAddition } from './checks/pendingAddition';
 import { catalogChangeImpact } from './checks/catalogChangeImpact';
 import { analysisLimit } from './checks/analysisLimit';
+import { undefinedFilter } from './checks/undefinedFilter';
 
 /**
  * Every check, each a small module (the sandboxed PAC run reports the codes its one run finds).
@@ -31,6 +32,7 @@ export const CHECKS: readonly Check[] = [
   staleEntry,
   shadowedRule,
   redundantEntry,
+  undefinedFilter,
   pacRun,
   pacWildcardGap,
   pacDnsDependency,

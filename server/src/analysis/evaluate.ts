@@ -80,8 +80,11 @@ class Evaluator {
     return this.lists.get(id);
   }
 
-  /** Evaluate `regions` through `list` starting at rule `start`; `frames` are the jumps that led here. */
-  run(list: RuleList, start: number, regions: Region[], frames: readonly DecidingPoint[]): ListOutcome[] {
+  /**
+   * Evaluate `regions` through `list` starting at rule `start`; `frames` are the jumps that led
+   * here. With `fallThrough` what no rule matches returns instead of taking the list's default.
+   */
+  run(list: RuleList, start: number, regions: Region[], frames: readonly DecidingPoint[], fallThrough = false): ListOutcome[] {
     const out: ListOutcome[] = [];
     let pending = regions;
     for (let index = start; index < list.rules.length && pending.length > 0; index++) {
@@ -110,7 +113,7 @@ class Evaluator {
           out.push(this.bound('uncertain-depth', rule.range, MAX_UNCERTAIN_DEPTH, matched, point, [...frames, point], reason));
         } else if (match.uncertain) {
           this.uncertainDepth++;
-          const ifNot = this.run(list, index + 1, [matched], frames);
+          const ifNot = this.run(list, index + 1, [matched], frames, fallThrough);
           this.uncertainDepth--;
           out.push(...combineUncertain(taken, ifNot, point, [...frames, point], match.uncertain));
         } else {
@@ -120,7 +123,7 @@ class Evaluator {
       pending = next;
     }
     for (const region of pending) {
-      if (list.defaultAction) {
+      if (list.defaultAction && !fallThrough) {
         const point = { listId: list.id, ruleIndex: -1 };
         if (this.cutReason) out.push({ region, result: 'unknown', decidedBy: point, trace: [...frames, point], reason: this.cutReason });
         else out.push({ region, result: list.defaultAction, decidedBy: point, trace: [...frames, point] });
@@ -332,7 +335,13 @@ function evaluatePath(model: ConfigModel, path: EvaluationPath, flow: Flow): Reg
         else next.push({ intervals: outside, ports: region.ports });
       }
     }
-    for (const o of mine.length > 0 ? evaluator.run(list, 0, mine, []) : []) {
+    // In a first-match path an earlier stage decides what it matches and passes on the rest.
+    const passOn = path.stageOrder === 'first-match' && !last;
+    for (const o of mine.length > 0 ? evaluator.run(list, 0, mine, [], passOn) : []) {
+      if (passOn && o.result === 'return') {
+        next.push(o.region);
+        continue;
+      }
       // RETURN from a base chain, or the end of a list without a default, takes the list's policy.
       const byDefault = o.result === 'return';
       const result = byDefault ? (list.defaultAction ?? 'accept') : o.result;
@@ -341,7 +350,7 @@ function evaluatePath(model: ConfigModel, path: EvaluationPath, flow: Flow): Reg
       const outcome = (value: RegionOutcome['value']): RegionOutcome => ({ region: o.region, value, trace, ...(point ? { decidedBy: point } : {}) });
       if (result === 'drop') outcomes.push(outcome('blocked'));
       else if (result === 'unknown') outcomes.push({ ...outcome('unknown'), ...(o.reason ? { reason: o.reason } : {}) });
-      else if (last) outcomes.push(outcome('allowed'));
+      else if (last || passOn) outcomes.push(outcome('allowed'));
       else next.push(o.region);
     }
     pending = next;

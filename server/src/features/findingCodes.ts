@@ -51,6 +51,11 @@ export function describeCode(code: FindingCode): { short: string; full: string }
         short: t('An entry repeats another'),
         full: t('A rule repeats an earlier one with the same action, or an address is already covered by another in the same rule.'),
       };
+    case 'undefined-filter':
+      return {
+        short: t('A filter is applied that the file does not define'),
+        full: t('A command applies an access list the file does not define, which the device accepts and then filters nothing with (IOS ip access-group, access-class): the traffic there is permitted until the list exists.'),
+      };
     case 'pac-wildcard-gap':
       return {
         short: t('A PAC wildcard misses the domain itself'),

@@ -172,6 +172,12 @@ export interface EvaluationPath {
   direction?: TrafficDirection;
   /** List ids in the order the device applies them. */
   stages: string[];
+  /**
+   * Unset: every stage must let a flow through. `first-match`: the stages read as one list (an ASA
+   * interface ACL, then the global ACL): the first rule that matches in any stage decides, and
+   * only the last stage's default applies.
+   */
+  stageOrder?: 'first-match';
   range: Range;
 }
 
@@ -257,6 +263,14 @@ export interface ConfigModel {
    * says (a vendor's own list or application signature): markdown for the hover.
    */
   annotations?: Annotation[];
+  /** Commands that apply a filter the file does not define, which the device accepts and then filters nothing with. */
+  undefinedFilters?: UndefinedFilter[];
+}
+
+/** A filter applied by name that the file does not define (IOS `ip access-group` naming no list); the message, localised, says what the device does. */
+export interface UndefinedFilter {
+  range: Range;
+  message: string;
 }
 
 export interface Annotation {
