@@ -75,3 +75,9 @@ export const PAC_THREAD_HEAP_MB = 256;
 
 /** JavaScript heap of the language server's analysis thread; a file that needs more is not analysed. */
 export const ANALYSIS_THREAD_HEAP_MB = 1024;
+
+/** Includes inside includes (nft allows 16 levels; nginx has no bound of its own, so the same is used). */
+export const MAX_INCLUDE_DEPTH = 16;
+
+/** Files one configuration may bring in through its includes (a glob matching a whole folder counts each). */
+export const MAX_INCLUDED_FILES = 1000;
