@@ -81,3 +81,6 @@ export const MAX_INCLUDE_DEPTH = 16;
 
 /** Files one configuration may bring in through its includes (a glob matching a whole folder counts each). */
 export const MAX_INCLUDED_FILES = 1000;
+
+/** Files of a workspace the language server looks at for its include graph and "Check workspace". */
+export const MAX_WORKSPACE_FILES = 5000;

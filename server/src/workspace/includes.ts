@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { looksBinary, readRegularFile, type ReadResult } from '../fileAccess';
+import { looksBinary, readRegularFile } from '../fileAccess';
 import type { IncludeOptions, IncludeSyntax } from '../dialects/dialect';
 import { LineIndex, type Range } from '../model/range';
 import { MAX_INCLUDE_DEPTH, MAX_INCLUDED_FILES } from '../limits';
@@ -15,7 +15,7 @@ import { expandGlob, hasGlob } from './glob';
  */
 
 /** Reads one file's text; the editor answers from open documents first. */
-export type ReadText = (path: string) => ReadResult;
+export type ReadText = (path: string) => { ok: true; text: string } | { ok: false; message: string };
 
 /** The default reader: regular files only, within the size limit. */
 export function diskReader(maxBytes: number): ReadText {
