@@ -233,7 +233,7 @@ export class Engine {
     } catch (error) {
       model = parserFailureModel(dialect.id, dialect.displayName, error);
     }
-    const context = this.contextFor(text, lines, model, settings, dialect);
+    const context = this.contextFor(text, lines, model, settings, dialect, parts);
     const findings = analyze(context, { severity: settings.severity });
     return { ...base, model, findings, context };
   }
@@ -300,7 +300,7 @@ export class Engine {
    * What the checks, hovers and fixes of one document see. Also used to rebuild the context of an
    * analysis made in the server's analysis thread from the model it sent back.
    */
-  contextFor(text: string, lines: LineIndex, model: ConfigModel, settings: EndpointLensSettings, dialect: Dialect): CheckContext {
+  contextFor(text: string, lines: LineIndex, model: ConfigModel, settings: EndpointLensSettings, dialect: Dialect, parts?: ParseContext['parts']): CheckContext {
     const { history } = this.catalog(settings.instance, settings.catalog.pinnedVersion);
     const catalog = this.catalogAsOf(settings.instance, settings.catalog.pinnedVersion);
     return {
@@ -312,6 +312,7 @@ export class Engine {
       today: catalog.asOf,
       settings: analysisSettings(settings, dialect, this.trusted),
       ...(history ? { history } : {}),
+      ...(parts ? { parts } : {}),
       ...(this.sandbox && this.trusted && dialect.id === 'pac' ? { pac: { sandbox: this.sandbox, options: { ...PAC_BUDGET, hostAddresses: {}, clientAddress: settings.pac.clientAddress } } } : {}),
     };
   }

@@ -53,7 +53,7 @@ test('Check workspace publishes diagnostics for files that are not open, each in
   const waiting = client.waitForDiagnostics(loop, (p) => p.diagnostics.some((d) => d.code === 'include-problem'));
   const result = (await client.connection.sendRequest(ExecuteCommandRequest.type, { command: SERVER_COMMANDS.checkWorkspace, arguments: [{}] })) as CheckWorkspaceResult;
   const published = await waiting;
-  assert.match(String(published.diagnostics[0]!.message), /includes itself through loop-a\.conf → loop-b\.conf → loop-a\.conf/);
+  assert.match(published.diagnostics[0]!.message as string, /includes itself through loop-a\.conf → loop-b\.conf → loop-a\.conf/);
   assert.ok(result.files >= 10, `files checked: ${result.files}`);
   assert.ok(result.findings > 0);
 });

@@ -7,6 +7,13 @@ import type { Direction, Flow, Policy, RegionOutcome, RenderedBlock } from '../m
 import type { LineIndex } from '../model/range';
 import { t } from '../l10n';
 
+/** Where one file's text starts in an assembled configuration, and at which of the file's lines (0-based). */
+export interface SourcePart {
+  offset: number;
+  fileName: string;
+  line: number;
+}
+
 export interface ParseContext {
   /** File name or URI, for include handling and messages. */
   fileName?: string;
@@ -14,7 +21,7 @@ export interface ParseContext {
    * When the text is a configuration assembled from several files (a file with its includes
    * spliced in, rules.v4 followed by rules.v6): where each file's text starts, in order.
    */
-  parts?: ReadonlyArray<{ offset: number; fileName: string }>;
+  parts?: ReadonlyArray<SourcePart>;
 }
 
 /** Options of include resolution that the project configuration may set. */

@@ -189,7 +189,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
           return modelOf();
         },
         get context(): CheckContext {
-          return (context ??= current.contextFor(text, lines, modelOf(), settings, found.dialect));
+          return (context ??= current.contextFor(text, lines, modelOf(), settings, found.dialect, parts));
         },
         ...(answer.notice ? { notice: answer.notice } : {}),
       };

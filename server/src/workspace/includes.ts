@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { looksBinary, readRegularFile } from '../fileAccess';
-import type { IncludeOptions, IncludeSyntax } from '../dialects/dialect';
+import type { IncludeOptions, IncludeSyntax, SourcePart } from '../dialects/dialect';
 import { LineIndex, type Range } from '../model/range';
 import { MAX_INCLUDE_DEPTH, MAX_INCLUDED_FILES } from '../limits';
 import { t } from '../l10n';
@@ -60,7 +60,7 @@ export interface AssembledConfiguration {
   files: Map<string, AssembledFile>;
   problems: IncludeProblem[];
   /** Where each file's own text starts, for the parser (ParseContext.parts). */
-  parts: Array<{ offset: number; fileName: string }>;
+  parts: SourcePart[];
 }
 
 /** The folder of the nearest `marker` file from `start` upwards, or undefined. */
@@ -155,7 +155,7 @@ export function assembleConfiguration(root: string, rootText: string, syntax: In
       }
       const found = resolvePattern(statement.pattern, searchFolders(syntax, file.path, root, options), MAX_INCLUDED_FILES - included + 1);
       if ('missing' in found) {
-        problem(t('{0} does not exist, so what it would include is not known.', found.missing));
+        problem(t('{0} does not exist ({1}), so what it would include is not known.', statement.pattern, found.missing));
         continue;
       }
       const loaded: Array<{ path: string; text: string }> = [];
@@ -189,17 +189,17 @@ export function assembleConfiguration(root: string, rootText: string, syntax: In
       for (const next of loaded) {
         const entry = fileOf(next.path, next.text, [...chain, link]);
         emit('\n');
-        parts.push({ offset: length, fileName: next.path });
+        parts.push({ offset: length, fileName: next.path, line: 0 });
         splice(entry, [...chain, link], [...stack, next.path]);
         emit('\n');
-        parts.push({ offset: length, fileName: file.path });
+        parts.push({ offset: length, fileName: file.path, line: file.lines.positionAt(statement.end).line });
       }
     }
     emit(file.text.slice(cursor), file.path, cursor);
   };
 
   const rootFile = fileOf(root, rootText, []);
-  parts.push({ offset: 0, fileName: root });
+  parts.push({ offset: 0, fileName: root, line: 0 });
   splice(rootFile, [], [root]);
   for (const companion of syntax.companions?.(root) ?? []) {
     if (!existsSync(companion)) continue;
@@ -211,7 +211,7 @@ export function assembleConfiguration(root: string, rootText: string, syntax: In
     }
     const entry = fileOf(companion, text.text, []);
     emit('\n');
-    parts.push({ offset: length, fileName: companion });
+    parts.push({ offset: length, fileName: companion, line: 0 });
     splice(entry, [], [root, companion]);
   }
   return { root, text: pieces.join(''), segments, files, problems, parts: mergeParts(parts) };
