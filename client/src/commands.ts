@@ -6,6 +6,7 @@ import {
   EXCHANGE_HYBRID_FEATURES,
   SERVER_COMMANDS,
   type CatalogReportParams,
+  type CheckWorkspaceResult,
   type ExchangeHybridFeature,
   type InsertPolicyParams,
   type InsertPolicyResult,
@@ -341,6 +342,15 @@ async function testPac(session: Session): Promise<MarkdownReport | undefined> {
   return report;
 }
 
+/** "Check workspace": the server publishes diagnostics for the files that are not open, each read in its configuration. */
+async function checkWorkspace(session: Session): Promise<CheckWorkspaceResult | undefined> {
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the workspace') }, () =>
+    executeServerCommand<CheckWorkspaceResult>(session, SERVER_COMMANDS.checkWorkspace, {}),
+  );
+  if (result) void vscode.window.showInformationMessage(vscode.l10n.t('Checked {0} files that are not open: {1} problems.', result.files, result.findings));
+  return result;
+}
+
 async function updateCatalogNow(session: Session): Promise<void> {
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Updating the Microsoft 365 endpoint catalogue') },
@@ -393,6 +403,7 @@ export function registerCommands(session: Session): void {
   register('endpointLens.updateCatalog', () => updateCatalogNow(session));
   register('endpointLens.showCatalogReport', () => showCatalogReport(session));
   register('endpointLens.testPac', () => testPac(session));
+  register('endpointLens.checkWorkspace', () => checkWorkspace(session));
   register('endpointLens.showOutput', () => session.output.show());
   register('endpointLens.openExample', () => openExample(session));
   register('endpointLens.statusMenu', () => statusMenu(session));

@@ -85,3 +85,12 @@ export const ANALYSIS_THREAD_HEAP_MB = 1024;
 
 /** Time an analysis thread of `check` may take to load before its files are reported as not analysed. */
 export const THREAD_START_TIMEOUT_MS = 60_000;
+
+/** Includes inside includes (nft allows 16 levels; nginx has no bound of its own, so the same is used). */
+export const MAX_INCLUDE_DEPTH = 16;
+
+/** Files one configuration may bring in through its includes (a glob matching a whole folder counts each). */
+export const MAX_INCLUDED_FILES = 1000;
+
+/** Files of a workspace the language server looks at for its include graph and "Check workspace". */
+export const MAX_WORKSPACE_FILES = 5000;

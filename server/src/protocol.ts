@@ -85,7 +85,14 @@ export const SERVER_COMMANDS = {
   refreshManagedBlocks: 'endpointLens.server.refreshManagedBlocks',
   testPac: 'endpointLens.server.testPac',
   catalogReport: 'endpointLens.server.catalogReport',
+  checkWorkspace: 'endpointLens.server.checkWorkspace',
 } as const;
+
+/** What "Check workspace" did: files it published diagnostics for (those not open) and the findings in them. */
+export interface CheckWorkspaceResult {
+  files: number;
+  findings: number;
+}
 
 export type PolicyName = 'exchange-hybrid' | 'graph-notifications' | 'sets';
 

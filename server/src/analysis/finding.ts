@@ -22,6 +22,7 @@ export const FINDING_CODES = [
   'syntax-error',
   'not-analysed',
   'analysis-limit',
+  'include-problem',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -48,6 +49,7 @@ export const DEFAULT_SEVERITY: Record<FindingCode, FindingSeverity> = {
   'syntax-error': 'error',
   'not-analysed': 'warning',
   'analysis-limit': 'warning',
+  'include-problem': 'warning',
 };
 
 export function isFindingCode(value: string): value is FindingCode {
@@ -73,6 +75,8 @@ export type CatalogReference = { source: 'web-service'; instance: string; id: nu
 export interface RelatedInformation {
   message: string;
   range?: Range;
+  /** The file `range` is in when it is not the finding's own (the include that brought an included file in). */
+  path?: string;
   catalog?: CatalogReference;
 }
 

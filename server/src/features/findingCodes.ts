@@ -106,5 +106,10 @@ export function describeCode(code: FindingCode): { short: string; full: string }
         short: t('The file goes past a bound of Endpoint Lens'),
         full: t('The file nests, expands, jumps or runs past one of the bounds Endpoint Lens puts on the work for one file; the finding says which and where, and the rest of the file decides nothing.'),
       };
+    case 'include-problem':
+      return {
+        short: t('An include cannot be followed'),
+        full: t('An include names a file that is missing, unreadable, binary, includes itself again or lies deeper than the include bound; the configuration is checked without it, so what it would add is unknown.'),
+      };
   }
 }

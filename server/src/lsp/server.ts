@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { deserialize } from 'node:v8';
 import {
   TextDocuments,
@@ -12,7 +11,13 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Engine, resolveSettings, type DocumentAnalysis } from '../engine';
+import { Engine, resolveSettings, type ConfigurationAnalysis, type DocumentAnalysis } from '../engine';
+import type { Detection } from '../dialects/detect';
+import type { ParseContext } from '../dialects/dialect';
+import { findingsByFile, type FileFinding } from '../workspace/configuration';
+import { editsInFile, pathToUri, uriToPath, WorkspaceIncludes } from './workspace';
+import { isMultiFile } from '../workspace/includes';
+import { basename } from 'node:path';
 import { isExcluded } from '../features/exclude';
 import { fixAllEdits, offeredFixes } from '../features/fixActions';
 import type { Finding } from '../analysis/finding';
@@ -25,6 +30,7 @@ import {
   TRUST_CHANGED_NOTIFICATION,
   type CatalogChangedParams,
   type CatalogInfo,
+  type CheckWorkspaceResult,
   type EndpointLensSettings,
   type InitializationOptions,
   type TrustChangedParams,
@@ -45,22 +51,33 @@ const DEBOUNCE_MS = 250;
 export interface CachedAnalysis {
   analysis: DocumentAnalysis;
   settings: EndpointLensSettings;
+  /** Set when the document is part of a configuration of several files: the whole configuration's analysis, whose findings in this file are the diagnostics. */
+  configuration?: ConfigurationAnalysis;
+}
+
+/** The findings a document's diagnostics show: in its configuration when it has one, else its own. */
+function shownFindings(cached: CachedAnalysis, path: string): FileFinding[] {
+  if (cached.configuration) return cached.configuration.byFile.get(path) ?? [];
+  return cached.analysis.findings.map((finding, source) => ({ finding, source }));
 }
 
 /** The analysis of one version of a document, with the text it was made from. */
 export type VersionedAnalysis = VersionedResult<CachedAnalysis>;
 
-function uriToPath(uri: string): string {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-  } catch {
-    return uri;
-  }
-}
 
 /** Hand control back to the event loop so hovers and other requests are served between steps. */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** What the hover over a file's first line says about the configuration the file is read in. */
+function configurationNote(configuration: ConfigurationAnalysis, path: string): string {
+  const { root, files } = configuration.configuration;
+  const chain = files.get(path)?.chain ?? [];
+  if (root === path) return t('Read with the {0} files it includes; findings in them are shown in each file.', files.size - 1);
+  const last = chain[chain.length - 1];
+  const by = last ? t('included from {0} line {1}', basename(last.file), last.range.start.line + 1) : t('loaded with it');
+  return t('Read as part of the configuration of {0} ({1}); its diagnostics are those of the whole configuration.', basename(root), by);
 }
 
 export interface ServerState {
@@ -92,6 +109,7 @@ function findingOf(diagnostic: Diagnostic, findings: readonly Finding[], version
 
 export function startServer(connection: Connection, options: { cacheDir?: string | undefined } = {}): void {
   const documents = new TextDocuments(TextDocument);
+  const workspace = new WorkspaceIncludes(documents);
   let engine: Engine | undefined;
   let thread: AnalysisThread | undefined;
   let hasConfiguration = false;
@@ -129,16 +147,29 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     const { text } = snapshot;
     const found = engine.detect(path, text, { languageId: snapshot.languageId });
     if (!found) return null;
-    const outcome = thread ? await thread.analyze({ path, text, settings, dialect: found.dialect.id, by: found.by, confidence: found.confidence }, stillWanted) : ({ kind: 'unavailable' } as const);
+    const analysis = await analyseText(engine, path, text, settings, found, stillWanted);
+    if (!analysis) return undefined;
+    if (!found.dialect.includes) return { analysis, settings };
+    workspace.update(path, text, found.dialect, engine);
+    const assembled = workspace.configurationFor(path, text, found.dialect, engine);
+    if (!assembled) return { analysis, settings };
+    const whole = await analyseText(engine, assembled.root, assembled.text, settings, found, stillWanted, assembled.parts);
+    if (!whole) return undefined;
+    const configuration: ConfigurationAnalysis = { configuration: assembled, analysis: whole, byFile: findingsByFile(assembled, whole.lines, whole.findings, settings.severity) };
+    return { analysis, settings, configuration };
+  }
+
+  /** One text analysed: in the analysis thread when it can, otherwise here; undefined when given up (superseded). */
+  async function analyseText(current: Engine, path: string, text: string, settings: EndpointLensSettings, found: Detection, stillWanted: () => boolean, parts?: ParseContext['parts']): Promise<DocumentAnalysis | undefined> {
+    const outcome = thread ? await thread.analyze({ path, text, settings, dialect: found.dialect.id, by: found.by, confidence: found.confidence, ...(parts ? { parts } : {}) }, stillWanted) : ({ kind: 'unavailable' } as const);
     if (outcome.kind === 'cancelled') return undefined;
     if (outcome.kind === 'out-of-memory') {
       const reason = t('Not analysed: analysing this file needed more than the {0} MB of memory the language server gives one file.', ANALYSIS_THREAD_HEAP_MB);
-      return { analysis: engine.unanalysedDocument(text, settings, found, reason), settings };
+      return current.unanalysedDocument(text, settings, found, reason);
     }
     if (outcome.kind === 'answer') {
       const { answer } = outcome;
       const lines = new LineIndex(text);
-      const current = engine;
       // Diagnostics need only the findings; the model is read back the first time something asks for it.
       let model: ConfigModel | undefined;
       let context: CheckContext | undefined;
@@ -150,7 +181,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
         }
         return model;
       };
-      const analysis: DocumentAnalysis = {
+      return {
         detection: found,
         lines,
         findings: answer.findings,
@@ -158,16 +189,15 @@ export function startServer(connection: Connection, options: { cacheDir?: string
           return modelOf();
         },
         get context(): CheckContext {
-          return (context ??= current.contextFor(text, lines, modelOf(), settings, found.dialect));
+          return (context ??= current.contextFor(text, lines, modelOf(), settings, found.dialect, parts));
         },
         ...(answer.notice ? { notice: answer.notice } : {}),
       };
-      return { analysis, settings };
     }
     // In-process: let waiting requests through first, and skip the work if a newer version came meanwhile.
     await yieldToEventLoop();
     if (!stillWanted()) return undefined;
-    return { analysis: engine.analyzeDocument(path, text, settings, found), settings };
+    return current.analyzeDocument(path, text, settings, found, parts);
   }
 
   const analyses = new DocumentAnalyses<CachedAnalysis | null>(analyse, (uri) => documents.get(uri)?.version);
@@ -187,7 +217,8 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     // Diagnostics of a version the editor has moved past would land on the wrong lines.
     if (!entry || documents.get(snapshot.uri)?.version !== entry.version) return;
     const analysis = entry.value?.analysis;
-    const diagnostics: Diagnostic[] = (analysis?.findings ?? []).map((f, index) => toDiagnostic(f, snapshot.uri, { version: entry.version, index }));
+    const shown = entry.value ? shownFindings(entry.value, uriToPath(snapshot.uri)) : [];
+    const diagnostics: Diagnostic[] = shown.map((f, index) => toDiagnostic(f.finding, snapshot.uri, { version: entry.version, index }));
     if (analysis?.notice) {
       diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'Endpoint Lens', message: analysis.notice });
     }
@@ -267,8 +298,22 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     engine?.pacSandbox?.dispose();
   });
 
-  documents.onDidOpen((e) => schedule(e.document.uri, 0));
-  documents.onDidChangeContent((e) => schedule(e.document.uri, DEBOUNCE_MS));
+  /** A file changed (edited, opened or closed): the open documents of its configuration are analysed again. */
+  function recheckRelated(uri: string, delay: number): void {
+    for (const related of workspace.relatedOpenDocuments(uriToPath(uri))) {
+      analyses.invalidateDocument(related);
+      schedule(related, delay);
+    }
+  }
+
+  documents.onDidOpen((e) => {
+    schedule(e.document.uri, 0);
+    recheckRelated(e.document.uri, DEBOUNCE_MS);
+  });
+  documents.onDidChangeContent((e) => {
+    schedule(e.document.uri, DEBOUNCE_MS);
+    recheckRelated(e.document.uri, DEBOUNCE_MS);
+  });
   documents.onDidClose((e) => {
     const timer = timers.get(e.document.uri);
     if (timer) clearTimeout(timer);
@@ -276,6 +321,8 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     analyses.forget(e.document.uri);
     settingsCache.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
+    // The graph keeps what the file includes; its includers now read it from disk.
+    recheckRelated(e.document.uri, 0);
   });
 
   connection.onHover(async (params) => {
@@ -283,9 +330,13 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     if (!document || !engine) return null;
     const entry = await analysisOf(snapshotOf(document));
     if (!entry) return null;
-    const { analysis, settings } = entry.value;
+    const { analysis, settings, configuration } = entry.value;
     const { catalog } = engine.catalog(settings.instance, settings.catalog.pinnedVersion);
-    return hoverFor(analysis, catalog, settings.tenantName, params.position);
+    const hover = hoverFor(analysis, catalog, settings.tenantName, params.position);
+    const context = params.position.line === 0 && configuration ? configurationNote(configuration, uriToPath(document.uri)) : undefined;
+    if (!context) return hover;
+    const value = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? `${context}\n\n---\n\n${hover.contents.value}` : context;
+    return { contents: { kind: 'markdown', value } };
   });
 
   connection.onCodeAction(async (params: CodeActionParams, token): Promise<CodeAction[]> => {
@@ -298,26 +349,35 @@ export function startServer(connection: Connection, options: { cacheDir?: string
       await yieldToEventLoop();
       return token.isCancellationRequested || documents.get(document.uri)?.version !== entry.version;
     };
-    const { analysis } = entry.value;
+    const { analysis, configuration } = entry.value;
     const uri = document.uri;
-    // The subject is the analysed text of this version: its context was made from the snapshot.
-    const subject = engine.editSubject(uriToPath(uri), analysis, entry.value.settings);
+    const path = uriToPath(uri);
+    const shown = shownFindings(entry.value, path);
+    // The subject is the analysed text of this version: its context was made from the snapshot. In a configuration of several files, edits are checked against the whole and offered only when they fall in this file.
+    const subject = configuration ? engine.configurationSubject(configuration, entry.value.settings) : engine.editSubject(path, analysis, entry.value.settings);
+    const subjectFindings = configuration ? configuration.analysis.findings : analysis.findings;
+    const inThisFile = (edits: TextEdit[]): TextEdit[] | undefined => (configuration ? editsInFile(configuration.configuration, configuration.analysis.lines, path, edits) : edits);
     const edit = (edits: TextEdit[]): WorkspaceEdit => workspaceEdit(uri, entry.version, edits);
     const only = params.context.only;
     const actions: CodeAction[] = [];
     if (!only || only.some((k) => k === QUICK_FIX || QUICK_FIX.startsWith(k))) {
       for (const diagnostic of params.context.diagnostics) {
-        const finding = findingOf(diagnostic, analysis.findings, entry.version);
+        const shownFinding = findingOf(diagnostic, shown.map((f) => f.finding), entry.version);
+        const source = shownFinding ? shown.find((f) => f.finding === shownFinding)?.source : undefined;
+        const finding = source === undefined ? undefined : subjectFindings[source];
         if (!finding) continue;
         const offered = await offeredFixes(subject, finding, moveOn);
         if (!offered) return [];
-        for (const fix of offered) actions.push({ title: fix.title, kind: QUICK_FIX, diagnostics: [diagnostic], ...(fix.preferred ? { isPreferred: true } : {}), edit: edit(fix.edits) });
+        for (const fix of offered) {
+          const edits = inThisFile(fix.edits);
+          if (edits) actions.push({ title: fix.title, kind: QUICK_FIX, diagnostics: [diagnostic], ...(fix.preferred ? { isPreferred: true } : {}), edit: edit(edits) });
+        }
       }
     }
     if (only?.some((k) => FIX_ALL.startsWith(k))) {
       if (await moveOn()) return [];
-      const edits = fixAllEdits(subject);
-      if (edits.length > 0) actions.push({ title: t('Fix all Endpoint Lens problems that have a verified fix'), kind: FIX_ALL, edit: edit(edits) });
+      const edits = inThisFile(fixAllEdits(subject));
+      if (edits && edits.length > 0) actions.push({ title: t('Fix all Endpoint Lens problems that have a verified fix'), kind: FIX_ALL, edit: edit(edits) });
     }
     return actions;
   });
@@ -337,7 +397,61 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     },
   };
 
-  connection.onExecuteCommand(async (params) => executeServerCommand(state, params.command, params.arguments ?? []));
+  /** Reads the workspace's files once, so a snippet opened first is known to be included; then the open documents are analysed again. */
+  async function scanWorkspace(): Promise<void> {
+    const current = engine;
+    if (!current) return;
+    const read = workspace.reader();
+    for (const file of workspace.files(workspaceFolders)) {
+      await yieldToEventLoop();
+      const text = read(file);
+      if (!text.ok) continue;
+      const found = current.detect(file, text.text);
+      if (found?.dialect.includes) workspace.update(file, text.text, found.dialect, current);
+    }
+    for (const document of documents.all()) {
+      analyses.invalidateDocument(document.uri);
+      schedule(document.uri, 0);
+    }
+  }
+
+  /** "Check workspace": diagnostics for every workspace file that is not open, each configuration analysed once as a whole. */
+  async function checkWorkspace(): Promise<CheckWorkspaceResult> {
+    const current = engine;
+    if (!current) return { files: 0, findings: 0 };
+    const open = new Set(documents.all().map((d) => uriToPath(d.uri)));
+    const read = workspace.reader();
+    const done = new Set<string>();
+    let findings = 0;
+    const send = async (file: string, shown: readonly Finding[]): Promise<void> => {
+      done.add(file);
+      if (open.has(file)) return;
+      findings += shown.length;
+      // Version -1 matches no document version, so these diagnostics never carry fixes; opening the file analyses it with its version.
+      await connection.sendDiagnostics({ uri: pathToUri(file), diagnostics: shown.map((f, index) => toDiagnostic(f, pathToUri(file), { version: -1, index })) });
+    };
+    for (const file of workspace.files(workspaceFolders)) {
+      await yieldToEventLoop();
+      if (done.has(file) || open.has(file)) continue;
+      const settings = await settingsFor(pathToUri(file));
+      if (isExcluded(file, settings.exclude, workspaceFolders)) continue;
+      const text = read(file);
+      if (!text.ok) continue;
+      const found = current.detect(file, text.text);
+      if (!found) continue;
+      const assembled = workspace.configurationFor(file, text.text, found.dialect, current);
+      if (assembled && isMultiFile(assembled)) {
+        const whole = current.analyzeConfiguration(assembled, settings, found);
+        for (const [member, list] of whole.byFile) if (!done.has(member)) await send(member, list.map((f) => f.finding));
+      } else await send(file, current.analyzeDocument(file, text.text, settings, found).findings);
+    }
+    return { files: [...done].filter((f) => !open.has(f)).length, findings };
+  }
+
+  connection.onExecuteCommand(async (params) => (params.command === SERVER_COMMANDS.checkWorkspace ? checkWorkspace() : executeServerCommand(state, params.command, params.arguments ?? [])));
+  connection.onInitialized(() => {
+    scanWorkspace().catch((error: unknown) => log(`reading the workspace's includes failed: ${String(error)}`));
+  });
 
   documents.listen(connection);
   connection.listen();

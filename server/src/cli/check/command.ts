@@ -12,6 +12,7 @@ import { catalogHeader, catalogJson, catalogUsage, CATALOG_FLAGS, chooseCatalog 
 import { DEFAULT_MAX_INPUT_BYTES, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, lastFlag, listFlag, parseCommandLine, usageError, type CliCommand, type CliIo, type ParsedArgs } from '../io';
 import type { CheckRequest, FileFixReport, FindingsOfText } from './analyseFile';
 import { collectFiles } from './collect';
+import { configurationRoots } from './configurations';
 import { analyseInWorkers } from './pool';
 import { sarifLog } from './sarif';
 import { formatJson, formatText, type CheckedFile } from './report';
@@ -181,8 +182,9 @@ export const run: CliCommand = async (argv, io) => {
   const { files, errors } = collectFiles(parsed.args.positionals, io.cwd, options.exclude);
   const display = (p: string): string => relative(io.cwd, p) || p;
   const bundle = currentBundle();
+  const { roots, rootOf } = configurationRoots(files, { maxBytes: options.request.maxBytes, ...(options.request.dialect ? { dialect: options.request.dialect } : {}), ...(options.request.includes ? { includes: options.request.includes } : {}) });
   const outcomes = await analyseInWorkers(
-    files.map((path) => ({ path, displayPath: display(path) })),
+    roots.map((path) => ({ path, displayPath: display(path) })),
     {
       jobs: options.jobs,
       memoryMb: options.memoryMb,
@@ -190,9 +192,10 @@ export const run: CliCommand = async (argv, io) => {
       data: { ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.asOf ? { asOf: options.asOf } : {}), trusted: options.trusted, ...(bundle ? { l10nBundle: bundle } : {}), request: options.request },
     },
   );
+  const outcomeOf = new Map(roots.map((root, i) => [root, outcomes[i]!]));
 
-  const checked: CheckedFile[] = files.map((path, i) => {
-    const outcome = outcomes[i]!;
+  const checkRoot = (path: string): CheckedFile => {
+    const outcome = outcomeOf.get(path)!;
     if (!outcome.ok) {
       const finding = notAnalysedFinding(outcome.reason, settings.severity);
       const findings: FindingsOfText = { findings: finding ? [finding] : [], anchors: finding ? [''] : [] };
@@ -205,7 +208,29 @@ export const run: CliCommand = async (argv, io) => {
     if (written.ok) return { ...base, findings: result, fixes: { applied: fixes.applied, notApplied: fixes.notApplied }, written: true };
     errors.push(written.message);
     return { ...base, findings: before ?? result, fixes: refused(fixes, written.message) };
+  };
+  /** A file read inside its root's configuration: the root's analysis says its findings, in its own lines. */
+  const checkMember = (path: string, root: string): CheckedFile => {
+    const outcome = outcomeOf.get(root);
+    const rootDialect = outcome?.ok ? outcome.outcome.dialect : undefined;
+    const member = outcome?.ok ? outcome.outcome.members?.find((m) => m.path === path) : undefined;
+    const findings: FindingsOfText = member?.result ?? { findings: [], anchors: [] };
+    return { path, displayPath: display(path), ...(rootDialect ? { dialect: rootDialect } : {}), findings, includedBy: display(root) };
+  };
+  const checked: CheckedFile[] = files.map((path) => {
+    const root = rootOf.get(path) ?? path;
+    return root === path ? checkRoot(path) : checkMember(path, root);
   });
+  // Files brought in from outside the folders named (an absolute include) are reported too, once.
+  const reported = new Set(files);
+  for (const root of roots) {
+    const outcome = outcomeOf.get(root);
+    for (const member of outcome?.ok ? (outcome.outcome.members ?? []) : []) {
+      if (reported.has(member.path)) continue;
+      reported.add(member.path);
+      checked.push(checkMember(member.path, root));
+    }
+  }
 
   if (options.format === 'json') io.out(JSON.stringify(formatJson(checked, catalogJson(loaded.info, options.cacheDir), errors), null, 2));
   else if (options.format === 'sarif') io.out(JSON.stringify(sarifLog(checked.map((c) => ({ path: c.path, findings: c.findings })), io.cwd, packageVersion()), null, 2));

@@ -12,6 +12,8 @@ export interface CheckedFile {
   fixes?: Omit<FileFixReport, 'write'>;
   /** The fixed text was written to the file. */
   written?: boolean;
+  /** Set for a file read inside another file's configuration: that file, as displayed. */
+  includedBy?: string;
 }
 
 export function severityWord(severity: FindingSeverity): string {
@@ -30,6 +32,7 @@ function jsonFinding(f: Finding) {
     message: f.message,
     related: f.related.map((r) => ({
       message: r.message,
+      ...(r.path ? { path: r.path } : {}),
       ...(r.range ? { line: r.range.start.line + 1, column: r.range.start.character + 1 } : {}),
       ...(r.catalog ? { catalog: r.catalog } : {}),
     })),
@@ -48,6 +51,7 @@ export function formatJson(files: readonly CheckedFile[], catalog: Record<string
     files: files.map((file) => ({
       path: file.displayPath,
       dialect: file.dialect ?? null,
+      ...(file.includedBy ? { includedBy: file.includedBy } : {}),
       findings: file.findings.findings.map(jsonFinding),
       ...(file.fixes
         ? {
@@ -83,6 +87,7 @@ export function formatText(files: readonly CheckedFile[], header: string): strin
   let notAnalysed = 0;
   for (const file of files) {
     lines.push('', `${file.displayPath}${file.dialect ? `  [${file.dialect}]` : ''}`);
+    if (file.includedBy) lines.push(`  ${t('read as part of {0}', file.includedBy)}`);
     lines.push(...fixLines(file));
     const findings = file.findings.findings;
     if (findings.some((f) => f.code === 'not-analysed')) notAnalysed++;
@@ -90,6 +95,7 @@ export function formatText(files: readonly CheckedFile[], header: string): strin
     for (const f of findings) {
       total++;
       lines.push(`  ${String(f.range.start.line + 1).padStart(4)}:${String(f.range.start.character + 1).padEnd(3)} ${severityWord(f.severity).padEnd(7)} ${f.message}  [${f.code}]`);
+      for (const r of f.related) if (r.path && r.range) lines.push(`             ${r.message}`);
     }
   }
   lines.push('', t('{0} problem(s) in {1} file(s).', total, files.length));
