@@ -5,6 +5,9 @@ import type {
   Comment,
   EvaluationPath,
   HostMatcher,
+  LocationMatch,
+  PathRoute,
+  PortRange,
   Reference,
   ReferenceKind,
   ReferenceRole,
@@ -16,6 +19,7 @@ import { LineIndex, type Range } from '../../model/range';
 import type { ParseContext, Parsed } from '../dialect';
 import { readableText, stopAt } from '../bounds';
 import { MAX_NESTING_DEPTH } from '../../limits';
+import { ALL_PORTS } from '../../model/ports';
 import { lex, type NginxToken } from './lexer';
 
 /** The kinds of block nginx gives meaning to; `other` is any block this parser does not model. */
@@ -68,6 +72,18 @@ export interface NginxContextInfo {
   /** Whether the list is written here (true) or inherited from an enclosing block (false). */
   accessListOwn?: boolean;
   listenPorts: number[];
+  /** The protocol of each listen directive's port, in the same order (`udp` for `listen 53 udp` and HTTP/3 `quic`). */
+  listenProtocols: ('tcp' | 'udp')[];
+  /** The address each listen directive is bound to, in the same order; undefined for every address (`listen 443`, `*:443`, a host name). */
+  listenAddresses: (IpInterval | undefined)[];
+  /** For location blocks: how a request path selects it; absent for named locations (`@name`), which no request path selects. */
+  location?: LocationMatch;
+  /** `ssl_preread on` in a stream server: it reads the TLS server name to route the connection. */
+  sslPreread?: boolean;
+  /** `satisfy any` here: a client that passes authentication gets in although allow/deny refuse it. */
+  satisfyAny?: boolean;
+  /** Offset of the block's `{` and `}`, when it has a block in this file. */
+  block?: { open: number; close: number };
   /**
    * For server blocks: the address families the listen directives accept connections on (`listen 443`
    * is IPv4 only, `[::]:443` IPv6 only unless `ipv6only=off`). Absent when it cannot be told.
@@ -430,6 +446,68 @@ function hostPattern(value: string, wildcards: boolean): { kind: ReferenceKind; 
   return { kind: 'hostname', matchers: [{ kind: 'exact', host: value }] };
 }
 
+/** How a `location` block's arguments select requests; undefined for a named location or arguments nginx rejects. */
+function locationMatch(d: NginxDirective): LocationMatch | undefined {
+  const [first, second] = d.args.map((a) => a.value);
+  if (first === undefined) return undefined;
+  if (second !== undefined) {
+    if (first === '=') return { kind: 'exact', pattern: second };
+    if (first === '^~') return { kind: 'prefix-final', pattern: second };
+    if (first === '~') return { kind: 'regex', pattern: second };
+    if (first === '~*') return { kind: 'regex', pattern: second, caseless: true };
+    return undefined;
+  }
+  if (first.startsWith('@')) return undefined;
+  return { kind: 'prefix', pattern: first };
+}
+
+/** Ports a web server block is taken to listen on when its listen lines may be in an include this file does not show. */
+const WEB_PORTS_WHEN_UNSAID: PortRange[] = [
+  { from: 80, to: 80 },
+  { from: 443, to: 443 },
+  { from: 8080, to: 8080 },
+  { from: 8443, to: 8443 },
+];
+
+/**
+ * The listeners of a server block: its listen lines; nginx's `*:80` for an http server without
+ * any; the web ports (http) or every port (stream) when an include may hold them.
+ */
+function listenersOf(server: NginxContextInfo | undefined, stream: boolean): PathRoute['listeners'] {
+  if (server && server.listenPorts.length > 0) {
+    return server.listenPorts.map((port, i) => {
+      const address = server.listenAddresses[i];
+      return { protocol: server.listenProtocols[i] ?? 'tcp', ports: [{ from: port, to: port }], ...(address ? { addresses: [address] } : {}) };
+    });
+  }
+  const unsaid = !server || server.includes.some((path) => !PARAMETER_FILES.test(path));
+  if (!unsaid) return stream ? [] : [{ protocol: 'tcp', ports: [{ from: 80, to: 80 }] }];
+  return stream ? [{ protocol: 'tcp', ports: ALL_PORTS }, { protocol: 'udp', ports: ALL_PORTS }] : [{ protocol: 'tcp', ports: WEB_PORTS_WHEN_UNSAID }];
+}
+
+const ROUTED_CONTEXTS = new Set<NginxContextKind>(['server', 'stream-server', 'location', 'limit_except']);
+
+/**
+ * Which connections and requests reach a context: those of its server's listeners, and of the
+ * requests the chain of locations down to it selects. An http or stream block is a place of its
+ * own only in a file without server blocks (a fragment); a named location has no route.
+ */
+function routeOf(wc: WalkContext, server: WalkContext | undefined, hasServers: boolean): PathRoute | undefined {
+  const kind = wc.info.kind;
+  const stream = kind === 'stream-server' || kind === 'stream' || server?.info.kind === 'stream-server' || wc.info.kind === 'stream';
+  if (!ROUTED_CONTEXTS.has(kind)) {
+    if ((kind !== 'http' && kind !== 'stream') || hasServers || wc.info.accessListId === undefined) return undefined;
+    return { listeners: listenersOf(undefined, stream), server: wc.info.id, locations: [] };
+  }
+  const locations: PathRoute['locations'] = [];
+  for (let at: WalkContext | undefined = wc; at && at !== server && at.parent !== undefined; at = at.parent) {
+    if (at.info.kind !== 'location') continue;
+    if (!at.info.location) return undefined;
+    locations.unshift({ id: at.info.id, match: at.info.location });
+  }
+  return { listeners: listenersOf(server?.info, stream), server: server?.info.id ?? 'fragment', locations };
+}
+
 interface WalkContext {
   info: NginxContextInfo;
   index: number;
@@ -595,11 +673,18 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
       name,
       range: d ? rangeOf(d.start, headerEnd(d)) : rangeOf(0, text.length),
       listenPorts: [],
+      listenProtocols: [],
+      listenAddresses: [],
       listenFamilies: [],
       serverNames: [],
       includes: [],
     };
     if (parent) info.parent = parent.index;
+    if (d?.openOffset !== undefined && d.closeOffset !== undefined) info.block = { open: d.openOffset, close: d.closeOffset };
+    if (kind === 'location' && d) {
+      const match = locationMatch(d);
+      if (match) info.location = match;
+    }
     contexts.push(info);
     const wc: WalkContext = { info, index: contexts.length - 1, ownRules: [] };
     if (parent) wc.parent = parent;
@@ -658,8 +743,14 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
       port = colon < 0 ? undefined : v.slice(colon + 1);
     }
     const portNumber = port ? Number(port) : 80;
-    if (Number.isInteger(portNumber) && portNumber > 0 && portNumber < 65536) ctx.info.listenPorts.push(portNumber);
+    if (Number.isInteger(portNumber) && portNumber > 0 && portNumber < 65536) {
+      ctx.info.listenPorts.push(portNumber);
+      ctx.info.listenProtocols.push(d.args.some((a) => a.value === 'udp' || a.value === 'quic') ? 'udp' : 'tcp');
+    }
     const ip = parseIp(host ?? '');
+    if (Number.isInteger(portNumber) && portNumber > 0 && portNumber < 65536) {
+      ctx.info.listenAddresses.push(ip.ok ? { family: ip.value.family, first: ip.value.value, last: ip.value.value } : undefined);
+    }
     if (offset === 1) ctx.info.listenFamilies.push(d.args.some((a) => a.value === 'ipv6only=off') ? [4, 6] : [6]);
     else if (host === undefined || host === '*' || (ip.ok && ip.value.family === 4)) ctx.info.listenFamilies.push([4]);
     else ctx.info.listenFamilies.push([4, 6]);
@@ -925,6 +1016,12 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
       case 'include':
         handleInclude(d, ctx);
         break;
+      case 'ssl_preread':
+        if (d.args[0]?.value === 'on') ctx.info.sslPreread = true;
+        break;
+      case 'satisfy':
+        if (d.args[0]?.value === 'any') ctx.info.satisfyAny = true;
+        break;
       case 'server':
         if (kind === 'upstream' || kind === 'stream-upstream') handleUpstreamServer(d);
         break;
@@ -1023,7 +1120,15 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
     ruleLists.push(list);
     wc.info.accessListId = list.id;
     wc.info.accessListOwn = own;
-    paths.push({ id: `path:${list.id}`, name: list.name, direction: 'inbound', stages: [list.id], range: list.range });
+  }
+
+  // Paths: each server and location a request can end in, with the listeners and locations that lead there.
+  const hasServers = walkContexts.some((wc) => wc.info.kind === 'server' || wc.info.kind === 'stream-server');
+  for (const wc of walkContexts) {
+    const route = routeOf(wc, enclosingServer(wc), hasServers);
+    if (!route) continue;
+    const listId = wc.info.accessListId;
+    paths.push({ id: `path:${wc.info.id}`, name: wc.info.name, direction: 'inbound', stages: listId ? [listId] : [], range: wc.info.range, route });
   }
 
   const vendor: NginxVendor = {
