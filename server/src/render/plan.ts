@@ -206,6 +206,7 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
       policy,
       decisions,
       occupied,
+      ...(round === 0 && existing.length > 0 ? { replacedBlocks: existing.map((e) => e.baseOffset) } : {}),
       catalog: subject.catalog,
       ...(subject.keepOnProxy ? { keepOnProxy: subject.keepOnProxy } : {}),
     });

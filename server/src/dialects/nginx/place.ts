@@ -74,10 +74,13 @@ function ancestry(vendor: NginxVendor, context: NginxContextInfo): NginxContextI
 type Site =
   | { kind: 'before'; owner: NginxContextInfo; list: RuleList; ruleIndex: number }
   | { kind: 'own-list'; context: NginxContextInfo; inherited: RuleList; from: NginxContextInfo }
+  /** A block of the policy being refreshed is the only allow/deny of the context it stands in: it stays there. */
+  | { kind: 'kept'; context: NginxContextInfo }
   | { kind: 'new-location'; server: NginxContextInfo; requestPath: string; inherited?: RuleList; from?: NginxContextInfo };
 
 function siteKey(site: Site): string {
   if (site.kind === 'before') return `before|${site.owner.id}|${site.ruleIndex}`;
+  if (site.kind === 'kept') return `kept|${site.context.id}`;
   if (site.kind === 'own-list') return `own|${site.context.id}`;
   return `new|${site.server.id}|${site.requestPath}`;
 }
@@ -120,6 +123,24 @@ function siteOf(request: Request, decision: FlowDecision): Site | { reason: stri
     return { reason: t('{0} serves {1}, but this file is only the body of a location, so no location can be created for it', context.name, requestPath) };
   }
   return { kind: 'before', owner, list, ruleIndex: point.ruleIndex };
+}
+
+/**
+ * For traffic the file lets through once the policy's own blocks are taken out: the context one
+ * of those blocks stood in, when it is where the traffic ends up, so refreshing keeps the block.
+ */
+function keptSite(request: Request, decisions: readonly FlowDecision[]): Site | undefined {
+  const offsets = request.replacedBlocks ?? [];
+  if (offsets.length === 0) return undefined;
+  for (const decision of decisions) {
+    const context = contextOfPath(request.parsed.vendor, decision.path);
+    const block = context ? blockOf(request, context) : undefined;
+    if (!context || !block) continue;
+    // Directly in this context's body, not in a block nested in it.
+    const inner = request.parsed.vendor.contexts.filter((c) => c !== context && c.block && block.open < c.block.open && c.block.close < block.close);
+    if (offsets.some((o) => block.open < o && o <= block.close && !inner.some((c) => c.block!.open < o && o <= c.block!.close))) return { kind: 'kept', context };
+  }
+  return undefined;
 }
 
 /** Addresses of an entry the site's decisions leave open. */
@@ -187,6 +208,11 @@ function blockPart(request: Request, site: Site, entries: number[]): PlacementPa
     if (index < 0) return { reason: t('no place found where the rules would take effect') };
     return { kind: 'block', entries, point: beforeRule(lines, ownRules, index, from), target: { mode: 'access', list: ownRules } };
   }
+  if (site.kind === 'kept') {
+    const point = insideBraces(lines, blockOf(request, site.context)!, site.context.name, true);
+    const own = site.context.accessListOwn ? request.parsed.model.ruleLists.find((l) => l.id === site.context.accessListId) : undefined;
+    return { kind: 'block', entries, point, target: { mode: 'access', ...(own ? { list: own } : {}) } };
+  }
   if (site.kind === 'own-list') {
     const block = blockOf(request, site.context)!;
     const point = insideBraces(lines, block, site.context.name, true);
@@ -231,7 +257,12 @@ export function placeNginx(request: Request): Placement<NginxTarget> {
     const mine = request.decisions.filter((d) => d.entry === index);
     const open = mine.filter((d) => d.outcome.value !== 'allowed');
     if (open.length === 0) {
-      notPlaced.push({ entries: [index], reason: unplacedReason(request, entry, mine) });
+      const kept = keptSite(request, mine);
+      if (kept) {
+        const known = sites.get(siteKey(kept)) ?? { site: kept, entries: [] };
+        known.entries.push(index);
+        sites.set(siteKey(kept), known);
+      } else notPlaced.push({ entries: [index], reason: unplacedReason(request, entry, mine) });
       return;
     }
     // A list that already holds part of the set is where the author wants it; other servers refusing it were not written for it.
