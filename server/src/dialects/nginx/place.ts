@@ -109,18 +109,11 @@ function siteOf(request: Request, decision: FlowDecision): Site | { reason: stri
   const owner = ownerOf(vendor, context);
   if (!owner) return { reason: t('no place found where the rules would take effect') };
   const requestPath = decision.flow.requestPath;
-  const isServer = context.kind === 'server';
   // A request for one service whose location takes the rules of an enclosing block gets a list of its own there; no location at all, a new one.
-  if (requestPath !== undefined && isServer) {
-    if (!blockOf(request, context) && context.parent !== undefined) return { reason: t('no location of {0} serves {1}, and the server block is not in this file, so the location cannot be created here', context.name, requestPath) };
-    return owner === context ? { kind: 'new-location', server: context, requestPath, inherited: list, from: context } : { kind: 'new-location', server: context, requestPath, inherited: list, from: owner };
-  }
-  if (requestPath !== undefined && owner !== context && context.kind === 'location') {
-    if (!blockOf(request, context)) return { reason: t('{0} serves {1} but its block is not in this file, so it cannot get allow lines of its own here', context.name, requestPath) };
-    return { kind: 'own-list', context, inherited: list, from: owner };
-  }
-  if (context.kind === 'location' && requestPath !== undefined && context.parent === undefined && !blockOf(request, context)) {
-    return { reason: t('{0} serves {1}, but this file is only the body of a location, so no location can be created for it', context.name, requestPath) };
+  if (requestPath !== undefined && context.kind === 'server') return { kind: 'new-location', server: context, requestPath, inherited: list, from: owner };
+  if (requestPath !== undefined && context.kind === 'location' && owner !== context) return { kind: 'own-list', context, inherited: list, from: owner };
+  if (requestPath !== undefined && context.kind === 'http') {
+    return { reason: t('{0} is served by a server block this file does not have, and a location can only be created inside one, so it is not created here; allow lines in {1} would open every server', requestPath, context.name) };
   }
   return { kind: 'before', owner, list, ruleIndex: point.ruleIndex };
 }
