@@ -210,7 +210,6 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
       catalog: subject.catalog,
       ...(subject.keepOnProxy ? { keepOnProxy: subject.keepOnProxy } : {}),
     });
-    for (const part of placement.parts) for (const i of part.entries) placedEntries.add(i);
     for (const missing of placement.notPlaced) {
       // An entry an earlier round placed is not "not placed" because a later round finds it let through.
       const entries = missing.entries.filter((i) => !placedEntries.has(i));
@@ -220,6 +219,7 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
       const key = `${missing.reason}|${labels.join(',')}`;
       notPlaced.set(key, { labels, reason: missing.reason, entries: [...new Set([...(notPlaced.get(key)?.entries ?? []), ...entries])] });
     }
+    for (const part of placement.parts) for (const i of part.entries) placedEntries.add(i);
     const placed: PlacedPart[] = [];
     if (placement.parts.length > 0) placedAny = true;
     for (const part of placement.parts) {

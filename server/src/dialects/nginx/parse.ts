@@ -84,6 +84,8 @@ export interface NginxContextInfo {
   satisfyAny?: boolean;
   /** Offset of the block's `{` and `}`, when it has a block in this file. */
   block?: { open: number; close: number };
+  /** `if` blocks here that end a request with an error status, by a variable's value. */
+  guards?: NginxGuard[];
   /**
    * For server blocks: the address families the listen directives accept connections on (`listen 443`
    * is IPv4 only, `[::]:443` IPv6 only unless `ipv6only=off`). Absent when it cannot be told.
@@ -113,6 +115,29 @@ export interface NginxMapInfo {
   defaultValue?: string;
 }
 
+/** A `geo` block: the variable it sets from the client address and the value each network gets. */
+export interface NginxGeoInfo {
+  variable: string;
+  /** The variable the address is read from; `$remote_addr` unless the block names another. */
+  source: string;
+  ranges: boolean;
+  entries: Array<{ interval: IpInterval; value: string; range: Range; referenceId: number }>;
+  defaultValue: string;
+  defaultRange?: Range;
+  /** Offsets of the block's braces. */
+  block?: { open: number; close: number };
+  /** `proxy`, `delete` or an `include`: entries this file does not show or that change the address. */
+  unsettled?: string;
+}
+
+/** `if (…) { return 4xx; }` in a server or location: requests whose variable has a refusing value end there. */
+export interface NginxGuard {
+  variable: string;
+  /** Which values refuse: equal to (`=`), different from (`!=`), empty or "0" (`!$v`), anything else (`$v`). */
+  test: { op: '=' | '!='; value: string } | { op: 'false' | 'true' };
+  range: Range;
+}
+
 /** What the nginx parser knows beyond the common model: the directive tree, contexts, includes and maps. */
 export interface NginxVendor {
   /** True when the file has no main-context directives and is read as an included fragment. */
@@ -123,6 +148,9 @@ export interface NginxVendor {
   contexts: NginxContextInfo[];
   includes: NginxInclude[];
   maps: NginxMapInfo[];
+  geos: NginxGeoInfo[];
+  /** The rule lists made of a geo block as a guard reads it: which geo (index into `geos`) and guard. */
+  guardLists: Array<{ listId: string; geo: number; guard: NginxGuard }>;
   upstreams: string[];
 }
 
@@ -446,6 +474,27 @@ function hostPattern(value: string, wildcards: boolean): { kind: ReferenceKind; 
   return { kind: 'hostname', matchers: [{ kind: 'exact', host: value }] };
 }
 
+/** An `if` that ends the request with an error status when a variable has (or lacks) a value; undefined for any other `if`. */
+function guardOf(d: NginxDirective, range: Range): NginxGuard | undefined {
+  const refuses = (d.block ?? []).some((c) => c.name === 'return' && /^(4\d\d|5\d\d)$/.test(c.args[0]?.value ?? ''));
+  if (!refuses) return undefined;
+  const condition = d.args.map((a) => a.value).join(' ');
+  const m = /^\(\s*(!?)\s*(\$\w+)\s*(?:(=|!=)\s*(.*?))?\s*\)$/.exec(condition);
+  if (!m) return undefined;
+  const [, not, variable, op, value] = m;
+  if (op === '=' || op === '!=') return { variable: variable!, test: { op, value: (value ?? '').replace(/^"(.*)"$/, '$1') }, range };
+  return { variable: variable!, test: { op: not === '!' ? 'false' : 'true' }, range };
+}
+
+/** Whether a guard refuses a request whose variable has `value`. */
+export function guardRefuses(guard: NginxGuard, value: string): boolean {
+  const test = guard.test;
+  if (test.op === '=') return value === test.value;
+  if (test.op === '!=') return value !== test.value;
+  const falsy = value === '' || value === '0';
+  return test.op === 'false' ? falsy : !falsy;
+}
+
 /** How a `location` block's arguments select requests; undefined for a named location or arguments nginx rejects. */
 function locationMatch(d: NginxDirective): LocationMatch | undefined {
   const [first, second] = d.args.map((a) => a.value);
@@ -584,6 +633,7 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
   const walkContexts: WalkContext[] = [];
   const includes: NginxInclude[] = [];
   const maps: NginxMapInfo[] = [];
+  const geos: NginxGeoInfo[] = [];
   const ruleLists: RuleList[] = [];
   const paths: EvaluationPath[] = [];
   const usedIds = new Set<string>();
@@ -806,7 +856,7 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
     if (!entries) ctx.info.includes.push(arg.value);
   };
 
-  const handleGeoEntries = (entries: NginxDirective[], ctx: WalkContext, rangesMode: boolean): void => {
+  const handleGeoEntries = (entries: NginxDirective[], ctx: WalkContext, rangesMode: boolean, info?: NginxGeoInfo): void => {
     let ranges = rangesMode;
     // nginx warns about a network given twice and keeps the later value.
     const networks = new Set<string>();
@@ -814,15 +864,20 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
       if (e.block) problem(e.start, (e.openOffset ?? e.start) + 1, t('Unexpected "{0}"', '{'));
       if (e.name === 'ranges' && e.args.length === 0) {
         ranges = true;
+        if (info) info.ranges = true;
         continue;
       }
       if (e.name === 'proxy_recursive') continue;
       if (e.name === 'include') {
         handleInclude(e, ctx, 'geo');
+        if (info) info.unsettled = t('{0} may hold more of its networks', shown(e.args[0]?.value ?? ''));
         continue;
       }
       if (e.name === 'default') {
-        argCount(e, 1, 1);
+        if (argCount(e, 1, 1) && info) {
+          info.defaultValue = e.args[0]!.value;
+          info.defaultRange = directiveRange(e);
+        }
         continue;
       }
       // In `ranges` mode keys (and what `delete` removes) are `first-last`; otherwise networks.
@@ -836,15 +891,18 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
       };
       if (e.name === 'proxy') {
         if (argCount(e, 1, 1)) addReference(e.args[0]!, 'source', classifyAddress(e.args[0]!.value));
+        if (info) info.unsettled = t('"proxy" reads the client address from a header for some senders');
         continue;
       }
       if (e.name === 'delete') {
         if (argCount(e, 1, 1)) geoKey(e.args[0]!);
+        if (info) info.unsettled = t('"delete" takes networks out again');
         continue;
       }
-      argCount(e, 1, 1);
+      const counted = argCount(e, 1, 1);
       const id = geoKey(e.nameToken);
       const interval = id === undefined ? undefined : references[id]!.interval;
+      if (interval && counted && id !== undefined && info) info.entries.push({ interval, value: e.args[0]!.value, range: directiveRange(e), referenceId: id });
       if (interval) {
         const key = `${interval.family}:${interval.first}:${interval.last}`;
         if (networks.has(key)) problem(e.nameToken.start, e.nameToken.end, t('Duplicate network "{0}"; nginx keeps the later value', shown(e.name)), 'warning');
@@ -1031,9 +1089,18 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
       case 'geo':
         if (d.block) {
           argCount(d, 1, 2);
-          handleGeoEntries(d.block, ctx, false);
+          const variable = d.args[d.args.length - 1]?.value ?? '';
+          const info: NginxGeoInfo = { variable, source: d.args.length === 2 ? d.args[0]!.value : '$remote_addr', ranges: false, entries: [], defaultValue: '' };
+          if (d.openOffset !== undefined && d.closeOffset !== undefined) info.block = { open: d.openOffset, close: d.closeOffset };
+          handleGeoEntries(d.block, ctx, false, info);
+          geos.push(info);
         }
         continue;
+      case 'if': {
+        const guard = guardOf(d, rangeOf(d.start, d.end));
+        if (guard) (ctx.info.guards ??= []).push(guard);
+        break;
+      }
       default:
         break;
     }
@@ -1122,13 +1189,53 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
     wc.info.accessListOwn = own;
   }
 
+  // A guard on a geo variable refuses the clients whose networks get a refusing value: a list of its own, most specific network first, as geo matches.
+  const guardLists = new Map<WalkContext, string[]>();
+  const guardListInfo: NginxVendor['guardLists'] = [];
+  for (const wc of walkContexts) {
+    for (const guard of wc.info.guards ?? []) {
+      const geo = [...geos].reverse().find((g) => g.variable === guard.variable);
+      if (!geo) continue;
+      const unsettled = geo.unsettled ?? (geo.source !== '$remote_addr' ? t('geo {0} reads the address from {1}', geo.variable, geo.source) : undefined);
+      const entries = [...geo.entries].sort((a, b) => (a.interval.last - a.interval.first < b.interval.last - b.interval.first ? -1 : a.interval.last - a.interval.first > b.interval.last - b.interval.first ? 1 : 0));
+      const list: RuleList = {
+        id: uniqueId(`${wc.info.id} | geo ${geo.variable}`),
+        name: t('geo {0} as the "if" on line {1} reads it', geo.variable, guard.range.start.line + 1),
+        kind: 'http-access',
+        rules: entries.map((e) => ({
+          range: e.range,
+          actionRange: e.range,
+          action: { type: guardRefuses(guard, e.value) ? 'drop' : 'accept' },
+          sources: { referenceIds: [e.referenceId], intervals: [e.interval], negated: false },
+          ...(unsettled ? { unknownConditions: [unsettled] } : {}),
+          text: text.slice(lines.offsetAt(e.range.start), lines.offsetAt(e.range.end)),
+        })),
+        defaultAction: guardRefuses(guard, geo.defaultValue) ? 'drop' : 'accept',
+        range: guard.range,
+      };
+      if (geo.defaultRange) list.defaultRange = geo.defaultRange;
+      const families = serverFamilies(wc);
+      if (families) list.families = families;
+      ruleLists.push(list);
+      guardLists.set(wc, [...(guardLists.get(wc) ?? []), list.id]);
+      guardListInfo.push({ listId: list.id, geo: geos.indexOf(geo), guard });
+    }
+  }
+  /** The guard lists a request meets on its way to a context: the server's first, then each location's. */
+  const guardsOnTheWay = (wc: WalkContext): string[] => {
+    const chain: WalkContext[] = [];
+    for (let at: WalkContext | undefined = wc; at; at = at.parent) chain.unshift(at);
+    return chain.flatMap((c) => guardLists.get(c) ?? []);
+  };
+
   // Paths: each server and location a request can end in, with the listeners and locations that lead there.
   const hasServers = walkContexts.some((wc) => wc.info.kind === 'server' || wc.info.kind === 'stream-server');
   for (const wc of walkContexts) {
     const route = routeOf(wc, enclosingServer(wc), hasServers);
     if (!route) continue;
     const listId = wc.info.accessListId;
-    paths.push({ id: `path:${wc.info.id}`, name: wc.info.name, direction: 'inbound', stages: listId ? [listId] : [], range: wc.info.range, route });
+    const stages = [...guardsOnTheWay(wc), ...(listId ? [listId] : [])];
+    paths.push({ id: `path:${wc.info.id}`, name: wc.info.name, direction: 'inbound', stages, range: wc.info.range, route });
   }
 
   const vendor: NginxVendor = {
@@ -1138,6 +1245,8 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
     contexts,
     includes,
     maps,
+    geos,
+    guardLists: guardListInfo,
     upstreams: tree.upstreams,
   };
   problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);

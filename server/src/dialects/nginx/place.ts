@@ -1,5 +1,5 @@
 import { t } from '../../l10n';
-import { formatCidr, intersectIntervals, intervalToCidrs, mergeIntervals, type IpInterval } from '../../model/address';
+import { formatCidr, formatIp, intersectIntervals, intervalToCidrs, mergeIntervals, type IpInterval } from '../../model/address';
 import type { EvaluationPath, PortRange, Rule, RuleList } from '../../model/config';
 import { leadingWhitespace } from '../../model/edit';
 import type { PolicyEntry } from '../../model/policy';
@@ -8,7 +8,7 @@ import { matchIsOf } from '../../catalog';
 import type { FlowDecision, InsertionPoint, Placement, PlacementPart, PlacementRequest } from '../dialect';
 import { afterLine, beforeRule, braceBlockAfter, endOfText, insideBraces, nowhere } from '../placement';
 import { ruleComment } from '../ruleComment';
-import type { NginxContextInfo, NginxVendor } from './parse';
+import { guardRefuses, type NginxContextInfo, type NginxGeoInfo, type NginxVendor } from './parse';
 import type { NginxTarget } from './render';
 
 type Request = PlacementRequest<NginxVendor>;
@@ -136,6 +136,42 @@ function keptSite(request: Request, decisions: readonly FlowDecision[]): Site | 
   return undefined;
 }
 
+/** Where a geo block that a guard reads gets the networks it refuses by default, or why it does not. */
+type GeoSite = { geo: NginxGeoInfo; index: number; after: number; value: string; indent: string } | { reason: string };
+
+/** The geo behind a guard list that decides by its default: extended with the value its own allowing entries have, after the one that holds part of the set. */
+function geoSiteOf(request: Request, decision: FlowDecision, entry: PolicyEntry): GeoSite | undefined {
+  const { vendor } = request.parsed;
+  const point = decision.outcome.decidedBy;
+  const guarded = point ? vendor.guardLists.find((g) => g.listId === point.listId) : undefined;
+  const geo = guarded ? vendor.geos[guarded.geo] : undefined;
+  if (!point || !guarded || !geo) return undefined;
+  const ifLine = guarded.guard.range.start.line + 1;
+  if (decision.outcome.value === 'unknown') return { reason: t('geo {0} decides it, and {1}, so networks added there are not sure to take effect', geo.variable, decision.outcome.reason ?? t('unknown')) };
+  if (point.ruleIndex >= 0) {
+    const rule = request.parsed.model.ruleLists.find((l) => l.id === point.listId)?.rules[point.ruleIndex];
+    return { reason: t('geo {0} gives these addresses a value on line {1} that the "if" on line {2} refuses; that is said on purpose, so it is left as it is', geo.variable, (rule?.range.start.line ?? 0) + 1, ifLine) };
+  }
+  const letThrough = geo.entries.filter((e) => !guardRefuses(guarded.guard, e.value));
+  const holding = letThrough.filter((e) => holdsPart(request, { range: e.range, actionRange: e.range, action: { type: 'accept' }, sources: { referenceIds: [], intervals: [e.interval], negated: false }, text: '' }, entry));
+  const anchor = holding.at(-1) ?? letThrough.at(-1);
+  if (!anchor) return { reason: t('geo {0} gives no network a value the "if" on line {1} lets through, so there is no value to add these addresses with', geo.variable, ifLine) };
+  const line = anchor.range.end.line;
+  return { geo, index: vendor.geos.indexOf(geo), after: line, value: anchor.value, indent: leadingWhitespace(request.lines.lineText(anchor.range.start.line)) };
+}
+
+/** The lines that add networks to a geo block, in its own form (networks, or `first-last` in ranges mode). */
+function geoPart(request: Request, site: Exclude<GeoSite, { reason: string }>, entries: number[], addresses: IpInterval[]): PlacementPart<NginxTarget> {
+  const { lines, policy } = request;
+  const merged = mergeIntervals(addresses);
+  const keys = site.geo.ranges ? merged.map((iv) => `${formatIp(iv.family, iv.first)}-${formatIp(iv.family, iv.last)}`) : merged.flatMap((iv) => intervalToCidrs(iv).map(formatCidr));
+  const value = /[\s;{}#"']/.test(site.value) ? `"${site.value}"` : site.value;
+  const comment = `${site.indent}# ${ruleComment(policy.purpose, entries.map((i) => policy.entries[i]!.origin), policy.catalogVersion, 200)}`;
+  const newText = [comment, ...keys.map((k) => `${site.indent}${k} ${value};`)].join('\n') + '\n';
+  const at = lines.positionAt(afterLine(lines, site.after));
+  return { kind: 'edits', entries, edits: [{ range: { start: at, end: at }, newText }], description: t('Added {0} to geo {1} after line {2}, with the value "{3}".', keys.join(', '), site.geo.variable, site.after + 1, site.value) };
+}
+
 /** Addresses of an entry the site's decisions leave open. */
 function openAddresses(decisions: readonly FlowDecision[], entry: number): IpInterval[] {
   return mergeIntervals(decisions.filter((d) => d.entry === entry && d.flow.remote.kind === 'addresses').flatMap((d) => (d.flow.remote.kind === 'addresses' ? d.flow.remote.intervals : [])));
@@ -246,6 +282,7 @@ export function placeNginx(request: Request): Placement<NginxTarget> {
   const { policy } = request;
   const notPlaced: Placement<NginxTarget>['notPlaced'] = [];
   const sites = new Map<string, { site: Site; entries: number[] }>();
+  const geoSites = new Map<string, { site: Exclude<GeoSite, { reason: string }>; entries: number[]; addresses: IpInterval[] }>();
   policy.entries.forEach((entry, index) => {
     const mine = request.decisions.filter((d) => d.entry === index);
     const open = mine.filter((d) => d.outcome.value !== 'allowed');
@@ -264,6 +301,19 @@ export function placeNginx(request: Request): Placement<NginxTarget> {
       return !('reason' in site) && site.kind === 'before' && anchorOf(request, site.list, site.ruleIndex, site.owner, entry) !== undefined;
     });
     for (const decision of holding.length > 0 ? holding : open) {
+      const geoSite = geoSiteOf(request, decision, entry);
+      if (geoSite && 'reason' in geoSite) {
+        if (!notPlaced.some((n) => n.reason === geoSite.reason && n.entries.includes(index))) notPlaced.push({ entries: [index], reason: geoSite.reason });
+        continue;
+      }
+      if (geoSite) {
+        const key = `${geoSite.index}|${geoSite.after}`;
+        const known = geoSites.get(key) ?? { site: geoSite, entries: [], addresses: [] };
+        if (!known.entries.includes(index)) known.entries.push(index);
+        if (decision.flow.remote.kind === 'addresses') known.addresses.push(...decision.flow.remote.intervals);
+        geoSites.set(key, known);
+        continue;
+      }
       const site = siteOf(request, decision);
       if ('reason' in site) {
         if (!notPlaced.some((n) => n.reason === site.reason && n.entries.includes(index))) notPlaced.push({ entries: [index], reason: site.reason });
@@ -276,6 +326,7 @@ export function placeNginx(request: Request): Placement<NginxTarget> {
     }
   });
   const parts: PlacementPart<NginxTarget>[] = [];
+  for (const { site, entries, addresses } of geoSites.values()) parts.push(geoPart(request, site, entries.sort((a, b) => a - b), addresses));
   for (const { site, entries } of sites.values()) {
     const blockEntries: number[] = [];
     if (site.kind === 'before') {
