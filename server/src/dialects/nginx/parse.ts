@@ -902,7 +902,11 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
       const counted = argCount(e, 1, 1);
       const id = geoKey(e.nameToken);
       const interval = id === undefined ? undefined : references[id]!.interval;
-      if (interval && counted && id !== undefined && info) info.entries.push({ interval, value: e.args[0]!.value, range: directiveRange(e), referenceId: id });
+      if (interval && counted && id !== undefined && info) {
+        // A network given twice keeps its later value, as nginx does.
+        info.entries = info.entries.filter((x) => x.interval.family !== interval.family || x.interval.first !== interval.first || x.interval.last !== interval.last);
+        info.entries.push({ interval, value: e.args[0]!.value, range: directiveRange(e), referenceId: id });
+      }
       if (interval) {
         const key = `${interval.family}:${interval.first}:${interval.last}`;
         if (networks.has(key)) problem(e.nameToken.start, e.nameToken.end, t('Duplicate network "{0}"; nginx keeps the later value', shown(e.name)), 'warning');
