@@ -80,11 +80,8 @@ function renderAccess(policy: Policy, target: NginxTarget, indent: string, lines
     for (const rule of target.keep.rules) lines.push(`${indent}${rule.text.replace(/\s+/g, ' ').trim()}`);
     return;
   }
-  // Inside a list of the user's, its own rules decide every other client.
-  if (policy.action === 'allow' && !target.list) {
-    // nginx lets a request through when no rule matches, so an allow-list on its own means nothing without a final `deny all`.
-    lines.push(`${indent}deny all;`);
-  }
+  // Beside rules of the user's, those decide every other client; an allow-list on its own means nothing without a final `deny all`, since nginx lets through what no rule matches.
+  if (policy.action === 'allow' && (target.list?.rules.length ?? 0) === 0) lines.push(`${indent}deny all;`);
 }
 
 /**
