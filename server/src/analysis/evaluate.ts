@@ -6,6 +6,7 @@ import { matchRule, touches } from '../model/match';
 import { ALL_PORTS, intersectPorts } from '../model/ports';
 import { regionIsEmpty, splitRegion, type Region } from '../model/region';
 import { reachableLists } from '../model/lists';
+import { listenedPorts, pathsForRequest } from '../model/routing';
 import { MAX_EVALUATION_STEPS, MAX_JUMP_DEPTH, MAX_UNCERTAIN_DEPTH } from '../limits';
 import { rulesMissingFrom } from '../dialects/bounds';
 import { recordEvaluationLimit } from './evaluationLimits';
@@ -173,24 +174,28 @@ class Evaluator {
   }
 }
 
-/** nginx allow/deny guards HTTP requests; other traffic never reaches those lists. */
-const HTTP_PORTS: PortRange[] = [
-  { from: 80, to: 80 },
-  { from: 443, to: 443 },
-  { from: 8080, to: 8080 },
-  { from: 8443, to: 8443 },
-];
-
-/** Paths that see traffic of the flow's direction. */
+/**
+ * Paths that see traffic of the flow's direction. A routed path (a listener block and its
+ * locations) sees only flows on its listeners' protocol and ports, and of one block's paths a flow
+ * with a known request path takes the location that serves it.
+ */
 export function pathsForFlow(model: ConfigModel, flow: Flow): EvaluationPath[] {
-  return model.paths.filter((p) => p.direction === undefined || p.direction === 'forward' || p.direction === flow.direction);
+  const ofDirection = model.paths.filter((p) => p.direction === undefined || p.direction === 'forward' || p.direction === flow.direction);
+  const requestPath = flow.requestPath;
+  const servers = new Map<string, EvaluationPath[]>();
+  const out: EvaluationPath[] = [];
+  for (const path of ofDirection) {
+    if (!path.route) out.push(path);
+    else if (visiblePorts(path, flow).length > 0) servers.set(path.route.server, [...(servers.get(path.route.server) ?? []), path]);
+  }
+  for (const paths of servers.values()) out.push(...(requestPath === undefined ? paths : pathsForRequest(paths, requestPath)));
+  return out;
 }
 
-/** The part of a flow's ports a list can see at all: everything, except HTTP ports for nginx access lists. */
-function visiblePorts(list: RuleList, flow: Flow): PortRange[] {
+/** The part of a flow's ports a path can see: all of them, or those its listeners take. */
+function visiblePorts(path: EvaluationPath, flow: Flow): PortRange[] {
   const ports = flow.ports.length > 0 ? flow.ports : ALL_PORTS;
-  if (list.kind !== 'http-access') return ports;
-  return flow.protocol === 'tcp' ? intersectPorts(ports, HTTP_PORTS) : [];
+  return path.route ? listenedPorts(path.route, flow.protocol, ports, flow.direction === 'inbound' ? flow.local : undefined) : ports;
 }
 
 function familiesOf(lists: RuleList[]): Set<4 | 6> {
@@ -311,12 +316,14 @@ function evaluatePath(model: ConfigModel, path: EvaluationPath, flow: Flow): Reg
   if (flow.remote.kind !== 'addresses') return undefined;
   const evaluator = new Evaluator(model, flow);
   const stages = path.stages.map((id) => evaluator.list(id)).filter((l): l is RuleList => l !== undefined);
+  const ports = visiblePorts(path, flow);
+  if (ports.length === 0) return undefined;
+  // A routed path without lists is a listener or location nothing filters: every client gets through.
+  if (path.route && path.stages.length === 0) return [{ region: { intervals: mergeIntervals(flow.remote.intervals), ports }, value: 'allowed', trace: [] }];
   if (stages.length === 0) return undefined;
   const families = familiesOf(stages);
   const intervals = flow.remote.intervals.filter((iv) => families.has(iv.family));
   if (intervals.length === 0) return undefined;
-  const ports = visiblePorts(stages[0]!, flow);
-  if (ports.length === 0) return undefined;
   let pending: Region[] = [{ intervals: mergeIntervals(intervals), ports }];
   const outcomes: RegionOutcome[] = [];
   for (let s = 0; s < stages.length && pending.length > 0; s++) {

@@ -141,6 +141,8 @@ export interface PlacementRequest<V> {
   decisions: FlowDecision[];
   /** Managed blocks of other purposes; a new block never goes inside one. */
   occupied: readonly ManagedBlock[];
+  /** Offsets in `text` where blocks of this purpose stood before they were taken out to be planned again (a refresh). */
+  replacedBlocks?: readonly number[];
   /** Hosts no edit may send past the proxy (the sign-in hosts, with tenant restrictions on). */
   keepOnProxy?: readonly string[];
   /** The catalogue, to tell which endpoint set or row addresses the file already holds belong to. */

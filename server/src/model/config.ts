@@ -170,7 +170,7 @@ export interface EvaluationPath {
   id: string;
   name: string;
   direction?: TrafficDirection;
-  /** List ids in the order the device applies them. */
+  /** List ids in the order the device applies them; empty for a routed path where nothing filters (every client gets through). */
   stages: string[];
   /**
    * Unset: every stage must let a flow through. `first-match`: the stages read as one list (an ASA
@@ -179,6 +179,33 @@ export interface EvaluationPath {
    */
   stageOrder?: 'first-match';
   range: Range;
+  /** For a device that routes a connection by its listener and a request by its path: which flows take this path. */
+  route?: PathRoute;
+}
+
+/**
+ * How a request path selects a location, in nginx's terms: `exact` (`=`), `prefix`, `prefix-final`
+ * (`^~`, a match that stops the regular-expression search) and `regex` (`~`, `~*` when `caseless`).
+ */
+export interface LocationMatch {
+  kind: 'exact' | 'prefix' | 'prefix-final' | 'regex';
+  pattern: string;
+  caseless?: boolean;
+}
+
+/**
+ * The connections and requests a path receives. A flow takes it only on one of the listener's
+ * protocols and ports; of the paths of one `server`, a request takes the one whose chain of
+ * locations it selects (the server's own path when it selects none), and a flow with no known
+ * request path takes every one of them.
+ */
+export interface PathRoute {
+  /** `addresses`: the local addresses a listener is bound to; absent when it takes every address of the host. */
+  listeners: Array<{ protocol: 'tcp' | 'udp'; ports: PortRange[]; addresses?: IpInterval[] }>;
+  /** Shared by the paths of one listener block. */
+  server: string;
+  /** From the outermost location down to this path's own; empty for the server itself. */
+  locations: Array<{ id: string; match: LocationMatch }>;
 }
 
 export interface SyntaxProblem {

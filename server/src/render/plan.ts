@@ -31,6 +31,8 @@ export interface PolicyPlan {
   notExpressible: string[];
   /** Entries (by label) no place in the file lets take effect, with the reason. */
   notPlaced: Array<{ labels: string[]; reason: string }>;
+  /** Indexes of the policy's entries that no round placed anywhere (those of `notPlaced`): the edit is not meant to let them through. */
+  unplacedEntries: number[];
   /** Broken markers of this purpose; when present nothing is edited, since the block's extent is unknown. */
   problems: ManagedBlockProblem[];
 }
@@ -132,7 +134,8 @@ function withoutBlockLists(parsed: Parsed<unknown>, occupied: readonly ManagedBl
   const ruleLists = parsed.model.ruleLists.filter((l) => !created(l));
   if (ruleLists.length === parsed.model.ruleLists.length) return parsed;
   const kept = new Set(ruleLists.map((l) => l.id));
-  const paths = parsed.model.paths.map((p) => ({ ...p, stages: p.stages.filter((id) => kept.has(id)) })).filter((p) => p.stages.length > 0);
+  // A path that lost every list to the blocks goes; one that never had any (a routed place nothing filters) stays.
+  const paths = parsed.model.paths.filter((p) => p.stages.length === 0 || p.stages.some((id) => kept.has(id))).map((p) => ({ ...p, stages: p.stages.filter((id) => kept.has(id)) }));
   return { ...parsed, model: { ...parsed.model, ruleLists, paths } };
 }
 
@@ -173,6 +176,7 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
     replaced: false,
     notExpressible: [],
     notPlaced: [],
+    unplacedEntries: [],
     problems: [],
     ...extra,
   });
@@ -183,13 +187,15 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
   const { base, existing } = withoutBlocks(subject.text, own);
   const summaries: string[] = [];
   const notExpressible: string[] = [];
-  const notPlaced = new Map<string, { labels: string[]; reason: string }>();
+  const notPlaced = new Map<string, { labels: string[]; reason: string; entries: number[] }>();
+  const placedEntries = new Set<number>();
   let current = base;
   let alreadyAllowed = false;
   let placedAny = false;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const occupied = findManagedBlocks(current, commentSyntaxOf(dialect, current)).blocks;
-    const parsed = withoutBlockLists(dialect.parse(current, subject.parseContext), occupied);
+    // The policy's own blocks of earlier rounds count: the next round starts from what they did.
+    const parsed = withoutBlockLists(dialect.parse(current, subject.parseContext), occupied.filter((b) => b.purpose !== policy.purpose));
     const { decisions, allAllowed } = decisionsToPlace(policyDecisions(parsed.model, policy, subject.catalog));
     if (round > 0 && allAllowed) break;
     if (round === 0) alreadyAllowed = allAllowed && decisions.length > 0 && !decisions.some((d) => sentToProxy(parsed.model, d));
@@ -200,14 +206,20 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
       policy,
       decisions,
       occupied,
+      ...(round === 0 && existing.length > 0 ? { replacedBlocks: existing.map((e) => e.baseOffset) } : {}),
       catalog: subject.catalog,
       ...(subject.keepOnProxy ? { keepOnProxy: subject.keepOnProxy } : {}),
     });
     for (const missing of placement.notPlaced) {
+      // An entry an earlier round placed is not "not placed" because a later round finds it let through.
+      const entries = missing.entries.filter((i) => !placedEntries.has(i));
+      if (entries.length === 0) continue;
       // Entries of one set come one per protocol under one label; the reason names it once.
-      const labels = [...new Set(missing.entries.map((i) => policy.entries[i]?.label ?? '').filter((l) => l !== ''))];
-      notPlaced.set(`${missing.reason}|${labels.join(',')}`, { labels, reason: missing.reason });
+      const labels = [...new Set(entries.map((i) => policy.entries[i]?.label ?? '').filter((l) => l !== ''))];
+      const key = `${missing.reason}|${labels.join(',')}`;
+      notPlaced.set(key, { labels, reason: missing.reason, entries: [...new Set([...(notPlaced.get(key)?.entries ?? []), ...entries])] });
     }
+    for (const part of placement.parts) for (const i of part.entries) placedEntries.add(i);
     const placed: PlacedPart[] = [];
     if (placement.parts.length > 0) placedAny = true;
     for (const part of placement.parts) {
@@ -222,7 +234,8 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
     }
     current = next;
   }
-  const notPlacedList = [...notPlaced.values()];
+  const unplacedEntries = [...new Set([...notPlaced.values()].flatMap((n) => n.entries))].filter((i) => !placedEntries.has(i)).sort((a, b) => a - b);
+  const notPlacedList = [...notPlaced.values()].map(({ labels, reason }) => ({ labels, reason }));
   const reasons = notPlacedReasons(notPlacedList);
   // A block the file already has is never dropped because nothing of the new policy can be placed.
   if (own.length > 0 && !placedAny) {
@@ -239,7 +252,7 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
   const notes = [...summaries];
   if (alreadyAllowed && own.length === 0) notes.push(t('This file already lets all of it through; the block keeps it so if the rules around it change.'));
   if (reasons.length > 0) notes.push(t('Not placed: {0}', reasons.join('; ')));
-  return { edits, newText: current, summary: notes.join(' '), replaced: own.length > 0, notExpressible, notPlaced: notPlacedList, problems: [] };
+  return { edits, newText: current, summary: notes.join(' '), replaced: own.length > 0, notExpressible, notPlaced: notPlacedList, unplacedEntries, problems: [] };
 }
 
 /** Each entry no place was found for, with the reason, as a sentence of a summary. */
