@@ -30,10 +30,24 @@ export function directFlows(context: CheckContext, requiredOnly: boolean): Array
   return out;
 }
 
-/** "TCP 443 to *.teams.microsoft.com" or "TCP 443 to 52.112.0.0/14": what part of a flow a finding is about. */
-export function describeFlowPart(flow: Flow, ports: Flow['ports'], intervals: readonly IpInterval[]): string {
-  if (flow.remote.kind === 'host') return `${formatPorts(flow.protocol, ports)} ${t('to')} ${flow.remote.pattern}`;
-  return `${formatPorts(flow.protocol, ports)} ${t('to')} ${describeIntervals(mergeIntervals(intervals), flow.remote.intervals)}`;
+/** What part of a flow a finding is about: its ports ("TCP 443") and where to ("*.teams.microsoft.com", "52.112.0.0/14"). */
+export function describeFlowPart(flow: Flow, ports: Flow['ports'], intervals: readonly IpInterval[]): { ports: string; to: string } {
+  const to = flow.remote.kind === 'host' ? flow.remote.pattern : describeIntervals(mergeIntervals(intervals), flow.remote.intervals);
+  return { ports: formatPorts(flow.protocol, ports), to };
+}
+
+/** Most names said in a message for one port set; the rest are counted. */
+const NAMES_SAID = 4;
+
+/** "TCP 80, 443 to a, b, c, d and 3 more; TCP 443 to e": a group's parts, by port set. */
+export function describeParts(group: InterceptionGroup): string {
+  return [...group.parts.entries()]
+    .map(([ports, targets]) => {
+      const names = [...targets];
+      const said = names.length <= NAMES_SAID ? names.join(', ') : t('{0} and {1} more', names.slice(0, NAMES_SAID).join(', '), names.length - NAMES_SAID);
+      return `${ports} ${t('to')} ${said}`;
+    })
+    .join('; ');
 }
 
 /** One finding's worth of flows: one set, one deciding line. */
@@ -41,17 +55,20 @@ export interface InterceptionGroup {
   set: EndpointSet;
   flow: Flow;
   point: DecidingPoint | undefined;
-  parts: Map<string, string>;
+  /** Targets by the ports they are reached on, in the order found. */
+  parts: Map<string, Set<string>>;
 }
 
-export function addToGroup(groups: Map<string, InterceptionGroup>, model: ConfigModel, set: EndpointSet, flow: Flow, point: InterceptionGroup['point'], part: string): void {
+export function addToGroup(groups: Map<string, InterceptionGroup>, model: ConfigModel, set: EndpointSet, flow: Flow, point: InterceptionGroup['point'], part: { ports: string; to: string }): void {
   const key = `${set.id}|${point ? decidingSubject(model, point) : '-'}`;
   let group = groups.get(key);
   if (!group) {
     group = { set, flow, point, parts: new Map() };
     groups.set(key, group);
   }
-  group.parts.set(part, part);
+  const targets = group.parts.get(part.ports) ?? new Set<string>();
+  targets.add(part.to);
+  group.parts.set(part.ports, targets);
 }
 
 /** Where a group's finding points and how the message names it. */

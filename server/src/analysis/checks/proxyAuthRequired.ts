@@ -7,7 +7,7 @@ import { evaluateFlow } from '../evaluate';
 import type { Finding } from '../finding';
 import { intersectPorts } from '../../model/ports';
 import { originKey } from '../scope';
-import { addToGroup, describeFlowPart, directFlows, exemptionFix, groupLocation, setSummary, type InterceptionGroup } from './interceptionScope';
+import { addToGroup, describeFlowPart, describeParts, directFlows, exemptionFix, groupLocation, setSummary, type InterceptionGroup } from './interceptionScope';
 
 function asksForAuthentication(model: ConfigModel, point: DecidingPoint | undefined): boolean {
   if (!point || point.ruleIndex < 0) return false;
@@ -51,7 +51,7 @@ export const proxyAuthRequired: Check = (context) => {
     return {
       code: 'proxy-auth-required',
       severity: group.set.category === 'Optimize' ? 'error' : 'warning',
-      message: t('Required Microsoft 365 {0} gets through only after proxy authentication: {1}. Decided by {2}. Microsoft asks for {3} endpoints to be exempt from proxy authentication.', origin, [...group.parts.values()].join('; '), location.label, group.set.category),
+      message: t('Required Microsoft 365 {0} gets through only after proxy authentication: {1}. Decided by {2}. Microsoft asks for {3} endpoints to be exempt from proxy authentication.', origin, describeParts(group), location.label, group.set.category),
       subject: `${originKey(group.flow.origin)}|auth|${group.point ? decidingSubject(model, group.point) : '-'}`,
       range: location.range,
       related: [{ message: t('Catalogue entry for {0} (version {1})', origin, catalog.version), catalog: catalogReference(group.flow.origin) }],

@@ -4,7 +4,7 @@ import { evaluateFlow, evaluateTlsInterception } from '../evaluate';
 import type { Finding } from '../finding';
 import { originKey } from '../scope';
 import { catalogReference, decidingSubject } from '../describe';
-import { addToGroup, describeFlowPart, directFlows, exemptionFix, groupLocation, setSummary, type InterceptionGroup } from './interceptionScope';
+import { addToGroup, describeFlowPart, describeParts, directFlows, exemptionFix, groupLocation, setSummary, type InterceptionGroup } from './interceptionScope';
 
 /**
  * Optimize and Allow traffic that the device decrypts (Squid `ssl_bump bump`, deep inspection):
@@ -33,7 +33,7 @@ export const tlsInspected: Check = (context) => {
     return {
       code: 'tls-inspected',
       severity: group.set.category === 'Optimize' ? 'error' : 'warning',
-      message: t('TLS inspection decrypts Microsoft 365 {0}: {1}. Decided by {2}. Microsoft asks for {3} endpoints to bypass TLS break-and-inspect.', origin, [...group.parts.values()].join('; '), location.label, group.set.category),
+      message: t('TLS inspection decrypts Microsoft 365 {0}: {1}. Decided by {2}. Microsoft asks for {3} endpoints to bypass TLS break-and-inspect.', origin, describeParts(group), location.label, group.set.category),
       subject: `${originKey(group.flow.origin)}|tls|${group.point ? decidingSubject(model, group.point) : '-'}`,
       range: location.range,
       related: [{ message: t('Catalogue entry for {0} (version {1})', origin, catalog.version), catalog: catalogReference(group.flow.origin) }],
