@@ -69,8 +69,8 @@ function aclName(purpose: string, index: number, kind: string, taken: Set<string
 }
 
 /**
- * A policy as squid.conf lines: per entry a dstdomain acl of its host names, a dst acl of its
- * addresses (for requests made to an address) and a port acl, then `http_access allow|deny` for
+ * A policy as squid.conf lines: per entry a dstdomain acl of its host names (a dst acl of its
+ * addresses when it has none) and a port acl, then `http_access allow|deny` for
  * them, and, when the file bumps TLS, `ssl_bump splice` so the allowed traffic is never decrypted.
  * UDP cannot pass through an HTTP proxy and is written as a comment.
  */
@@ -101,7 +101,9 @@ export function renderSquid(policy: Policy, target: SquidTarget): RenderedBlock 
       acls.push(`# ${t('{0}: no dstdomain value has the same meaning', pattern)}`);
       notExpressible.push(pattern);
     }
-    const cidrs = mergeIntervals(entry.addresses).flatMap((iv) => intervalToCidrs(iv).map(formatCidr));
+    // Clients ask a proxy for names; addresses are written only for entries that have no names,
+    // since a dst acl makes Squid resolve every name that reaches it.
+    const cidrs = entry.urls.length > 0 ? [] : mergeIntervals(entry.addresses).flatMap((iv) => intervalToCidrs(iv).map(formatCidr));
     if (cidrs.length > 0) {
       const name = aclName(policy.purpose, index, 'addresses', taken);
       acls.push(`acl ${name} dst ${cidrs.join(' ')}`);
