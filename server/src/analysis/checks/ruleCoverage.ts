@@ -27,7 +27,7 @@ function protocolsCover(earlier: string[] | undefined, later: string[] | undefin
 }
 
 function hostsCover(earlier: Rule['hosts'], later: Rule['hosts']): boolean {
-  if (!earlier) return !later;
+  if (!earlier) return true;
   if (!later || earlier.negated || later.negated || earlier.unresolved || later.unresolved) return false;
   // A test that takes no host the analysis knows of (a cache-manager acl) still takes requests of its own.
   if (later.matchers.length === 0) return false;

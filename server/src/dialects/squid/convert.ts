@@ -71,8 +71,7 @@ class Converter {
         ids.push(this.reference(value, { kind: parsed.kind, role, interval: parsed.interval }));
         intervals.push(parsed.interval);
       } else {
-        ids.push(this.reference(value, { kind: 'ipv4', role, invalidReason: parsed.reason }));
-        this.problems.push({ range: value.range, message: t('acl {0}: "{1}" is not an address Squid reads', acl.name, value.text), severity: 'error' });
+        ids.push(this.reference(value, { kind: value.text.includes('/') ? 'cidr' : value.text.includes(':') ? 'ipv6' : 'ipv4', role, invalidReason: parsed.reason }));
       }
     }
     return { referenceIds: ids, intervals, negated: false, ...(unresolved ? { unresolved } : {}) };
@@ -117,6 +116,11 @@ class Converter {
     return out;
   }
 
+  /** Reads every acl once, so values of acls no rule uses still get references and problems. */
+  readAll(): void {
+    for (const name of this.vendor.acls.keys()) this.conditionOf(name);
+  }
+
   /** The meaning of an acl, worked out once per name (a rule line may use it many times). */
   private conditionOf(name: string): Condition {
     const known = this.conditions.get(name);
@@ -131,7 +135,7 @@ class Converter {
     if (!acl) {
       if (name === 'all') return {};
       const predefined = PREDEFINED_ACLS.get(name);
-      if (predefined?.type === 'src') return {};
+      if (predefined?.type === 'src') return { sources: { referenceIds: [], intervals: predefined.values.flatMap((v) => { const p = parseSquidAddress(v); return 'interval' in p ? [p.interval] : []; }), negated: false } };
       if (predefined?.type === 'dst') return { destinations: { referenceIds: [], intervals: predefined.values.flatMap((v) => { const p = parseSquidAddress(v); return 'interval' in p ? [p.interval] : []; }), negated: false } };
       // The cache manager's own URLs are never a Microsoft 365 host.
       if (predefined) return { hosts: NO_HOST };
@@ -180,7 +184,8 @@ class Converter {
     if (condition.unknown && !condition.authentication) return { unknown: condition.unknown };
     if (condition.hosts) return { hosts: { ...condition.hosts, negated: !condition.hosts.negated } };
     if (condition.destinations) return { destinations: { ...condition.destinations, negated: !condition.destinations.negated } };
-    if (condition.sources) return { sources: { ...condition.sources, negated: !condition.sources.negated } };
+    // The analysis takes every client to be one the proxy serves, so `!localnet` matches none of them.
+    if (condition.sources) return condition.sources.negated ? {} : { never: true };
     if (condition.ports) return { ports: minusPorts(ALL_PORTS, condition.ports) };
     if (condition.authentication) return { authentication: 'unauthenticated' };
     if (condition.steps) return { steps: new Set(([1, 2, 3] as const).filter((s) => !condition.steps!.has(s))) };
@@ -340,6 +345,7 @@ function annotate(vendor: SquidVendor, annotations: Annotation[]): void {
  */
 export function convertSquid(vendor: SquidVendor, problems: SyntaxProblem[], comments: ConfigModel['comments']): ConfigModel {
   const converter = new Converter(vendor, problems);
+  converter.readAll();
   const rules = vendor.httpAccess.map((line) => converter.rule(line, accessAction(line.action))).filter((r): r is Rule => r !== undefined);
   const last = vendor.httpAccess[vendor.httpAccess.length - 1];
   const listRange = vendor.httpAccess[0]?.range ?? ORIGIN;
