@@ -92,6 +92,8 @@ class Converter {
         matchers.push(...mine);
         ids.push(this.reference(value, { kind: 'host-regex', role: 'host-pattern', hostMatchers: mine }));
       } else {
+        const covering = acl.type === 'dstdomain' ? acl.values.find((other) => other !== value && !other.quoted && coversDomain(other.text, value.text)) : undefined;
+        if (covering) this.problems.push({ range: value.range, message: t('acl {0}: {1} is already covered by {2}, and Squid refuses the acl', acl.name, value.text, covering.text), severity: 'error' });
         const mine = domainMatchers(value.text);
         matchers.push(...mine);
         ids.push(this.reference(value, { kind: value.text.startsWith('.') ? 'host-wildcard' : 'hostname', role: 'host-pattern', hostMatchers: mine }));
@@ -243,6 +245,14 @@ class Converter {
   }
 
   private readonly reported = new Set<SquidToken>();
+}
+
+/** Whether dstdomain value `outer` (`.x.com`) takes every name `inner` does: Squid refuses an acl that has both. */
+function coversDomain(outer: string, inner: string): boolean {
+  const a = outer.toLowerCase();
+  const b = inner.toLowerCase();
+  if (!a.startsWith('.') || a === b) return false;
+  return b === a.slice(1) || b.endsWith(a);
 }
 
 /** `10.0.0.0/8`, `10.0.0.0/255.0.0.0`, `10.0.0.1-10.0.0.9`, `2001:db8::/32`, a bare address. */
