@@ -295,6 +295,13 @@ function tlsAction(action: string, step: BumpStep, after: 'peek' | 'stare' | und
 
 export const SSL_BUMP_START = 'ssl_bump';
 
+/** `#2` for the second ssl_bump line with the same text as this one, nothing for the first. */
+function textCount(vendor: SquidVendor, index: number): string {
+  const text = vendor.sslBump[index]!.text;
+  const before = vendor.sslBump.slice(0, index).filter((l) => l.text === text).length;
+  return before === 0 ? '' : `#${before + 1}`;
+}
+
 /**
  * ssl_bump as first-match lists, one per step: Squid runs the rules again at each step with
  * `at_step` telling the steps apart; `peek` and `stare` go on to the next step, whose list
@@ -310,7 +317,8 @@ function bumpLists(converter: Converter, vendor: SquidVendor, range: Range): Rul
       if (mapped === 'skip') return;
       let action: RuleAction;
       if (mapped === 'next') {
-        const nextId = step === 1 ? `${SSL_BUMP_START}#2` : `${SSL_BUMP_START}#3:${index}`;
+        // Named by the line's text, not its position, so a finding keeps its subject when lines are inserted above.
+        const nextId = step === 1 ? `${SSL_BUMP_START}#2` : `${SSL_BUMP_START}#3:${line.text}${textCount(vendor, index)}`;
         if (step === 2) lists.push(listFor(3, line.action === 'stare' ? 'stare' : 'peek', nextId, line.range));
         action = { type: 'goto', target: nextId };
       } else action = mapped;
