@@ -1,5 +1,5 @@
 import { t } from '../../l10n';
-import { cidrToInterval, parseAddressRange, parseCidr, parseIp, parseNetmaskPair, type IpInterval } from '../../model/address';
+import { cidrToInterval, minusIntervals, parseAddressRange, parseCidr, parseIp, parseNetmaskPair, type IpInterval } from '../../model/address';
 import type { AddressMatch, Annotation, ConfigModel, EvaluationPath, HostMatch, HostMatcher, PortRange, ProxyAuthentication, Reference, Rule, RuleAction, RuleList, SyntaxProblem } from '../../model/config';
 import { ALL_PORTS, intersectPorts, minusPorts } from '../../model/ports';
 import type { Range } from '../../model/range';
@@ -15,7 +15,14 @@ const AUTH_TYPES = new Set(['proxy_auth', 'proxy_auth_regex']);
 /** Plain HTTP requests: the catalogue's port-80 traffic. Everything else reaches Squid as CONNECT. */
 const PLAIN_HTTP: PortRange[] = [{ from: 80, to: 80 }];
 
-/** A host test no catalogue host passes: the cache manager's own URLs. */
+/** Addresses no public service resolves to: unspecified, loopback, private, shared and link-local ranges. */
+const NON_PUBLIC: IpInterval[] = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '::/127', 'fc00::/7', 'fe80::/10'].map((c) => {
+  const parsed = parseCidr(c);
+  if (!parsed.ok) throw new Error(c);
+  return cidrToInterval(parsed.value);
+});
+
+/** A host test no catalogue host passes: the cache manager's own URLs, addresses no public name resolves to. */
 const NO_HOST: HostMatch = { referenceIds: [], matchers: [], negated: false };
 
 /** Steps of ssl_bump: after CONNECT, after the client's hello (SNI), after the server's hello. */
@@ -138,7 +145,7 @@ class Converter {
       if (name === 'all') return {};
       const predefined = PREDEFINED_ACLS.get(name);
       if (predefined?.type === 'src') return { sources: { referenceIds: [], intervals: predefined.values.flatMap((v) => { const p = parseSquidAddress(v); return 'interval' in p ? [p.interval] : []; }), negated: false } };
-      if (predefined?.type === 'dst') return { destinations: { referenceIds: [], intervals: predefined.values.flatMap((v) => { const p = parseSquidAddress(v); return 'interval' in p ? [p.interval] : []; }), negated: false } };
+      if (predefined?.type === 'dst') return { hosts: NO_HOST };
       // The cache manager's own URLs are never a Microsoft 365 host.
       if (predefined) return { hosts: NO_HOST };
       return { unknown: t('acl {0} is not defined', name) };
@@ -146,7 +153,12 @@ class Converter {
     if (acl.values.length === 0 && acl.type !== 'all') return { never: true };
     const type = acl.type;
     if (DOMAIN_TYPES.has(type) || REGEX_TYPES.has(type)) return { hosts: this.hosts(acl) };
-    if (type === 'dst') return { destinations: this.addresses(acl, 'destination') };
+    if (type === 'dst') {
+      const destinations = this.addresses(acl, 'destination');
+      // Microsoft 365 names never resolve to loopback, private or link-local addresses (`to_localhost`, `to_linklocal`).
+      if (!destinations.unresolved && destinations.intervals.length > 0 && minusIntervals(destinations.intervals, NON_PUBLIC).length === 0) return { hosts: NO_HOST };
+      return { destinations };
+    }
     if (type === 'src') return { sources: this.addresses(acl, 'source') };
     if (type === 'port') {
       const ports = this.ports(acl);
