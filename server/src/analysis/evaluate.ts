@@ -2,7 +2,7 @@ import { mergeIntervals, intersectIntervals, minusIntervals, type IpInterval } f
 import type { ConfigModel, EvaluationPath, PortRange, Rule, RuleList } from '../model/config';
 import type { DecidingPoint, Flow, PathEvaluation, RegionOutcome } from '../model/policy';
 import { t } from '../l10n';
-import { matchRule, touches } from '../model/match';
+import { matchRule, touches, type UncertainWords } from '../model/match';
 import { ALL_PORTS, intersectPorts, minusPorts } from '../model/ports';
 import { regionIsEmpty, splitRegion, type Region } from '../model/region';
 import { reachableLists } from '../model/lists';
@@ -14,6 +14,15 @@ import { probeHosts } from '../catalog/urlPattern';
 import type { Range } from '../model/range';
 
 export type { PathEvaluation, RegionOutcome } from '../model/policy';
+
+/** The evaluator's words for what the model layer finds uncertain. */
+const UNCERTAIN_WORDS: UncertainWords = {
+  get authentication() {
+    return t('the rule holds only for clients that have authenticated to the proxy');
+  },
+  resolves: (host) => t('the device resolves {0} to test the rule\'s addresses', host),
+  regex: (host, source) => t('whether {0} matches the regular expression {1} is not tested', host, source),
+};
 
 /** What a list does with a region: a final action, a translation, or fall through to the caller. */
 type ListResult = 'accept' | 'drop' | 'return' | 'unknown' | 'translate' | TlsInterception;
@@ -93,7 +102,7 @@ class Evaluator {
         return out;
       }
       if (rule.action.type === 'continue') continue;
-      const match = matchRule(rule, this.flow);
+      const match = matchRule(rule, this.flow, UNCERTAIN_WORDS);
       if (!match) continue;
       const point: DecidingPoint = { listId: list.id, ruleIndex: index };
       const next: Region[] = [];

@@ -3,7 +3,6 @@ import type { AddressMatch, HostMatcher, PortRange, Rule } from './config';
 import type { Flow } from './policy';
 import { intersectPorts } from './ports';
 import type { Region } from './region';
-import { t } from '../l10n';
 
 const PROTOCOL_ANY = new Set(['any', 'all', 'ip', 'ipv6', '0']);
 const PROTOCOL_NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp' };
@@ -66,6 +65,19 @@ export function touches(region: Region, addresses: readonly IpInterval[]): boole
   return false;
 }
 
+/**
+ * How the caller words the uncertainties this module finds itself (the analysis localises them;
+ * the model layer has no messages of its own).
+ */
+export interface UncertainWords {
+  authentication: string;
+  resolves(host: string): string;
+  regex(host: string, source: string): string;
+}
+
+/** For callers that only ask whether a rule can match, never show why it is uncertain. */
+const PLAIN_WORDS: UncertainWords = { authentication: 'proxy authentication', resolves: (host) => `DNS of ${host}`, regex: (_host, source) => source };
+
 export interface RuleMatch {
   addresses?: IpInterval[];
   ports?: PortRange[];
@@ -73,12 +85,12 @@ export interface RuleMatch {
 }
 
 /** What part of the flow a rule matches, or undefined when it cannot match this flow at all. */
-export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
+export function matchRule(rule: Rule, flow: Flow, words: UncertainWords = PLAIN_WORDS): RuleMatch | undefined {
   if (rule.protocols && rule.protocols.length > 0) {
     const names = rule.protocols.map((p) => PROTOCOL_NUMBERS[p.toLowerCase()] ?? p.toLowerCase());
     if (!names.some((p) => PROTOCOL_ANY.has(p) || p === flow.protocol)) return undefined;
   }
-  const hostCondition = flow.remote.kind === 'host' ? hostConditionOf(rule, flow.remote.pattern) : rule.hosts ? 'never' : 'matches';
+  const hostCondition = flow.remote.kind === 'host' ? hostConditionOf(rule, flow.remote.pattern, words) : rule.hosts ? 'never' : 'matches';
   if (hostCondition === 'never') return undefined;
   if (rule.sourcePorts && rule.sourcePorts.length > 0) {
     // The client's source port is ephemeral; a rule on fixed source ports is for other traffic.
@@ -87,7 +99,7 @@ export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
   }
   let uncertain: string | undefined = hostCondition === 'matches' ? undefined : hostCondition.uncertain;
   if (rule.proxyAuthentication) {
-    if (flow.authenticated === undefined) uncertain ??= t('the rule holds only for clients that have authenticated to the proxy');
+    if (flow.authenticated === undefined) uncertain ??= words.authentication;
     else if (flow.authenticated !== (rule.proxyAuthentication === 'authenticated')) return undefined;
   }
   for (const condition of rule.unknownConditions ?? []) {
@@ -105,7 +117,7 @@ export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
   const remote = remoteSide(rule, flow);
   if (remote && flow.remote.kind === 'host') {
     // A proxy resolves the name itself to test an address acl; the file cannot say what it gets.
-    uncertain ??= remote.unresolved ?? t('the device resolves {0} to test the rule\'s addresses', flow.remote.pattern);
+    uncertain ??= remote.unresolved ?? words.resolves(flow.remote.pattern);
   } else if (remote) {
     if (remote.unresolved) uncertain ??= remote.unresolved;
     else match.addresses = matchedIntervals(remote);
@@ -120,7 +132,7 @@ export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
  * Whether a rule's host test takes one concrete host name: a rule without one takes every host;
  * a regular expression or a list the file does not hold leaves it uncertain.
  */
-function hostConditionOf(rule: Rule, host: string): 'matches' | 'never' | { uncertain: string } {
+function hostConditionOf(rule: Rule, host: string, words: UncertainWords): 'matches' | 'never' | { uncertain: string } {
   const hosts = rule.hosts;
   if (!hosts) return 'matches';
   if (hosts.unresolved) return { uncertain: hosts.unresolved };
@@ -135,7 +147,7 @@ function hostConditionOf(rule: Rule, host: string): 'matches' | 'never' | { unce
     }
     if (result === undefined) unknown ??= matcher;
   }
-  if (!matched && unknown) return { uncertain: t('whether {0} matches the regular expression {1} is not tested', name, unknown.kind === 'regex' ? unknown.source : '') };
+  if (!matched && unknown) return { uncertain: words.regex(name, unknown.kind === 'regex' ? unknown.source : '') };
   return matched !== hosts.negated ? 'matches' : 'never';
 }
 
