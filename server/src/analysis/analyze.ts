@@ -18,6 +18,8 @@ import { pendingAddition } from './checks/pendingAddition';
 import { catalogChangeImpact } from './checks/catalogChangeImpact';
 import { analysisLimit } from './checks/analysisLimit';
 import { undefinedFilter } from './checks/undefinedFilter';
+import { tlsInspected } from './checks/tlsInspected';
+import { proxyAuthRequired } from './checks/proxyAuthRequired';
 
 /**
  * Every check, each a small module (the sandboxed PAC run reports the codes its one run finds).
@@ -28,6 +30,8 @@ export const CHECKS: readonly Check[] = [
   invalidAddress,
   hostBitsSet,
   blockedRequired,
+  tlsInspected,
+  proxyAuthRequired,
   incompleteSet,
   staleEntry,
   shadowedRule,

@@ -16,11 +16,12 @@ export function policyDecisions(model: ConfigModel, policy: Policy, catalog: Pic
   const decisions: FlowDecision[] = [];
   policy.entries.forEach((_entry, index) => {
     for (const flow of flowsOfEntry(policy, index)) {
-      if (flow.remote.kind !== 'addresses') continue;
       const evaluations = evaluateFlow(model, flow, (path, part, translatedBy) => carriedPart(model, path, part, inCatalogue, translatedBy !== undefined));
       for (const evaluation of evaluations) {
         for (const outcome of evaluation.outcomes) {
-          const piece: Flow = { ...evaluation.flow, ports: outcome.region.ports, remote: { kind: 'addresses', intervals: outcome.region.intervals } };
+          // A host flow is decided by name on the paths that take it; its piece keeps the name.
+          const remote: Flow['remote'] = evaluation.flow.remote.kind === 'host' ? evaluation.flow.remote : { kind: 'addresses', intervals: outcome.region.intervals };
+          const piece: Flow = { ...evaluation.flow, ports: outcome.region.ports, remote };
           decisions.push({ entry: index, flow: piece, path: evaluation.path, outcome });
         }
       }

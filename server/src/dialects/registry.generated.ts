@@ -6,6 +6,7 @@ import { nftablesDialect } from './nftables';
 import { nginxDialect } from './nginx';
 import { pacDialect } from './pac';
 import { panosDialect } from './panos';
+import { squidDialect } from './squid';
 
 /** Every dialect folder, in name order. */
-export const REGISTERED_DIALECTS: readonly Dialect[] = [ciscoDialect, iptablesDialect, nftablesDialect, nginxDialect, pacDialect, panosDialect];
+export const REGISTERED_DIALECTS: readonly Dialect[] = [ciscoDialect, iptablesDialect, nftablesDialect, nginxDialect, pacDialect, panosDialect, squidDialect];

@@ -65,6 +65,19 @@ export function touches(region: Region, addresses: readonly IpInterval[]): boole
   return false;
 }
 
+/**
+ * How the caller words the uncertainties this module finds itself (the analysis localises them;
+ * the model layer has no messages of its own).
+ */
+export interface UncertainWords {
+  authentication: string;
+  resolves(host: string): string;
+  regex(host: string, source: string): string;
+}
+
+/** For callers that only ask whether a rule can match, never show why it is uncertain. */
+const PLAIN_WORDS: UncertainWords = { authentication: 'proxy authentication', resolves: (host) => `DNS of ${host}`, regex: (_host, source) => source };
+
 export interface RuleMatch {
   addresses?: IpInterval[];
   ports?: PortRange[];
@@ -72,18 +85,23 @@ export interface RuleMatch {
 }
 
 /** What part of the flow a rule matches, or undefined when it cannot match this flow at all. */
-export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
+export function matchRule(rule: Rule, flow: Flow, words: UncertainWords = PLAIN_WORDS): RuleMatch | undefined {
   if (rule.protocols && rule.protocols.length > 0) {
     const names = rule.protocols.map((p) => PROTOCOL_NUMBERS[p.toLowerCase()] ?? p.toLowerCase());
     if (!names.some((p) => PROTOCOL_ANY.has(p) || p === flow.protocol)) return undefined;
   }
-  if (rule.hosts) return undefined;
+  const hostCondition = flow.remote.kind === 'host' ? hostConditionOf(rule, flow.remote.pattern, words) : rule.hosts ? 'never' : 'matches';
+  if (hostCondition === 'never') return undefined;
   if (rule.sourcePorts && rule.sourcePorts.length > 0) {
     // The client's source port is ephemeral; a rule on fixed source ports is for other traffic.
     const ephemeral = intersectPorts([{ from: 1024, to: 65535 }], rule.sourcePorts);
     if (ephemeral.length !== 1 || ephemeral[0]!.from !== 1024 || ephemeral[0]!.to !== 65535) return undefined;
   }
-  let uncertain: string | undefined;
+  let uncertain: string | undefined = hostCondition === 'matches' ? undefined : hostCondition.uncertain;
+  if (rule.proxyAuthentication) {
+    if (flow.authenticated === undefined) uncertain ??= words.authentication;
+    else if (flow.authenticated !== (rule.proxyAuthentication === 'authenticated')) return undefined;
+  }
   for (const condition of rule.unknownConditions ?? []) {
     const kind = classifyCondition(condition);
     if (kind === 'never') return undefined;
@@ -97,7 +115,10 @@ export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
   }
   const match: RuleMatch = {};
   const remote = remoteSide(rule, flow);
-  if (remote) {
+  if (remote && flow.remote.kind === 'host') {
+    // A proxy resolves the name itself to test an address acl; the file cannot say what it gets.
+    uncertain ??= remote.unresolved ?? words.resolves(flow.remote.pattern);
+  } else if (remote) {
     if (remote.unresolved) uncertain ??= remote.unresolved;
     else match.addresses = matchedIntervals(remote);
   }
@@ -106,6 +127,29 @@ export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
   return match;
 }
 
+
+/**
+ * Whether a rule's host test takes one concrete host name: a rule without one takes every host;
+ * a regular expression or a list the file does not hold leaves it uncertain.
+ */
+function hostConditionOf(rule: Rule, host: string, words: UncertainWords): 'matches' | 'never' | { uncertain: string } {
+  const hosts = rule.hosts;
+  if (!hosts) return 'matches';
+  if (hosts.unresolved) return { uncertain: hosts.unresolved };
+  const name = host.toLowerCase();
+  let unknown: HostMatcher | undefined;
+  let matched = false;
+  for (const matcher of hosts.matchers) {
+    const result = hostMatcherMatches(matcher, name);
+    if (result === true) {
+      matched = true;
+      break;
+    }
+    if (result === undefined) unknown ??= matcher;
+  }
+  if (!matched && unknown) return { uncertain: words.regex(name, unknown.kind === 'regex' ? unknown.source : '') };
+  return matched !== hosts.negated ? 'matches' : 'never';
+}
 
 /**
  * A glob over the whole text: `*` is any run of characters, `?` one character (shExpMatch, and one

@@ -27,6 +27,11 @@ export interface Flow {
   local?: IpInterval[];
   /** The request path of a web request, when the traffic is one service of the server (`/EWS/mrsproxy.svc`); absent when any path may be asked for. */
   requestPath?: string;
+  /**
+   * Whether the client has authenticated to the proxy. Undefined: not known, so a rule that holds
+   * only for one kind of client leaves the verdict unknown.
+   */
+  authenticated?: boolean;
 }
 
 export type VerdictValue = 'allowed' | 'blocked' | 'unknown';
@@ -53,6 +58,8 @@ export interface RegionOutcome {
   reason?: string;
   /** The destination-NAT rule that sent inbound traffic down this (forward) path. */
   translatedBy?: DecidingPoint;
+  /** For a host flow: the host name, one the flow's pattern stands for, this outcome is about. */
+  host?: string;
 }
 
 export interface PathEvaluation {

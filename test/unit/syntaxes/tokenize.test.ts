@@ -142,3 +142,17 @@ test('PAN-OS: set commands and the XML export give names, addresses, ports, acti
   assert.equal(scopeOf(xml, '192.0.2.10'), 'constant.numeric.address.ipv4.endpoint-lens');
   assert.equal(scopeOf(xml, 'deny'), 'keyword.control.action.deny.endpoint-lens');
 });
+
+test('Squid: directives, acl names and types, actions, ports, domains and addresses', async () => {
+  const conf = await tokens('source.squid', example('squid.conf'));
+  assert.equal(scopeOf(conf, 'acl'), 'keyword.other.directive.squid');
+  assert.equal(scopeOf(conf, 'dstdomain'), 'support.type.acl-type.squid');
+  assert.equal(scopeOf(conf, 'm365_noauth'), 'entity.name.type.acl.squid');
+  assert.equal(scopeOf(conf, 'deny'), 'keyword.control.action.deny.endpoint-lens');
+  assert.equal(scopeOf(conf, 'splice'), 'keyword.control.action.permit.endpoint-lens');
+  assert.equal(scopeOf(conf, 'bump'), 'keyword.control.action.proxy.endpoint-lens');
+  assert.equal(scopeOf(conf, '3128'), 'constant.numeric.port.endpoint-lens');
+  assert.equal(scopeOf(conf, '.sharepoint.com'), 'string.unquoted.host.endpoint-lens');
+  assert.equal(scopeOf(conf, '10.0.0.0'), 'constant.numeric.address.ipv4.endpoint-lens');
+  assert.equal(scopeOf(conf, '# Branch office forward proxy (Squid 5, Debian squid-openssl)'), 'comment.line.number-sign.squid');
+});

@@ -1,5 +1,5 @@
 import { familyBits, intervalToCidrs, mergeIntervals } from '../../model/address';
-import type { AddressMatch, PortRange, Rule, RuleAction } from '../../model/config';
+import type { AddressMatch, ConfigModel, PortRange, Rule, RuleAction } from '../../model/config';
 import { minusIntervals } from '../../model/address';
 import { minusPorts } from '../../model/ports';
 
@@ -27,8 +27,10 @@ function protocolsCover(earlier: string[] | undefined, later: string[] | undefin
 }
 
 function hostsCover(earlier: Rule['hosts'], later: Rule['hosts']): boolean {
-  if (!earlier) return !later;
-  if (!later || earlier.negated || later.negated) return false;
+  if (!earlier) return true;
+  if (!later || earlier.negated || later.negated || earlier.unresolved || later.unresolved) return false;
+  // A test that takes no host the analysis knows of (a cache-manager acl) still takes requests of its own.
+  if (later.matchers.length === 0) return false;
   const keys = new Set(earlier.matchers.map((m) => JSON.stringify(m)));
   return later.matchers.every((m) => keys.has(JSON.stringify(m)));
 }
@@ -54,6 +56,8 @@ export function ruleCovers(earlier: Rule, later: Rule): boolean {
   if (matchesNothing(earlier) || matchesNothing(later)) return false;
   if (!zonesCover(earlier.zones, later.zones)) return false;
   if ((earlier.unknownConditions?.length ?? 0) > 0) return false;
+  // A rule only for clients that have (or have not) authenticated leaves the others to later rules.
+  if (earlier.proxyAuthentication !== undefined && earlier.proxyAuthentication !== later.proxyAuthentication) return false;
   if ((later.unknownConditions?.length ?? 0) > 0 && !sameConditions(earlier, later)) return false;
   return (
     protocolsCover(earlier.protocols, later.protocols) &&
@@ -67,6 +71,24 @@ export function ruleCovers(earlier: Rule, later: Rule): boolean {
 
 function sameConditions(a: Rule, b: Rule): boolean {
   return JSON.stringify(a.unknownConditions ?? []) === JSON.stringify(b.unknownConditions ?? []);
+}
+
+/**
+ * Interception lists a handshake walks step by step (one goes on to the next): each holds the
+ * rules that apply at its step, and a rule another catches at one step may decide at the next,
+ * so they are not checked for shadowed or repeated rules.
+ */
+export function steppedLists(model: ConfigModel): Set<string> {
+  const out = new Set<string>();
+  for (const list of model.ruleLists) {
+    if (list.kind !== 'tls-interception') continue;
+    for (const rule of list.rules) {
+      if (rule.action.type !== 'goto') continue;
+      out.add(list.id);
+      out.add(rule.action.target);
+    }
+  }
+  return out;
 }
 
 export function sameAction(a: RuleAction, b: RuleAction): boolean {

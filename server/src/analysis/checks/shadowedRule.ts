@@ -2,14 +2,15 @@ import { t } from '../../l10n';
 import type { Check } from '../context';
 import { lineLabel, ruleLabel } from '../context';
 import type { Finding } from '../finding';
-import { coveringRules, sameAction } from './ruleCoverage';
+import { coveringRules, sameAction, steppedLists } from './ruleCoverage';
 
 /** A rule that never decides anything because an earlier rule with another action catches all it matches. */
 export const shadowedRule: Check = (context) => {
   const { model } = context;
   const out: Finding[] = [];
+  const stepped = steppedLists(model);
   for (const list of model.ruleLists) {
-    if (list.kind === 'proxy-selection') continue;
+    if (list.kind === 'proxy-selection' || stepped.has(list.id)) continue;
     for (const { index, by } of coveringRules(list.rules)) {
       const rule = list.rules[index]!;
       const earlier = list.rules[by]!;
