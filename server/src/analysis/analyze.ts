@@ -17,6 +17,8 @@ import { managedBlockOutdated } from './checks/managedBlockOutdated';
 import { pendingAddition } from './checks/pendingAddition';
 import { catalogChangeImpact } from './checks/catalogChangeImpact';
 import { analysisLimit } from './checks/analysisLimit';
+import { tlsInspected } from './checks/tlsInspected';
+import { proxyAuthRequired } from './checks/proxyAuthRequired';
 
 /**
  * Every check, each a small module (the sandboxed PAC run reports the codes its one run finds).
@@ -27,6 +29,8 @@ export const CHECKS: readonly Check[] = [
   invalidAddress,
   hostBitsSet,
   blockedRequired,
+  tlsInspected,
+  proxyAuthRequired,
   incompleteSet,
   staleEntry,
   shadowedRule,

@@ -62,6 +62,14 @@ export function describeIntervals(pieces: readonly IpInterval[], catalogPrefixes
 export function decidingLocation(model: ConfigModel, point: DecidingPoint): { range: Range; label: string; list?: RuleList } {
   const list = listById(model, point.listId);
   if (!list) return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, label: point.listId };
+  if (point.ruleIndex < 0 && list.defaultInterception) {
+    const what = list.defaultInterception === 'inspect' ? t('TLS inspection') : t('TLS bypass');
+    return {
+      range: defaultRangeOf(list),
+      label: list.defaultRange ? t('the default {0} of {1}', what, list.name) : t('the implicit {0} at the end of {1}', what, list.name),
+      list,
+    };
+  }
   if (point.ruleIndex < 0) {
     const action = list.defaultAction === 'drop' ? 'DROP' : 'ACCEPT';
     return {

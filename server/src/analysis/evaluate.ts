@@ -3,19 +3,20 @@ import type { ConfigModel, EvaluationPath, PortRange, Rule, RuleList } from '../
 import type { DecidingPoint, Flow, PathEvaluation, RegionOutcome } from '../model/policy';
 import { t } from '../l10n';
 import { matchRule, touches } from '../model/match';
-import { ALL_PORTS, intersectPorts } from '../model/ports';
+import { ALL_PORTS, intersectPorts, minusPorts } from '../model/ports';
 import { regionIsEmpty, splitRegion, type Region } from '../model/region';
 import { reachableLists } from '../model/lists';
 import { MAX_EVALUATION_STEPS, MAX_JUMP_DEPTH, MAX_UNCERTAIN_DEPTH } from '../limits';
 import { rulesMissingFrom } from '../dialects/bounds';
 import { recordEvaluationLimit } from './evaluationLimits';
-import type { AnalysisLimitKind } from '../model/config';
+import type { AnalysisLimitKind, TlsInterception } from '../model/config';
+import { probeHosts } from '../catalog/urlPattern';
 import type { Range } from '../model/range';
 
 export type { PathEvaluation, RegionOutcome } from '../model/policy';
 
 /** What a list does with a region: a final action, a translation, or fall through to the caller. */
-type ListResult = 'accept' | 'drop' | 'return' | 'unknown' | 'translate';
+type ListResult = 'accept' | 'drop' | 'return' | 'unknown' | 'translate' | TlsInterception;
 
 interface ListOutcome {
   region: Region;
@@ -119,11 +120,12 @@ class Evaluator {
       }
       pending = next;
     }
+    const byDefault = list.defaultAction ?? list.defaultInterception;
     for (const region of pending) {
-      if (list.defaultAction) {
+      if (byDefault) {
         const point = { listId: list.id, ruleIndex: -1 };
         if (this.cutReason) out.push({ region, result: 'unknown', decidedBy: point, trace: [...frames, point], reason: this.cutReason });
-        else out.push({ region, result: list.defaultAction, decidedBy: point, trace: [...frames, point] });
+        else out.push({ region, result: byDefault, decidedBy: point, trace: [...frames, point] });
       } else out.push({ region, result: 'return', trace: [] });
     }
     return out;
@@ -144,6 +146,8 @@ class Evaluator {
         return [{ region, result: 'return', decidedBy: point, trace }];
       case 'continue':
         return [{ region, result: 'return', trace: [] }];
+      case 'tls':
+        return [{ region, result: action.interception, decidedBy: point, trace }];
       case 'dnat':
         return [{ region, result: 'translate', decidedBy: point, trace, translation: { ...(action.to ? { to: action.to } : {}), ...(action.toPorts ? { toPorts: action.toPorts } : {}) } }];
       case 'jump':
@@ -178,9 +182,26 @@ const HTTP_PORTS: PortRange[] = [
   { from: 8443, to: 8443 },
 ];
 
-/** Paths that see traffic of the flow's direction. */
+/** Paths that see traffic of the flow's direction and kind (host flows go only where hosts decide). */
 export function pathsForFlow(model: ConfigModel, flow: Flow): EvaluationPath[] {
-  return model.paths.filter((p) => p.direction === undefined || p.direction === 'forward' || p.direction === flow.direction);
+  const byHost = flow.remote.kind === 'host';
+  return model.paths.filter((p) => (p.direction === undefined || p.direction === 'forward' || p.direction === flow.direction) && (p.decidesBy === 'host') === byHost);
+}
+
+/** Every address: what a host flow's region stands for, since the file cannot say what the name resolves to. */
+const ANY_ADDRESS: IpInterval[] = [
+  { family: 4, first: 0n, last: (1n << 32n) - 1n },
+  { family: 6, first: 0n, last: (1n << 128n) - 1n },
+];
+
+/**
+ * The concrete host names a host flow is evaluated for: the pattern's probes (a catalogue wildcard
+ * stands for many hosts; the shortest and a deeper one show whether a rule takes them all).
+ */
+function hostsOf(flow: Flow): string[] {
+  if (flow.remote.kind !== 'host') return [];
+  const probes = probeHosts(flow.remote.pattern);
+  return probes.length > 0 ? probes : [flow.remote.pattern.toLowerCase()];
 }
 
 /** The part of a flow's ports a list can see at all: everything, except HTTP ports for nginx access lists. */
@@ -303,14 +324,23 @@ function routesOf(model: ConfigModel, flow: Flow): Route[] {
   return joinRoutes(routes);
 }
 
-/** Stages run in order; see evaluateFlow. */
+/** Stages run in order; see evaluateFlow. A host flow is run once per host its pattern stands for. */
 function evaluatePath(model: ConfigModel, path: EvaluationPath, flow: Flow): RegionOutcome[] | undefined {
-  if (flow.remote.kind !== 'addresses') return undefined;
+  if (flow.remote.kind === 'addresses') return evaluateStages(model, path, flow, flow.remote.intervals);
+  const outcomes: RegionOutcome[] = [];
+  for (const host of hostsOf(flow)) {
+    const probe: Flow = { ...flow, remote: { kind: 'host', pattern: host } };
+    for (const outcome of evaluateStages(model, path, probe, ANY_ADDRESS) ?? []) outcomes.push({ ...outcome, host });
+  }
+  return outcomes.length > 0 ? outcomes : undefined;
+}
+
+function evaluateStages(model: ConfigModel, path: EvaluationPath, flow: Flow, remote: readonly IpInterval[]): RegionOutcome[] | undefined {
   const evaluator = new Evaluator(model, flow);
   const stages = path.stages.map((id) => evaluator.list(id)).filter((l): l is RuleList => l !== undefined);
   if (stages.length === 0) return undefined;
   const families = familiesOf(stages);
-  const intervals = flow.remote.intervals.filter((iv) => families.has(iv.family));
+  const intervals = remote.filter((iv) => families.has(iv.family));
   if (intervals.length === 0) return undefined;
   const ports = visiblePorts(stages[0]!, flow);
   if (ports.length === 0) return undefined;
@@ -361,7 +391,6 @@ export function evaluateFlow(
   whole: Flow,
   narrow?: (path: EvaluationPath, flow: Flow, translatedBy: DecidingPoint | undefined) => Flow | undefined,
 ): PathEvaluation[] {
-  if (whole.remote.kind !== 'addresses') return [];
   const results: PathEvaluation[] = [];
   for (const route of routesOf(model, whole)) {
     for (const path of route.paths) {
@@ -375,4 +404,50 @@ export function evaluateFlow(
     }
   }
   return results;
+}
+
+/** What a device does with the TLS session of an allowed outcome: decrypts it, passes it through, refuses it, or the file cannot say. */
+export interface TlsOutcome {
+  region: Region;
+  value: TlsInterception | 'blocked' | 'unknown';
+  /** The interception rule or list default that decided; absent when no interception list applies. */
+  decidedBy?: DecidingPoint;
+  reason?: string;
+}
+
+/** Port 80 carries plain HTTP in the catalogue: no TLS session there to intercept. */
+const PLAIN_HTTP: PortRange[] = [{ from: 80, to: 80 }];
+
+/**
+ * The TLS interception an allowed outcome meets: the list its deciding rule names (a firewall
+ * policy's inspection profile), else the list of its path (a proxy's ssl_bump rules), evaluated
+ * first match for the outcome's host and ports. Empty when neither names one.
+ */
+export function evaluateTlsInterception(model: ConfigModel, evaluation: PathEvaluation, outcome: RegionOutcome): TlsOutcome[] {
+  if (outcome.value !== 'allowed') return [];
+  const decider = outcome.decidedBy && outcome.decidedBy.ruleIndex >= 0 ? model.ruleLists.find((l) => l.id === outcome.decidedBy!.listId)?.rules[outcome.decidedBy.ruleIndex] : undefined;
+  const listId = decider?.tlsInterception ?? evaluation.path.tlsInterception;
+  if (listId === undefined) return [];
+  const ports = minusPorts(outcome.region.ports, PLAIN_HTTP);
+  if (ports.length === 0) return [];
+  const region: Region = { intervals: outcome.region.intervals, ports };
+  const flow: Flow = outcome.host !== undefined ? { ...evaluation.flow, remote: { kind: 'host', pattern: outcome.host } } : evaluation.flow;
+  const evaluator = new Evaluator(model, flow);
+  const list = evaluator.list(listId);
+  if (!list) return [{ region, value: 'unknown', reason: t('TLS inspection list {0} is not defined in this file', listId) }];
+  return evaluator.run(list, 0, [region], []).map((o): TlsOutcome => {
+    const decided = o.decidedBy ? { decidedBy: o.decidedBy } : {};
+    switch (o.result) {
+      case 'inspect':
+      case 'bypass':
+        return { region: o.region, value: o.result, ...decided };
+      case 'drop':
+        return { region: o.region, value: 'blocked', ...decided };
+      case 'unknown':
+        return { region: o.region, value: 'unknown', ...decided, ...(o.reason ? { reason: o.reason } : {}) };
+      default:
+        // Past the end of a list without a default, or a rule that lets the session go: nothing decrypts it.
+        return { region: o.region, value: 'bypass', ...decided };
+    }
+  });
 }

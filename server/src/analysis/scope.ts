@@ -92,6 +92,21 @@ export function inboundFlows(catalog: CatalogView, settings: AnalysisSettings): 
   return flows;
 }
 
+/**
+ * Outbound requests by host name: every in-scope set's URL patterns × its TCP ports, the traffic a
+ * forward proxy decides by name. Evaluated only on paths that decide by host.
+ */
+export function hostFlowsFor(catalog: CatalogView, settings: AnalysisSettings): Flow[] {
+  if (settings.direction === 'inbound') return [];
+  const flows: Flow[] = [];
+  for (const set of catalog.sets) {
+    if (!setInScope(set, settings) || set.tcpPorts.length === 0) continue;
+    const origin: FlowOrigin = { source: 'web-service', instance: catalog.instance, setId: set.id };
+    for (const url of set.urls) flows.push({ origin, direction: 'outbound', protocol: 'tcp', ports: set.tcpPorts, remote: { kind: 'host', pattern: url } });
+  }
+  return flows;
+}
+
 export function flowsFor(catalog: CatalogView, settings: AnalysisSettings): Flow[] {
   const flows: Flow[] = [];
   if (settings.direction !== 'inbound') flows.push(...outboundFlows(catalog, settings));

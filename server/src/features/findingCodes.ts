@@ -91,6 +91,16 @@ export function describeCode(code: FindingCode): { short: string; full: string }
         short: t('Sign-in goes DIRECT although the proxy adds tenant-restriction headers'),
         full: t('With tenant restrictions on, a PAC file sends a Microsoft sign-in host DIRECT, so the proxy never sees the request and cannot add the Restrict-Access-To-Tenants or sec-Restrict-Tenant-Access-Policy header.'),
       };
+    case 'tls-inspected':
+      return {
+        short: t('TLS inspection decrypts Optimize or Allow traffic'),
+        full: t('A TLS interception rule or default (ssl_bump bump, deep inspection) applies to an endpoint of an Optimize or Allow set, which Microsoft asks to bypass TLS break-and-inspect. An error for Optimize, a warning for Allow, at the rule that decides to inspect.'),
+      };
+    case 'proxy-auth-required':
+      return {
+        short: t('A required Optimize or Allow endpoint sits behind proxy authentication'),
+        full: t('Traffic to a required endpoint of an Optimize or Allow set gets through the proxy only after the client has authenticated; Microsoft asks for these endpoints to be exempt from proxy authentication. Reported at the rule that asks for credentials.'),
+      };
     case 'not-analysed':
       return {
         short: t('The file was not analysed'),

@@ -68,6 +68,18 @@ export interface AddressMatch {
   unresolved?: string;
 }
 
+/** The host names a rule matches. */
+export interface HostMatch {
+  referenceIds: number[];
+  matchers: HostMatcher[];
+  negated: boolean;
+  /**
+   * Set when which hosts match cannot be known from the file: a list file that is not here, a
+   * vendor's category. The reason names it; a rule with it yields "unknown" for host flows.
+   */
+  unresolved?: string;
+}
+
 export type RuleAction =
   | { type: 'accept' }
   | { type: 'drop' }
@@ -85,7 +97,22 @@ export type RuleAction =
    * Destination NAT before routing (iptables `-j DNAT`, nft `dnat to`): the local end becomes `to`
    * (undefined when the file does not say, e.g. a map), on `toPorts` when given.
    */
-  | { type: 'dnat'; to?: IpInterval[]; toPorts?: PortRange[] };
+  | { type: 'dnat'; to?: IpInterval[]; toPorts?: PortRange[] }
+  /** A rule of a `tls-interception` list: whether the device decrypts the TLS sessions it matches. */
+  | { type: 'tls'; interception: TlsInterception };
+
+/**
+ * What a device does with a TLS session it could intercept: `inspect` decrypts it with a
+ * certificate of its own (Squid `bump`, FortiOS deep inspection, PAN-OS decrypt); `bypass`
+ * passes it through unread (`splice`, an exemption, no-decrypt).
+ */
+export type TlsInterception = 'inspect' | 'bypass';
+
+/**
+ * Whether a rule holds only for clients that have authenticated to the proxy (`allow m365 auth`),
+ * or only for those that have not (`deny !auth`, which makes the proxy ask for credentials).
+ */
+export type ProxyAuthentication = 'authenticated' | 'unauthenticated';
 
 export interface ProxyDirective {
   kind: 'DIRECT' | 'PROXY' | 'SOCKS' | 'SOCKS4' | 'SOCKS5' | 'HTTP' | 'HTTPS' | 'unknown';
@@ -104,8 +131,15 @@ export interface Rule {
   destinations?: AddressMatch;
   sourcePorts?: PortRange[];
   destinationPorts?: PortRange[];
-  /** For host-based rules (PAC conditions, nginx server_name/map): which hosts match. */
-  hosts?: { referenceIds: number[]; matchers: HostMatcher[]; negated: boolean };
+  /** For host-based rules (PAC conditions, nginx server_name/map, proxy acls): which hosts match. */
+  hosts?: HostMatch;
+  /** Set when the rule holds only for clients that have (or have not) authenticated to the proxy. */
+  proxyAuthentication?: ProxyAuthentication;
+  /**
+   * The `tls-interception` list that applies to what this rule accepts (a firewall policy's SSL
+   * inspection profile); absent when the rule says nothing about TLS.
+   */
+  tlsInterception?: string;
   /**
    * Conditions that the analysis cannot decide from the file alone (conntrack state, interface,
    * time, user, a PAC condition that is not a host test). A rule with any of these yields "unknown"
@@ -135,7 +169,9 @@ export type ListKind =
   /** nginx stream map on $ssl_preread_server_name. */
   | 'sni-routing'
   /** Destination NAT before routing; its rules' `dnat` actions decide which path inbound traffic takes. */
-  | 'destination-nat';
+  | 'destination-nat'
+  /** Whether TLS sessions are decrypted (ssl_bump, decryption rules, an inspection profile's exemptions): `tls` actions, first match. */
+  | 'tls-interception';
 
 export type TrafficDirection = 'inbound' | 'outbound' | 'forward';
 
@@ -152,6 +188,8 @@ export interface RuleList {
    * which return to the caller.
    */
   defaultAction?: 'accept' | 'drop';
+  /** For a `tls-interception` list: what happens to a session no rule matches. */
+  defaultInterception?: TlsInterception;
   /** Where the default is stated; absent when it is implicit. */
   defaultRange?: Range;
   /** Range of the list's header (chain declaration, `access-list` name, `location` line). */
@@ -173,6 +211,14 @@ export interface EvaluationPath {
   /** List ids in the order the device applies them. */
   stages: string[];
   range: Range;
+  /**
+   * What the device decides this path's traffic by: packets by remote address (the default), or
+   * requests by host name and port (a forward proxy, which resolves names itself). Host flows are
+   * evaluated only on `host` paths, address flows only on the others.
+   */
+  decidesBy?: 'address' | 'host';
+  /** The `tls-interception` list applied to every TLS session this path allows (a proxy's ssl_bump rules). */
+  tlsInterception?: string;
 }
 
 export interface SyntaxProblem {

@@ -3,6 +3,7 @@ import type { AddressMatch, HostMatcher, PortRange, Rule } from './config';
 import type { Flow } from './policy';
 import { intersectPorts } from './ports';
 import type { Region } from './region';
+import { t } from '../l10n';
 
 const PROTOCOL_ANY = new Set(['any', 'all', 'ip', 'ipv6', '0']);
 const PROTOCOL_NUMBERS: Record<string, string> = { '6': 'tcp', '17': 'udp' };
@@ -77,13 +78,18 @@ export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
     const names = rule.protocols.map((p) => PROTOCOL_NUMBERS[p.toLowerCase()] ?? p.toLowerCase());
     if (!names.some((p) => PROTOCOL_ANY.has(p) || p === flow.protocol)) return undefined;
   }
-  if (rule.hosts) return undefined;
+  const hostCondition = flow.remote.kind === 'host' ? hostConditionOf(rule, flow.remote.pattern) : rule.hosts ? 'never' : 'matches';
+  if (hostCondition === 'never') return undefined;
   if (rule.sourcePorts && rule.sourcePorts.length > 0) {
     // The client's source port is ephemeral; a rule on fixed source ports is for other traffic.
     const ephemeral = intersectPorts([{ from: 1024, to: 65535 }], rule.sourcePorts);
     if (ephemeral.length !== 1 || ephemeral[0]!.from !== 1024 || ephemeral[0]!.to !== 65535) return undefined;
   }
-  let uncertain: string | undefined;
+  let uncertain: string | undefined = hostCondition === 'matches' ? undefined : hostCondition.uncertain;
+  if (rule.proxyAuthentication) {
+    if (flow.authenticated === undefined) uncertain ??= t('the rule holds only for clients that have authenticated to the proxy');
+    else if (flow.authenticated !== (rule.proxyAuthentication === 'authenticated')) return undefined;
+  }
   for (const condition of rule.unknownConditions ?? []) {
     const kind = classifyCondition(condition);
     if (kind === 'never') return undefined;
@@ -97,7 +103,10 @@ export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
   }
   const match: RuleMatch = {};
   const remote = remoteSide(rule, flow);
-  if (remote) {
+  if (remote && flow.remote.kind === 'host') {
+    // A proxy resolves the name itself to test an address acl; the file cannot say what it gets.
+    uncertain ??= remote.unresolved ?? t('the device resolves {0} to test the rule\'s addresses', flow.remote.pattern);
+  } else if (remote) {
     if (remote.unresolved) uncertain ??= remote.unresolved;
     else match.addresses = matchedIntervals(remote);
   }
@@ -106,6 +115,29 @@ export function matchRule(rule: Rule, flow: Flow): RuleMatch | undefined {
   return match;
 }
 
+
+/**
+ * Whether a rule's host test takes one concrete host name: a rule without one takes every host;
+ * a regular expression or a list the file does not hold leaves it uncertain.
+ */
+function hostConditionOf(rule: Rule, host: string): 'matches' | 'never' | { uncertain: string } {
+  const hosts = rule.hosts;
+  if (!hosts) return 'matches';
+  if (hosts.unresolved) return { uncertain: hosts.unresolved };
+  const name = host.toLowerCase();
+  let unknown: HostMatcher | undefined;
+  let matched = false;
+  for (const matcher of hosts.matchers) {
+    const result = hostMatcherMatches(matcher, name);
+    if (result === true) {
+      matched = true;
+      break;
+    }
+    if (result === undefined) unknown ??= matcher;
+  }
+  if (!matched && unknown) return { uncertain: t('whether {0} matches the regular expression {1} is not tested', name, unknown.kind === 'regex' ? unknown.source : '') };
+  return matched !== hosts.negated ? 'matches' : 'never';
+}
 
 /**
  * A glob over the whole text: `*` is any run of characters, `?` one character (shExpMatch, and one

@@ -25,6 +25,11 @@ export interface Flow {
   remote: { kind: 'addresses'; intervals: IpInterval[] } | { kind: 'host'; pattern: string };
   /** Addresses of the customer's own server for inbound flows (Exchange hybrid), when known. */
   local?: IpInterval[];
+  /**
+   * Whether the client has authenticated to the proxy. Undefined: not known, so a rule that holds
+   * only for one kind of client leaves the verdict unknown.
+   */
+  authenticated?: boolean;
 }
 
 export type VerdictValue = 'allowed' | 'blocked' | 'unknown';
@@ -51,6 +56,8 @@ export interface RegionOutcome {
   reason?: string;
   /** The destination-NAT rule that sent inbound traffic down this (forward) path. */
   translatedBy?: DecidingPoint;
+  /** For a host flow: the host name, one the flow's pattern stands for, this outcome is about. */
+  host?: string;
 }
 
 export interface PathEvaluation {

@@ -7,7 +7,7 @@ import { evaluateFlow } from '../evaluate';
 import { catalogueMembership, intendedPart } from '../carriers';
 import type { Finding } from '../finding';
 import type { Range } from '../../model/range';
-import { flowsFor, namedRowFlows, originKey } from '../scope';
+import { flowsFor, hostFlowsFor, namedRowFlows, originKey } from '../scope';
 import { endpointSetsPolicy } from '../../policies/endpointSets';
 
 export interface BlockedGroup {
@@ -24,8 +24,8 @@ export function blockedPolicy(flows: Array<{ flow: Flow; intervals: IpInterval[]
     origin: flow.origin,
     protocol: flow.protocol,
     ports: flow.ports,
-    addresses: mergeIntervals(intervals),
-    urls: [],
+    addresses: flow.remote.kind === 'addresses' ? mergeIntervals(intervals) : [],
+    urls: flow.remote.kind === 'host' ? [flow.remote.pattern] : [],
   }));
   return { purpose, title, action: 'allow', direction: first.direction, instance: catalog.instance, catalogVersion: catalog.version, entries };
 }
@@ -76,7 +76,7 @@ export function blockedGroups(context: CheckContext, flows: readonly Flow[], int
         group.paths.add(evaluation.path.name);
         // Said with the ports actually blocked: a rule may let 443 through and block only 80.
         const ports = outcome.region.ports;
-        const flowKey = `${flow.protocol}:${ports.map((p) => `${p.from}-${p.to}`).join(',')}`;
+        const flowKey = `${flow.protocol}:${ports.map((p) => `${p.from}-${p.to}`).join(',')}${flow.remote.kind === 'host' ? `|${flow.remote.pattern}` : ''}`;
         const piece = group.pieces.get(flowKey) ?? { flow: { ...flow, ports }, intervals: [] };
         piece.intervals.push(...outcome.region.intervals);
         group.pieces.set(flowKey, piece);
@@ -106,6 +106,7 @@ export function describeBlocked(context: CheckContext, group: BlockedGroup): Blo
     : { range: model.paths.find((p) => group.paths.has(p.name))?.range ?? model.paths[0]!.range, label: [...group.paths].join(', ') };
   const what = [...group.pieces.values()]
     .map(({ flow, intervals }) => {
+      if (flow.remote.kind === 'host') return `${formatPorts(flow.protocol, flow.ports)} ${t('to')} ${flow.remote.pattern}`;
       const prefixes = flow.remote.kind === 'addresses' ? flow.remote.intervals : [];
       const toFrom = flow.direction === 'inbound' ? t('from') : t('to');
       return `${formatPorts(flow.protocol, flow.ports)} ${toFrom} ${describeIntervals(mergeIntervals(intervals), prefixes)}`;
@@ -127,7 +128,8 @@ export const blockedRequired: Check = (context: CheckContext) => {
   // Inbound rows the file names as senders are checked even when optional endpoints are not in scope.
   const sources = context.model.ruleLists.flatMap((l) => l.rules.flatMap((r) => (r.action.type === 'accept' && r.sources && !r.sources.negated ? r.sources.intervals : [])));
   const named = (intervals: readonly IpInterval[]): boolean => intervals.some((iv) => sources.some((s) => intervalsOverlap(iv, s)));
-  return blockedGroups(context, [...flowsFor(catalog, context.settings), ...namedRowFlows(catalog, context.settings, named)]).map((group) => {
+  const byHost = context.model.paths.some((p) => p.decidesBy === 'host') ? hostFlowsFor(catalog, context.settings) : [];
+  return blockedGroups(context, [...flowsFor(catalog, context.settings), ...namedRowFlows(catalog, context.settings, named), ...byHost]).map((group) => {
     const { origin, location, what, pieces, subject } = describeBlocked(context, group);
     const flowOrigin = group.flow.origin;
     // Other-endpoints rows are optional by Microsoft's own words; sets say so themselves.

@@ -1,0 +1,43 @@
+import { t } from '../../l10n';
+import type { Check } from '../context';
+import { evaluateFlow, evaluateTlsInterception } from '../evaluate';
+import type { Finding } from '../finding';
+import { originKey } from '../scope';
+import { catalogReference, decidingSubject } from '../describe';
+import { addToGroup, describeFlowPart, directFlows, exemptionFix, groupLocation, setSummary, type InterceptionGroup } from './interceptionScope';
+
+/**
+ * Optimize and Allow traffic that the device decrypts (Squid `ssl_bump bump`, deep inspection):
+ * Microsoft's clients pin their certificates or suffer the latency, so Microsoft asks for these
+ * endpoints to bypass TLS break-and-inspect. An error for Optimize, a warning for Allow, at the
+ * rule (or default) that decides to inspect.
+ */
+export const tlsInspected: Check = (context) => {
+  const { model, catalog } = context;
+  const interceptable = model.paths.some((p) => p.tlsInterception !== undefined) || model.ruleLists.some((l) => l.rules.some((r) => r.tlsInterception !== undefined));
+  if (!interceptable) return [];
+  const groups = new Map<string, InterceptionGroup>();
+  for (const { flow, set } of directFlows(context, false)) {
+    for (const evaluation of evaluateFlow(model, flow)) {
+      for (const outcome of evaluation.outcomes) {
+        for (const tls of evaluateTlsInterception(model, evaluation, outcome)) {
+          if (tls.value !== 'inspect') continue;
+          addToGroup(groups, model, set, flow, tls.decidedBy, describeFlowPart(flow, tls.region.ports, tls.region.intervals));
+        }
+      }
+    }
+  }
+  return [...groups.values()].map((group): Finding => {
+    const location = groupLocation(model, group);
+    const origin = setSummary(group.set, catalog);
+    return {
+      code: 'tls-inspected',
+      severity: group.set.category === 'Optimize' ? 'error' : 'warning',
+      message: t('TLS inspection decrypts Microsoft 365 {0}: {1}. Decided by {2}. Microsoft asks for {3} endpoints to bypass TLS break-and-inspect.', origin, [...group.parts.values()].join('; '), location.label, group.set.category),
+      subject: `${originKey(group.flow.origin)}|tls|${group.point ? decidingSubject(model, group.point) : '-'}`,
+      range: location.range,
+      related: [{ message: t('Catalogue entry for {0} (version {1})', origin, catalog.version), catalog: catalogReference(group.flow.origin) }],
+      fixes: exemptionFix(catalog, group, t('Insert rules that exempt {0} from TLS inspection', origin)),
+    };
+  });
+};
