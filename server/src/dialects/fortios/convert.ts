@@ -4,6 +4,7 @@ import type { Range } from '../../model/range';
 import { t } from '../../l10n';
 import { directionOf, facesInternet } from '../zones';
 import { describeInternetService } from './predefined';
+import { profileListId, profileLists } from './tls';
 import { Resolver, type ResolvedAddresses, type ResolvedServices } from './resolve';
 import type { FortiPolicy, FortiScope, FortiVendor, Member, ServicePorts } from './vendor';
 
@@ -105,7 +106,7 @@ export interface Converted {
 }
 
 /** The model rules of one policy for one family (one per protocol of its services), or none when it is off or has no side of that family. */
-function modelRules(p: FortiPolicy, family: 4 | 6, resolver: Resolver, services: ResolvedServices, annotations: Annotation[]): Rule[] {
+function modelRules(p: FortiPolicy, family: 4 | 6, resolver: Resolver, services: ResolvedServices, annotations: Annotation[], tls: string | undefined): Rule[] {
   if (p.disabled) return [];
   if (p.ipv6Table && family === 4) return [];
   // A `policy6` entry's srcaddr/dstaddr are IPv6; from FortiOS 6.4 one policy holds both, IPv6 in srcaddr6/dstaddr6.
@@ -123,6 +124,7 @@ function modelRules(p: FortiPolicy, family: 4 | 6, resolver: Resolver, services:
     action: actionOf(p.action),
     text: policyText(p, family),
     zones: { ...(from ? { from } : {}), ...(to ? { to } : {}) },
+    ...(tls !== undefined && p.action === 'accept' ? { tlsInterception: tls } : {}),
   };
   const sources = sideOf(resolver.side(src, family), p.srcaddrNegate);
   if (sources) base.sources = sources;
@@ -195,7 +197,9 @@ export function convert(input: ConvertInput): Converted {
       if (p.srcintf.length === 0 || p.dstintf.length === 0) problems.push({ range: p.idRange, message: t('Policy {0} names no srcintf or dstintf; the FortiGate refuses it, so it is not evaluated.', p.id), severity: 'warning' });
     }
     const services = new Map(scope.policies.map((p) => [p, resolver.services(p.service)]));
-    const converted = new Map<4 | 6, Rule[][]>(families.map((f) => [f, scope.policies.map((p) => (p.srcintf.length === 0 || p.dstintf.length === 0 ? [] : modelRules(p, f, resolver, services.get(p)!, annotations)))]));
+    const profiles = profileLists(scope, resolver, vendor.hasVdoms);
+    const tlsOf = (p: FortiPolicy): string | undefined => (p.utm && p.sslSshProfile ? profiles.get(p.sslSshProfile.name)?.id ?? profileListId(scope, p.sslSshProfile.name, vendor.hasVdoms) : undefined);
+    const converted = new Map<4 | 6, Rule[][]>(families.map((f) => [f, scope.policies.map((p) => (p.srcintf.length === 0 || p.dstintf.length === 0 ? [] : modelRules(p, f, resolver, services.get(p)!, annotations, tlsOf(p))))]));
     const universe = interfaceUniverse(scope);
     const faces = internetFacing(vendor, scope);
     const anyInternet = universe.some(faces);
@@ -243,6 +247,7 @@ export function convert(input: ConvertInput): Converted {
         }
       }
     }
+    ruleLists.push(...profiles.values());
   }
   const evaluated = new Set(paths.map((p) => p.id));
   ruleLists.sort((a, c) => Number(!evaluated.has(a.id)) - Number(!evaluated.has(c.id)));

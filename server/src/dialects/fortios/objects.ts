@@ -183,7 +183,7 @@ export class ObjectReader {
   }
 
   private sslProfile(entry: EditEntry): FortiSslProfile {
-    const profile: FortiSslProfile = { name: entry.name, range: entry.range, deep: false, exemptions: [] };
+    const profile: FortiSslProfile = { name: entry.name, range: entry.range, deep: false, inspectAll: false, httpsPorts: [{ from: 443, to: 443 }], exemptions: [] };
     for (const child of entry.children) {
       const section = child.path.join(' ');
       if (section === 'https' || section === 'ssl') {
@@ -191,7 +191,10 @@ export class ObjectReader {
         if (keywordOf(mode) === 'deep-inspection') {
           profile.deep = true;
           profile.deepRange = mode!.range;
+          if (section === 'ssl') profile.inspectAll = true;
         }
+        const ports = child.settings.get('ports');
+        if (section === 'https' && ports) profile.httpsPorts = ports.values.flatMap((v) => parsePortRange(v.text)?.ports ?? []);
       } else if (section === 'ssl-exempt') {
         for (const row of child.entries) {
           const type = keywordOf(row.settings.get('type')) ?? 'fortiguard-category';

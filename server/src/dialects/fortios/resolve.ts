@@ -108,6 +108,12 @@ export class Resolver {
     return { any: false, intervals: [], refIds: [], unresolved: [t('address {0} is not defined in this file', name)] };
   }
 
+  /** The pattern of an FQDN or wildcard-FQDN address, for messages. */
+  hostPattern(name: string): string | undefined {
+    const value = this.scope.addresses.get(name)?.value;
+    return value?.type === 'fqdn' ? value.host : value?.type === 'wildcard-fqdn' ? value.pattern : undefined;
+  }
+
   /** A policy's service list: `ALL` matches everything, the rest by their objects. */
   services(members: readonly Member[]): ResolvedServices {
     const out: Extract<ResolvedServices, { any: false }> = { any: false, entries: [], unresolved: [] };

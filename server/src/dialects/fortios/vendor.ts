@@ -118,6 +118,10 @@ export interface FortiSslProfile {
   deep: boolean;
   /** Where deep inspection is switched on. */
   deepRange?: Range;
+  /** `config ssl` `set inspect-all deep-inspection`: every TCP port; otherwise only `httpsPorts`. */
+  inspectAll: boolean;
+  /** `config https` `set ports …` (443 unless written). */
+  httpsPorts: PortRange[];
   exemptions: FortiSslExemption[];
 }
 
