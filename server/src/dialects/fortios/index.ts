@@ -1,7 +1,7 @@
 import type { Dialect } from '../dialect';
 import { parseFortios, type FortiParsedVendor } from './parse';
 import { placeFortios } from './place';
-import { POLICY_COMMENT_LIMIT, renderFortios, type FortiTarget } from './render';
+import { keepPolicyIds, POLICY_COMMENT_LIMIT, renderFortios, type FortiTarget } from './render';
 
 export { parseFortios, type FortiParsedVendor } from './parse';
 export { renderFortios, type FortiTarget } from './render';
@@ -49,4 +49,5 @@ export const fortiosDialect: Dialect<FortiParsedVendor, FortiTarget> = {
   parse: (text, context) => parseFortios(text, context),
   place: placeFortios,
   render: renderFortios,
+  fitBlock: ({ block, replaced, parsed }) => ({ block: keepPolicyIds(block, replaced, new Set(parsed.vendor.scopes.flatMap((s) => s.policies.flatMap((p) => (/^\d+$/.test(p.id) ? [Number(p.id)] : []))))) }),
 };

@@ -1,5 +1,4 @@
 import { t } from '../../l10n';
-import { findManagedBlocks } from '../../model/managedBlock';
 import type { InsertionPoint, Placement, PlacementPart, PlacementRequest } from '../dialect';
 import { afterLine, editSites, endOfText, entriesBySite } from '../placement';
 import { ANY_INTERFACE, applies, internetFacing, policyListName } from './convert';
@@ -88,31 +87,16 @@ function freshSite(request: Request, scope: FortiScope | undefined): Site {
   return first ? { ...site, before: first } : site;
 }
 
-/** Ids of the policies written inside this purpose's own block, in order, so a refresh keeps them. */
-function ownIds(request: Request, scope: FortiScope): { own: number[]; others: number[] } {
-  const blocks = findManagedBlocks(request.text, '#').blocks.filter((b) => b.purpose === request.policy.purpose);
-  const mine = (p: FortiPolicy): boolean => blocks.some((b) => b.beginLine <= p.range.start.line && p.range.start.line <= b.endLine);
-  const numeric = (p: FortiPolicy): number | undefined => (/^\d+$/.test(p.id) ? Number(p.id) : undefined);
-  const own: number[] = [];
-  const others: number[] = [];
-  for (const p of scope.policies) {
-    const id = numeric(p);
-    if (id === undefined) continue;
-    (mine(p) ? own : others).push(id);
-  }
-  return { own, others };
-}
-
 function target(request: Request, site: Site): FortiTarget {
   const vendor = request.parsed.vendor;
-  const { own, others } = ownIds(request, site.scope);
-  const hasPolicies = vendor.scopes.some((s) => s.policies.length > 0);
-  const ipv6 = !hasPolicies || [...request.parsed.model.ruleLists].some((l) => l.families?.includes(6) === true);
+  const others = site.scope.policies.flatMap((p) => (/^\d+$/.test(p.id) ? [Number(p.id)] : []));
+  // IPv6 policies only where the file already has some (or has nothing of its own to break): added to an IPv4-only file they would turn its IPv6 traffic over to the implicit deny.
+  const policies = vendor.scopes.flatMap((s) => s.policies);
+  const ipv6 = policies.every((p) => inBlock(request, p.range.start.line)) || policies.some((p) => p.ipv6Table || p.srcaddr6.length > 0 || p.dstaddr6.length > 0);
   return {
     ...(vendor.hasVdoms ? { vdom: site.scope.vdom } : {}),
     srcintf: site.srcintf,
     dstintf: site.dstintf,
-    ids: own,
     nextId: Math.max(0, ...others) + 1,
     usedIds: others,
     ...(site.before ? { before: site.before.id } : {}),

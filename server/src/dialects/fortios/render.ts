@@ -21,8 +21,6 @@ export interface FortiTarget {
   vdom?: string;
   srcintf: string[];
   dstintf: string[];
-  /** Ids the block's policies had before (a refresh keeps them), in order. */
-  ids: number[];
   /** The first id a policy without one of `ids` may take; ids above it that the file uses are skipped. */
   nextId: number;
   /** Ids the file already uses outside the block. */
@@ -99,10 +97,10 @@ interface Objects {
   policies: Array<{ id: number; name: string; src: string[]; dst: string[]; src6: string[]; dst6: string[]; services: string[]; comment: string }>;
 }
 
-/** Ids for `count` policies: the ones the block had, then free ones from `nextId` up. */
+/** Ids for `count` policies, free ones from `nextId` up. */
 function idsFor(target: FortiTarget, count: number): number[] {
-  const used = new Set([...target.usedIds, ...target.ids]);
-  const out = target.ids.slice(0, count);
+  const used = new Set(target.usedIds);
+  const out: number[] = [];
   let next = target.nextId;
   while (out.length < count) {
     while (used.has(next)) next++;
@@ -244,4 +242,43 @@ export function renderFortios(policy: Policy, target: FortiTarget): RenderedBloc
   if (policy.title.trim() !== '') lines.push(`# ${policy.title.replace(/[\r\n]+/g, ' ')}`);
   lines.push(...body, `# END endpoint-lens ${policy.purpose}`);
   return { text: lines.join('\n') + '\n', notExpressible: objects.notExpressible };
+}
+
+const POLICY_ID_LINE = /^(\s*(?:edit|move) )(\d+)\b/;
+
+/** The policy ids a block's `edit N` lines give, in order. */
+function blockIds(block: string): number[] {
+  const ids: number[] = [];
+  for (const line of block.split('\n')) {
+    const match = /^\s*edit (\d+)\s*$/.exec(line);
+    if (match && !ids.includes(Number(match[1]))) ids.push(Number(match[1]));
+  }
+  return ids;
+}
+
+/**
+ * A refreshed block keeps the policy ids of the block it replaces, in order, where no other policy
+ * has taken them since: the ids a firewall already has in its table stay what the admin knows.
+ */
+export function keepPolicyIds(block: string, replaced: string | undefined, used: ReadonlySet<number>): string {
+  if (replaced === undefined) return block;
+  const fresh = blockIds(block);
+  const old = blockIds(replaced).filter((id) => !used.has(id));
+  if (fresh.length === 0 || old.length === 0) return block;
+  const taken = new Set<number>([...used, ...old]);
+  const mapping = new Map<number, number>();
+  let next = Math.max(0, ...taken, ...fresh) + 1;
+  fresh.forEach((id, k) => {
+    const kept = old[k];
+    if (kept !== undefined) mapping.set(id, kept);
+    else if (taken.has(id)) mapping.set(id, next++);
+    else {
+      mapping.set(id, id);
+      taken.add(id);
+    }
+  });
+  return block
+    .split('\n')
+    .map((line) => line.replace(POLICY_ID_LINE, (_m, head: string, id: string) => `${head}${mapping.get(Number(id)) ?? id}`))
+    .join('\n');
 }
