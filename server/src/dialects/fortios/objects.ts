@@ -46,6 +46,12 @@ export class ObjectReader {
     return this.lines.rangeOf(start, end);
   }
 
+  /** Where a value stands without its quotes, so a range holds exactly the name or address. */
+  private valueRange(token: FortiToken): Range {
+    const closed = token.quoted && token.end - token.start >= 2 && this.lines.text[token.end - 1] === this.lines.text[token.start];
+    return token.quoted ? this.range(token.start + 1, closed ? token.end - 1 : token.end) : this.range(token.start, token.end);
+  }
+
   private warn(range: Range, message: string): void {
     this.problems.push({ range, message, severity: 'warning' });
   }
@@ -53,7 +59,7 @@ export class ObjectReader {
   private reference(text: string, kind: ReferenceKind, tokens: readonly FortiToken[], parsed: AddressParseResult<IpInterval>, hostBitsSet = false): number {
     const first = tokens[0]!;
     const last = tokens[tokens.length - 1]!;
-    const reference: Reference = { text, kind, role: 'other', range: this.range(first.start, last.end) };
+    const reference: Reference = { text, kind, role: 'other', range: { start: this.valueRange(first).start, end: this.valueRange(last).end } };
     if (parsed.ok) reference.interval = parsed.value;
     else reference.invalidReason = parsed.reason;
     if (hostBitsSet) reference.hostBitsSet = true;
@@ -68,13 +74,13 @@ export class ObjectReader {
 
   private hostReference(text: string, kind: 'hostname' | 'host-wildcard', token: FortiToken): number {
     const host = text.toLowerCase().replace(/\.$/, '');
-    const reference: Reference = { text, kind, role: 'other', range: this.range(token.start, token.end), hostMatchers: [kind === 'hostname' ? { kind: 'exact', host } : { kind: 'glob', glob: host }] };
+    const reference: Reference = { text, kind, role: 'other', range: this.valueRange(token), hostMatchers: [kind === 'hostname' ? { kind: 'exact', host } : { kind: 'glob', glob: host }] };
     this.references.push(reference);
     return this.references.length - 1;
   }
 
   private members(setting: Setting | undefined): Member[] {
-    return setting ? setting.values.map((v) => ({ name: v.text, range: this.range(v.start, v.end) })) : [];
+    return setting ? setting.values.map((v) => ({ name: v.text, range: this.valueRange(v) })) : [];
   }
 
   private addressValue(entry: EditEntry, family: 4 | 6): AddressValue | undefined {
@@ -126,7 +132,7 @@ export class ObjectReader {
         for (const value of entry.settings.get(`${p}-portrange`)?.values ?? []) {
           const parsed = parsePortRange(value.text);
           if (parsed) service.ports.push({ protocol: p, ...parsed });
-          else this.warn(this.range(value.start, value.end), t('"{0}" is not a port range (80, 1000-2000, or 443:1024-65535 with source ports).', value.text));
+          else this.warn(this.valueRange(value), t('"{0}" is not a port range (80, 1000-2000, or 443:1024-65535 with source ports).', value.text));
         }
       }
       const iprange = entry.settings.get('iprange')?.values[0]?.text;
@@ -174,7 +180,7 @@ export class ObjectReader {
       internetServiceCustom: on('internet-service') ? this.members(s.get('internet-service-custom')) : [],
       users: this.members(s.get('users')),
       groups: this.members(s.get('groups')),
-      ...(profile ? { sslSshProfile: { name: profile.text, range: this.range(profile.start, profile.end) } } : {}),
+      ...(profile ? { sslSshProfile: { name: profile.text, range: this.valueRange(profile) } } : {}),
       // Before FortiOS 6.2 a policy names its profiles without a switch; `utm-status` says so from then on.
       utm: keywordOf(s.get('utm-status')) !== 'disable' && (s.has('utm-status') || s.has('ssl-ssh-profile')),
       ...(comments !== undefined ? { comments } : {}),
