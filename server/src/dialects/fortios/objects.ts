@@ -310,7 +310,7 @@ export class ObjectReader {
     };
     walk(this.tree.blocks, '');
     const list = [...scopes.values()].filter((s) => !(hasVdoms && s.vdom === '' && s.policies.length === 0 && s.addresses.size === 0));
-    return { scopes: list.length > 0 ? list : [this.newScope('')], interfaces, hasVdoms };
+    return { scopes: list.length > 0 ? list : [this.newScope('')], interfaces, hasVdoms, openAtEnd: this.tree.openAtEnd };
   }
 }
 

@@ -35,6 +35,6 @@ export function parseFortios(text: string, _context?: ParseContext): Parsed<Fort
     const model = readable.limit ? { ...converted.model, limits: [readable.limit] } : converted.model;
     return { vendor: { ...vendor, lists: converted.lists }, model };
   } catch (error) {
-    return { vendor: { scopes: [], interfaces: new Map(), hasVdoms: false, lists: new Map() }, model: parserFailureModel('fortios', 'FortiOS', error) };
+    return { vendor: { scopes: [], interfaces: new Map(), hasVdoms: false, openAtEnd: false, lists: new Map() }, model: parserFailureModel('fortios', 'FortiOS', error) };
   }
 }

@@ -1,6 +1,6 @@
 import { t } from '../../l10n';
 import type { InsertionPoint, Placement, PlacementPart, PlacementRequest } from '../dialect';
-import { afterLine, editSites, endOfText, entriesBySite } from '../placement';
+import { afterLine, editSites, endOfText, entriesBySite, nowhere } from '../placement';
 import { ANY_INTERFACE, applies, internetFacing, policyListName } from './convert';
 import type { FortiParsedVendor } from './parse';
 import type { FortiTarget } from './render';
@@ -114,6 +114,7 @@ function target(request: Request, site: Site): FortiTarget {
  */
 export function placeFortios(request: Request): Placement<FortiTarget> {
   const vendor = request.parsed.vendor;
+  if (vendor.openAtEnd) return nowhere(request, t('the file ends inside a "config" block or an entry, so commands added at its end would land inside it; close it with "next" and "end" first'));
   let sites = sitesOf(request);
   if (sites.length === 0) sites = [freshSite(request, vendor.scopes.find((s) => s.policies.length > 0) ?? vendor.scopes[0])];
   const { lines } = request;

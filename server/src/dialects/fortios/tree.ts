@@ -58,6 +58,8 @@ export interface ConfigTree {
   comments: Comment[];
   /** Commands read, so a file of them that yields nothing is told from an empty one. */
   statements: number;
+  /** The text ends inside a block or an entry, so what is appended to it lands there. */
+  openAtEnd: boolean;
 }
 
 function newBlock(path: string[], range: Range): ConfigBlock {
@@ -80,7 +82,7 @@ type Frame = { kind: 'config'; block: ConfigBlock } | { kind: 'edit'; entry: Edi
  * change the rows of a table. What does not fit is a problem, and reading goes on.
  */
 export function buildTree(statements: readonly FortiStatement[], lines: LineIndex): ConfigTree {
-  const tree: ConfigTree = { blocks: [], problems: [], comments: [], statements: 0 };
+  const tree: ConfigTree = { blocks: [], problems: [], comments: [], statements: 0, openAtEnd: false };
   const stack: Frame[] = [];
   const range = (start: number, end: number): Range => lines.rangeOf(start, end);
   const problem = (start: number, end: number, message: string, severity: 'error' | 'warning' = 'error'): void => {
@@ -260,6 +262,7 @@ export function buildTree(statements: readonly FortiStatement[], lines: LineInde
         problem(first.start, first.end, t('"{0}" is not a FortiOS configuration command.', first.text));
     }
   }
+  tree.openAtEnd = stack.length > 0 || skippingDepth > 0;
   for (const frame of stack) {
     const at = frame.kind === 'edit' ? frame.entry.nameRange : frame.block.headerRange;
     tree.problems.push({ range: at, message: frame.kind === 'edit' ? t('This entry is never closed with "next".') : t('This "config" block is never closed with "end".'), severity: 'error' });

@@ -154,8 +154,9 @@ export interface FortiScope {
 export interface FortiVendor {
   scopes: FortiScope[];
   interfaces: Map<string, FortiInterface>;
-  /** Highest policy id in the file, per VDOM. */
   hasVdoms: boolean;
+  /** The file ends inside a `config` block or an entry (a cut-off export). */
+  openAtEnd: boolean;
 }
 
 export type { ConfigBlock, EditEntry };

@@ -1,4 +1,6 @@
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { ConfigModel } from '../../../../server/src/model/config';
 import type { Flow, Policy } from '../../../../server/src/model/policy';
@@ -99,4 +101,12 @@ void test('every policy inserted one after another into a FortiOS file leaves ea
       }
     }
   }
+});
+
+void test('a file cut off inside a block gets nothing appended, with the reason', () => {
+  const text = readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'findings', 'fortios', 'truncated-export.fortios'), 'utf8');
+  const policy = allPolicies().find((p) => p.purpose.startsWith('sets-'))!;
+  const plan = planIn(fortiosDialect, text, policy);
+  assert.deepEqual(plan.edits, []);
+  assert.match(plan.summary, /the file ends inside a "config" block or an entry/);
 });
