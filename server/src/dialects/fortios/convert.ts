@@ -82,11 +82,9 @@ function serviceSplits(entries: readonly ServicePorts[]): Array<{ protocol: stri
   return [...byKey.values()];
 }
 
-/** What the file alone cannot settle about a policy: who the user is, when it applies. */
+/** What the file alone cannot settle about a policy: when it applies, and which services it inverts. */
 function conditionsOf(p: FortiPolicy): string[] {
   const out: string[] = [];
-  const who = [...p.users, ...p.groups].map((m) => m.name);
-  if (who.length > 0) out.push(t('user or group {0} is known only after firewall authentication at run time', who.join(', ')));
   if (p.schedule !== undefined && p.schedule !== 'always') out.push(t('schedule {0} limits the policy to certain times', p.schedule));
   if (p.serviceNegate) out.push(t('service-negate inverts the service match'));
   return out;
@@ -125,6 +123,8 @@ function modelRules(p: FortiPolicy, family: 4 | 6, resolver: Resolver, services:
     text: policyText(p, family),
     zones: { ...(from ? { from } : {}), ...(to ? { to } : {}) },
     ...(tls !== undefined && p.action === 'accept' ? { tlsInterception: tls } : {}),
+    // `users`/`groups` make the FortiGate ask for firewall authentication: the policy holds only for clients that have signed in.
+    ...(p.users.length > 0 || p.groups.length > 0 ? { proxyAuthentication: 'authenticated' as const } : {}),
   };
   const sources = sideOf(resolver.side(src, family), p.srcaddrNegate);
   if (sources) base.sources = sources;

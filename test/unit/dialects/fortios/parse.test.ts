@@ -74,7 +74,7 @@ test('a service with source ranges, a TCP/UDP service and a group give one rule 
     [['tcp'], [{ from: 80, to: 80 }, { from: 443, to: 443 }], [{ from: 1024, to: 65535 }]],
     [['udp'], [{ from: 443, to: 443 }], [{ from: 1024, to: 65535 }]],
   ]);
-  assert.match(staff[0]!.unknownConditions![0]!, /M365-Users is known only after firewall authentication/);
+  assert.equal(staff[0]!.proxyAuthentication, 'authenticated');
   assert.match(rules.find((r) => r.text.startsWith('policy 31 '))!.unknownConditions![0]!, /schedule weekdays/);
   // GRE and ICMP match no TCP or UDP flow: the policy has no rule for them.
   assert.ok(!rules.some((r) => r.text.startsWith('policy 32 ')));
