@@ -3,7 +3,7 @@ import type { Comment, PortRange, Reference, ReferenceKind, SyntaxProblem } from
 import type { LineIndex, Range } from '../../model/range';
 import { t } from '../../l10n';
 import type { FortiToken } from './lexer';
-import { keywordOf, valuesOf, type ConfigBlock, type ConfigTree, type EditEntry, type Setting } from './tree';
+import { keywordOf, type ConfigBlock, type ConfigTree, type EditEntry, type Setting } from './tree';
 import type { AddressValue, FortiAddress, FortiAddressGroup, FortiInterface, FortiPolicy, FortiScope, FortiService, FortiServiceGroup, FortiSslExemption, FortiSslProfile, FortiVendor, FortiZone, Member, ServicePorts } from './vendor';
 
 /** `80`, `443:1024-65535`, `10000-20000`: one value of a `*-portrange`; undefined when it is not one. */
@@ -314,4 +314,3 @@ export class ObjectReader {
   }
 }
 
-export { valuesOf };

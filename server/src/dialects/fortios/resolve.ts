@@ -1,5 +1,5 @@
 import { mergeIntervals, minusIntervals, type IpInterval } from '../../model/address';
-import type { Annotation, PortRange, Reference } from '../../model/config';
+import type { Annotation, Reference } from '../../model/config';
 import { MAX_OBJECT_GROUP_DEPTH } from '../../limits';
 import type { SyntaxProblem } from '../../model/config';
 import { t } from '../../l10n';
@@ -159,4 +159,3 @@ export class Resolver {
   }
 }
 
-export type { PortRange };

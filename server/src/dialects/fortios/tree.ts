@@ -270,11 +270,6 @@ export function buildTree(statements: readonly FortiStatement[], lines: LineInde
   return tree;
 }
 
-/** The values of a setting as text. */
-export function valuesOf(setting: Setting | undefined): string[] {
-  return setting ? setting.values.map((v) => v.text) : [];
-}
-
 /** The first value of a setting, lower-cased for keywords. */
 export function keywordOf(setting: Setting | undefined): string | undefined {
   return setting?.values[0]?.text.toLowerCase();

@@ -1,6 +1,6 @@
 import type { PortRange } from '../../model/config';
 import type { Range } from '../../model/range';
-import type { ConfigBlock, EditEntry } from './tree';
+import type { ConfigBlock } from './tree';
 
 /** One name of a list setting as written (`"port1"`, `"all"`, `"M365-Teams"`), with where it stands. */
 export interface Member {
@@ -159,4 +159,3 @@ export interface FortiVendor {
   openAtEnd: boolean;
 }
 
-export type { ConfigBlock, EditEntry };
