@@ -156,3 +156,18 @@ test('Squid: directives, acl names and types, actions, ports, domains and addres
   assert.equal(scopeOf(conf, '10.0.0.0'), 'constant.numeric.address.ipv4.endpoint-lens');
   assert.equal(scopeOf(conf, '# Branch office forward proxy (Squid 5, Debian squid-openssl)'), 'comment.line.number-sign.squid');
 });
+
+test('FortiOS: blocks, entries, settings, addresses, ports, actions and comments get their scopes', async () => {
+  const list = await tokens('source.fortios', `${example('fortigate-branch.fortios')}\nconfig firewall service custom\n    edit "S"\n        set tcp-portrange 443:1024-65535\n    next\nend\nconfig firewall policy\n    move 4 before 2\nend\n`);
+  assert.match(scopeOf(list, '#config-version=FGT60F-7.2.8-FW-build1639-240313:opmode=0:vdom=0:user=admin') ?? '', /^comment/);
+  assert.equal(scopeOf(list, 'config'), 'keyword.control.block.fortios');
+  assert.equal(scopeOf(list, 'firewall policy'), 'entity.name.section.fortios');
+  assert.equal(scopeOf(list, '"Branch-LAN"'), 'entity.name.type.object.fortios');
+  assert.equal(scopeOf(list, 'set'), 'keyword.other.command.fortios');
+  assert.equal(scopeOf(list, 'srcintf'), 'variable.other.setting.fortios');
+  assert.equal(scopeOf(list, '10.60.0.0'), 'constant.numeric.address.ipv4.endpoint-lens');
+  assert.equal(scopeOf(list, '443:1024-65535'), 'constant.numeric.port.endpoint-lens');
+  assert.equal(scopeOf(list, 'accept'), 'keyword.control.action.permit.endpoint-lens');
+  assert.equal(scopeOf(list, 'deny'), 'keyword.control.action.deny.endpoint-lens');
+  assert.equal(scopeOf(list, 'before'), 'keyword.operator.move.fortios');
+});
