@@ -2,10 +2,11 @@
 import type { Dialect } from './dialect';
 import { ciscoDialect } from './cisco';
 import { iptablesDialect } from './iptables';
+import { junosDialect } from './junos';
 import { nftablesDialect } from './nftables';
 import { nginxDialect } from './nginx';
 import { pacDialect } from './pac';
 import { panosDialect } from './panos';
 
 /** Every dialect folder, in name order. */
-export const REGISTERED_DIALECTS: readonly Dialect[] = [ciscoDialect, iptablesDialect, nftablesDialect, nginxDialect, pacDialect, panosDialect];
+export const REGISTERED_DIALECTS: readonly Dialect[] = [ciscoDialect, iptablesDialect, junosDialect, nftablesDialect, nginxDialect, pacDialect, panosDialect];

@@ -6,7 +6,7 @@ import type { VendorBuilder } from './builder';
 import { describeApplication } from './predefined';
 import { Resolver, type ResolvedAddresses, type ServiceEntry } from './resolve';
 import type { Member, PanosRule, PanosScope, PanosVendor } from './vendor';
-import { directionOf, facesInternet } from './zones';
+import { directionOf, facesInternet } from '../zones';
 
 /** One rulebase the firewall evaluates: a vsys, or a device group with the shared rules around it. */
 export interface PanosRulebase {

@@ -7,7 +7,7 @@ import { ANY_ZONE, applies, rulebaseName } from './convert';
 import type { PanosParsedVendor } from './parse';
 import { partHasEntries, type PanosTarget, type XmlPart } from './render';
 import type { ElementSpan, PanosRule, PanosScope, RulebaseName, XmlScopeLayout } from './vendor';
-import { facesInternet } from './zones';
+import { facesInternet } from '../zones';
 
 type Request = PlacementRequest<PanosParsedVendor>;
 type Part = PlacementPart<PanosTarget>;

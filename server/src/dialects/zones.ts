@@ -1,6 +1,6 @@
-import type { TrafficDirection } from '../../model/config';
+import type { TrafficDirection } from '../model/config';
 
-/** Words in a zone name that say it faces the Internet, the way PAN-OS admins name zones. */
+/** Words in a zone name that say it faces the Internet, the way firewall admins name zones (PAN-OS, Junos). */
 const INTERNET_WORDS = new Set(['untrust', 'untrusted', 'outside', 'internet', 'inet', 'wan', 'external', 'isp', 'public']);
 
 /** `L3-Untrust`, `OUTSIDE`, `wan2`, `ISP_A`: split into lower-case words without digits. */
