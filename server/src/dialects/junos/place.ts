@@ -21,11 +21,8 @@ function inBlock(request: Request, policy: JunosPolicy): boolean {
 /** The zone pairs the evaluator's decisions are made in, each with the policy that decides there first, and the entries they carry. */
 function sitesOf(request: Request): { pairs: PairTarget[]; entries: number[]; before: JunosPolicy[] } {
   const { vendor, model } = request.parsed;
-  const all = editSites(model, request.decisions).filter((s) => vendor.lists.has(s.list.id));
-  // Inbound traffic goes where the file already lets named senders in (the zone of the mail
-  // server), not into every zone the Internet could reach when the file does not say which.
-  const admitting = all.filter((s) => s.list.rules.some((r) => r.action.type === 'accept' && r.sources !== undefined && !r.sources.negated));
-  const edit = request.policy.direction === 'inbound' && admitting.length > 0 ? admitting : all;
+  // Every pair where a flow is decided gets its own policy: a Junos policy names one zone pair.
+  const edit = editSites(model, request.decisions).filter((s) => vendor.lists.has(s.list.id));
   const perSite = entriesBySite(request, edit);
   const pairs: PairTarget[] = [];
   const before: JunosPolicy[] = [];
