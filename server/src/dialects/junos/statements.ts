@@ -145,8 +145,10 @@ function parseHierarchical(tokens: readonly Token[], out: StatementText, maxDept
   let pendingStart = -1;
   let inactive = false;
   let list: Word[] | undefined;
-  const path = (): Word[] => stack.flatMap((f) => f.words);
-  const anyInactive = (): boolean => inactive || stack.some((f) => f.inactive);
+  // The path and inactive count are kept as the stack changes, so deep nesting stays linear.
+  const path: Word[] = [];
+  let inactiveFrames = 0;
+  const anyInactive = (): boolean => inactive || inactiveFrames > 0;
   const reset = (): void => {
     pending = [];
     pendingStart = -1;
@@ -155,8 +157,7 @@ function parseHierarchical(tokens: readonly Token[], out: StatementText, maxDept
   };
   const emit = (end: number): void => {
     if (pending.length === 0 || stack.length > maxDepth) return;
-    const base = path();
-    for (const words of expand(pending)) out.statements.push({ op: 'set', words: [...base, ...words], inactive: anyInactive(), start: pendingStart, end });
+    for (const words of expand(pending)) out.statements.push({ op: 'set', words: [...path, ...words], inactive: anyInactive(), start: pendingStart, end });
     const top = stack[stack.length - 1];
     if (top) top.children++;
   };
@@ -193,6 +194,8 @@ function parseHierarchical(tokens: readonly Token[], out: StatementText, maxDept
         const top = stack[stack.length - 1];
         if (top) top.children++;
         stack.push({ words, inactive, headerStart: pendingStart < 0 ? token.start : pendingStart, open: token.start, children: 0 });
+        if (stack.length <= maxDepth) path.push(...words);
+        if (inactive) inactiveFrames++;
         reset();
         break;
       }
@@ -207,10 +210,14 @@ function parseHierarchical(tokens: readonly Token[], out: StatementText, maxDept
           out.problems.push({ start: token.start, end: token.end, message: t('This "}" closes no block.'), severity: 'error' });
           break;
         }
-        const words = [...path(), ...frame.words];
-        if (stack.length < maxDepth) out.containers.set(words.map((w) => w.text).join(' '), { path: words.map((w) => w.text), headerStart: frame.headerStart, open: frame.open, close: token.start, inactive: frame.inactive || stack.some((f) => f.inactive) });
+        const frameInactive = inactiveFrames > 0;
+        if (frame.inactive) inactiveFrames--;
+        if (stack.length >= maxDepth) break;
+        const words = [...path];
+        path.length -= frame.words.length;
+        out.containers.set(words.map((w) => w.text).join(' '), { path: words.map((w) => w.text), headerStart: frame.headerStart, open: frame.open, close: token.start, inactive: frameInactive });
         // An empty container still says something (a zone with nothing in it exists).
-        if (frame.children === 0 && words.length > 0) out.statements.push({ op: 'set', words, inactive: frame.inactive || stack.some((f) => f.inactive), start: frame.headerStart, end: token.end });
+        if (frame.children === 0 && words.length > 0) out.statements.push({ op: 'set', words, inactive: frameInactive, start: frame.headerStart, end: token.end });
         break;
       }
     }
