@@ -23,8 +23,8 @@ test('every Junos fixture is recognised from its content alone, in both forms', 
   }
 });
 
-test('nginx and nftables files, braces and all, are never taken for Junos', () => {
-  const others = ['nginx', 'nftables'].flatMap((dir) =>
+test('nginx and nftables files, braces and all, and PAN-OS set commands are never taken for Junos', () => {
+  const others = ['nginx', 'nftables', join('findings', 'panos'), join('findings', 'nginx'), join('findings', 'nftables')].flatMap((dir) =>
     readdirSync(join(FIXTURES, dir))
       .filter((f) => !f.endsWith('.json'))
       .map((f) => ({ name: `${dir}/${f}`, text: readFileSync(join(FIXTURES, dir, f), 'utf8') })),
