@@ -24,6 +24,8 @@ interface Resolved {
   intervals: IpInterval[];
   refIds: number[];
   unresolved: string[];
+  /** The host of a `dns-name` address, for the hover. */
+  dnsName?: string;
 }
 
 const ANY_IPV4: IpInterval = { family: 4, first: 0n, last: 0xffffffffn };
@@ -65,6 +67,7 @@ class Resolver {
     if (member.name === 'any-ipv6') return { intervals: [ANY_IPV6], refIds: [], unresolved: [] };
     const books = this.booksFor(zone);
     const found = this.lookup(member.name, books, 0, new Set());
+    if (found?.dnsName !== undefined) this.annotations.push({ range: member.range, markdown: t('**{0}** is a dns-name address for {1}: the device resolves the name itself and matches the addresses it gets, which can differ from what clients are given, so policies using it are left unknown.', member.name, found.dnsName) });
     if (found) return found;
     this.warn(member, zone !== undefined ? t('Address "{0}" is not in the global address book or one of zone {1}.', member.name, zone) : t('Address "{0}" is not in the global address book.', member.name));
     return { intervals: [], refIds: [], unresolved: [t('address {0} is not defined in this file', member.name)] };
@@ -77,7 +80,7 @@ class Resolver {
         const value = entry.value;
         if (!value) return { intervals: [], refIds: [], unresolved: [t('address {0} has no value in this file', name)] };
         const reference = this.built.references[value.refId]!;
-        if (value.kind === 'dns-name') return { intervals: [], refIds: [value.refId], unresolved: [t('dns-name address {0} ({1}) is resolved by the device at run time', name, value.host)] };
+        if (value.kind === 'dns-name') return { intervals: [], refIds: [value.refId], unresolved: [t('dns-name address {0} ({1}) is resolved by the device at run time', name, value.host)], dnsName: value.host };
         if (value.kind === 'wildcard-address') {
           const runs = this.built.wildcardRuns.get(value.refId);
           if (!runs) return { intervals: [], refIds: [value.refId], unresolved: reference.invalidReason ? [] : [t('the wildcard address of {0} is too scattered to check', name)] };

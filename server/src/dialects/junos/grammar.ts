@@ -86,6 +86,8 @@ class Grammar {
   private readonly books = new Map<string, AddressBook>();
   private readonly vendor: JunosVendor;
   private readonly policies = new Map<string, JunosPolicy>();
+  /** Groups and logical systems whose security statements are not read, each said once. */
+  private readonly unread = new Set<string>();
 
   constructor(
     private readonly lines: LineIndex,
@@ -324,6 +326,14 @@ class Grammar {
   interpret(statement: Statement): boolean {
     const w = statement.words;
     const at = (i: number): string | undefined => w[i]?.text;
+    if ((at(0) === 'groups' || at(0) === 'logical-systems' || at(0) === 'tenants') && w[1] && (at(2) === 'security' || at(2) === 'applications')) {
+      const key = `${at(0)} ${w[1].text}`;
+      if (!this.unread.has(key)) {
+        this.unread.add(key);
+        this.problem(w[0]!.start, w[1].end, at(0) === 'groups' ? t('Configuration group {0} is not expanded here; the security statements in it are not checked.', w[1].text) : t('{0} {1} has its own security configuration, which is not checked here.', at(0)!, w[1].text), 'info');
+      }
+      return false;
+    }
     if (at(0) === 'applications') {
       if (at(1) === 'application') this.application(w.slice(2), statement);
       else if (at(1) === 'application-set') this.applicationSet(w.slice(2), statement);

@@ -214,3 +214,23 @@ test('braces nested past the bound are reported as an analysis limit, read witho
   assert.equal(model.limits?.[0]?.kind, 'nesting');
   assert.equal(model.limits?.length, 1);
 });
+
+test('a dns-name address is explained on hover, and security statements inside configuration groups are said to be unread', () => {
+  const model = parseJunos(
+    [
+      'set groups branch-template security policies from-zone trust to-zone untrust policy p then permit',
+      'set security address-book global address teams-fqdn dns-name teams.microsoft.com',
+      'set security policies from-zone trust to-zone untrust policy fqdn match source-address any',
+      'set security policies from-zone trust to-zone untrust policy fqdn match destination-address teams-fqdn',
+      'set security policies from-zone trust to-zone untrust policy fqdn match application junos-https',
+      'set security policies from-zone trust to-zone untrust policy fqdn then permit',
+    ].join('\n'),
+  ).model;
+  assert.deepEqual(
+    model.problems.map((p) => [p.severity, p.message]),
+    [['info', 'Configuration group branch-template is not expanded here; the security statements in it are not checked.']],
+  );
+  assert.ok(model.annotations?.some((a) => a.range.start.line === 3 && /^\*\*teams-fqdn\*\* is a dns-name address for teams\.microsoft\.com/.test(a.markdown)));
+  const rule = model.ruleLists.find((l) => l.id === 'trust>untrust')!.rules[0]!;
+  assert.match(rule.destinations?.unresolved ?? '', /resolved by the device at run time/);
+});
