@@ -322,8 +322,8 @@ class Grammar {
     }
   }
 
-  /** Reads one live statement into the model; returns whether it wrote a policy. */
-  interpret(statement: Statement): boolean {
+  /** Reads one live statement into the model. */
+  interpret(statement: Statement): void {
     const w = statement.words;
     const at = (i: number): string | undefined => w[i]?.text;
     if ((at(0) === 'groups' || at(0) === 'logical-systems' || at(0) === 'tenants') && w[1] && (at(2) === 'security' || at(2) === 'applications')) {
@@ -332,17 +332,17 @@ class Grammar {
         this.unread.add(key);
         this.problem(w[0]!.start, w[1].end, at(0) === 'groups' ? t('Configuration group {0} is not expanded here; the security statements in it are not checked.', w[1].text) : t('{0} {1} has its own security configuration, which is not checked here.', at(0)!, w[1].text), 'info');
       }
-      return false;
+      return;
     }
     if (at(0) === 'applications') {
       if (at(1) === 'application') this.application(w.slice(2), statement);
       else if (at(1) === 'application-set') this.applicationSet(w.slice(2), statement);
-      return false;
+      return;
     }
-    if (at(0) !== 'security') return false;
+    if (at(0) !== 'security') return;
     if (at(1) === 'address-book' && w[2]) {
       this.addressBookStatement(this.book(w[2].text), w.slice(3), statement);
-      return false;
+      return;
     }
     if (at(1) === 'zones' && at(2) === 'security-zone' && w[3]) {
       const zone = w[3];
@@ -351,22 +351,21 @@ class Grammar {
         this.vendor.legacyBooks = true;
         this.addressBookStatement(this.book(zone.text, zone.text), w.slice(5), statement);
       }
-      return false;
+      return;
     }
-    if (at(1) !== 'policies') return false;
-    if (at(2) === 'default-policy' && (at(3) === 'permit-all' || at(3) === 'deny-all')) {
-      this.vendor.defaultPolicy = { action: at(3) as 'permit-all' | 'deny-all', range: this.range(w[3]!.start, w[3]!.end) };
-      return true;
+    if (at(1) !== 'policies') return;
+    const fallback = w[3];
+    if (at(2) === 'default-policy' && fallback && (fallback.text === 'permit-all' || fallback.text === 'deny-all')) {
+      this.vendor.defaultPolicy = { action: fallback.text === 'permit-all' ? 'permit-all' : 'deny-all', range: this.range(fallback.start, fallback.end) };
+      return;
     }
     if (at(2) === 'from-zone' && w[3] && at(4) === 'to-zone' && w[5] && at(6) === 'policy' && w[7]) {
       this.policyStatement(this.policy(keyOf(w, 8), w[7], { from: w[3].text, to: w[5].text }, statement), w.slice(8));
-      return true;
+      return;
     }
     if (at(2) === 'global' && at(3) === 'policy' && w[4]) {
       this.policyStatement(this.policy(keyOf(w, 5), w[4], undefined, statement), w.slice(5));
-      return true;
     }
-    return false;
   }
 
   finish(order: Map<string, string[]>, globalOrder: string[]): JunosVendor {

@@ -102,6 +102,14 @@ function buckets(policy: Policy): Bucket[] {
   return [...byServices.values()];
 }
 
+/** A bucket's services by protocol, ports merged; undefined when an entry takes every port. */
+function servicesOf(services: Bucket['services']): Array<{ protocol: 'tcp' | 'udp'; ports: PortRange[] }> | undefined {
+  if (services.some((s) => s.ports.length === 0)) return undefined;
+  const byProtocol = new Map<'tcp' | 'udp', PortRange[]>();
+  for (const s of services) byProtocol.set(s.protocol, mergePorts([...(byProtocol.get(s.protocol) ?? []), ...s.ports]));
+  return [...byProtocol.entries()].map(([protocol, ports]) => ({ protocol, ports })).sort((a, b) => a.protocol.localeCompare(b.protocol));
+}
+
 function serviceKeys(services: Bucket['services']): string[] {
   if (services.some((s) => s.ports.length === 0)) return ['*'];
   const byProtocol = new Map<string, PortRange[]>();
@@ -134,24 +142,19 @@ export function blockPlan(policy: Policy): BlockPlan {
       localSet = clampName(`${name}-LOCAL`, MAX_NAME);
       plan.sets.push({ name: localSet, members: cidrsOf(bucket.local).map(objectFor), local: true });
     }
-    const keys = serviceKeys(bucket.services);
-    const applications =
-      keys[0] === '*'
-        ? ['any']
-        : keys.map((key) => {
-            const [protocol, ports] = key.split(':') as ['tcp' | 'udp', string];
-            let application = applicationNames.get(key);
-            if (application === undefined) {
-              application = clampName(`${prefix}-${protocol.toUpperCase()}-${ports.replace(/,/g, '_')}`, MAX_NAME);
-              applicationNames.set(key, application);
-              const ranges = ports.split(',').map((p) => {
-                const [from, to] = p.split('-').map(Number) as [number, number | undefined];
-                return { from, to: to ?? from };
-              });
-              plan.applications.push({ name: application, protocol, ports: ranges });
-            }
-            return application;
-          });
+    const services = servicesOf(bucket.services);
+    const applications = !services
+      ? ['any']
+      : services.map(({ protocol, ports }) => {
+          const key = `${protocol}:${ports.map(portText).join(',')}`;
+          let application = applicationNames.get(key);
+          if (application === undefined) {
+            application = clampName(`${prefix}-${protocol.toUpperCase()}-${ports.map(portText).join('_')}`, MAX_NAME);
+            applicationNames.set(key, application);
+            plan.applications.push({ name: application, protocol, ports });
+          }
+          return application;
+        });
     const origins: FlowOrigin[] = bucket.entries.map((e) => e.origin);
     plan.policies.push({ name, set, ...(localSet ? { localSet } : {}), applications, description: ruleComment(policy.purpose, origins, policy.catalogVersion, DESCRIPTION_LIMIT) });
   });

@@ -58,7 +58,11 @@ export interface StatementText {
   tooDeep: Array<{ start: number; end: number }>;
 }
 
-const COMMANDS = new Set<string>(['set', 'delete', 'deactivate', 'activate', 'insert']);
+const COMMANDS: ReadonlySet<string> = new Set<StatementOp>(['set', 'delete', 'deactivate', 'activate', 'insert']);
+
+function isCommand(text: string): text is StatementOp {
+  return COMMANDS.has(text);
+}
 /** Prefixes the curly-brace form puts before a statement; only `inactive:` changes what the device does. */
 const MARKERS = new Set(['inactive:', 'protect:', 'replace:', 'active:']);
 
@@ -101,8 +105,10 @@ function parseSet(tokens: readonly Token[], out: StatementText): void {
     const first = line[0]!;
     const start = first.start;
     const end = line[line.length - 1]!.end;
+    // Prompt lines pasted with the output (`[edit]`, `{master:0}`) are not commands.
     if (first.kind === '[' || (first.kind === '{' && line.length <= 4)) continue;
-    if (first.kind !== 'word' || !COMMANDS.has(first.text)) {
+    const op = first.text;
+    if (first.kind !== 'word' || !isCommand(op)) {
       out.problems.push({ start, end, message: t('This line is not a set, delete, deactivate, activate or insert command; it is ignored.'), severity: 'warning' });
       continue;
     }
@@ -127,7 +133,7 @@ function parseSet(tokens: readonly Token[], out: StatementText): void {
       out.problems.push({ start, end, message: t('Unexpected punctuation in a {0} command; the line is ignored.', first.text), severity: 'error' });
       continue;
     }
-    for (const words of expand(parts)) out.statements.push({ op: first.text as StatementOp, words, inactive: false, start, end });
+    for (const words of expand(parts)) out.statements.push({ op, words, inactive: false, start, end });
   }
 }
 
