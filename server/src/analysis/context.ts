@@ -1,5 +1,5 @@
 import type { IpInterval } from '../model/address';
-import type { ConfigModel, Reference, Rule, RuleList } from '../model/config';
+import type { ConfigModel, Rule, RuleList } from '../model/config';
 import type { LineIndex, Range } from '../model/range';
 import type { Dialect } from '../dialects/dialect';
 import type { CatalogMatch, EndpointSet, InstanceId, OtherEndpointRow } from '../catalog/types';
@@ -77,9 +77,6 @@ export function defaultRangeOf(list: RuleList): Range {
   return list.defaultRange ?? list.range;
 }
 
-export function referencesOf(model: ConfigModel, ids: readonly number[]): Reference[] {
-  return ids.map((id) => model.references[id]).filter((r): r is Reference => r !== undefined);
-}
 
 /** "line 40" in messages is 1-based, like every editor shows it. */
 export function lineLabel(range: Range): number {

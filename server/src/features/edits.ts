@@ -47,7 +47,7 @@ export function insertPolicies(subject: FixSubject, policies: readonly Policy[],
     if (!verified.ok) {
       // What the placement already knew it could not place is usually why the edit falls short.
       const unplaced = notPlacedReasons(plan.notPlaced);
-      const reason = unplaced.length > 0 ? `${verified.reason} (${t('Not placed: {0}', unplaced.join(' '))})` : verified.reason;
+      const reason = unplaced.length > 0 ? `${verified.reason} (${t('Not placed: {0}', unplaced.join('; '))})` : verified.reason;
       outcome.summaries.push(t('Not inserted "{0}": {1}.', policy.purpose, reason));
       outcome.notApplied.push({ purpose: policy.purpose, reason });
       continue;

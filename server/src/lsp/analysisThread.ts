@@ -134,7 +134,7 @@ export class AnalysisThread {
     try {
       const worker = new Worker(__filename, {
         workerData: { role: ANALYSIS_THREAD_ROLE, ...this.options } satisfies ThreadOptions,
-        resourceLimits: { maxOldGenerationSizeMb: ANALYSIS_THREAD_HEAP_MB },
+        resourceLimits: { maxOldGenerationSizeMb: ANALYSIS_THREAD_HEAP_MB, maxYoungGenerationSizeMb: 16 },
       });
       worker.on('message', (message: FromThread) => {
         if (this.busy?.id !== message.id) return;

@@ -100,12 +100,12 @@ function renderBlockPart(
   // At the end of a file without a final line break the block must start on a line of its own.
   if (offset === text.length && text.length > 0 && !/[\r\n]$/.test(text)) block = lineBreakOf(text) + block;
   const line = new LineIndex(text).positionAt(offset).line + 1;
-  const count = entries.length;
+  const count = entries.length === 1 ? t('1 entry') : t('{0} entries', entries.length);
   let summary: string;
   if (kept && kept.text === block) summary = t('The managed block "{0}" on line {1} is already up to date.', policy.purpose, line);
-  else if (kept) summary = t('Replaced the managed block "{0}" on line {1} ({2} entries, catalogue {3}).', policy.purpose, line, count, policy.catalogVersion);
-  else if (existing.some((e) => !e.used)) summary = t('Moved the managed block "{0}" {1} ({2} entries, catalogue {3}).', policy.purpose, part.point.description, count, policy.catalogVersion);
-  else summary = t('Inserted the managed block "{0}" ({1} entries, catalogue {2}) {3}.', policy.purpose, count, policy.catalogVersion, part.point.description);
+  else if (kept) summary = t('Replaced the managed block "{0}" on line {1} ({2}, catalogue {3}).', policy.purpose, line, count, policy.catalogVersion);
+  else if (existing.some((e) => !e.used)) summary = t('Moved the managed block "{0}" {1} ({2}, catalogue {3}).', policy.purpose, part.point.description, count, policy.catalogVersion);
+  else summary = t('Inserted the managed block "{0}" ({1}, catalogue {2}) {3}.', policy.purpose, count, policy.catalogVersion, part.point.description);
   if (problem) summary += ` ${t('Warning: {0}.', problem)}`;
   return { offset, end: offset, text: block, summary };
 }
@@ -226,19 +226,19 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
   const reasons = notPlacedReasons(notPlacedList);
   // A block the file already has is never dropped because nothing of the new policy can be placed.
   if (own.length > 0 && !placedAny) {
-    return nothing(t('The managed block "{0}" on line {1} is left as it is: {2}', policy.purpose, own[0]!.beginLine + 1, reasons.join(' ') || t('no place found where the rules would take effect')), { replaced: true, notPlaced: notPlacedList });
+    return nothing(t('The managed block "{0}" on line {1} is left as it is: {2}', policy.purpose, own[0]!.beginLine + 1, reasons.join('; ') || t('no place found where the rules would take effect')), { replaced: true, notPlaced: notPlacedList });
   }
   const edits = diffEdits(subject.text, current);
   if (own.length > 0 && edits.length === 0) {
     return nothing(t('The managed block "{0}" on line {1} is already up to date.', policy.purpose, own[0]!.beginLine + 1), { replaced: true, notPlaced: notPlacedList });
   }
   if (edits.length === 0) {
-    const why = reasons.length > 0 ? reasons.join(' ') : t('no place found where the rules would take effect');
+    const why = reasons.length > 0 ? reasons.join('; ') : t('no place found where the rules would take effect');
     return nothing(t('Nothing inserted for "{0}": {1}', policy.purpose, why), { notPlaced: notPlacedList });
   }
   const notes = [...summaries];
   if (alreadyAllowed && own.length === 0) notes.push(t('This file already lets all of it through; the block keeps it so if the rules around it change.'));
-  if (reasons.length > 0) notes.push(t('Not placed: {0}', reasons.join(' ')));
+  if (reasons.length > 0) notes.push(t('Not placed: {0}', reasons.join('; ')));
   return { edits, newText: current, summary: notes.join(' '), replaced: own.length > 0, notExpressible, notPlaced: notPlacedList, problems: [] };
 }
 
