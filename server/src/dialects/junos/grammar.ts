@@ -409,6 +409,8 @@ export function buildVendor(text: string, lines: LineIndex): Built {
     return list;
   };
   const policyLines: number[] = [];
+  // Keys of the policies in `order`, so a policy's many statements find it in constant time.
+  const ordered = new Set<string>();
   for (const statement of read.statements) {
     const key = keyOf(statement.words);
     const path = policyPath(statement.words);
@@ -416,9 +418,9 @@ export function buildVendor(text: string, lines: LineIndex): Built {
     switch (statement.op) {
       case 'set': {
         live.push(statement);
-        if (path) {
-          const list = listOf(path.pair);
-          if (!list.includes(path.key)) list.push(path.key);
+        if (path && !ordered.has(path.key)) {
+          ordered.add(path.key);
+          listOf(path.pair).push(path.key);
         }
         break;
       }
@@ -426,7 +428,11 @@ export function buildVendor(text: string, lines: LineIndex): Built {
         for (let i = live.length - 1; i >= 0; i--) if (under(keyOf(live[i]!.words), key)) live.splice(i, 1);
         for (const p of [...inactivePaths]) if (under(p, key)) inactivePaths.delete(p);
         for (const list of [...order.values(), globalOrder]) {
-          for (let i = list.length - 1; i >= 0; i--) if (under(list[i]!, key)) list.splice(i, 1);
+          for (let i = list.length - 1; i >= 0; i--) {
+            if (!under(list[i]!, key)) continue;
+            ordered.delete(list[i]!);
+            list.splice(i, 1);
+          }
         }
         break;
       }
