@@ -3,6 +3,7 @@ import type { Dialect } from './dialect';
 import { ciscoDialect } from './cisco';
 import { fortiosDialect } from './fortios';
 import { iptablesDialect } from './iptables';
+import { junosDialect } from './junos';
 import { nftablesDialect } from './nftables';
 import { nginxDialect } from './nginx';
 import { pacDialect } from './pac';
@@ -10,4 +11,4 @@ import { panosDialect } from './panos';
 import { squidDialect } from './squid';
 
 /** Every dialect folder, in name order. */
-export const REGISTERED_DIALECTS: readonly Dialect[] = [ciscoDialect, fortiosDialect, iptablesDialect, nftablesDialect, nginxDialect, pacDialect, panosDialect, squidDialect];
+export const REGISTERED_DIALECTS: readonly Dialect[] = [ciscoDialect, fortiosDialect, iptablesDialect, junosDialect, nftablesDialect, nginxDialect, pacDialect, panosDialect, squidDialect];

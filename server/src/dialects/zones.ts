@@ -1,8 +1,6 @@
 import type { TrafficDirection } from '../model/config';
 
-/** Which way Microsoft 365 traffic crosses a zone-based firewall (PAN-OS zones, FortiOS interfaces and zones). */
-
-/** Words in a zone or interface name that say it faces the Internet, the way admins name them (`L3-Untrust`, `wan1`, `sd-wan`). */
+/** Words in a zone or interface name that say it faces the Internet, the way admins name them (`L3-Untrust`, `wan1`, `sd-wan`; PAN-OS, FortiOS, Junos). */
 const INTERNET_WORDS = new Set(['untrust', 'untrusted', 'outside', 'internet', 'inet', 'wan', 'external', 'isp', 'public']);
 
 /** `L3-Untrust`, `OUTSIDE`, `wan2`, `ISP_A`: split into lower-case words without digits. */

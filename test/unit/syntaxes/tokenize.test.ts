@@ -171,3 +171,21 @@ test('FortiOS: blocks, entries, settings, addresses, ports, actions and comments
   assert.equal(scopeOf(list, 'deny'), 'keyword.control.action.deny.endpoint-lens');
   assert.equal(scopeOf(list, 'before'), 'keyword.operator.move.fortios');
 });
+
+test('Junos: both forms give commands, zones, policies, objects, addresses, ports, actions and comments their scopes', async () => {
+  const fixture = (name: string): string => readFileSync(join(root, 'test', 'fixtures', 'findings', 'junos', name), 'utf8');
+  const set = await tokens('source.junos', fixture('display-set-teams.junos'));
+  assert.match(scopeOf(set, '# show configuration | display set (SRX345 campus edge, security stanzas only)') ?? '', /^comment/);
+  assert.equal(scopeOf(set, 'set'), 'keyword.other.command.junos');
+  assert.equal(scopeOf(set, 'untrust'), 'entity.name.namespace.zone.junos');
+  assert.equal(scopeOf(set, 'allow-web'), 'entity.name.function.policy.junos');
+  assert.equal(scopeOf(set, 'campus-users'), 'entity.name.type.object.junos');
+  assert.equal(scopeOf(set, '52.112.0.0'), 'constant.numeric.address.ipv4.endpoint-lens');
+  assert.equal(scopeOf(set, 'permit'), 'keyword.control.action.permit.endpoint-lens');
+  assert.equal(scopeOf(set, 'deny'), 'keyword.control.action.deny.endpoint-lens');
+  const tree = await tokens('source.junos', fixture('srx-teams-partial.junos'));
+  assert.equal(scopeOf(tree, 'web-out'), 'entity.name.function.policy.junos');
+  assert.equal(scopeOf(tree, '3478-3481'), 'constant.numeric.port.endpoint-lens');
+  assert.equal(scopeOf(tree, 'junos-https'), 'constant.language.junos');
+  assert.equal(scopeOf(tree, '{'), 'punctuation.section.block.junos');
+});
