@@ -129,14 +129,21 @@ export function describeFailure(result: RawPacResult): PacRunResult {
   }
 }
 
-export async function createPacSandbox(): Promise<PacSandbox> {
-  let thread: Thread | undefined = spawn();
-  // Give the first worker its start-up time without blocking the caller's event loop.
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  if (!waitReady(thread)) {
-    const detail = thread.failed ?? '';
-    void thread.worker.terminate();
-    throw new Error(`endpoint-lens: the PAC sandbox could not start (${detail})`);
+/**
+ * `onFirstUse` leaves the worker unstarted until the first evaluation, for processes that may never
+ * see a PAC file (a `check` thread); otherwise it starts now and a failure to start throws here.
+ */
+export async function createPacSandbox(options: { onFirstUse?: boolean } = {}): Promise<PacSandbox> {
+  let thread: Thread | undefined;
+  if (!options.onFirstUse) {
+    const first = spawn();
+    thread = first;
+    // Give the first worker its start-up time without blocking the caller's event loop.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (!waitReady(first)) {
+      void first.worker.terminate();
+      throw new Error(`endpoint-lens: the PAC sandbox could not start (${first.failed ?? ''})`);
+    }
   }
 
   const kill = (victim: Thread): void => {

@@ -175,13 +175,10 @@ export const run: CliCommand = async (argv, io) => {
   const options = readOptions(parsed.args, io);
   if (typeof options === 'number') return options;
   const { settings } = options.request;
-  const loaded = loadCatalogWithHistory(settings.instance, options.cacheDir, settings.catalog.pinnedVersion);
-  if (loaded.info.warning) io.err(loaded.info.warning);
-
   const { files, errors } = collectFiles(parsed.args.positionals, io.cwd, options.exclude);
   const display = (p: string): string => relative(io.cwd, p) || p;
   const bundle = currentBundle();
-  const outcomes = await analyseInWorkers(
+  const analysed = analyseInWorkers(
     files.map((path) => ({ path, displayPath: display(path) })),
     {
       jobs: options.jobs,
@@ -190,6 +187,10 @@ export const run: CliCommand = async (argv, io) => {
       data: { ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.asOf ? { asOf: options.asOf } : {}), trusted: options.trusted, ...(bundle ? { l10nBundle: bundle } : {}), request: options.request },
     },
   );
+  // The threads load their own catalogue meanwhile; this one only names it in the report.
+  const loaded = loadCatalogWithHistory(settings.instance, options.cacheDir, settings.catalog.pinnedVersion);
+  if (loaded.info.warning) io.err(loaded.info.warning);
+  const outcomes = await analysed;
 
   const checked: CheckedFile[] = files.map((path, i) => {
     const outcome = outcomes[i]!;

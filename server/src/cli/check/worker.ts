@@ -38,7 +38,7 @@ export function runCheckWorker(): void {
   const port = parentPort;
   if (!port) return;
   useBundle(data.l10nBundle);
-  Engine.create({ ...(data.cacheDir ? { cacheDir: data.cacheDir } : {}), ...(data.asOf ? { asOf: data.asOf } : {}), trusted: data.trusted, maxAnalysedBytes: data.request.maxBytes }).then(
+  Engine.create({ ...(data.cacheDir ? { cacheDir: data.cacheDir } : {}), ...(data.asOf ? { asOf: data.asOf } : {}), trusted: data.trusted, maxAnalysedBytes: data.request.maxBytes, pacOnFirstUse: true }).then(
     (engine) => {
       // Loading the catalogue now keeps it out of the first file's time budget.
       engine.catalog(data.request.settings.instance, data.request.settings.catalog.pinnedVersion);
