@@ -149,12 +149,12 @@ export class Engine {
   /**
    * `maxAnalysedBytes` defaults to the editor's limit. `asOf` (yyyy-mm-dd) fixes the day analyses
    * are as of (`check --as-of`, tests); without it each analysis takes the day it runs on.
-   * `pacOnFirstUse` starts the PAC worker only when a PAC file is first run.
+   * `pacWaitOnFirstUse` starts the PAC worker without waiting for it until a PAC file is first run.
    */
-  static async create(options: { cacheDir?: string; trusted?: boolean; maxAnalysedBytes?: number; asOf?: string; pacOnFirstUse?: boolean }): Promise<Engine> {
+  static async create(options: { cacheDir?: string; trusted?: boolean; maxAnalysedBytes?: number; asOf?: string; pacWaitOnFirstUse?: boolean }): Promise<Engine> {
     let sandbox: PacSandbox | undefined;
     try {
-      sandbox = await createPacSandbox({ onFirstUse: options.pacOnFirstUse ?? false });
+      sandbox = await createPacSandbox({ waitOnFirstUse: options.pacWaitOnFirstUse ?? false });
     } catch {
       // Without WebAssembly PAC files are still parsed and checked statically.
       sandbox = undefined;

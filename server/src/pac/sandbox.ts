@@ -130,14 +130,14 @@ export function describeFailure(result: RawPacResult): PacRunResult {
 }
 
 /**
- * `onFirstUse` leaves the worker unstarted until the first evaluation, for processes that may never
- * see a PAC file (a `check` thread); otherwise it starts now and a failure to start throws here.
+ * `waitOnFirstUse` starts the worker now but waits for it only at the first evaluation, so a
+ * process that may never see a PAC file (a `check` thread) does not wait for QuickJS to load;
+ * otherwise it waits now and a failure to start throws here.
  */
-export async function createPacSandbox(options: { onFirstUse?: boolean } = {}): Promise<PacSandbox> {
-  let thread: Thread | undefined;
-  if (!options.onFirstUse) {
-    const first = spawn();
-    thread = first;
+export async function createPacSandbox(options: { waitOnFirstUse?: boolean } = {}): Promise<PacSandbox> {
+  let thread: Thread | undefined = spawn();
+  if (!options.waitOnFirstUse) {
+    const first = thread;
     // Give the first worker its start-up time without blocking the caller's event loop.
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (!waitReady(first)) {

@@ -187,10 +187,10 @@ export const run: CliCommand = async (argv, io) => {
       data: { ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.asOf ? { asOf: options.asOf } : {}), trusted: options.trusted, ...(bundle ? { l10nBundle: bundle } : {}), request: options.request },
     },
   );
-  // The threads load their own catalogue meanwhile; this one only names it in the report.
-  const loaded = loadCatalogWithHistory(settings.instance, options.cacheDir, settings.catalog.pinnedVersion);
-  if (loaded.info.warning) io.err(loaded.info.warning);
-  const outcomes = await analysed;
+  const { results: outcomes, catalog: threadCatalog } = await analysed;
+  // The report names the catalogue the threads used; only when none started is it loaded here.
+  const catalogInfo = threadCatalog ?? loadCatalogWithHistory(settings.instance, options.cacheDir, settings.catalog.pinnedVersion).info;
+  if (catalogInfo.warning) io.err(catalogInfo.warning);
 
   const checked: CheckedFile[] = files.map((path, i) => {
     const outcome = outcomes[i]!;
@@ -208,9 +208,9 @@ export const run: CliCommand = async (argv, io) => {
     return { ...base, findings: before ?? result, fixes: refused(fixes, written.message) };
   });
 
-  if (options.format === 'json') io.out(JSON.stringify(formatJson(checked, catalogJson(loaded.info, options.cacheDir), errors), null, 2));
+  if (options.format === 'json') io.out(JSON.stringify(formatJson(checked, catalogJson(catalogInfo, options.cacheDir), errors), null, 2));
   else if (options.format === 'sarif') io.out(JSON.stringify(sarifLog(checked.map((c) => ({ path: c.path, findings: c.findings })), io.cwd, packageVersion()), null, 2));
-  else io.out(formatText(checked, catalogHeader(loaded.info, options.cacheDir)));
+  else io.out(formatText(checked, catalogHeader(catalogInfo, options.cacheDir)));
   for (const e of errors) io.err(e);
   if (errors.length > 0) return EXIT_USAGE;
   const worst = Math.max(-1, ...checked.flatMap((c) => c.findings.findings.map((f) => RANK[f.severity])));
