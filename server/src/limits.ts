@@ -24,7 +24,7 @@ export const MAX_NESTING_DEPTH = 100;
 export const MAX_PAC_SYNTAX_DEPTH = 600;
 
 /** Rules evaluated per file; later rules are parsed but not evaluated. */
-export const MAX_RULES = 300_000;
+export const MAX_RULES = 400_000;
 
 /** Characters one shell variable of an iptables script may grow to by expansion. */
 export const MAX_VARIABLE_LENGTH = 256 * 1024;
