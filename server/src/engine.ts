@@ -159,11 +159,12 @@ export class Engine {
   /**
    * `maxAnalysedBytes` defaults to the editor's limit. `asOf` (yyyy-mm-dd) fixes the day analyses
    * are as of (`check --as-of`, tests); without it each analysis takes the day it runs on.
+   * `pacWaitOnFirstUse` starts the PAC worker without waiting for it until a PAC file is first run.
    */
-  static async create(options: { cacheDir?: string; trusted?: boolean; maxAnalysedBytes?: number; asOf?: string }): Promise<Engine> {
+  static async create(options: { cacheDir?: string; trusted?: boolean; maxAnalysedBytes?: number; asOf?: string; pacWaitOnFirstUse?: boolean }): Promise<Engine> {
     let sandbox: PacSandbox | undefined;
     try {
-      sandbox = await createPacSandbox();
+      sandbox = await createPacSandbox({ waitOnFirstUse: options.pacWaitOnFirstUse ?? false });
     } catch {
       // Without WebAssembly PAC files are still parsed and checked statically.
       sandbox = undefined;

@@ -24,7 +24,7 @@ export const MAX_NESTING_DEPTH = 100;
 export const MAX_PAC_SYNTAX_DEPTH = 600;
 
 /** Rules evaluated per file; later rules are parsed but not evaluated. */
-export const MAX_RULES = 100_000;
+export const MAX_RULES = 400_000;
 
 /** Characters one shell variable of an iptables script may grow to by expansion. */
 export const MAX_VARIABLE_LENGTH = 256 * 1024;
@@ -41,8 +41,11 @@ export const MAX_JUMP_DEPTH = 64;
 /** Rules in a row whose match the file cannot settle (each splits the evaluation in two). */
 export const MAX_UNCERTAIN_DEPTH = 256;
 
-/** Rule visits in one evaluation of one flow on one path: every rule of the largest file twice. */
-export const MAX_EVALUATION_STEPS = 2 * MAX_RULES;
+/**
+ * Rule visits in one evaluation of one flow on one path; only rules that can meet the flow's
+ * addresses count, so a long list of rules for other addresses does not use it up.
+ */
+export const MAX_EVALUATION_STEPS = 200_000;
 
 /** Characters of the pattern that combines the host tests on the way to one PAC `return`. */
 export const MAX_HOST_PATTERN_LENGTH = 16 * 1024;

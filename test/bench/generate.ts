@@ -7,12 +7,17 @@ function octets(n: number): [number, number] {
   return [n % 250, Math.floor(n / 250) % 250];
 }
 
+/** A site's port: address and port together repeat only past 125,000 sites, so the shift keeps larger files free of repeats. */
+function sitePort(n: number): number {
+  return 1024 + ((n + Math.floor(n / 125_000)) % 5000);
+}
+
 export function iptablesFile(lines: number): string {
   const out = ['*filter', ':INPUT ACCEPT [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT DROP [0:0]', ':SITES - [0:0]', '-A OUTPUT -j SITES'];
   out.push('-A OUTPUT -p udp -m multiport --dports 3478:3481 -d 52.112.0.0/14,52.122.0.0/15 -j ACCEPT');
   for (let n = 0; out.length < lines - 1; n++) {
     const [a, b] = octets(n);
-    out.push(`-A SITES -p tcp --dport ${1024 + (n % 5000)} -d 10.${b}.${a}.0/24 -m comment --comment "site ${n}" -j ACCEPT`);
+    out.push(`-A SITES -p tcp --dport ${sitePort(n)} -d 10.${b}.${a}.0/24 -m comment --comment "site ${n}" -j ACCEPT`);
   }
   out.push('COMMIT');
   return out.join('\n') + '\n';
@@ -22,7 +27,7 @@ export function nftablesFile(lines: number): string {
   const out = ['table inet filter {', '  chain output {', '    type filter hook output priority filter; policy drop;', '    ip daddr 52.112.0.0/14 udp dport 3478-3481 accept'];
   for (let n = 0; out.length < lines - 2; n++) {
     const [a, b] = octets(n);
-    out.push(`    ip daddr 10.${b}.${a}.0/24 tcp dport ${1024 + (n % 5000)} accept comment "site ${n}"`);
+    out.push(`    ip daddr 10.${b}.${a}.0/24 tcp dport ${sitePort(n)} accept comment "site ${n}"`);
   }
   out.push('  }', '}');
   return out.join('\n') + '\n';

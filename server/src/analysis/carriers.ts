@@ -1,5 +1,5 @@
 import { intervalsOverlap, type IpInterval } from '../model/address';
-import type { ConfigModel, EvaluationPath, Rule } from '../model/config';
+import type { ConfigModel, EvaluationPath, PortRange, Rule, RuleList } from '../model/config';
 import { reachableLists } from '../model/lists';
 import type { Flow, FlowOrigin } from '../model/policy';
 import type { CatalogMatch } from '../catalog/types';
@@ -24,12 +24,49 @@ export function catalogueMembership(catalog: Pick<CatalogView, 'lookupAddress'>)
   };
 }
 
-/** Remote-side intervals of a rule that name catalogue addresses, for rules that meet the flow's ports. */
-function catalogueIntervals(rule: Rule, flow: Flow, inCatalogue: CatalogueMembership): IpInterval[] {
-  const remote = flow.direction === 'inbound' ? rule.sources : rule.destinations;
-  const ports = rule.destinationPorts;
-  if (ports && ports.length > 0 && intersectPorts(ports, flow.ports).length === 0) return [];
-  return (remote?.intervals ?? []).filter((iv) => inCatalogue(iv));
+/** A rule of a path that names catalogue addresses as its source, with the ports it applies to. */
+interface NamingRule {
+  ports: PortRange[] | undefined;
+  intervals: IpInterval[];
+}
+
+const listsOfPath = new WeakMap<EvaluationPath, RuleList[]>();
+const namingRulesOf = new WeakMap<CatalogueMembership, WeakMap<EvaluationPath, NamingRule[]>>();
+
+/** The lists a path reaches; the same for every flow asked about it. */
+function pathLists(model: ConfigModel, path: EvaluationPath): RuleList[] {
+  let lists = listsOfPath.get(path);
+  if (!lists) {
+    lists = reachableLists(model, path.stages);
+    listsOfPath.set(path, lists);
+  }
+  return lists;
+}
+
+/** The rules of a path whose sources are in the catalogue, worked out once per path and catalogue. */
+function namingRules(model: ConfigModel, path: EvaluationPath, inCatalogue: CatalogueMembership): NamingRule[] {
+  let byPath = namingRulesOf.get(inCatalogue);
+  if (!byPath) {
+    byPath = new WeakMap();
+    namingRulesOf.set(inCatalogue, byPath);
+  }
+  let rules = byPath.get(path);
+  if (!rules) {
+    rules = [];
+    for (const list of pathLists(model, path)) {
+      for (const rule of list.rules) {
+        const intervals = (rule.sources?.intervals ?? []).filter((iv) => inCatalogue(iv));
+        if (intervals.length > 0) rules.push({ ports: rule.destinationPorts, intervals });
+      }
+    }
+    byPath.set(path, rules);
+  }
+  return rules;
+}
+
+/** Source intervals of the path's rules that name catalogue addresses, for rules that meet the flow's ports. */
+function catalogueIntervals(model: ConfigModel, path: EvaluationPath, flow: Flow, inCatalogue: CatalogueMembership): IpInterval[] {
+  return namingRules(model, path, inCatalogue).flatMap(({ ports, intervals }) => (ports && ports.length > 0 && intersectPorts(ports, flow.ports).length === 0 ? [] : intervals));
 }
 
 /**
@@ -49,16 +86,14 @@ export function intendedPart(
   // The addresses whose naming shows intent: the flow's own, or (for an announced addition) its whole set's.
   intent?: readonly IpInterval[],
 ): Flow | undefined {
-  const lists = reachableLists(model, path.stages);
+  const lists = pathLists(model, path);
   if (flow.direction === 'inbound') {
     if (flow.remote.kind !== 'addresses') return undefined;
     const remote = intent ?? flow.remote.intervals;
     // Only addresses of this flow's own set or row show the intent: a Graph webhook's allow-list
     // says nothing about Exchange mailbox migration. A flow of only the prefixes a list is
     // missing (a fix) has the intent of the set's prefixes the list does name.
-    const named = lists
-      .flatMap((l) => l.rules.flatMap((r) => catalogueIntervals(r, flow, inCatalogue)))
-      .filter((iv) => remote.some((r) => intervalsOverlap(r, iv)) || inCatalogue(iv, flow.origin));
+    const named = catalogueIntervals(model, path, flow, inCatalogue).filter((iv) => remote.some((r) => intervalsOverlap(r, iv)) || inCatalogue(iv, flow.origin));
     if (named.length === 0) return undefined;
     // The families the rules name, plus those the path says it receives (nginx `listen [::]:443`).
     const families = new Set<4 | 6>([...named.map((iv) => iv.family), ...(lists[0]?.families ?? [])]);
@@ -88,7 +123,7 @@ export function carriedPart(model: ConfigModel, path: EvaluationPath, flow: Flow
   if (translated) return path.direction === 'forward' ? flow : undefined;
   const local = flow.local;
   if (local) {
-    const naming = model.paths.filter((p) => reachableLists(model, p.stages).some((l) => l.rules.some((r) => namesLocal(r, local))));
+    const naming = model.paths.filter((p) => pathLists(model, p).some((l) => l.rules.some((r) => namesLocal(r, local))));
     if (naming.length > 0) return naming.some((p) => p.id === path.id) ? flow : undefined;
   } else {
     const intended = model.paths.filter((p) => intendedPart(model, p, flow, inCatalogue) !== undefined);

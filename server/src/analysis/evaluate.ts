@@ -7,6 +7,7 @@ import { ALL_PORTS, intersectPorts, minusPorts } from '../model/ports';
 import { regionIsEmpty, splitRegion, type Region } from '../model/region';
 import { reachableLists } from '../model/lists';
 import { listenedPorts, pathsForRequest } from '../model/routing';
+import { candidateRules } from './ruleIndex';
 import { MAX_EVALUATION_STEPS, MAX_JUMP_DEPTH, MAX_UNCERTAIN_DEPTH } from '../limits';
 import { rulesMissingFrom } from '../dialects/bounds';
 import { recordEvaluationLimit } from './evaluationLimits';
@@ -98,7 +99,11 @@ class Evaluator {
   run(list: RuleList, start: number, regions: Region[], frames: readonly DecidingPoint[], fallThrough = false): ListOutcome[] {
     const out: ListOutcome[] = [];
     let pending = regions;
-    for (let index = start; index < list.rules.length && pending.length > 0; index++) {
+    // Rules that cannot touch the regions leave them as they are: only the others are visited.
+    const candidates = candidateRules(list, this.flow, regions, start);
+    const visits = candidates ? candidates.length : list.rules.length - start;
+    for (let visit = 0; visit < visits && pending.length > 0; visit++) {
+      const index = candidates ? candidates[visit]! : start + visit;
       const rule = list.rules[index]!;
       if (++this.steps > MAX_EVALUATION_STEPS) {
         const reason = t('evaluating this list took more than {0} steps', MAX_EVALUATION_STEPS);

@@ -129,14 +129,21 @@ export function describeFailure(result: RawPacResult): PacRunResult {
   }
 }
 
-export async function createPacSandbox(): Promise<PacSandbox> {
+/**
+ * `waitOnFirstUse` starts the worker now but waits for it only at the first evaluation, so a
+ * process that may never see a PAC file (a `check` thread) does not wait for QuickJS to load;
+ * otherwise it waits now and a failure to start throws here.
+ */
+export async function createPacSandbox(options: { waitOnFirstUse?: boolean } = {}): Promise<PacSandbox> {
   let thread: Thread | undefined = spawn();
-  // Give the first worker its start-up time without blocking the caller's event loop.
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  if (!waitReady(thread)) {
-    const detail = thread.failed ?? '';
-    void thread.worker.terminate();
-    throw new Error(`endpoint-lens: the PAC sandbox could not start (${detail})`);
+  if (!options.waitOnFirstUse) {
+    const first = thread;
+    // Give the first worker its start-up time without blocking the caller's event loop.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (!waitReady(first)) {
+      void first.worker.terminate();
+      throw new Error(`endpoint-lens: the PAC sandbox could not start (${first.failed ?? ''})`);
+    }
   }
 
   const kill = (victim: Thread): void => {

@@ -1,4 +1,4 @@
-import { intervalsOverlap, mergeIntervals, type IpInterval } from '../../model/address';
+import { mergeIntervals, overlapTest, type IpInterval } from '../../model/address';
 import type { DecidingPoint, Flow, Policy, PolicyEntry } from '../../model/policy';
 import { t } from '../../l10n';
 import type { CatalogView, Check, CheckContext } from '../context';
@@ -127,7 +127,8 @@ export const blockedRequired: Check = (context: CheckContext) => {
   const { catalog } = context;
   // Inbound rows the file names as senders are checked even when optional endpoints are not in scope.
   const sources = context.model.ruleLists.flatMap((l) => l.rules.flatMap((r) => (r.action.type === 'accept' && r.sources && !r.sources.negated ? r.sources.intervals : [])));
-  const named = (intervals: readonly IpInterval[]): boolean => intervals.some((iv) => sources.some((s) => intervalsOverlap(iv, s)));
+  const meetsSource = overlapTest(sources);
+  const named = (intervals: readonly IpInterval[]): boolean => intervals.some(meetsSource);
   const byHost = context.model.paths.some((p) => p.decidesBy === 'host') ? hostFlowsFor(catalog, context.settings) : [];
   return blockedGroups(context, [...flowsFor(catalog, context.settings), ...namedRowFlows(catalog, context.settings, named), ...byHost]).map((group) => {
     const { origin, location, what, pieces, subject } = describeBlocked(context, group);

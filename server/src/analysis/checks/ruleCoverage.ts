@@ -102,60 +102,96 @@ function canCover(rule: Rule): boolean {
   return rule.action.type !== 'continue' && rule.action.type !== 'jump' && (rule.unknownConditions?.length ?? 0) === 0;
 }
 
-/** Keys of every prefix that contains `address`, from /0 to the host route. */
-function supernetKeys(family: 4 | 6, address: bigint): string[] {
-  const bits = familyBits(family);
-  const keys: string[] = [];
-  for (let length = 0; length <= bits; length++) {
-    const hostBits = BigInt(bits - length);
-    keys.push(`${family}:${(address >> hostBits) << hostBits}/${length}`);
+type Side = 'sources' | 'destinations';
+
+/** A side whose addresses can index the rules: written, not negated, resolved and not empty. */
+function indexable(match: AddressMatch | undefined): match is AddressMatch {
+  return match !== undefined && !match.negated && !match.unresolved && match.intervals.length > 0;
+}
+
+/** The side most rules of the list name addresses on, so the index narrows the comparisons most. */
+function indexedSide(rules: readonly Rule[]): Side {
+  let sources = 0;
+  let destinations = 0;
+  for (const rule of rules) {
+    if (indexable(rule.sources)) sources++;
+    if (indexable(rule.destinations)) destinations++;
   }
-  return keys;
+  return sources > destinations ? 'sources' : 'destinations';
+}
+
+/**
+ * Earlier rules by the prefixes their addresses on one side cover: a rule can only cover a later
+ * one whose first address lies in one of its prefixes, or when it does not restrict that side.
+ */
+class PrefixIndex {
+  /** Rules that match any address on the side (or one the index cannot narrow). */
+  readonly unrestricted: number[] = [];
+  /** Per family and prefix length, the rules by network address. */
+  private readonly byLength = new Map<number, { family: 4 | 6; hostBits: bigint; rules: Map<bigint, number[]> }>();
+
+  add(index: number, match: AddressMatch | undefined): void {
+    if (!match || match.negated || match.unresolved) {
+      this.unrestricted.push(index);
+      return;
+    }
+    for (const interval of match.intervals) {
+      for (const cidr of intervalToCidrs(interval)) {
+        const key = cidr.family * 1000 + cidr.prefixLength;
+        let level = this.byLength.get(key);
+        if (!level) {
+          level = { family: cidr.family, hostBits: BigInt(familyBits(cidr.family) - cidr.prefixLength), rules: new Map() };
+          this.byLength.set(key, level);
+        }
+        const list = level.rules.get(cidr.network);
+        if (list) list.push(index);
+        else level.rules.set(cidr.network, [index]);
+      }
+    }
+  }
+
+  /** Earlier rules that may cover one matching `match`, in file order. */
+  candidates(match: AddressMatch | undefined, all: number): readonly number[] {
+    if (!match || match.negated || match.unresolved) return this.unrestricted;
+    // Nothing narrows a side without addresses: every earlier rule is a candidate.
+    if (match.intervals.length === 0) return Array.from({ length: all }, (_, i) => i);
+    const first = match.intervals[0]!;
+    const found: number[] = [];
+    for (const level of this.byLength.values()) {
+      if (level.family !== first.family) continue;
+      const list = level.rules.get((first.first >> level.hostBits) << level.hostBits);
+      if (list) for (const j of list) found.push(j);
+    }
+    if (found.length === 0) return this.unrestricted;
+    for (const j of this.unrestricted) found.push(j);
+    return found.sort((a, b) => a - b);
+  }
 }
 
 const coverageCache = new WeakMap<readonly Rule[], Array<{ index: number; by: number }>>();
 
 /**
  * For each rule, the first earlier rule of the list that matches everything it matches. Earlier
- * rules are indexed by the prefixes of their destinations, so a candidate is only compared when its
- * destination can contain the later rule's: a 10,000-rule chain is not 50 million comparisons.
+ * rules are indexed by the prefixes of their addresses on the side most rules restrict, so a
+ * candidate is only compared when it can contain the later rule's: a 10,000-rule chain is not 50
+ * million comparisons.
  */
 export function coveringRules(rules: readonly Rule[]): Array<{ index: number; by: number }> {
   const cached = coverageCache.get(rules);
   if (cached) return cached;
   const out: Array<{ index: number; by: number }> = [];
-  const anyDestination: number[] = [];
-  const byPrefix = new Map<string, number[]>();
+  const side = indexedSide(rules);
+  const index = new PrefixIndex();
   rules.forEach((later, i) => {
     if (later.action.type !== 'continue') {
-      const dest = later.destinations;
-      let candidates: number[];
-      if (!dest || dest.negated || dest.unresolved || dest.intervals.length === 0) {
-        candidates = anyDestination;
-      } else {
-        const first = dest.intervals[0]!;
-        candidates = [...anyDestination, ...supernetKeys(first.family, first.first).flatMap((k) => byPrefix.get(k) ?? [])].sort((a, b) => a - b);
-      }
-      for (const j of candidates) {
+      for (const j of index.candidates(later[side], i)) {
         if (ruleCovers(rules[j]!, later)) {
           out.push({ index: i, by: j });
           break;
         }
       }
     }
-    if (!canCover(later)) return;
-    const dest = later.destinations;
-    if (!dest || dest.negated || dest.unresolved) anyDestination.push(i);
-    else {
-      for (const interval of dest.intervals) {
-        for (const cidr of intervalToCidrs(interval)) {
-          const key = `${cidr.family}:${cidr.network}/${cidr.prefixLength}`;
-          const list = byPrefix.get(key) ?? [];
-          list.push(i);
-          byPrefix.set(key, list);
-        }
-      }
-    }
+    if (canCover(later)) index.add(i, later[side]);
   });
   coverageCache.set(rules, out);
   return out;

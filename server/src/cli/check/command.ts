@@ -176,14 +176,11 @@ export const run: CliCommand = async (argv, io) => {
   const options = readOptions(parsed.args, io);
   if (typeof options === 'number') return options;
   const { settings } = options.request;
-  const loaded = loadCatalogWithHistory(settings.instance, options.cacheDir, settings.catalog.pinnedVersion);
-  if (loaded.info.warning) io.err(loaded.info.warning);
-
   const { files, errors } = collectFiles(parsed.args.positionals, io.cwd, options.exclude);
   const display = (p: string): string => relative(io.cwd, p) || p;
   const bundle = currentBundle();
   const { roots, rootOf } = configurationRoots(files, { maxBytes: options.request.maxBytes, ...(options.request.dialect ? { dialect: options.request.dialect } : {}), ...(options.request.includes ? { includes: options.request.includes } : {}) });
-  const outcomes = await analyseInWorkers(
+  const analysed = analyseInWorkers(
     roots.map((path) => ({ path, displayPath: display(path) })),
     {
       jobs: options.jobs,
@@ -192,6 +189,10 @@ export const run: CliCommand = async (argv, io) => {
       data: { ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.asOf ? { asOf: options.asOf } : {}), trusted: options.trusted, ...(bundle ? { l10nBundle: bundle } : {}), request: options.request },
     },
   );
+  const { results: outcomes, catalog: threadCatalog } = await analysed;
+  // The report names the catalogue the threads used; only when none started is it loaded here.
+  const catalogInfo = threadCatalog ?? loadCatalogWithHistory(settings.instance, options.cacheDir, settings.catalog.pinnedVersion).info;
+  if (catalogInfo.warning) io.err(catalogInfo.warning);
   const outcomeOf = new Map(roots.map((root, i) => [root, outcomes[i]!]));
 
   const checkRoot = (path: string): CheckedFile => {
@@ -232,9 +233,9 @@ export const run: CliCommand = async (argv, io) => {
     }
   }
 
-  if (options.format === 'json') io.out(JSON.stringify(formatJson(checked, catalogJson(loaded.info, options.cacheDir), errors), null, 2));
+  if (options.format === 'json') io.out(JSON.stringify(formatJson(checked, catalogJson(catalogInfo, options.cacheDir), errors), null, 2));
   else if (options.format === 'sarif') io.out(JSON.stringify(sarifLog(checked.map((c) => ({ path: c.path, findings: c.findings })), io.cwd, packageVersion()), null, 2));
-  else io.out(formatText(checked, catalogHeader(loaded.info, options.cacheDir)));
+  else io.out(formatText(checked, catalogHeader(catalogInfo, options.cacheDir)));
   for (const e of errors) io.err(e);
   if (errors.length > 0) return EXIT_USAGE;
   const worst = Math.max(-1, ...checked.flatMap((c) => c.findings.findings.map((f) => RANK[f.severity])));

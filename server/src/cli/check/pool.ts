@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { t } from '../../l10n';
 import { THREAD_START_TIMEOUT_MS } from '../../limits';
 import type { FileOutcome } from './analyseFile';
+import type { CatalogInfo } from '../../protocol';
 import { CHECK_WORKER_ROLE, type CheckWorkerData, type FromCheckWorker, type ToCheckWorker } from './worker';
 
 export interface PoolOptions {
@@ -16,6 +17,12 @@ export interface PoolOptions {
 }
 
 export type PoolResult = { ok: true; outcome: FileOutcome } | { ok: false; reason: string };
+
+/** The files' results, and the catalogue the threads loaded (undefined when none started). */
+export interface PoolOutcome {
+  results: PoolResult[];
+  catalog?: CatalogInfo;
+}
 
 interface PoolFile {
   path: string;
@@ -57,11 +64,12 @@ class WorkerPool {
   private readonly slots = new Set<Slot>();
   private readonly entry = workerEntry();
   private readonly seconds: number;
+  private catalog: CatalogInfo | undefined;
 
   constructor(
     private readonly files: readonly PoolFile[],
     private readonly options: PoolOptions,
-    private readonly done: (results: PoolResult[]) => void,
+    private readonly done: (outcome: PoolOutcome) => void,
   ) {
     this.results = new Array<PoolResult | undefined>(files.length);
     this.remaining = files.length;
@@ -69,7 +77,7 @@ class WorkerPool {
   }
 
   start(): void {
-    if (this.files.length === 0) this.done([]);
+    if (this.files.length === 0) this.done({ results: [] });
     for (let i = 0; i < Math.min(this.options.jobs, this.files.length); i++) this.spawn();
   }
 
@@ -79,7 +87,7 @@ class WorkerPool {
     this.remaining--;
     if (this.remaining > 0) return;
     for (const slot of this.slots) this.retire(slot);
-    this.done(this.results as PoolResult[]);
+    this.done({ results: this.results as PoolResult[], ...(this.catalog ? { catalog: this.catalog } : {}) });
   }
 
   /** Every file not yet given to a thread fails with this reason. */
@@ -138,6 +146,7 @@ class WorkerPool {
   private receive(slot: Slot, message: FromCheckWorker): void {
     if (slot.finished) return;
     if (message.type === 'ready') {
+      this.catalog ??= message.catalog;
       clearTimeout(slot.timer);
       slot.ready = true;
       this.startFailures = 0;
@@ -183,6 +192,6 @@ class WorkerPool {
 }
 
 /** Analyses files in worker threads (see WorkerPool); one result per file, in the order given. */
-export function analyseInWorkers(files: readonly PoolFile[], options: PoolOptions): Promise<PoolResult[]> {
+export function analyseInWorkers(files: readonly PoolFile[], options: PoolOptions): Promise<PoolOutcome> {
   return new Promise((resolve) => new WorkerPool(files, options, resolve).start());
 }

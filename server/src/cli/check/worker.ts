@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Engine } from '../../engine';
+import type { CatalogInfo } from '../../protocol';
 import { useBundle } from '../../l10n';
 import { analyseFile, type CheckRequest, type FileOutcome } from './analyseFile';
 
@@ -24,7 +25,7 @@ export interface CheckWorkerData {
 export type ToCheckWorker = { type: 'file'; id: number; path: string; displayPath: string };
 
 export type FromCheckWorker =
-  | { type: 'ready' }
+  | { type: 'ready'; catalog: CatalogInfo }
   | { type: 'start-failed'; message: string }
   | { type: 'done'; id: number; outcome: FileOutcome }
   | { type: 'failed'; id: number; message: string };
@@ -38,10 +39,10 @@ export function runCheckWorker(): void {
   const port = parentPort;
   if (!port) return;
   useBundle(data.l10nBundle);
-  Engine.create({ ...(data.cacheDir ? { cacheDir: data.cacheDir } : {}), ...(data.asOf ? { asOf: data.asOf } : {}), trusted: data.trusted, maxAnalysedBytes: data.request.maxBytes }).then(
+  Engine.create({ ...(data.cacheDir ? { cacheDir: data.cacheDir } : {}), ...(data.asOf ? { asOf: data.asOf } : {}), trusted: data.trusted, maxAnalysedBytes: data.request.maxBytes, pacWaitOnFirstUse: true }).then(
     (engine) => {
       // Loading the catalogue now keeps it out of the first file's time budget.
-      engine.catalog(data.request.settings.instance, data.request.settings.catalog.pinnedVersion);
+      const { info } = engine.catalog(data.request.settings.instance, data.request.settings.catalog.pinnedVersion);
       port.on('message', (message: ToCheckWorker) => {
         try {
           const outcome = analyseFile(engine, message.path, { ...data.request, displayPath: message.displayPath });
@@ -50,7 +51,7 @@ export function runCheckWorker(): void {
           port.postMessage({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies FromCheckWorker);
         }
       });
-      port.postMessage({ type: 'ready' } satisfies FromCheckWorker);
+      port.postMessage({ type: 'ready', catalog: info } satisfies FromCheckWorker);
     },
     (error: unknown) => port.postMessage({ type: 'start-failed', message: error instanceof Error ? error.message : String(error) } satisfies FromCheckWorker),
   );
