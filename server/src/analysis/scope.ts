@@ -92,17 +92,24 @@ export function inboundFlows(catalog: CatalogView, settings: AnalysisSettings): 
   return flows;
 }
 
+/** The ports of a set's traffic that goes through a forward proxy: web requests; SMTP, IMAP and POP go around it. */
+const PROXIED_PORTS: PortRange[] = [
+  { from: 80, to: 80 },
+  { from: 443, to: 443 },
+];
+
 /**
- * Outbound requests by host name: every in-scope set's URL patterns × its TCP ports, the traffic a
+ * Outbound requests by host name: every in-scope set's URL patterns × its web ports, the traffic a
  * forward proxy decides by name. Evaluated only on paths that decide by host.
  */
 export function hostFlowsFor(catalog: CatalogView, settings: AnalysisSettings): Flow[] {
   if (settings.direction === 'inbound') return [];
   const flows: Flow[] = [];
   for (const set of catalog.sets) {
-    if (!setInScope(set, settings) || set.tcpPorts.length === 0) continue;
+    const ports = setInScope(set, settings) ? intersectPorts(set.tcpPorts, PROXIED_PORTS) : [];
+    if (ports.length === 0) continue;
     const origin: FlowOrigin = { source: 'web-service', instance: catalog.instance, setId: set.id };
-    for (const url of set.urls) flows.push({ origin, direction: 'outbound', protocol: 'tcp', ports: set.tcpPorts, remote: { kind: 'host', pattern: url } });
+    for (const url of set.urls) flows.push({ origin, direction: 'outbound', protocol: 'tcp', ports, remote: { kind: 'host', pattern: url } });
   }
   return flows;
 }
