@@ -152,3 +152,24 @@ test('includes deeper than the bound stop with one include-problem, never a hang
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('Squid: an include line brings in the files of each of its patterns, in place and in glob order', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'endpoint-lens-squid-include-'));
+  try {
+    mkdirSync(join(dir, 'conf.d'));
+    writeFileSync(join(dir, 'squid.conf'), 'http_port 3128\nacl localnet src 10.0.0.0/8\ninclude conf.d/*.conf extra.conf\nhttp_access allow localnet\nhttp_access deny all\n');
+    writeFileSync(join(dir, 'conf.d', '10-deny.conf'), 'acl exo dstdomain outlook.office365.com\nhttp_access deny exo\n');
+    writeFileSync(join(dir, 'extra.conf'), '# nothing yet\n');
+    const report = await checkJson(['.'], dir);
+    const denied = fileOf(report, 'conf.d/10-deny.conf');
+    assert.equal(denied.includedBy, 'squid.conf');
+    const blocked = denied.findings.find((f) => f.code === 'blocked-required');
+    assert.ok(blocked, 'the deny in the included file decides before the includer\'s allow');
+    assert.equal(blocked.line, 2);
+    assert.deepEqual(blocked.related.filter((r) => r.message.startsWith('Included from')).map((r) => r.message), ['Included from squid.conf line 3']);
+    assert.equal(fileOf(report, 'extra.conf').includedBy, 'squid.conf', 'the second pattern of the line is read too');
+    assert.deepEqual(fileOf(report, 'squid.conf').findings.map((f) => f.code), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

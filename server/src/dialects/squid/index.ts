@@ -2,6 +2,7 @@ import type { Dialect } from '../dialect';
 import { parseSquid, type SquidVendor } from './parse';
 import { placeSquid } from './place';
 import { renderSquid, type SquidTarget } from './render';
+import { squidIncludes } from './includes';
 
 export { parseSquid, type SquidVendor } from './parse';
 export { renderSquid, type SquidTarget } from './render';
@@ -44,6 +45,7 @@ export const squidDialect: Dialect<SquidVendor, SquidTarget> = {
   // A conf.d file under squid/ is also claimed by nginx's `conf.d/*.conf`; between the two, content decides.
   fileNamePatterns: ['squid.conf', 'squid/conf.d/*.conf', 'squid/*.conf'],
   comment: { line: '#' },
+  includes: squidIncludes,
   defaultDirection: 'outbound',
   detect: detectSquid,
   parse: (text, context) => parseSquid(text, context),
