@@ -78,7 +78,9 @@ export function relativeName(path: string): string {
  */
 export function findingsOf(engine: Engine, pair: FixturePair, expected: ExpectedFindings): Finding[] {
   engine.trusted = !expected.untrusted;
-  const request = { settings: resolveSettings(expected.settings ?? {}), maxBytes: DEFAULT_MAX_INPUT_BYTES, dialect: pair.dialect, fixEdits: false, displayPath: relativeName(pair.input) };
+  // Absolute includes (`/etc/squid/conf.d/*.conf`) are read under a folder of the fixtures, never from this machine's /etc.
+  const includes = { systemRoot: join(FIXTURES, '..', 'system-root') };
+  const request = { settings: resolveSettings(expected.settings ?? {}), maxBytes: DEFAULT_MAX_INPUT_BYTES, dialect: pair.dialect, fixEdits: false, displayPath: relativeName(pair.input), includes };
   return analyseFile(engine, pair.input, request).result.findings;
 }
 

@@ -30,6 +30,12 @@ export interface IncludeOptions {
   includePath?: readonly string[];
   /** nginx configuration prefix (the folder relative includes are resolved against); found from nginx.conf when absent. */
   nginxPrefix?: string;
+  /**
+   * The folder that stands for the device's `/`: an absolute include (`/etc/squid/conf.d/*.conf`)
+   * is read under it, so a configuration kept in a repository is not read with the files of the
+   * machine that checks it. Absent: the machine's own root.
+   */
+  systemRoot?: string;
 }
 
 /** An include statement of a file: the pattern it names and the text it stands in for. */

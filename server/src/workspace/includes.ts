@@ -89,8 +89,8 @@ export function searchFolders(syntax: IncludeSyntax, includingFile: string, root
 }
 
 /** The files an include pattern names, or why it names none the device could load. */
-function resolvePattern(pattern: string, folders: readonly string[], budget: number): { files: string[] } | { missing: string } {
-  const candidates = isAbsolute(pattern) ? [pattern] : folders.map((folder) => join(folder, pattern));
+function resolvePattern(pattern: string, folders: readonly string[], budget: number, systemRoot: string | undefined): { files: string[] } | { missing: string } {
+  const candidates = isAbsolute(pattern) ? [systemRoot === undefined ? pattern : join(systemRoot, pattern)] : folders.map((folder) => join(folder, pattern));
   if (hasGlob(pattern)) {
     // A glob that matches nothing is not an error to nginx or nft: it includes nothing.
     for (const candidate of candidates) {
@@ -153,7 +153,7 @@ export function assembleConfiguration(root: string, rootText: string, syntax: In
         problem(t('Includes are nested more than {0} deep here; {1} was not read.', MAX_INCLUDE_DEPTH, statement.pattern));
         continue;
       }
-      const found = resolvePattern(statement.pattern, searchFolders(syntax, file.path, root, options), MAX_INCLUDED_FILES - included + 1);
+      const found = resolvePattern(statement.pattern, searchFolders(syntax, file.path, root, options), MAX_INCLUDED_FILES - included + 1, options.systemRoot);
       if ('missing' in found) {
         problem(t('{0} does not exist ({1}), so what it would include is not known.', statement.pattern, found.missing));
         continue;

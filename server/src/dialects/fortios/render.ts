@@ -1,10 +1,11 @@
 import { formatCidr, formatIp, intervalToCidrs, mergeIntervals, type Cidr, type IpInterval } from '../../model/address';
 import { mergePorts } from '../../model/ports';
 import type { PortRange } from '../../model/config';
-import type { FlowOrigin, Policy, PolicyEntry, RenderedBlock } from '../../model/policy';
+import type { FlowOrigin, Policy, RenderedBlock } from '../../model/policy';
 import { t } from '../../l10n';
 import { ruleComment } from '../ruleComment';
-import { addressKey, clampName, nameSlug } from '../objectNames';
+import { addressBuckets, type AddressBucket } from '../policyGroups';
+import { clampName, nameSlug } from '../objectNames';
 
 /** FortiOS refuses address, group and service names longer than this. */
 export const MAX_OBJECT_NAME = 79;
@@ -31,48 +32,18 @@ export interface FortiTarget {
   ipv6: boolean;
 }
 
-interface Bucket {
-  remote: IpInterval[];
-  local?: IpInterval[];
-  services: Array<{ protocol: 'tcp' | 'udp'; ports: PortRange[] }>;
-  entries: PolicyEntry[];
-}
 
 function portText(ports: readonly PortRange[]): string[] {
   return mergePorts(ports).map((p) => (p.from === p.to ? String(p.from) : `${p.from}-${p.to}`));
 }
 
-function serviceKeys(services: Bucket['services']): string[] {
+function serviceKeys(services: AddressBucket['services']): string[] {
   if (services.some((s) => s.ports.length === 0)) return ['*'];
   const byProtocol = new Map<string, PortRange[]>();
   for (const s of services) byProtocol.set(s.protocol, [...(byProtocol.get(s.protocol) ?? []), ...s.ports]);
   return [...byProtocol.entries()].map(([protocol, ports]) => `${protocol}:${portText(ports).join(' ')}`).sort();
 }
 
-/** Entries with the same addresses share a policy with all their services; policies of the same services are merged, so no address passes on another entry's ports. */
-function buckets(policy: Policy, families: ReadonlySet<number>): Bucket[] {
-  const byAddresses = new Map<string, Bucket>();
-  for (const entry of policy.entries) {
-    const addresses = entry.addresses.filter((a) => families.has(a.family));
-    if (addresses.length === 0) continue;
-    const local = policy.direction === 'inbound' ? entry.localAddresses?.filter((a) => families.has(a.family)) : undefined;
-    const key = `${addressKey(addresses)}|${local ? addressKey(local) : '*'}`;
-    const bucket = byAddresses.get(key) ?? { remote: mergeIntervals(addresses), ...(local ? { local: mergeIntervals(local) } : {}), services: [], entries: [] };
-    bucket.services.push({ protocol: entry.protocol, ports: entry.ports });
-    bucket.entries.push(entry);
-    byAddresses.set(key, bucket);
-  }
-  const byServices = new Map<string, Bucket>();
-  for (const bucket of byAddresses.values()) {
-    const key = `${serviceKeys(bucket.services).join(';')}|${bucket.local ? addressKey(bucket.local) : '*'}`;
-    const merged = byServices.get(key);
-    if (merged) {
-      merged.remote = mergeIntervals([...merged.remote, ...bucket.remote]);
-      merged.entries.push(...bucket.entries);
-    } else byServices.set(key, { ...bucket });
-  }
-  return [...byServices.values()];
-}
 
 function quote(text: string): string {
   return `"${text.replace(/[\r\n]+/g, ' ').replace(/["\\]/g, '')}"`;
@@ -128,7 +99,7 @@ function objectsOf(policy: Policy, target: FortiTarget): Objects & { notes: stri
     return name;
   };
   const serviceNames = new Map<string, string>();
-  const list = buckets(policy, families);
+  const list = addressBuckets(policy, families);
   const ids = idsFor(target, list.length);
   list.forEach((bucket, i) => {
     const base = list.length === 1 ? prefix : `${prefix}-${i + 1}`;

@@ -1,10 +1,11 @@
 import { formatCidr, intervalToCidrs, mergeIntervals, type IpInterval } from '../../model/address';
 import { mergePorts } from '../../model/ports';
 import type { PortRange } from '../../model/config';
-import type { FlowOrigin, Policy, PolicyEntry, RenderedBlock } from '../../model/policy';
+import type { FlowOrigin, Policy, RenderedBlock } from '../../model/policy';
 import { t } from '../../l10n';
 import { ruleComment } from '../ruleComment';
-import { addressKey, clampName, nameSlug } from '../objectNames';
+import { addressBuckets, unexpressibleEntries, type AddressBucket } from '../policyGroups';
+import { clampName, nameSlug } from '../objectNames';
 import type { JunosForm } from './statements';
 
 /** Junos refuses address, application and policy names longer than this. */
@@ -34,12 +35,6 @@ export interface JunosTarget {
   pairIndex?: number;
 }
 
-interface Bucket {
-  remote: IpInterval[];
-  local?: IpInterval[];
-  services: Array<{ protocol: 'tcp' | 'udp'; ports: PortRange[] }>;
-  entries: PolicyEntry[];
-}
 
 interface ApplicationPlan {
   name: string;
@@ -78,44 +73,15 @@ function addressPart(cidr: string): string {
   return cidr.replace(/\//g, '-').replace(/:/g, '_');
 }
 
-/** Entries with the same addresses share a policy; policies with the same services are merged, so no address passes on another entry's ports. */
-function buckets(policy: Policy): Bucket[] {
-  const byAddresses = new Map<string, Bucket>();
-  for (const entry of policy.entries) {
-    if (entry.addresses.length === 0) continue;
-    const local = policy.direction === 'inbound' ? entry.localAddresses : undefined;
-    const key = `${addressKey(entry.addresses)}|${local ? addressKey(local) : '*'}`;
-    const bucket = byAddresses.get(key) ?? { remote: mergeIntervals(entry.addresses), ...(local ? { local: mergeIntervals(local) } : {}), services: [], entries: [] };
-    bucket.services.push({ protocol: entry.protocol, ports: entry.ports });
-    bucket.entries.push(entry);
-    byAddresses.set(key, bucket);
-  }
-  const byServices = new Map<string, Bucket>();
-  for (const bucket of byAddresses.values()) {
-    const key = `${serviceKeys(bucket.services).join(';')}|${bucket.local ? addressKey(bucket.local) : '*'}`;
-    const merged = byServices.get(key);
-    if (merged) {
-      merged.remote = mergeIntervals([...merged.remote, ...bucket.remote]);
-      merged.entries.push(...bucket.entries);
-    } else byServices.set(key, { ...bucket });
-  }
-  return [...byServices.values()];
-}
 
 /** A bucket's services by protocol, ports merged; undefined when an entry takes every port. */
-function servicesOf(services: Bucket['services']): Array<{ protocol: 'tcp' | 'udp'; ports: PortRange[] }> | undefined {
+function servicesOf(services: AddressBucket['services']): Array<{ protocol: 'tcp' | 'udp'; ports: PortRange[] }> | undefined {
   if (services.some((s) => s.ports.length === 0)) return undefined;
   const byProtocol = new Map<'tcp' | 'udp', PortRange[]>();
   for (const s of services) byProtocol.set(s.protocol, mergePorts([...(byProtocol.get(s.protocol) ?? []), ...s.ports]));
   return [...byProtocol.entries()].map(([protocol, ports]) => ({ protocol, ports })).sort((a, b) => a.protocol.localeCompare(b.protocol));
 }
 
-function serviceKeys(services: Bucket['services']): string[] {
-  if (services.some((s) => s.ports.length === 0)) return ['*'];
-  const byProtocol = new Map<string, PortRange[]>();
-  for (const s of services) byProtocol.set(s.protocol, mergePorts([...(byProtocol.get(s.protocol) ?? []), ...s.ports]));
-  return [...byProtocol.entries()].map(([protocol, ports]) => `${protocol}:${ports.map(portText).join(',')}`).sort();
-}
 
 /** Addresses, address sets, applications and policies of a block; names start with `EL-` and the purpose. */
 export function blockPlan(policy: Policy): BlockPlan {
@@ -132,7 +98,7 @@ export function blockPlan(policy: Policy): BlockPlan {
     return name;
   };
   const applicationNames = new Map<string, string>();
-  const list = buckets(policy);
+  const list = addressBuckets(policy);
   list.forEach((bucket, i) => {
     const name = clampName(list.length === 1 ? prefix : `${prefix}-${i + 1}`, MAX_NAME);
     const set = clampName(`${name}-M365`, MAX_NAME);
@@ -158,19 +124,9 @@ export function blockPlan(policy: Policy): BlockPlan {
     const origins: FlowOrigin[] = bucket.entries.map((e) => e.origin);
     plan.policies.push({ name, set, ...(localSet ? { localSet } : {}), applications, description: ruleComment(policy.purpose, origins, policy.catalogVersion, DESCRIPTION_LIMIT) });
   });
-  const seenUrls = new Set<string>();
-  for (const entry of policy.entries) {
-    for (const url of entry.urls) {
-      if (seenUrls.has(url)) continue;
-      seenUrls.add(url);
-      plan.notes.push(t('{0} ({1}): security policies here match addresses; allow the name with a dns-name address or a URL category.', url, entry.label));
-      plan.notExpressible.push(url);
-    }
-    if (entry.addresses.length === 0 && entry.urls.length === 0) {
-      plan.notes.push(t('{0}: the catalogue lists no addresses or URLs for this entry.', entry.label));
-      plan.notExpressible.push(entry.label);
-    }
-  }
+  const unexpressible = unexpressibleEntries(policy, (url, label) => t('{0} ({1}): security policies here match addresses; allow the name with a dns-name address or a URL category.', url, label));
+  plan.notes.push(...unexpressible.notes);
+  plan.notExpressible.push(...unexpressible.notExpressible);
   return plan;
 }
 

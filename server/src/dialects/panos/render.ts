@@ -1,10 +1,11 @@
 import { formatCidr, intervalToCidrs, mergeIntervals, type IpInterval } from '../../model/address';
 import { mergePorts } from '../../model/ports';
 import type { PortRange } from '../../model/config';
-import type { FlowOrigin, Policy, PolicyEntry, RenderedBlock } from '../../model/policy';
+import type { FlowOrigin, Policy, RenderedBlock } from '../../model/policy';
 import { t } from '../../l10n';
 import { ruleComment } from '../ruleComment';
-import { addressKey, clampName, nameSlug } from '../objectNames';
+import { addressBuckets, unexpressibleEntries, type AddressBucket } from '../policyGroups';
+import { clampName, nameSlug } from '../objectNames';
 import type { PanosForm, RulebaseName } from './vendor';
 
 /** PAN-OS refuses object and rule names longer than this. */
@@ -75,44 +76,10 @@ function addressPart(cidr: string): string {
   return cidr.replace(/\//g, '-').replace(/:/g, '_');
 }
 
-interface Bucket {
-  remote: IpInterval[];
-  local?: IpInterval[];
-  services: Array<{ protocol: 'tcp' | 'udp'; ports: PortRange[] }>;
-  entries: PolicyEntry[];
-}
 
-/**
- * Entries grouped into as few exact rules as the addresses allow: entries with the same addresses
- * share a rule with all their services, and rules whose services are the same are merged, so no
- * rule lets an address through on another entry's ports.
- */
-function buckets(policy: Policy): Bucket[] {
-  const byAddresses = new Map<string, Bucket>();
-  for (const entry of policy.entries) {
-    if (entry.addresses.length === 0) continue;
-    const local = policy.direction === 'inbound' ? entry.localAddresses : undefined;
-    const key = `${addressKey(entry.addresses)}|${local ? addressKey(local) : '*'}`;
-    const bucket = byAddresses.get(key) ?? { remote: mergeIntervals(entry.addresses), ...(local ? { local: mergeIntervals(local) } : {}), services: [], entries: [] };
-    bucket.services.push({ protocol: entry.protocol, ports: entry.ports });
-    bucket.entries.push(entry);
-    byAddresses.set(key, bucket);
-  }
-  const byServices = new Map<string, Bucket>();
-  for (const bucket of byAddresses.values()) {
-    const services = serviceKeys(bucket.services);
-    const key = `${services.join(';')}|${bucket.local ? addressKey(bucket.local) : '*'}`;
-    const merged = byServices.get(key);
-    if (merged) {
-      merged.remote = mergeIntervals([...merged.remote, ...bucket.remote]);
-      merged.entries.push(...bucket.entries);
-    } else byServices.set(key, { ...bucket });
-  }
-  return [...byServices.values()];
-}
 
 /** A bucket's services as `tcp:80,443`, protocols merged, sorted; `*` for an entry on every port. */
-function serviceKeys(services: Bucket['services']): string[] {
+function serviceKeys(services: AddressBucket['services']): string[] {
   if (services.some((s) => s.ports.length === 0)) return ['*'];
   const byProtocol = new Map<string, PortRange[]>();
   for (const s of services) byProtocol.set(s.protocol, [...(byProtocol.get(s.protocol) ?? []), ...s.ports]);
@@ -134,7 +101,7 @@ export function blockPlan(policy: Policy): BlockPlan {
     return name;
   };
   const serviceNames = new Map<string, string>();
-  const list = buckets(policy);
+  const list = addressBuckets(policy);
   list.forEach((bucket, i) => {
     const name = clampName(list.length === 1 ? prefix : `${prefix}-${i + 1}`, MAX_NAME);
     const label = [...new Set(bucket.entries.map((e) => e.label))].join('; ');
@@ -159,19 +126,9 @@ export function blockPlan(policy: Policy): BlockPlan {
     const origins: FlowOrigin[] = bucket.entries.map((e) => e.origin);
     plan.rules.push({ name, group, ...(localGroup ? { localGroup } : {}), services, description: ruleComment(policy.purpose, origins, policy.catalogVersion, DESCRIPTION_LIMIT) });
   });
-  const seenUrls = new Set<string>();
-  for (const entry of policy.entries) {
-    for (const url of entry.urls) {
-      if (seenUrls.has(url)) continue;
-      seenUrls.add(url);
-      plan.notes.push(t('{0} ({1}): security rules here match addresses; allow the name with a custom URL category or an FQDN object.', url, entry.label));
-      plan.notExpressible.push(url);
-    }
-    if (entry.addresses.length === 0 && entry.urls.length === 0) {
-      plan.notes.push(t('{0}: the catalogue lists no addresses or URLs for this entry.', entry.label));
-      plan.notExpressible.push(entry.label);
-    }
-  }
+  const unexpressible = unexpressibleEntries(policy, (url, label) => t('{0} ({1}): security rules here match addresses; allow the name with a custom URL category or an FQDN object.', url, label));
+  plan.notes.push(...unexpressible.notes);
+  plan.notExpressible.push(...unexpressible.notExpressible);
   return plan;
 }
 
