@@ -3,10 +3,13 @@ import { catalogAsOf, type CatalogAsOf } from './catalog/asOf';
 import type { Catalog } from './catalog/index';
 import { loadCatalog, loadOtherEndpoints } from './catalog/load';
 import type { InstanceId } from './catalog/types';
-import { INSTANCES } from './catalog/types';
 import { TENANT_RESTRICTION_HOSTS } from './catalog/tenantRestrictions';
 import { analyze } from './analysis/analyze';
-import type { AnalysisSettings, CheckContext } from './analysis/context';
+import { withoutIPv6 } from './analysis/scope';
+import type { AnalysisSettings, CheckContext, EstatePath } from './analysis/context';
+import { relative } from 'node:path';
+import type { ProjectConfig } from './project/config';
+import { estatesOf } from './project/estate';
 import type { Finding } from './analysis/finding';
 import { parserFailureModel, type Dialect } from './dialects/dialect';
 import { detectDialect, type Detection } from './dialects/detect';
@@ -16,7 +19,8 @@ import { LineIndex } from './model/range';
 import { createPacSandbox, type PacSandbox } from './pac/sandbox';
 import { EDITOR_MAX_ANALYSED_BYTES, PAC_BUDGET } from './limits';
 import { boundRules } from './dialects/bounds';
-import { DEFAULT_SETTINGS, type CatalogInfo, type EndpointLensSettings } from './protocol';
+import type { CatalogInfo, EndpointLensSettings } from './protocol';
+export { resolveSettings } from './settings';
 import { t } from './l10n';
 import type { FixSubject } from './render/fixes';
 
@@ -43,37 +47,6 @@ export interface DocumentAnalysis {
   notice?: string;
 }
 
-/** Merge user settings over the defaults, tolerating any shape (settings come from JSON). */
-export function resolveSettings(partial: unknown): EndpointLensSettings {
-  const p = (partial && typeof partial === 'object' ? partial : {}) as Partial<EndpointLensSettings>;
-  const d = DEFAULT_SETTINGS;
-  const strings = (v: unknown, fallback: string[]): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : fallback);
-  const record = <T>(v: unknown, fallback: Record<string, T>): Record<string, T> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, T>) : fallback);
-  const instance = INSTANCES.find((i) => i.toLowerCase() === String(p.instance ?? '').toLowerCase()) ?? d.instance;
-  const catalog = record<unknown>(p.catalog, {});
-  const pac = record<unknown>(p.pac, {});
-  return {
-    instance,
-    serviceAreas: strings(p.serviceAreas, d.serviceAreas),
-    categories: strings(p.categories, d.categories).filter((c): c is 'Optimize' | 'Allow' | 'Default' => ['Optimize', 'Allow', 'Default'].includes(c)),
-    includeOptional: typeof p.includeOptional === 'boolean' ? p.includeOptional : d.includeOptional,
-    tenantName: typeof p.tenantName === 'string' ? p.tenantName : d.tenantName,
-    tenantRestrictions: typeof p.tenantRestrictions === 'boolean' ? p.tenantRestrictions : d.tenantRestrictions,
-    direction: record(p.direction, d.direction),
-    exclude: strings(p.exclude, d.exclude),
-    severity: record(p.severity, d.severity),
-    catalog: {
-      autoUpdate: typeof catalog.autoUpdate === 'boolean' ? catalog.autoUpdate : d.catalog.autoUpdate,
-      url: typeof catalog.url === 'string' && catalog.url ? catalog.url : d.catalog.url,
-      pinnedVersion: typeof catalog.pinnedVersion === 'string' ? catalog.pinnedVersion : d.catalog.pinnedVersion,
-    },
-    pac: {
-      hostAddresses: record(pac.hostAddresses, d.pac.hostAddresses),
-      clientAddress: typeof pac.clientAddress === 'string' && pac.clientAddress ? pac.clientAddress : d.pac.clientAddress,
-    },
-  };
-}
-
 export function analysisSettings(settings: EndpointLensSettings, dialect: Dialect, trusted: boolean): AnalysisSettings {
   const direction = settings.direction[dialect.id];
   return {
@@ -83,6 +56,7 @@ export function analysisSettings(settings: EndpointLensSettings, dialect: Dialec
     includeOptional: settings.includeOptional,
     tenantName: settings.tenantName,
     tenantRestrictions: settings.tenantRestrictions,
+    noIPv6: settings.noIPv6,
     direction: direction === 'inbound' || direction === 'outbound' || direction === 'both' ? direction : dialect.defaultDirection,
     trusted,
     pac: settings.pac,
@@ -204,7 +178,7 @@ export class Engine {
   }
 
   /** Parse and analyse one document. Never throws on user text. */
-  analyzeDocument(path: string, text: string, settings: EndpointLensSettings, detection: Detection): DocumentAnalysis {
+  analyzeDocument(path: string, text: string, settings: EndpointLensSettings, detection: Detection, estates?: readonly EstatePath[]): DocumentAnalysis {
     const dialect = detection.dialect;
     const lines = new LineIndex(text);
     const empty: ConfigModel = { dialect: dialect.id, references: [], ruleLists: [], paths: [], problems: [], comments: [] };
@@ -223,9 +197,36 @@ export class Engine {
     } catch (error) {
       model = parserFailureModel(dialect.id, dialect.displayName, error);
     }
-    const context = this.contextFor(text, lines, model, settings, dialect);
+    const context = { ...this.contextFor(text, lines, model, settings, dialect), ...(estates && estates.length > 0 ? { estates: [...estates] } : {}) };
     const findings = analyze(context, { severity: settings.severity });
     return { ...base, model, findings, context };
+  }
+
+  /**
+   * The estates of a project config whose PAC file is `pacPath`, each with its egress firewalls
+   * read (`read` gives a file's text: the editor's copy of an open file, else the disk's) and
+   * parsed. A firewall that cannot be read or recognised is left out of the path; the project
+   * config's own check reports a missing file.
+   */
+  estatePaths(pacPath: string, project: Pick<ProjectConfig, 'path' | 'dir' | 'estates'> | undefined, read: (path: string) => string | undefined): EstatePath[] {
+    if (!project) return [];
+    const { asPac } = estatesOf(project.estates, pacPath);
+    return asPac.map((estate) => ({
+      estate,
+      configPath: project.path,
+      firewalls: estate.egress.flatMap((file) => {
+        const text = read(file);
+        const detection = text === undefined ? undefined : detectDialect(file, text);
+        if (text === undefined || !detection || looksBinary(text)) return [];
+        let model: ConfigModel;
+        try {
+          model = boundRules(detection.dialect.parse(text, { fileName: file }).model);
+        } catch {
+          return [];
+        }
+        return [{ path: file, name: relative(project.dir, file) || file, model }];
+      }),
+    }));
   }
 
   /** A document the process could not analyse (its analysis ran out of memory): no model, and a not-analysed finding saying why. */
@@ -269,7 +270,7 @@ export class Engine {
       text,
       lines,
       dialect,
-      catalog,
+      catalog: settings.noIPv6 ? withoutIPv6(catalog) : catalog,
       today: catalog.asOf,
       settings: analysisSettings(settings, dialect, this.trusted),
       ...(history ? { history } : {}),

@@ -32,6 +32,13 @@ export interface EndpointLensSettings {
    * proxy (no `proxied-optimize` for them, no edit sends them DIRECT, a DIRECT for them is reported).
    */
   tenantRestrictions: boolean;
+  /**
+   * The site has no IPv6 egress (the web service's `NoIPv6`): the catalogue's IPv6 prefixes are out
+   * of scope, so nothing is reported about them.
+   */
+  noIPv6: boolean;
+  /** Folders `include` looks in after the including file's own (nftables `-I`), absolute or relative to the project config. */
+  includePath: string[];
   /** Per dialect id: which traffic the file's rules are checked for. */
   direction: Record<string, 'outbound' | 'inbound' | 'both'>;
   exclude: string[];
@@ -47,6 +54,8 @@ export const DEFAULT_SETTINGS: EndpointLensSettings = {
   includeOptional: false,
   tenantName: '',
   tenantRestrictions: false,
+  noIPv6: false,
+  includePath: [],
   direction: {},
   exclude: [],
   severity: {},

@@ -17,6 +17,7 @@ import { managedBlockOutdated } from './checks/managedBlockOutdated';
 import { pendingAddition } from './checks/pendingAddition';
 import { catalogChangeImpact } from './checks/catalogChangeImpact';
 import { analysisLimit } from './checks/analysisLimit';
+import { pathInconsistent } from './checks/pathInconsistent';
 
 /**
  * Every check, each a small module (the sandboxed PAC run reports the codes its one run finds).
@@ -37,6 +38,7 @@ export const CHECKS: readonly Check[] = [
   managedBlockOutdated,
   pendingAddition,
   catalogChangeImpact,
+  pathInconsistent,
   analysisLimit,
 ];
 

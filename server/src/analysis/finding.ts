@@ -15,12 +15,14 @@ export const FINDING_CODES = [
   'pac-dns-dependency',
   'pac-runtime-error',
   'tenant-restrictions-bypass',
+  'path-inconsistent',
   'managed-block-outdated',
   'pending-addition',
   'catalog-change-impact',
   'syntax-error',
   'not-analysed',
   'analysis-limit',
+  'config-problem',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -40,12 +42,14 @@ export const DEFAULT_SEVERITY: Record<FindingCode, FindingSeverity> = {
   'pac-dns-dependency': 'information',
   'pac-runtime-error': 'error',
   'tenant-restrictions-bypass': 'warning',
+  'path-inconsistent': 'warning',
   'managed-block-outdated': 'information',
   'pending-addition': 'warning',
   'catalog-change-impact': 'warning',
   'syntax-error': 'error',
   'not-analysed': 'warning',
   'analysis-limit': 'warning',
+  'config-problem': 'warning',
 };
 
 export function isFindingCode(value: string): value is FindingCode {
@@ -70,6 +74,8 @@ export type CatalogReference = { source: 'web-service'; instance: string; id: nu
 
 export interface RelatedInformation {
   message: string;
+  /** Absolute path of another file the location is in (a firewall on the path, endpoint-lens.json); absent: the finding's own file. */
+  path?: string;
   range?: Range;
   catalog?: CatalogReference;
 }

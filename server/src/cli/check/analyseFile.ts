@@ -10,6 +10,7 @@ import type { EndpointLensSettings } from '../../protocol';
 import type { Range } from '../../model/range';
 import { t } from '../../l10n';
 import { unifiedDiff } from './unifiedDiff';
+import { readDiskFile, type FileProject } from './project';
 
 /** What `check` asks of every file; the same for every file of a run. */
 export interface CheckRequest {
@@ -83,7 +84,7 @@ function describe(analysis: DocumentAnalysis, request: CheckRequest, subject: ()
  * size limit), recognise, analyse, plan the fixes. Every way a file can fail to be analysed ends
  * in a `not-analysed` finding on it.
  */
-export function analyseFile(engine: Engine, path: string, request: CheckRequest): FileOutcome {
+export function analyseFile(engine: Engine, path: string, request: CheckRequest, project?: FileProject['project']): FileOutcome {
   const { settings } = request;
   const read = readRegularFile(path, { maxBytes: request.maxBytes });
   if (!read.ok) {
@@ -98,7 +99,8 @@ export function analyseFile(engine: Engine, path: string, request: CheckRequest)
   if (text.trim() === '') return notAnalysed(t('Not analysed: the file is empty.'), settings, detection?.dialect.id);
   if (!detection && looksBinary(text)) return notAnalysed(t('Not analysed: this looks like a binary file, not a configuration.'), settings);
   if (!detection) return notAnalysed(t('Not analysed: not recognised as nginx, PAC, iptables, nftables or Cisco; name the dialect with --dialect, or leave the file out with --exclude.'), settings);
-  const analyse = (content: string): DocumentAnalysis => engine.analyzeDocument(path, content, settings, detection);
+  const estates = engine.estatePaths(path, project, readDiskFile);
+  const analyse = (content: string): DocumentAnalysis => engine.analyzeDocument(path, content, settings, detection, estates);
   const analysis = analyse(text);
   const dialect = detection.dialect.id;
   if (analysis.notice) return notAnalysed(analysis.notice, settings, dialect);

@@ -4,7 +4,13 @@ import { FINDING_CODES, isFindingCode, type FindingCode, type FindingSeverity } 
 import { notAnalysedFinding } from '../../analysis/notAnalysed';
 import { instanceFromString } from '../../catalog/load';
 import { DIALECT_IDS } from '../../dialects/all';
-import { isCalendarDay, loadCatalogWithHistory, resolveSettings } from '../../engine';
+import { isCalendarDay, loadCatalogWithHistory } from '../../engine';
+import { layerSettings, sanitiseSettings, type SettingsLayer } from '../../settings';
+import type { EndpointLensSettings } from '../../protocol';
+import type { Direction } from '../../model/policy';
+import { isExcluded } from '../../features/exclude';
+import { isProjectConfig } from '../../project/config';
+import { RunProjects } from './project';
 import { formatBytes, replaceEditedFile } from '../../fileAccess';
 import { currentBundle, t } from '../../l10n';
 import { packageVersion } from '../../paths';
@@ -36,6 +42,7 @@ export function checkUsage(): string {
     t('  --include-optional           also check sets marked not required and the other-endpoints rows'),
     t('  --tenant NAME                fills <tenant> in catalogue URLs'),
     t('  --tenant-restrictions        the proxy adds tenant-restriction headers: sign-in hosts stay on it'),
+    t('  --no-ipv6                    the site has no IPv6 egress: the catalogue\'s IPv6 prefixes are out of scope'),
     t('  --direction outbound|inbound|both'),
     t('  --dialect D                  read every file as {0}', DIALECT_IDS.join('|')),
     t('  --exclude GLOB               leave out files matching GLOB, relative to this folder (repeatable)'),
@@ -74,6 +81,8 @@ function positiveNumber(text: string | undefined, fallback: number, max: number)
 
 interface RunOptions {
   format: string;
+  /** Settings the flags give; they win over the project config. */
+  commandLine: SettingsLayer;
   failOn: number;
   request: Omit<CheckRequest, 'displayPath'>;
   jobs: number;
@@ -119,19 +128,24 @@ function readOptions(args: ParsedArgs, io: CliIo): RunOptions | number {
   if (!choice.ok) return fail(choice.message);
   const asOf = lastFlag(args, 'as-of');
   if (asOf !== undefined && !isCalendarDay(asOf)) return fail(t('--as-of needs a day written YYYY-MM-DD, not "{0}".', asOf));
-  const settings = resolveSettings({
-    instance,
-    serviceAreas: listFlag(args, 'service-areas'),
-    categories: listFlag(args, 'categories'),
-    includeOptional: args.flags.has('include-optional'),
-    tenantName: lastFlag(args, 'tenant') ?? '',
-    tenantRestrictions: args.flags.has('tenant-restrictions'),
-    direction: direction ? Object.fromEntries(DIALECT_IDS.map((d) => [d, direction])) : {},
-    catalog: { pinnedVersion: lastFlag(args, 'pinned-version') ?? '' },
-  });
+  // Only what was given on the command line: the project config and the defaults fill the rest.
+  const commandLine: SettingsLayer = {
+    ...(instanceText ? { instance } : {}),
+    ...(args.flags.has('service-areas') ? { serviceAreas: listFlag(args, 'service-areas') } : {}),
+    ...(args.flags.has('categories') ? { categories: listFlag(args, 'categories') as EndpointLensSettings['categories'] } : {}),
+    ...(args.flags.has('include-optional') ? { includeOptional: true } : {}),
+    ...(args.flags.has('tenant') ? { tenantName: lastFlag(args, 'tenant') ?? '' } : {}),
+    ...(args.flags.has('tenant-restrictions') ? { tenantRestrictions: true } : {}),
+    ...(args.flags.has('no-ipv6') ? { noIPv6: true } : {}),
+    ...(direction ? { direction: Object.fromEntries(DIALECT_IDS.map((d) => [d, direction as Direction])) } : {}),
+    ...(args.flags.has('pinned-version') ? { catalog: { pinnedVersion: lastFlag(args, 'pinned-version') ?? '' } } : {}),
+  };
+  const checked = sanitiseSettings(commandLine);
+  const settings = layerSettings(checked.layer);
   return {
     format,
     failOn,
+    commandLine: checked.layer,
     request: { settings, maxBytes, ...(dialect ? { dialect } : {}), ...(fix ? { fix } : {}), fixEdits: format === 'sarif' },
     jobs,
     memoryMb: Math.floor(memoryMb),
@@ -169,7 +183,7 @@ export const run: CliCommand = async (argv, io) => {
   const parsed = parseCommandLine(argv, io, {
     usage: checkUsage,
     values: ['format', 'instance', 'service-areas', 'categories', 'tenant', 'direction', 'fail-on', 'dialect', 'pinned-version', 'as-of', 'max-size', 'jobs', 'max-memory', 'file-timeout', 'fix-level', 'fix-codes', 'exclude', ...CATALOG_FLAGS.values],
-    booleans: ['fix', 'dry-run', 'include-optional', 'untrusted', 'tenant-restrictions', ...CATALOG_FLAGS.booleans],
+    booleans: ['fix', 'dry-run', 'include-optional', 'untrusted', 'tenant-restrictions', 'no-ipv6', ...CATALOG_FLAGS.booleans],
   });
   if (!parsed.ok) return parsed.exit;
   const options = readOptions(parsed.args, io);
@@ -178,11 +192,19 @@ export const run: CliCommand = async (argv, io) => {
   const loaded = loadCatalogWithHistory(settings.instance, options.cacheDir, settings.catalog.pinnedVersion);
   if (loaded.info.warning) io.err(loaded.info.warning);
 
-  const { files, errors } = collectFiles(parsed.args.positionals, io.cwd, options.exclude);
+  const collected = collectFiles(parsed.args.positionals, io.cwd, options.exclude);
+  const { errors } = collected;
+  const projects = new RunProjects(options.commandLine);
+  const configFiles = collected.files.filter(isProjectConfig);
+  const planned = collected.files.filter((p) => !isProjectConfig(p)).map((path) => ({ path, project: projects.forFile(path) }));
+  // The project config's exclude globs leave files out as --exclude does.
+  const kept = planned.filter((f) => !isExcluded(f.path, f.project.settings.exclude, [io.cwd]));
+  const files = kept.map((f) => f.path);
+  for (const path of configFiles) projects.load(path);
   const display = (p: string): string => relative(io.cwd, p) || p;
   const bundle = currentBundle();
   const outcomes = await analyseInWorkers(
-    files.map((path) => ({ path, displayPath: display(path) })),
+    kept.map((f) => ({ path: f.path, displayPath: display(f.path), project: f.project })),
     {
       jobs: options.jobs,
       memoryMb: options.memoryMb,
@@ -207,6 +229,14 @@ export const run: CliCommand = async (argv, io) => {
     return { ...base, findings: before ?? result, fixes: refused(fixes, written.message) };
   });
 
+  // Each project config that applied is reported too, with what was wrong in it.
+  const configs: CheckedFile[] = projects.loaded().map((config) => ({
+    path: config.path,
+    displayPath: display(config.path),
+    dialect: 'endpoint-lens.json',
+    findings: { findings: config.findings, anchors: config.findings.map(() => '') },
+  }));
+  checked.push(...configs);
   if (options.format === 'json') io.out(JSON.stringify(formatJson(checked, catalogJson(loaded.info, options.cacheDir), errors), null, 2));
   else if (options.format === 'sarif') io.out(JSON.stringify(sarifLog(checked.map((c) => ({ path: c.path, findings: c.findings })), io.cwd, packageVersion()), null, 2));
   else io.out(formatText(checked, catalogHeader(loaded.info, options.cacheDir)));
