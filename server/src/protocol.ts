@@ -16,6 +16,9 @@ export interface InitializationOptions {
   settings?: Partial<EndpointLensSettings>;
 }
 
+/** The project config's file name; the nearest one up the tree from a file applies to it. */
+export const PROJECT_CONFIG_NAME = 'endpoint-lens.json';
+
 export type Severity = 'error' | 'warning' | 'information' | 'hint' | 'off';
 
 /** The `endpointLens` configuration section, typed. */
@@ -94,7 +97,15 @@ export const SERVER_COMMANDS = {
   refreshManagedBlocks: 'endpointLens.server.refreshManagedBlocks',
   testPac: 'endpointLens.server.testPac',
   catalogReport: 'endpointLens.server.catalogReport',
+  describeEstate: 'endpointLens.server.describeEstate',
 } as const;
+
+/** "Describe this estate": the open PAC file, the firewall files its clients leave through, and the client networks. */
+export interface DescribeEstateParams {
+  uri: string;
+  egressUris: string[];
+  clients: string[];
+}
 
 export type PolicyName = 'exchange-hybrid' | 'graph-notifications' | 'sets';
 

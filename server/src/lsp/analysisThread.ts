@@ -3,6 +3,7 @@ import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { Engine } from '../engine';
 import type { Detection } from '../dialects/detect';
 import { dialectById } from '../dialects/all';
+import type { EstatePath } from '../analysis/context';
 import type { Finding } from '../analysis/finding';
 import type { DialectId } from '../model/config';
 import type { EndpointLensSettings } from '../protocol';
@@ -31,6 +32,8 @@ export interface AnalysisRequest {
   dialect: DialectId;
   by: Detection['by'];
   confidence: number;
+  /** The estates this PAC file is in, with their firewalls read (see Engine.estatePaths). */
+  estates?: EstatePath[];
 }
 
 export interface AnalysisAnswer {
@@ -78,7 +81,7 @@ export function runAnalysisThread(): void {
           return;
         }
         try {
-          const analysis = engine.analyzeDocument(message.path, message.text, message.settings, { dialect, by: message.by, confidence: message.confidence });
+          const analysis = engine.analyzeDocument(message.path, message.text, message.settings, { dialect, by: message.by, confidence: message.confidence }, message.estates);
           const answer: AnalysisAnswer = { model: serialize(analysis.model), findings: analysis.findings, ...(analysis.notice ? { notice: analysis.notice } : {}) };
           // Handing the buffer over instead of copying it keeps the server's thread free for requests.
           const { buffer } = answer.model;

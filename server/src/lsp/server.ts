@@ -12,7 +12,11 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Engine, resolveSettings, type DocumentAnalysis } from '../engine';
+import { Engine, type DocumentAnalysis } from '../engine';
+import { sanitiseSettings } from '../settings';
+import { fileExists, readDiskFile } from '../fileAccess';
+import { findProjectConfig, isProjectConfig, parseProjectConfig, settingsForFile, type ProjectConfig } from '../project/config';
+import { projectConfigHover } from './projectHover';
 import { isExcluded } from '../features/exclude';
 import { fixAllEdits, offeredFixes } from '../features/fixActions';
 import type { Finding } from '../analysis/finding';
@@ -68,6 +72,11 @@ export interface ServerState {
   documents: TextDocuments<TextDocument>;
   engine: Engine;
   settingsFor(uri: string): Promise<EndpointLensSettings>;
+  /** The project config that applies to a file (the nearest endpoint-lens.json up to its workspace folder). */
+  projectFor(path: string): ProjectConfig | undefined;
+  /** A file's text: the editor's copy when it is open, else the disk's. */
+  readText(this: void, path: string): string | undefined;
+  readonly workspaceFolders: readonly string[];
   /** The analysis of exactly this version, or undefined when it is not analysed (a newer version came first, or the file is excluded). */
   analysisOf(snapshot: Snapshot): Promise<VersionedAnalysis | undefined>;
   /** An edit that the editor applies only to the version it was computed for (when it supports versioned edits). */
@@ -96,26 +105,54 @@ export function startServer(connection: Connection, options: { cacheDir?: string
   let thread: AnalysisThread | undefined;
   let hasConfiguration = false;
   let versionedEdits = false;
-  let initialSettings: EndpointLensSettings = resolveSettings(undefined);
+  let initialLayer: unknown = undefined;
   const settingsCache = new Map<string, Promise<EndpointLensSettings>>();
   const timers = new Map<string, NodeJS.Timeout>();
 
   const log = (message: string): void => connection.console.log(message);
 
+  let workspaceFolders: string[] = [];
+  const projects = new Map<string, ProjectConfig>();
+
+  function readText(path: string): string | undefined {
+    const open = documents.all().find((d) => uriToPath(d.uri) === path);
+    return open ? open.getText() : readDiskFile(path);
+  }
+
+  /** The project config of a file, read once until any endpoint-lens.json changes (then every cache is dropped). */
+  function projectFor(path: string): ProjectConfig | undefined {
+    const folder = workspaceFolders.find((f) => path.startsWith(f));
+    const exists = (p: string): boolean => documents.all().some((d) => uriToPath(d.uri) === p) || fileExists(p);
+    const found = isProjectConfig(path) ? path : findProjectConfig(path, exists, folder);
+    if (!found) return undefined;
+    let project = projects.get(found);
+    if (!project) {
+      const text = readText(found);
+      if (text === undefined) return undefined;
+      project = parseProjectConfig(found, text, fileExists);
+      projects.set(found, project);
+    }
+    return project;
+  }
+
+  /** The editor's settings for a file under its project config: defaults < editor < endpoint-lens.json. */
   async function settingsFor(uri: string): Promise<EndpointLensSettings> {
-    if (!hasConfiguration) return initialSettings;
     let pending = settingsCache.get(uri);
     if (!pending) {
-      pending = connection.workspace
-        .getConfiguration({ scopeUri: uri, section: 'endpointLens' })
-        .then((value: unknown) => resolveSettings(value ?? initialSettings))
-        .catch(() => initialSettings);
+      const editor: Promise<unknown> = hasConfiguration ? connection.workspace.getConfiguration({ scopeUri: uri, section: 'endpointLens' }).then((v: unknown) => v ?? initialLayer, () => initialLayer) : Promise.resolve(initialLayer);
+      pending = editor.then((value) => settingsForFile(uriToPath(uri), uri ? projectFor(uriToPath(uri)) : undefined, sanitiseSettings(value).layer));
       settingsCache.set(uri, pending);
     }
     return pending;
   }
 
-  let workspaceFolders: string[] = [];
+  /** A project config changed: every file's settings and estates may have. */
+  function projectsChanged(): void {
+    projects.clear();
+    settingsCache.clear();
+    recheckAll();
+  }
+
 
   /**
    * Analyses one snapshot: in the analysis thread when it can, otherwise here. Null: there is
@@ -127,9 +164,11 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     const path = uriToPath(snapshot.uri);
     if (isExcluded(path, settings.exclude, workspaceFolders)) return null;
     const { text } = snapshot;
+    if (isProjectConfig(path)) return null;
     const found = engine.detect(path, text, { languageId: snapshot.languageId });
     if (!found) return null;
-    const outcome = thread ? await thread.analyze({ path, text, settings, dialect: found.dialect.id, by: found.by, confidence: found.confidence }, stillWanted) : ({ kind: 'unavailable' } as const);
+    const estates = engine.estatePaths(path, projectFor(path), readText);
+    const outcome = thread ? await thread.analyze({ path, text, settings, dialect: found.dialect.id, by: found.by, confidence: found.confidence, estates }, stillWanted) : ({ kind: 'unavailable' } as const);
     if (outcome.kind === 'cancelled') return undefined;
     if (outcome.kind === 'out-of-memory') {
       const reason = t('Not analysed: analysing this file needed more than the {0} MB of memory the language server gives one file.', ANALYSIS_THREAD_HEAP_MB);
@@ -158,7 +197,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
           return modelOf();
         },
         get context(): CheckContext {
-          return (context ??= current.contextFor(text, lines, modelOf(), settings, found.dialect));
+          return (context ??= { ...current.contextFor(text, lines, modelOf(), settings, found.dialect), estates });
         },
         ...(answer.notice ? { notice: answer.notice } : {}),
       };
@@ -167,7 +206,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     // In-process: let waiting requests through first, and skip the work if a newer version came meanwhile.
     await yieldToEventLoop();
     if (!stillWanted()) return undefined;
-    return { analysis: engine.analyzeDocument(path, text, settings, found), settings };
+    return { analysis: engine.analyzeDocument(path, text, settings, found, estates), settings };
   }
 
   const analyses = new DocumentAnalyses<CachedAnalysis | null>(analyse, (uri) => documents.get(uri)?.version);
@@ -183,6 +222,13 @@ export function startServer(connection: Connection, options: { cacheDir?: string
   }
 
   async function publish(snapshot: Snapshot): Promise<void> {
+    const configPath = uriToPath(snapshot.uri);
+    if (isProjectConfig(configPath)) {
+      const project = parseProjectConfig(configPath, snapshot.text, fileExists);
+      const diagnostics = project.findings.map((f, index) => toDiagnostic(f, snapshot.uri, { version: snapshot.version, index }));
+      await connection.sendDiagnostics({ uri: snapshot.uri, version: snapshot.version, diagnostics });
+      return;
+    }
     const entry = await analyses.analysisOf(snapshot);
     // Diagnostics of a version the editor has moved past would land on the wrong lines.
     if (!entry || documents.get(snapshot.uri)?.version !== entry.version) return;
@@ -219,7 +265,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     useBundle(initialization.l10nBundle);
     hasConfiguration = params.capabilities.workspace?.configuration === true;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
-    initialSettings = resolveSettings(initialization.settings);
+    initialLayer = initialization.settings;
     const cacheDir = initialization.catalogCacheDir ?? options.cacheDir;
     const trusted = initialization.trusted ?? true;
     engine = await Engine.create({ ...(cacheDir ? { cacheDir } : {}), trusted });
@@ -238,7 +284,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
   connection.onDidChangeConfiguration((change) => {
     if (!hasConfiguration) {
       const value = (change.settings as { endpointLens?: unknown } | undefined)?.endpointLens;
-      if (value !== undefined) initialSettings = resolveSettings(value);
+      if (value !== undefined) initialLayer = value;
     }
     settingsCache.clear();
     recheckAll();
@@ -268,7 +314,13 @@ export function startServer(connection: Connection, options: { cacheDir?: string
   });
 
   documents.onDidOpen((e) => schedule(e.document.uri, 0));
-  documents.onDidChangeContent((e) => schedule(e.document.uri, DEBOUNCE_MS));
+  documents.onDidChangeContent((e) => {
+    if (isProjectConfig(uriToPath(e.document.uri))) projectsChanged();
+    schedule(e.document.uri, DEBOUNCE_MS);
+  });
+  connection.onDidChangeWatchedFiles((change) => {
+    if (change.changes.some((c) => isProjectConfig(uriToPath(c.uri)))) projectsChanged();
+  });
   documents.onDidClose((e) => {
     const timer = timers.get(e.document.uri);
     if (timer) clearTimeout(timer);
@@ -281,6 +333,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
   connection.onHover(async (params) => {
     const document = documents.get(params.textDocument.uri);
     if (!document || !engine) return null;
+    if (isProjectConfig(uriToPath(document.uri))) return projectConfigHover(state, uriToPath(document.uri), document.getText(), params.position);
     const entry = await analysisOf(snapshotOf(document));
     if (!entry) return null;
     const { analysis, settings } = entry.value;
@@ -330,6 +383,11 @@ export function startServer(connection: Connection, options: { cacheDir?: string
       return engine;
     },
     settingsFor,
+    projectFor,
+    readText,
+    get workspaceFolders(): readonly string[] {
+      return workspaceFolders;
+    },
     analysisOf,
     workspaceEdit,
     get versionedEdits(): boolean {

@@ -6,12 +6,11 @@ import { isExcluded } from '../features/exclude';
 import { t } from '../l10n';
 import { LineIndex, type Range } from '../model/range';
 import type { Direction } from '../model/policy';
-import type { EndpointLensSettings } from '../protocol';
+import { PROJECT_CONFIG_NAME, type EndpointLensSettings } from '../protocol';
 import { layerSettings, sanitiseSettings, type SettingsLayer, type SettingsPath, type SettingsProblem } from '../settings';
 import { readEstates, type Estate } from './estate';
 
-/** The project config's file name; the nearest one up the tree from a file applies to it. */
-export const PROJECT_CONFIG_NAME = 'endpoint-lens.json';
+export { PROJECT_CONFIG_NAME };
 
 /** Keys of `endpoint-lens.json` that are not settings of the editor. */
 const PROJECT_ONLY_KEYS = ['$schema', 'estate'];

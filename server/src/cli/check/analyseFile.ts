@@ -5,12 +5,12 @@ import { notAnalysedFinding } from '../../analysis/notAnalysed';
 import { looksBinary, type DocumentAnalysis, type Engine } from '../../engine';
 import { planFileFixes, type FixOutcome } from '../../features/fileFixes';
 import type { FixSubject } from '../../render/fixes';
-import { digestOf, readRegularFile, type FileStamp } from '../../fileAccess';
+import { digestOf, readDiskFile, readRegularFile, type FileStamp } from '../../fileAccess';
 import type { EndpointLensSettings } from '../../protocol';
 import type { Range } from '../../model/range';
 import { t } from '../../l10n';
 import { unifiedDiff } from './unifiedDiff';
-import { readDiskFile, type FileProject } from './project';
+import type { FileProject } from './project';
 
 /** What `check` asks of every file; the same for every file of a run. */
 export interface CheckRequest {

@@ -1,27 +1,14 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Estate } from '../../project/estate';
 import { findProjectConfig, loadProjectConfig, settingsForFile, type ProjectConfig } from '../../project/config';
 import type { EndpointLensSettings } from '../../protocol';
 import type { SettingsLayer } from '../../settings';
+import { fileExists, readDiskFile } from '../../fileAccess';
 
 /** What one file of a run gets from its project config: its settings, and the estates to check it in. */
 export interface FileProject {
   settings: EndpointLensSettings;
   project?: { path: string; dir: string; estates: Estate[] };
-}
-
-/** A regular file's text from disk; undefined when it is not one or cannot be read. */
-export function readDiskFile(path: string): string | undefined {
-  try {
-    return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export function fileExists(path: string): boolean {
-  return existsSync(path);
 }
 
 /** The project configs of a `check` run, each read once, and the settings each file gets from them. */

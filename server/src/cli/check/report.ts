@@ -30,6 +30,7 @@ function jsonFinding(f: Finding) {
     message: f.message,
     related: f.related.map((r) => ({
       message: r.message,
+      ...(r.path ? { path: r.path } : {}),
       ...(r.range ? { line: r.range.start.line + 1, column: r.range.start.character + 1 } : {}),
       ...(r.catalog ? { catalog: r.catalog } : {}),
     })),

@@ -49,7 +49,7 @@ function fingerprints(file: SarifFile, uri: string): string[] {
   });
 }
 
-function result(finding: Finding, index: number, file: SarifFile, location: Record<string, string>, fingerprint: string): Record<string, unknown> {
+function result(finding: Finding, index: number, file: SarifFile, location: Record<string, string>, fingerprint: string, cwd: string): Record<string, unknown> {
   const related = finding.related.filter((r) => r.range);
   const fix = file.findings.fixEdits?.[index];
   return {
@@ -60,7 +60,7 @@ function result(finding: Finding, index: number, file: SarifFile, location: Reco
     locations: [{ physicalLocation: { artifactLocation: location, region: region(finding.range) } }],
     partialFingerprints: { primaryLocationLineHash: fingerprint },
     ...(related.length > 0
-      ? { relatedLocations: related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation: location, region: region(r.range!) } })) }
+      ? { relatedLocations: related.map((r, id) => ({ id, message: { text: r.message }, physicalLocation: { artifactLocation: r.path ? artifactLocation(r.path, cwd) : location, region: region(r.range!) } })) }
       : {}),
     ...(fix
       ? {
@@ -107,7 +107,7 @@ export function sarifLog(files: readonly SarifFile[], cwd: string, toolVersion: 
         results: files.flatMap((file) => {
           const location = artifactLocation(file.path, cwd);
           const prints = fingerprints(file, location.uri!);
-          return file.findings.findings.map((finding, i) => result(finding, i, file, location, prints[i]!));
+          return file.findings.findings.map((finding, i) => result(finding, i, file, location, prints[i]!, cwd));
         }),
       },
     ],
