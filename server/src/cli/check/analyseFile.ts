@@ -10,6 +10,7 @@ import type { EndpointLensSettings } from '../../protocol';
 import type { Range } from '../../model/range';
 import { t } from '../../l10n';
 import { unifiedDiff } from './unifiedDiff';
+import { notConfigReason } from '../../dialects/detect';
 import type { FileProject } from './project';
 
 /** What `check` asks of every file; the same for every file of a run. */
@@ -44,6 +45,8 @@ export interface FileFixReport {
 
 export interface FileOutcome {
   dialect?: string;
+  /** The file is a document, source or log, not a configuration: it is listed as skipped, with this reason, and has no findings. */
+  skipped?: string;
   /** The findings of the file as it is after the fixes (or as it is, without --fix). */
   result: FindingsOfText;
   /** With fixes to write: the findings of the file as it was, for when the write is refused. */
@@ -97,6 +100,8 @@ export function analyseFile(engine: Engine, path: string, request: CheckRequest,
   const text = read.text;
   const detection = engine.detect(path, text, request.dialect ? { dialect: request.dialect } : {});
   if (text.trim() === '') return notAnalysed(t('Not analysed: the file is empty.'), settings, detection?.dialect.id);
+  const notConfig = detection ? undefined : notConfigReason(path, text);
+  if (notConfig) return { skipped: notConfig, result: { findings: [], anchors: [] } };
   if (!detection && looksBinary(text)) return notAnalysed(t('Not analysed: this looks like a binary file, not a configuration.'), settings);
   if (!detection) return notAnalysed(t('Not analysed: not recognised as nginx, PAC, iptables, nftables or Cisco; name the dialect with --dialect, or leave the file out with --exclude.'), settings);
   const estates = engine.estatePaths(path, project, readDiskFile);

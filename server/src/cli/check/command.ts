@@ -20,7 +20,7 @@ import type { CheckRequest, FileFixReport, FindingsOfText } from './analyseFile'
 import { collectFiles } from './collect';
 import { analyseInWorkers } from './pool';
 import { sarifLog } from './sarif';
-import { formatJson, formatText, type CheckedFile } from './report';
+import { formatJson, formatText, type CheckedFile, type SkippedFile } from './report';
 
 const RANK: Record<FindingSeverity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
 const FAIL_ON: Record<string, number> = { error: 3, warning: 2, info: 1, information: 1, hint: 0, never: 99 };
@@ -213,7 +213,16 @@ export const run: CliCommand = async (argv, io) => {
     },
   );
 
-  const checked: CheckedFile[] = files.map((path, i) => {
+  const skipped: SkippedFile[] = [];
+  const checked: CheckedFile[] = files.flatMap((path, i): CheckedFile[] => {
+    const outcome = outcomes[i]!;
+    if (outcome.ok && outcome.outcome.skipped) {
+      skipped.push({ displayPath: display(path), reason: outcome.outcome.skipped });
+      return [];
+    }
+    return [checkedFile(path, i)];
+  });
+  function checkedFile(path: string, i: number): CheckedFile {
     const outcome = outcomes[i]!;
     if (!outcome.ok) {
       const finding = notAnalysedFinding(outcome.reason, settings.severity);
@@ -227,7 +236,7 @@ export const run: CliCommand = async (argv, io) => {
     if (written.ok) return { ...base, findings: result, fixes: { applied: fixes.applied, notApplied: fixes.notApplied }, written: true };
     errors.push(written.message);
     return { ...base, findings: before ?? result, fixes: refused(fixes, written.message) };
-  });
+  }
 
   // Each project config that applied is reported too, with what was wrong in it.
   const configs: CheckedFile[] = projects.loaded().map((config) => ({
@@ -237,9 +246,9 @@ export const run: CliCommand = async (argv, io) => {
     findings: { findings: config.findings, anchors: config.findings.map(() => '') },
   }));
   checked.push(...configs);
-  if (options.format === 'json') io.out(JSON.stringify(formatJson(checked, catalogJson(loaded.info, options.cacheDir), errors), null, 2));
+  if (options.format === 'json') io.out(JSON.stringify(formatJson(checked, catalogJson(loaded.info, options.cacheDir), errors, skipped), null, 2));
   else if (options.format === 'sarif') io.out(JSON.stringify(sarifLog(checked.map((c) => ({ path: c.path, findings: c.findings })), io.cwd, packageVersion()), null, 2));
-  else io.out(formatText(checked, catalogHeader(loaded.info, options.cacheDir)));
+  else io.out(formatText(checked, catalogHeader(loaded.info, options.cacheDir), skipped));
   for (const e of errors) io.err(e);
   if (errors.length > 0) return EXIT_USAGE;
   const worst = Math.max(-1, ...checked.flatMap((c) => c.findings.findings.map((f) => RANK[f.severity])));
