@@ -45,14 +45,14 @@ const ROTATED_LOG = /\.log(?:\.\d+|[.-]\d{8})?(?:\.gz)?$/i;
  */
 export function notConfigReason(path: string, text: string): string | undefined {
   const base = path.replace(/\\/g, '/').split('/').pop() ?? path;
-  if (ROTATED_LOG.test(base)) return t('skipped: {0} is {1}, not a configuration', base, t('a log'));
+  if (ROTATED_LOG.test(base)) return t('{0}, not a configuration', t('a log'));
   const dot = base.lastIndexOf('.');
   const extension = dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
   if (['js', 'mjs', 'cjs'].includes(extension)) {
-    return /^\s*function\s+FindProxyForURL(Ex)?\s*\(/m.test(text) && !/^\s*(import|export)\s/m.test(text) && !/\brequire\s*\(/.test(text) ? undefined : t('skipped: {0} is {1}, not a configuration', base, t('program source'));
+    return /^\s*function\s+FindProxyForURL(Ex)?\s*\(/m.test(text) && !/^\s*(import|export)\s/m.test(text) && !/\brequire\s*\(/.test(text) ? undefined : t('{0}, not a configuration', t('program source'));
   }
   const kind = NOT_CONFIG_EXTENSIONS.find((k) => k.extensions.includes(extension));
-  return kind ? t('skipped: {0} is {1}, not a configuration', base, kind.kind()) : undefined;
+  return kind ? t('{0}, not a configuration', kind.kind()) : undefined;
 }
 
 /** Content decides only above this score, so an unrelated text file is left alone. */

@@ -49,9 +49,9 @@ void test('the detection corpus: at least 95% of the configurations of each dial
 });
 
 void test('a document, a source file and a log say why they are not configurations; a PAC file named .js is still one', () => {
-  assert.equal(notConfigReason('/repo/README.md', '```nginx\nserver {}\n```'), 'skipped: README.md is a document, not a configuration');
-  assert.equal(notConfigReason('/repo/src/pac.test.ts', 'FindProxyForURL'), 'skipped: pac.test.ts is program source, not a configuration');
-  assert.equal(notConfigReason('/var/log/nginx/access.log.1', ''), 'skipped: access.log.1 is a log, not a configuration');
+  assert.equal(notConfigReason('/repo/README.md', '```nginx\nserver {}\n```'), 'a document, not a configuration');
+  assert.equal(notConfigReason('/repo/src/pac.test.ts', 'FindProxyForURL'), 'program source, not a configuration');
+  assert.equal(notConfigReason('/var/log/nginx/access.log.1', ''), 'a log, not a configuration');
   assert.equal(notConfigReason('/srv/proxy.js', 'function FindProxyForURL(url, host) { return "DIRECT"; }'), undefined);
   assert.equal(detectDialect('/srv/proxy.js', 'function FindProxyForURL(url, host) { return "DIRECT"; }')?.dialect.id, 'pac');
 });
@@ -60,7 +60,7 @@ void test('check . on the corpus lists what it skipped and why, and reports no f
   const { out } = await runCli(['check', '.', '--format', 'json'], CORPUS);
   const report = JSON.parse(out) as { files: Array<{ path: string; dialect: string | null; findings: unknown[] }>; skipped: Array<{ path: string; reason: string }> };
   const skipped = new Map(report.skipped.map((s) => [s.path.replace(/\\/g, '/'), s.reason]));
-  for (const path of ['not-config/README.md', 'not-config/src/pac.test.ts', 'not-config/logs/error.log', 'not-config/app.js', 'not-config/docs/firewall.rst']) assert.match(skipped.get(path) ?? '', /^skipped: .* is (a document|program source|a log), not a configuration$/, path);
+  for (const path of ['not-config/README.md', 'not-config/src/pac.test.ts', 'not-config/logs/error.log', 'not-config/app.js', 'not-config/docs/firewall.rst']) assert.match(skipped.get(path) ?? '', /^(a document|program source|a log), not a configuration$/, path);
   const configs = report.files.filter((f) => f.path.replace(/\\/g, '/').startsWith('not-config/') && f.findings.length > 0 && f.dialect !== null);
   assert.deepEqual(configs.map((f) => f.path), [], 'no non-configuration is analysed as a dialect');
   for (const f of report.files) assert.ok(!skipped.has(f.path), f.path);

@@ -8,7 +8,7 @@ import { carriesWebTraffic } from './pacRun';
 import { intervalsOf, setInScope } from '../scope';
 import { DEFAULT_SEVERITY, type Finding, type RelatedInformation } from '../finding';
 import { readCompletely } from '../../dialects/bounds';
-import { formatIp, type IpInterval } from '../../model/address';
+import { formatIp, intersectIntervals, type IpInterval } from '../../model/address';
 import type { PortRange } from '../../model/config';
 import type { Flow } from '../../model/policy';
 import type { Range } from '../../model/range';
@@ -98,14 +98,9 @@ function legFlows(set: EndpointSet, local: readonly IpInterval[], intervals: rea
 }
 
 function describeLegs(legs: readonly BlockedLeg[], prefixes: readonly IpInterval[]): string {
-  // Each catalogue prefix is named on its own; merging would join neighbours into ranges no one wrote.
-  const seen = new Set<string>();
-  const intervals = legs.flatMap((l) => l.intervals).filter((iv) => {
-    const key = `${iv.family}:${iv.first}-${iv.last}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  // Blocked addresses are named per catalogue prefix: the evaluator's regions join neighbours into ranges no one wrote.
+  const blocked = legs.flatMap((l) => l.intervals);
+  const intervals = prefixes.flatMap((p) => intersectIntervals([p], blocked));
   const ports = [...new Set(legs.map((l) => formatPorts(l.protocol, l.ports)))].join('; ');
   return t('{0} on {1}', describeIntervals(intervals, prefixes, 6), ports);
 }
