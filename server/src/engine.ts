@@ -252,7 +252,8 @@ export class Engine {
       model: analysis.model,
       ...(settings.tenantRestrictions ? { keepOnProxy: TENANT_RESTRICTION_HOSTS } : {}),
       reanalyse: (text) => {
-        const again = this.analyzeDocument(path, text, settings, detection);
+        // The same estates, so a fix is judged against the same paths as the findings it came from.
+        const again = this.analyzeDocument(path, text, settings, detection, context.estates);
         return { findings: again.findings, model: again.model };
       },
     };
