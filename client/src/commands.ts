@@ -6,6 +6,7 @@ import {
   EXCHANGE_HYBRID_FEATURES,
   SERVER_COMMANDS,
   type CatalogReportParams,
+  type CheckWorkspaceResult,
   type DescribeEstateParams,
   type ExchangeHybridFeature,
   type InsertPolicyParams,
@@ -395,6 +396,15 @@ async function describeEstate(session: Session, args?: EstateArgs): Promise<Inse
   return result;
 }
 
+/** "Check workspace": the server publishes diagnostics for the files that are not open, each read in its configuration. */
+async function checkWorkspace(session: Session): Promise<CheckWorkspaceResult | undefined> {
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the workspace') }, () =>
+    executeServerCommand<CheckWorkspaceResult>(session, SERVER_COMMANDS.checkWorkspace, {}),
+  );
+  if (result) void vscode.window.showInformationMessage(vscode.l10n.t('Checked {0} files that are not open: {1} problems.', result.files, result.findings));
+  return result;
+}
+
 async function updateCatalogNow(session: Session): Promise<void> {
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Updating the Microsoft 365 endpoint catalogue') },
@@ -448,6 +458,7 @@ export function registerCommands(session: Session): void {
   register('endpointLens.showCatalogReport', () => showCatalogReport(session));
   register('endpointLens.testPac', () => testPac(session));
   register('endpointLens.describeEstate', (args?: unknown) => describeEstate(session, callerArgs<EstateArgs>(args)));
+  register('endpointLens.checkWorkspace', () => checkWorkspace(session));
   register('endpointLens.showOutput', () => session.output.show());
   register('endpointLens.openExample', () => openExample(session));
   register('endpointLens.statusMenu', () => statusMenu(session));

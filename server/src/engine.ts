@@ -11,18 +11,46 @@ import { relative } from 'node:path';
 import type { ProjectConfig } from './project/config';
 import { estatesOf } from './project/estate';
 import type { Finding } from './analysis/finding';
-import { parserFailureModel, type Dialect } from './dialects/dialect';
+import { parserFailureModel, type Dialect, type IncludeOptions, type ParseContext } from './dialects/dialect';
+import { assembleConfiguration, type AssembledConfiguration, type ReadText } from './workspace/includes';
+import { findingsByFile, type FileFinding } from './workspace/configuration';
 import { detectDialect, type Detection } from './dialects/detect';
 import type { ConfigModel } from './model/config';
 import { notAnalysedFinding } from './analysis/notAnalysed';
 import { LineIndex } from './model/range';
 import { createPacSandbox, type PacSandbox } from './pac/sandbox';
+import { looksBinary } from './fileAccess';
 import { EDITOR_MAX_ANALYSED_BYTES, PAC_BUDGET } from './limits';
 import { boundRules } from './dialects/bounds';
 import type { CatalogInfo, EndpointLensSettings } from './protocol';
 export { resolveSettings } from './settings';
 import { t } from './l10n';
 import type { FixSubject } from './render/fixes';
+
+/** A configuration of several files, analysed as one: the analysis of the assembled text and each file's findings. */
+export interface ConfigurationAnalysis {
+  configuration: AssembledConfiguration;
+  analysis: DocumentAnalysis;
+  byFile: Map<string, FileFinding[]>;
+}
+
+/** Where each file starts in an edited assembled text: parts after the edited stretch move by what it added or removed. */
+function shiftedParts(parts: ParseContext['parts'], before: string, after: string): ParseContext['parts'] {
+  if (!parts) return parts;
+  let prefix = 0;
+  const shortest = Math.min(before.length, after.length);
+  while (prefix < shortest && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+  const delta = after.length - before.length;
+  return parts.map((part) => (part.offset > prefix ? { ...part, offset: part.offset + delta } : part));
+}
+
+/** What an analysis knows besides the text and its settings. */
+export interface AnalyzeOptions {
+  /** For a configuration assembled from several files: where each file starts in the text. */
+  parts?: ParseContext['parts'];
+  /** For a PAC file that estates of the project config name: the paths it is checked along (see Engine.estatePaths). */
+  estates?: readonly EstatePath[];
+}
 
 export interface LoadedCatalog {
   catalog: Catalog;
@@ -63,17 +91,12 @@ export function analysisSettings(settings: EndpointLensSettings, dialect: Dialec
   };
 }
 
-/** NUL bytes or a high share of control characters: a binary file opened by mistake. */
-export function looksBinary(text: string): boolean {
-  const sample = text.slice(0, 8192);
-  if (sample.includes('\u0000')) return true;
-  let control = 0;
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) control++;
-  }
-  return sample.length > 0 && control / sample.length > 0.1;
+/** Where includes are looked for under these settings: the include path (the project config's is already absolute); the nginx prefix is found from nginx.conf. */
+export function includeOptions(settings: EndpointLensSettings): IncludeOptions {
+  return settings.includePath.length > 0 ? { includePath: settings.includePath } : {};
 }
+
+export { looksBinary } from './fileAccess';
 
 /**
  * The catalogue of an instance as every reader gets it (the cache's when valid, else the shipped
@@ -177,8 +200,8 @@ export class Engine {
     return detectDialect(path, text, options);
   }
 
-  /** Parse and analyse one document. Never throws on user text. */
-  analyzeDocument(path: string, text: string, settings: EndpointLensSettings, detection: Detection, estates?: readonly EstatePath[]): DocumentAnalysis {
+  /** Parse and analyse one document (or an assembled configuration, whose `options.parts` say where each file starts). Never throws on user text. */
+  analyzeDocument(path: string, text: string, settings: EndpointLensSettings, detection: Detection, options: AnalyzeOptions = {}): DocumentAnalysis {
     const dialect = detection.dialect;
     const lines = new LineIndex(text);
     const empty: ConfigModel = { dialect: dialect.id, references: [], ruleLists: [], paths: [], problems: [], comments: [] };
@@ -193,11 +216,11 @@ export class Engine {
     }
     let model: ConfigModel;
     try {
-      model = boundRules(dialect.parse(text, { fileName: path }).model);
+      model = boundRules(dialect.parse(text, { fileName: path, ...(options.parts ? { parts: options.parts } : {}) }).model);
     } catch (error) {
       model = parserFailureModel(dialect.id, dialect.displayName, error);
     }
-    const context = { ...this.contextFor(text, lines, model, settings, dialect), ...(estates && estates.length > 0 ? { estates: [...estates] } : {}) };
+    const context = this.contextFor(text, lines, model, settings, dialect, options);
     const findings = analyze(context, { severity: settings.severity });
     return { ...base, model, findings, context };
   }
@@ -229,6 +252,35 @@ export class Engine {
     }));
   }
 
+  /**
+   * The configuration `path` is the root of, its includes followed as the device follows them;
+   * undefined for a dialect whose files include nothing.
+   */
+  assemble(path: string, text: string, dialect: Dialect, read: ReadText, options: IncludeOptions = {}): AssembledConfiguration | undefined {
+    if (!dialect.includes) return undefined;
+    return assembleConfiguration(path, text, dialect.includes, read, { ...options, maxTotalChars: this.maxAnalysedBytes });
+  }
+
+  /** Analyse an assembled configuration as one text and report each finding in the file it lies in. */
+  analyzeConfiguration(configuration: AssembledConfiguration, settings: EndpointLensSettings, detection: Detection): ConfigurationAnalysis {
+    const analysis = this.analyzeDocument(configuration.root, configuration.text, settings, detection, { parts: configuration.parts });
+    return { configuration, analysis, byFile: findingsByFile(configuration, analysis.lines, analysis.findings, settings.severity) };
+  }
+
+  /** `editSubject` for an assembled configuration: edits of its text are checked by analysing the whole configuration again. */
+  configurationSubject(result: ConfigurationAnalysis, settings: EndpointLensSettings): FixSubject {
+    const { configuration, analysis } = result;
+    const subject = this.editSubject(configuration.root, analysis, settings);
+    return {
+      ...subject,
+      parseContext: { fileName: configuration.root, parts: configuration.parts },
+      reanalyse: (text) => {
+        const again = this.analyzeDocument(configuration.root, text, settings, analysis.detection, { parts: shiftedParts(configuration.parts, configuration.text, text) });
+        return { findings: again.findings, model: again.model };
+      },
+    };
+  }
+
   /** A document the process could not analyse (its analysis ran out of memory): no model, and a not-analysed finding saying why. */
   unanalysedDocument(text: string, settings: EndpointLensSettings, detection: Detection, reason: string): DocumentAnalysis {
     const lines = new LineIndex(text);
@@ -253,7 +305,7 @@ export class Engine {
       ...(settings.tenantRestrictions ? { keepOnProxy: TENANT_RESTRICTION_HOSTS } : {}),
       reanalyse: (text) => {
         // The same estates, so a fix is judged against the same paths as the findings it came from.
-        const again = this.analyzeDocument(path, text, settings, detection, context.estates);
+        const again = this.analyzeDocument(path, text, settings, detection, context.estates ? { estates: context.estates } : {});
         return { findings: again.findings, model: again.model };
       },
     };
@@ -263,7 +315,8 @@ export class Engine {
    * What the checks, hovers and fixes of one document see. Also used to rebuild the context of an
    * analysis made in the server's analysis thread from the model it sent back.
    */
-  contextFor(text: string, lines: LineIndex, model: ConfigModel, settings: EndpointLensSettings, dialect: Dialect): CheckContext {
+  contextFor(text: string, lines: LineIndex, model: ConfigModel, settings: EndpointLensSettings, dialect: Dialect, options: AnalyzeOptions = {}): CheckContext {
+    const { parts, estates } = options;
     const { history } = this.catalog(settings.instance, settings.catalog.pinnedVersion);
     const catalog = this.catalogAsOf(settings.instance, settings.catalog.pinnedVersion);
     return {
@@ -275,6 +328,8 @@ export class Engine {
       today: catalog.asOf,
       settings: analysisSettings(settings, dialect, this.trusted),
       ...(history ? { history } : {}),
+      ...(parts ? { parts } : {}),
+      ...(estates && estates.length > 0 ? { estates: [...estates] } : {}),
       ...(this.sandbox && this.trusted && dialect.id === 'pac' ? { pac: { sandbox: this.sandbox, options: { ...PAC_BUDGET, hostAddresses: {}, clientAddress: settings.pac.clientAddress } } } : {}),
     };
   }

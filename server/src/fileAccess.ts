@@ -163,6 +163,18 @@ export function readJsonFile(path: string): { ok: true; value: unknown; stamp: F
   }
 }
 
+/** NUL bytes or a high share of control characters: a binary file opened by mistake. */
+export function looksBinary(text: string): boolean {
+  const sample = text.slice(0, 8192);
+  if (sample.includes('\u0000')) return true;
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) control++;
+  }
+  return sample.length > 0 && control / sample.length > 0.1;
+}
+
 /** Names of temporary files made here; the update client removes stale ones by this pattern. */
 export const TEMP_FILE_PATTERN = /^\.[0-9a-z]+-\d+-[0-9a-f]{8}\.tmp$/;
 

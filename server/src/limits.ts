@@ -60,6 +60,13 @@ export const PAC_BUDGET = {
   totalTimeoutMs: 1500,
 } as const;
 
+/**
+ * PAC budgets count the PAC thread's CPU time, so a busy machine gives the same answers as an idle
+ * one; wall-clock time also ends a run at this multiple of its budget, so a thread starved of CPU
+ * cannot hold the analysis up without end.
+ */
+export const PAC_WALL_CLOCK_FACTOR = 10;
+
 /** Budget of "Test this PAC file against the catalogue", which asks about more hosts and is run on request. */
 export const PAC_REPORT_BUDGET = {
   timeoutMs: 500,
@@ -75,3 +82,15 @@ export const PAC_THREAD_HEAP_MB = 256;
 
 /** JavaScript heap of the language server's analysis thread; a file that needs more is not analysed. */
 export const ANALYSIS_THREAD_HEAP_MB = 1024;
+
+/** Time an analysis thread of `check` may take to load before its files are reported as not analysed. */
+export const THREAD_START_TIMEOUT_MS = 60_000;
+
+/** Includes inside includes (nft allows 16 levels; nginx has no bound of its own, so the same is used). */
+export const MAX_INCLUDE_DEPTH = 16;
+
+/** Files one configuration may bring in through its includes (a glob matching a whole folder counts each). */
+export const MAX_INCLUDED_FILES = 1000;
+
+/** Files of a workspace the language server looks at for its include graph and "Check workspace". */
+export const MAX_WORKSPACE_FILES = 5000;

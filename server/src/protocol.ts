@@ -98,6 +98,7 @@ export const SERVER_COMMANDS = {
   testPac: 'endpointLens.server.testPac',
   catalogReport: 'endpointLens.server.catalogReport',
   describeEstate: 'endpointLens.server.describeEstate',
+  checkWorkspace: 'endpointLens.server.checkWorkspace',
 } as const;
 
 /** "Describe this estate": the open PAC file, the firewall files its clients leave through, and the client networks. */
@@ -105,6 +106,12 @@ export interface DescribeEstateParams {
   uri: string;
   egressUris: string[];
   clients: string[];
+}
+
+/** What "Check workspace" did: files it published diagnostics for (those not open) and the findings in them. */
+export interface CheckWorkspaceResult {
+  files: number;
+  findings: number;
 }
 
 export type PolicyName = 'exchange-hybrid' | 'graph-notifications' | 'sets';

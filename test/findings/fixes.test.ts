@@ -13,12 +13,9 @@ const RANK = { error: 3, warning: 2, information: 1, hint: 0 } as const;
 
 /**
  * Preferred fixes the write path cannot yet offer, each refused for the reason shown by the test
- * when it fails: a renderer that writes an unbound IPv6 list. The list may only shrink.
+ * when it fails; there are none today, and the list may only shrink.
  */
-const KNOWN_REFUSALS = new Set([
-  'cisco/ios-deny-first.ios:7 blocked-required "Insert rules that allow endpoint set 11 (Microsoft Teams, Optimize)"',
-  'cisco/ios-deny-first.ios:7 blocked-required "Insert rules that allow endpoint set 12 (Microsoft Teams, Allow)"',
-]);
+const KNOWN_REFUSALS = new Set<string>([]);
 
 /**
  * The write path's promise, over every findings fixture: each fix that is offered, applied to the

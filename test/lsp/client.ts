@@ -66,10 +66,10 @@ export class TestClient {
   }
 
   /** `documentChanges`: whether this client accepts versioned edits, as VS Code does. */
-  async initialize(initializationOptions: Record<string, unknown> = {}, configuration = true, documentChanges = true): Promise<void> {
+  async initialize(initializationOptions: Record<string, unknown> = {}, configuration = true, documentChanges = true, workspaceFolder = ROOT): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: pathToFileURL(ROOT).toString(),
+      rootUri: pathToFileURL(workspaceFolder).toString(),
       capabilities: { workspace: { configuration, applyEdit: true, workspaceEdit: { documentChanges } } },
       initializationOptions,
     });

@@ -18,6 +18,7 @@ import { pendingAddition } from './checks/pendingAddition';
 import { catalogChangeImpact } from './checks/catalogChangeImpact';
 import { analysisLimit } from './checks/analysisLimit';
 import { pathInconsistent } from './checks/pathInconsistent';
+import { undefinedFilter } from './checks/undefinedFilter';
 
 /**
  * Every check, each a small module (the sandboxed PAC run reports the codes its one run finds).
@@ -32,6 +33,7 @@ export const CHECKS: readonly Check[] = [
   staleEntry,
   shadowedRule,
   redundantEntry,
+  undefinedFilter,
   pacRun,
   pacWildcardGap,
   pacDnsDependency,

@@ -1,7 +1,7 @@
 import type { IpInterval } from '../model/address';
-import type { ConfigModel, Reference, Rule, RuleList } from '../model/config';
+import type { ConfigModel, Rule, RuleList } from '../model/config';
 import type { LineIndex, Range } from '../model/range';
-import type { Dialect } from '../dialects/dialect';
+import type { Dialect, ParseContext } from '../dialects/dialect';
 import type { CatalogMatch, EndpointSet, InstanceId, OtherEndpointRow } from '../catalog/types';
 import type { Finding } from './finding';
 import type { PacRunOptions, PacSandbox } from '../pac/sandbox';
@@ -65,6 +65,8 @@ export interface CheckContext {
   /** The day (yyyy-mm-dd) the analysis is as of: today, or the day `check --as-of` names. */
   today: string;
   settings: AnalysisSettings;
+  /** For a configuration assembled from several files: where each file starts, so messages name a line in its own file. */
+  parts?: ParseContext['parts'];
   /** Present for PAC files in trusted workspaces: the sandbox and the budget of a run. */
   pac?: { sandbox: PacSandbox; options: PacRunOptions };
   /** Present for a PAC file that estates of the project config name: the paths `path-inconsistent` checks. */
@@ -97,13 +99,19 @@ export function defaultRangeOf(list: RuleList): Range {
   return list.defaultRange ?? list.range;
 }
 
-export function referencesOf(model: ConfigModel, ids: readonly number[]): Reference[] {
-  return ids.map((id) => model.references[id]).filter((r): r is Reference => r !== undefined);
-}
 
-/** "line 40" in messages is 1-based, like every editor shows it. */
-export function lineLabel(range: Range): number {
-  return range.start.line + 1;
+/**
+ * "line 40" in messages is 1-based, like every editor shows it; in a configuration of several
+ * files the line is the file's own and the file is named: "4 (hybrid-allow.conf)".
+ */
+export function lineLabel(range: Range, context?: Pick<CheckContext, 'parts' | 'lines'>): string {
+  const parts = context?.parts;
+  if (!parts || parts.length < 2 || !context) return String(range.start.line + 1);
+  const offset = context.lines.offsetAt(range.start);
+  let part = parts[0]!;
+  for (const candidate of parts) if (candidate.offset <= offset) part = candidate;
+  const line = part.line + (range.start.line - context.lines.positionAt(part.offset).line);
+  return `${line + 1} (${part.fileName.split(/[\\/]/).pop() ?? part.fileName})`;
 }
 
 export function ruleLabel(rule: Rule): string {

@@ -4,8 +4,8 @@ import type { DecidingPoint, FlowOrigin } from '../model/policy';
 import type { Range } from '../model/range';
 import { t } from '../l10n';
 import { daysBetween } from '../catalog/history';
-import type { CatalogView } from './context';
-import { defaultRangeOf, listById, ruleLabel } from './context';
+import type { CatalogView, CheckContext } from './context';
+import { defaultRangeOf, lineLabel, listById, ruleLabel } from './context';
 import type { ConfigModel } from '../model/config';
 import type { CatalogReference } from './finding';
 
@@ -59,7 +59,7 @@ export function describeIntervals(pieces: readonly IpInterval[], catalogPrefixes
 }
 
 /** Where a deciding point is in the file, and how to name it. */
-export function decidingLocation(model: ConfigModel, point: DecidingPoint): { range: Range; label: string; list?: RuleList } {
+export function decidingLocation(model: ConfigModel, point: DecidingPoint, context?: Pick<CheckContext, 'parts' | 'lines'>): { range: Range; label: string; list?: RuleList } {
   const list = listById(model, point.listId);
   if (!list) return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, label: point.listId };
   if (point.ruleIndex < 0) {
@@ -72,7 +72,7 @@ export function decidingLocation(model: ConfigModel, point: DecidingPoint): { ra
   }
   const rule = list.rules[point.ruleIndex];
   if (!rule) return { range: list.range, label: list.name, list };
-  return { range: rule.range, label: t('the rule on line {0} of {1}', rule.range.start.line + 1, list.name), list };
+  return { range: rule.range, label: t('the rule on line {0} of {1}', lineLabel(rule.range, context), list.name), list };
 }
 
 /** A deciding point named by what it is rather than where: the list and the rule's text, or the list's default. */

@@ -6,6 +6,7 @@ import { matchRule, touches } from '../model/match';
 import { ALL_PORTS, intersectPorts } from '../model/ports';
 import { regionIsEmpty, splitRegion, type Region } from '../model/region';
 import { reachableLists } from '../model/lists';
+import { listenedPorts, pathsForRequest } from '../model/routing';
 import { MAX_EVALUATION_STEPS, MAX_JUMP_DEPTH, MAX_UNCERTAIN_DEPTH } from '../limits';
 import { rulesMissingFrom } from '../dialects/bounds';
 import { recordEvaluationLimit } from './evaluationLimits';
@@ -80,8 +81,11 @@ class Evaluator {
     return this.lists.get(id);
   }
 
-  /** Evaluate `regions` through `list` starting at rule `start`; `frames` are the jumps that led here. */
-  run(list: RuleList, start: number, regions: Region[], frames: readonly DecidingPoint[]): ListOutcome[] {
+  /**
+   * Evaluate `regions` through `list` starting at rule `start`; `frames` are the jumps that led
+   * here. With `fallThrough` what no rule matches returns instead of taking the list's default.
+   */
+  run(list: RuleList, start: number, regions: Region[], frames: readonly DecidingPoint[], fallThrough = false): ListOutcome[] {
     const out: ListOutcome[] = [];
     let pending = regions;
     for (let index = start; index < list.rules.length && pending.length > 0; index++) {
@@ -110,7 +114,7 @@ class Evaluator {
           out.push(this.bound('uncertain-depth', rule.range, MAX_UNCERTAIN_DEPTH, matched, point, [...frames, point], reason));
         } else if (match.uncertain) {
           this.uncertainDepth++;
-          const ifNot = this.run(list, index + 1, [matched], frames);
+          const ifNot = this.run(list, index + 1, [matched], frames, fallThrough);
           this.uncertainDepth--;
           out.push(...combineUncertain(taken, ifNot, point, [...frames, point], match.uncertain));
         } else {
@@ -120,7 +124,7 @@ class Evaluator {
       pending = next;
     }
     for (const region of pending) {
-      if (list.defaultAction) {
+      if (list.defaultAction && !fallThrough) {
         const point = { listId: list.id, ruleIndex: -1 };
         if (this.cutReason) out.push({ region, result: 'unknown', decidedBy: point, trace: [...frames, point], reason: this.cutReason });
         else out.push({ region, result: list.defaultAction, decidedBy: point, trace: [...frames, point] });
@@ -170,24 +174,28 @@ class Evaluator {
   }
 }
 
-/** nginx allow/deny guards HTTP requests; other traffic never reaches those lists. */
-const HTTP_PORTS: PortRange[] = [
-  { from: 80, to: 80 },
-  { from: 443, to: 443 },
-  { from: 8080, to: 8080 },
-  { from: 8443, to: 8443 },
-];
-
-/** Paths that see traffic of the flow's direction. */
+/**
+ * Paths that see traffic of the flow's direction. A routed path (a listener block and its
+ * locations) sees only flows on its listeners' protocol and ports, and of one block's paths a flow
+ * with a known request path takes the location that serves it.
+ */
 export function pathsForFlow(model: ConfigModel, flow: Flow): EvaluationPath[] {
-  return model.paths.filter((p) => p.direction === undefined || p.direction === 'forward' || p.direction === flow.direction);
+  const ofDirection = model.paths.filter((p) => p.direction === undefined || p.direction === 'forward' || p.direction === flow.direction);
+  const requestPath = flow.requestPath;
+  const servers = new Map<string, EvaluationPath[]>();
+  const out: EvaluationPath[] = [];
+  for (const path of ofDirection) {
+    if (!path.route) out.push(path);
+    else if (visiblePorts(path, flow).length > 0) servers.set(path.route.server, [...(servers.get(path.route.server) ?? []), path]);
+  }
+  for (const paths of servers.values()) out.push(...(requestPath === undefined ? paths : pathsForRequest(paths, requestPath)));
+  return out;
 }
 
-/** The part of a flow's ports a list can see at all: everything, except HTTP ports for nginx access lists. */
-function visiblePorts(list: RuleList, flow: Flow): PortRange[] {
+/** The part of a flow's ports a path can see: all of them, or those its listeners take. */
+function visiblePorts(path: EvaluationPath, flow: Flow): PortRange[] {
   const ports = flow.ports.length > 0 ? flow.ports : ALL_PORTS;
-  if (list.kind !== 'http-access') return ports;
-  return flow.protocol === 'tcp' ? intersectPorts(ports, HTTP_PORTS) : [];
+  return path.route ? listenedPorts(path.route, flow.protocol, ports, flow.direction === 'inbound' ? flow.local : undefined) : ports;
 }
 
 function familiesOf(lists: RuleList[]): Set<4 | 6> {
@@ -308,12 +316,14 @@ function evaluatePath(model: ConfigModel, path: EvaluationPath, flow: Flow): Reg
   if (flow.remote.kind !== 'addresses') return undefined;
   const evaluator = new Evaluator(model, flow);
   const stages = path.stages.map((id) => evaluator.list(id)).filter((l): l is RuleList => l !== undefined);
+  const ports = visiblePorts(path, flow);
+  if (ports.length === 0) return undefined;
+  // A routed path without lists is a listener or location nothing filters: every client gets through.
+  if (path.route && path.stages.length === 0) return [{ region: { intervals: mergeIntervals(flow.remote.intervals), ports }, value: 'allowed', trace: [] }];
   if (stages.length === 0) return undefined;
   const families = familiesOf(stages);
   const intervals = flow.remote.intervals.filter((iv) => families.has(iv.family));
   if (intervals.length === 0) return undefined;
-  const ports = visiblePorts(stages[0]!, flow);
-  if (ports.length === 0) return undefined;
   let pending: Region[] = [{ intervals: mergeIntervals(intervals), ports }];
   const outcomes: RegionOutcome[] = [];
   for (let s = 0; s < stages.length && pending.length > 0; s++) {
@@ -332,7 +342,13 @@ function evaluatePath(model: ConfigModel, path: EvaluationPath, flow: Flow): Reg
         else next.push({ intervals: outside, ports: region.ports });
       }
     }
-    for (const o of mine.length > 0 ? evaluator.run(list, 0, mine, []) : []) {
+    // In a first-match path an earlier stage decides what it matches and passes on the rest.
+    const passOn = path.stageOrder === 'first-match' && !last;
+    for (const o of mine.length > 0 ? evaluator.run(list, 0, mine, [], passOn) : []) {
+      if (passOn && o.result === 'return') {
+        next.push(o.region);
+        continue;
+      }
       // RETURN from a base chain, or the end of a list without a default, takes the list's policy.
       const byDefault = o.result === 'return';
       const result = byDefault ? (list.defaultAction ?? 'accept') : o.result;
@@ -341,7 +357,7 @@ function evaluatePath(model: ConfigModel, path: EvaluationPath, flow: Flow): Reg
       const outcome = (value: RegionOutcome['value']): RegionOutcome => ({ region: o.region, value, trace, ...(point ? { decidedBy: point } : {}) });
       if (result === 'drop') outcomes.push(outcome('blocked'));
       else if (result === 'unknown') outcomes.push({ ...outcome('unknown'), ...(o.reason ? { reason: o.reason } : {}) });
-      else if (last) outcomes.push(outcome('allowed'));
+      else if (last || passOn) outcomes.push(outcome('allowed'));
       else next.push(o.region);
     }
     pending = next;

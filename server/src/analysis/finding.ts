@@ -11,6 +11,7 @@ export const FINDING_CODES = [
   'invalid-address',
   'shadowed-rule',
   'redundant-entry',
+  'undefined-filter',
   'pac-wildcard-gap',
   'pac-dns-dependency',
   'pac-runtime-error',
@@ -23,6 +24,7 @@ export const FINDING_CODES = [
   'not-analysed',
   'analysis-limit',
   'config-problem',
+  'include-problem',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -38,6 +40,7 @@ export const DEFAULT_SEVERITY: Record<FindingCode, FindingSeverity> = {
   'invalid-address': 'error',
   'shadowed-rule': 'warning',
   'redundant-entry': 'information',
+  'undefined-filter': 'warning',
   'pac-wildcard-gap': 'warning',
   'pac-dns-dependency': 'information',
   'pac-runtime-error': 'error',
@@ -50,6 +53,7 @@ export const DEFAULT_SEVERITY: Record<FindingCode, FindingSeverity> = {
   'not-analysed': 'warning',
   'analysis-limit': 'warning',
   'config-problem': 'warning',
+  'include-problem': 'warning',
 };
 
 export function isFindingCode(value: string): value is FindingCode {
@@ -74,7 +78,7 @@ export type CatalogReference = { source: 'web-service'; instance: string; id: nu
 
 export interface RelatedInformation {
   message: string;
-  /** Absolute path of another file the location is in (a firewall on the path, endpoint-lens.json); absent: the finding's own file. */
+  /** Absolute path of the file `range` is in when it is not the finding's own (a firewall on the path, endpoint-lens.json, the include that brought an included file in). */
   path?: string;
   range?: Range;
   catalog?: CatalogReference;

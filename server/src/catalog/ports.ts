@@ -54,6 +54,3 @@ export function formatPortList(ranges: readonly PortRange[]): string {
     .join(',');
 }
 
-export function portRangesContain(ranges: readonly PortRange[], port: number): boolean {
-  return ranges.some((r) => r.from <= port && port <= r.to);
-}

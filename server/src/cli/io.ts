@@ -13,6 +13,22 @@ export const processIo: CliIo = {
   cwd: process.cwd(),
 };
 
+/**
+ * A reader that stops early (`endpoint-lens changes | head`) closes the pipe; like other Unix tools
+ * the command then ends quietly instead of dying on an unhandled EPIPE.
+ */
+let endsQuietly = false;
+export function endQuietlyOnClosedOutput(): void {
+  if (endsQuietly) return;
+  endsQuietly = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK);
+    });
+  }
+}
+
 /** Exit codes shared by every command. */
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;

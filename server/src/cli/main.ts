@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { packageRoot } from '../paths';
 import { readJsonFile } from '../fileAccess';
-import { processIo, EXIT_USAGE, type CliCommand, type CliIo } from './io';
+import { processIo, endQuietlyOnClosedOutput, EXIT_USAGE, type CliCommand, type CliIo } from './io';
 import { isCheckWorker, runCheckWorker } from './check/worker';
 import { t, useBundle } from '../l10n';
 
@@ -71,6 +71,7 @@ function usage(): string {
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  if (io === processIo) endQuietlyOnClosedOutput();
   const located = applyLocale(argv, io);
   if ('exit' in located) return located.exit;
   const args = located.args;

@@ -7,9 +7,50 @@ import type { Direction, Flow, Policy, RegionOutcome, RenderedBlock } from '../m
 import type { LineIndex } from '../model/range';
 import { t } from '../l10n';
 
+/** Where one file's text starts in an assembled configuration, and at which of the file's lines (0-based). */
+export interface SourcePart {
+  offset: number;
+  fileName: string;
+  line: number;
+}
+
 export interface ParseContext {
   /** File name or URI, for include handling and messages. */
   fileName?: string;
+  /**
+   * When the text is a configuration assembled from several files (a file with its includes
+   * spliced in, rules.v4 followed by rules.v6): where each file's text starts, in order.
+   */
+  parts?: ReadonlyArray<SourcePart>;
+}
+
+/** Options of include resolution that the project configuration may set. */
+export interface IncludeOptions {
+  /** Folders nftables looks in for a relative include after the including file's own folder. */
+  includePath?: readonly string[];
+  /** nginx configuration prefix (the folder relative includes are resolved against); found from nginx.conf when absent. */
+  nginxPrefix?: string;
+}
+
+/** An include statement of a file: the pattern it names and the text it stands in for. */
+export interface IncludeStatement {
+  pattern: string;
+  /** Offsets of the whole statement (`include conf.d/*.conf;`); the included text replaces it. */
+  start: number;
+  end: number;
+}
+
+/** How a dialect's files bring in others, so that a file is read inside the configuration it belongs to. */
+export interface IncludeSyntax {
+  statements(text: string): IncludeStatement[];
+  /**
+   * What a relative pattern is resolved against: the including file's folder (then the include
+   * path), or the configuration prefix, the folder of the nearest `marker` file up from the root
+   * (nginx: the folder of nginx.conf) unless the options name one.
+   */
+  relativeTo: { kind: 'including-folder' } | { kind: 'prefix'; marker: string };
+  /** Files loaded beside this one as one configuration (rules.v6 beside rules.v4), appended after it. */
+  companions?(path: string): string[];
 }
 
 /** What a parser returns: the dialect's own typed vendor model and the common model made from it. */
@@ -100,6 +141,8 @@ export interface PlacementRequest<V> {
   decisions: FlowDecision[];
   /** Managed blocks of other purposes; a new block never goes inside one. */
   occupied: readonly ManagedBlock[];
+  /** Offsets in `text` where blocks of this purpose stood before they were taken out to be planned again (a refresh). */
+  replacedBlocks?: readonly number[];
   /** Hosts no edit may send past the proxy (the sign-in hosts, with tenant restrictions on). */
   keepOnProxy?: readonly string[];
   /** The catalogue, to tell which endpoint set or row addresses the file already holds belong to. */
@@ -144,6 +187,8 @@ export interface Dialect<V = unknown, T = unknown> {
   place(request: PlacementRequest<V>): Placement<T>;
   render(policy: Policy, target: T): RenderedBlock;
   fitBlock?(request: FitRequest<V>): { block: string; problem?: string };
+  /** How files of the dialect include others; absent when they never do. */
+  includes?: IncludeSyntax;
 }
 
 /** How comments (suppressions, managed-block markers) are written in this text of the dialect. */

@@ -41,13 +41,15 @@ export function insertPolicies(subject: FixSubject, policies: readonly Policy[],
       continue;
     }
     // A block printed on its own is a snippet, not a configuration: there is nothing to verify it in.
+    // What the plan says it could not place, with its reason, is not what the edit is checked for.
+    const placed = { ...policy, entries: policy.entries.filter((_e, i) => !plan.unplacedEntries.includes(i)) };
     const verified = options.verify
-      ? verifyEdit({ text, findings, model }, plan.newText, { kind: 'policy', policy, catalog: subject.catalog }, subject.reanalyse)
+      ? verifyEdit({ text, findings, model }, plan.newText, { kind: 'policy', policy: placed, catalog: subject.catalog }, subject.reanalyse)
       : { ok: true as const, findings: [], alsoResolved: [], model };
     if (!verified.ok) {
       // What the placement already knew it could not place is usually why the edit falls short.
       const unplaced = notPlacedReasons(plan.notPlaced);
-      const reason = unplaced.length > 0 ? `${verified.reason} (${t('Not placed: {0}', unplaced.join(' '))})` : verified.reason;
+      const reason = unplaced.length > 0 ? `${verified.reason} (${t('Not placed: {0}', unplaced.join('; '))})` : verified.reason;
       outcome.summaries.push(t('Not inserted "{0}": {1}.', policy.purpose, reason));
       outcome.notApplied.push({ purpose: policy.purpose, reason });
       continue;

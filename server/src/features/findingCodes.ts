@@ -51,6 +51,11 @@ export function describeCode(code: FindingCode): { short: string; full: string }
         short: t('An entry repeats another'),
         full: t('A rule repeats an earlier one with the same action, or an address is already covered by another in the same rule.'),
       };
+    case 'undefined-filter':
+      return {
+        short: t('A filter is applied that the file does not define'),
+        full: t('A command applies an access list the file does not define, which the device accepts and then filters nothing with (IOS ip access-group, access-class): the traffic there is permitted until the list exists.'),
+      };
     case 'pac-wildcard-gap':
       return {
         short: t('A PAC wildcard misses the domain itself'),
@@ -110,6 +115,11 @@ export function describeCode(code: FindingCode): { short: string; full: string }
       return {
         short: t('The file goes past a bound of Endpoint Lens'),
         full: t('The file nests, expands, jumps or runs past one of the bounds Endpoint Lens puts on the work for one file; the finding says which and where, and the rest of the file decides nothing.'),
+      };
+    case 'include-problem':
+      return {
+        short: t('An include cannot be followed'),
+        full: t('An include names a file that is missing, unreadable, binary, includes itself again or lies deeper than the include bound; the configuration is checked without it, so what it would add is unknown.'),
       };
   }
 }

@@ -26,6 +26,8 @@ export interface VersionedResult<T> {
 interface Job<T> {
   snapshot: Snapshot;
   generation: number;
+  /** The document's epoch when the job was made; another file of its configuration changing bumps it. */
+  epoch: number;
   waiters: Array<(result: VersionedResult<T> | undefined) => void>;
 }
 
@@ -44,6 +46,8 @@ export class DocumentAnalyses<T> {
   private readonly waiting = new Map<string, Job<T>>();
   /** Bumped when settings, the catalogue or trust change: analyses made before are not kept. */
   private generation = 0;
+  /** Per document: bumped when a file its analysis read besides the document itself changed. */
+  private readonly epochs = new Map<string, number>();
 
   constructor(
     private readonly analyse: (snapshot: Snapshot, stillWanted: () => boolean) => Promise<T | undefined>,
@@ -52,25 +56,30 @@ export class DocumentAnalyses<T> {
   ) {}
 
   /** True while `snapshot` is still the document's newest version and nothing made its analysis obsolete. */
-  private isCurrent(snapshot: Snapshot, generation: number): boolean {
-    return this.currentVersion(snapshot.uri) === snapshot.version && generation === this.generation;
+  private isCurrent(snapshot: Snapshot, generation: number, epoch = this.epochOf(snapshot.uri)): boolean {
+    return this.currentVersion(snapshot.uri) === snapshot.version && generation === this.generation && epoch === this.epochOf(snapshot.uri);
+  }
+
+  private epochOf(uri: string): number {
+    return this.epochs.get(uri) ?? 0;
   }
 
   analysisOf(snapshot: Snapshot): Promise<VersionedResult<T> | undefined> {
     const kept = this.kept.get(snapshot.uri);
+    const epoch = this.epochOf(snapshot.uri);
     if (kept && kept.result.version === snapshot.version && kept.generation === this.generation) return Promise.resolve(kept.result);
     const running = this.running.get(snapshot.uri);
-    if (running && running.snapshot.version === snapshot.version && running.generation === this.generation) return running.done;
+    if (running && running.snapshot.version === snapshot.version && running.generation === this.generation && running.epoch === epoch) return running.done;
     if (!this.isCurrent(snapshot, this.generation)) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const waiting = this.waiting.get(snapshot.uri);
-      if (waiting && waiting.snapshot.version === snapshot.version && waiting.generation === this.generation) {
+      if (waiting && waiting.snapshot.version === snapshot.version && waiting.generation === this.generation && waiting.epoch === epoch) {
         waiting.waiters.push(resolve);
         return;
       }
       // An older version still waiting will never be wanted again: its callers get no answer.
       for (const superseded of waiting?.waiters ?? []) superseded(undefined);
-      this.waiting.set(snapshot.uri, { snapshot, generation: this.generation, waiters: [resolve] });
+      this.waiting.set(snapshot.uri, { snapshot, generation: this.generation, epoch, waiters: [resolve] });
       this.startNext(snapshot.uri);
     });
   }
@@ -90,18 +99,27 @@ export class DocumentAnalyses<T> {
   }
 
   private async run(job: Job<T>): Promise<VersionedResult<T> | undefined> {
-    const { snapshot, generation } = job;
+    const { snapshot, generation, epoch } = job;
     let value: T | undefined;
     try {
-      value = await this.analyse(snapshot, () => this.isCurrent(snapshot, generation));
+      value = await this.analyse(snapshot, () => this.isCurrent(snapshot, generation, epoch));
     } catch {
       value = undefined;
     }
     if (value === undefined) return undefined;
     const result = { version: snapshot.version, text: snapshot.text, value };
     // Kept only while it is the newest version; an older result is answered to those who asked for it, then dropped.
-    if (this.isCurrent(snapshot, generation)) this.kept.set(snapshot.uri, { result, generation });
+    if (this.isCurrent(snapshot, generation, epoch)) this.kept.set(snapshot.uri, { result, generation });
     return result;
+  }
+
+  /**
+   * Another file the document's analysis read (an include, its includer) changed: the same version
+   * of the document is analysed again, and an analysis already under way is not kept.
+   */
+  invalidateDocument(uri: string): void {
+    this.epochs.set(uri, this.epochOf(uri) + 1);
+    this.kept.delete(uri);
   }
 
   /** Analyses made so far no longer count (settings, catalogue or trust changed). */
@@ -113,6 +131,7 @@ export class DocumentAnalyses<T> {
   /** The document was closed: forget it, and answer whoever waits for it with none. */
   forget(uri: string): void {
     this.kept.delete(uri);
+    this.epochs.delete(uri);
     for (const resolve of this.waiting.get(uri)?.waiters ?? []) resolve(undefined);
     this.waiting.delete(uri);
   }

@@ -1,9 +1,8 @@
 import { serialize } from 'node:v8';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
-import { Engine } from '../engine';
+import { Engine, type AnalyzeOptions } from '../engine';
 import type { Detection } from '../dialects/detect';
 import { dialectById } from '../dialects/all';
-import type { EstatePath } from '../analysis/context';
 import type { Finding } from '../analysis/finding';
 import type { DialectId } from '../model/config';
 import type { EndpointLensSettings } from '../protocol';
@@ -32,8 +31,8 @@ export interface AnalysisRequest {
   dialect: DialectId;
   by: Detection['by'];
   confidence: number;
-  /** The estates this PAC file is in, with their firewalls read (see Engine.estatePaths). */
-  estates?: EstatePath[];
+  /** The assembled configuration's parts and the estates of a PAC file (see Engine.estatePaths), as analyzeDocument takes them. */
+  options?: AnalyzeOptions;
 }
 
 export interface AnalysisAnswer {
@@ -81,7 +80,7 @@ export function runAnalysisThread(): void {
           return;
         }
         try {
-          const analysis = engine.analyzeDocument(message.path, message.text, message.settings, { dialect, by: message.by, confidence: message.confidence }, message.estates);
+          const analysis = engine.analyzeDocument(message.path, message.text, message.settings, { dialect, by: message.by, confidence: message.confidence }, message.options);
           const answer: AnalysisAnswer = { model: serialize(analysis.model), findings: analysis.findings, ...(analysis.notice ? { notice: analysis.notice } : {}) };
           // Handing the buffer over instead of copying it keeps the server's thread free for requests.
           const { buffer } = answer.model;
@@ -137,7 +136,7 @@ export class AnalysisThread {
     try {
       const worker = new Worker(__filename, {
         workerData: { role: ANALYSIS_THREAD_ROLE, ...this.options } satisfies ThreadOptions,
-        resourceLimits: { maxOldGenerationSizeMb: ANALYSIS_THREAD_HEAP_MB },
+        resourceLimits: { maxOldGenerationSizeMb: ANALYSIS_THREAD_HEAP_MB, maxYoungGenerationSizeMb: 16 },
       });
       worker.on('message', (message: FromThread) => {
         if (this.busy?.id !== message.id) return;

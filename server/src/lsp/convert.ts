@@ -54,7 +54,7 @@ export interface DiagnosticData {
 export function toDiagnostic(finding: Finding, uri: string, data: DiagnosticData): Diagnostic {
   const related: DiagnosticRelatedInformation[] = [];
   for (const r of finding.related) {
-    if (r.range) related.push({ location: { uri: r.path ? pathToFileURL(r.path).href : uri, range: r.range }, message: r.message });
+    if (r.range) related.push({ location: { uri: r.path ? pathToFileURL(r.path).toString() : uri, range: r.range }, message: r.message });
     else if (r.catalog) {
       const location = catalogLocation(r.catalog);
       if (location) related.push({ location: { uri: location.uri, range: { start: { line: location.line, character: 0 }, end: { line: location.line, character: 0 } } }, message: r.message });

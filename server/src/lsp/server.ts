@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { deserialize } from 'node:v8';
 import {
   TextDocuments,
@@ -12,11 +11,16 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Engine, type DocumentAnalysis } from '../engine';
+import { Engine, includeOptions, type AnalyzeOptions, type ConfigurationAnalysis, type DocumentAnalysis } from '../engine';
 import { sanitiseSettings } from '../settings';
 import { fileExists, readDiskFile } from '../fileAccess';
 import { findProjectConfig, isProjectConfig, parseProjectConfig, settingsForFile, type ProjectConfig } from '../project/config';
 import { projectConfigHover } from './projectHover';
+import type { Detection } from '../dialects/detect';
+import { findingsByFile, type FileFinding } from '../workspace/configuration';
+import { editsInFile, pathToUri, uriToPath, WorkspaceIncludes } from './workspace';
+import { isMultiFile } from '../workspace/includes';
+import { basename } from 'node:path';
 import { isExcluded } from '../features/exclude';
 import { fixAllEdits, offeredFixes } from '../features/fixActions';
 import type { Finding } from '../analysis/finding';
@@ -29,6 +33,7 @@ import {
   TRUST_CHANGED_NOTIFICATION,
   type CatalogChangedParams,
   type CatalogInfo,
+  type CheckWorkspaceResult,
   type EndpointLensSettings,
   type InitializationOptions,
   type TrustChangedParams,
@@ -49,22 +54,33 @@ const DEBOUNCE_MS = 250;
 export interface CachedAnalysis {
   analysis: DocumentAnalysis;
   settings: EndpointLensSettings;
+  /** Set when the document is part of a configuration of several files: the whole configuration's analysis, whose findings in this file are the diagnostics. */
+  configuration?: ConfigurationAnalysis;
+}
+
+/** The findings a document's diagnostics show: in its configuration when it has one, else its own. */
+function shownFindings(cached: CachedAnalysis, path: string): FileFinding[] {
+  if (cached.configuration) return cached.configuration.byFile.get(path) ?? [];
+  return cached.analysis.findings.map((finding, source) => ({ finding, source }));
 }
 
 /** The analysis of one version of a document, with the text it was made from. */
 export type VersionedAnalysis = VersionedResult<CachedAnalysis>;
 
-function uriToPath(uri: string): string {
-  try {
-    return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
-  } catch {
-    return uri;
-  }
-}
 
 /** Hand control back to the event loop so hovers and other requests are served between steps. */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** What the hover over a file's first line says about the configuration the file is read in. */
+function configurationNote(configuration: ConfigurationAnalysis, path: string): string {
+  const { root, files } = configuration.configuration;
+  const chain = files.get(path)?.chain ?? [];
+  if (root === path) return t('Read with the {0} files it includes; findings in them are shown in each file.', files.size - 1);
+  const last = chain[chain.length - 1];
+  const by = last ? t('included from {0} line {1}', basename(last.file), last.range.start.line + 1) : t('loaded with it');
+  return t('Read as part of the configuration of {0} ({1}); its diagnostics are those of the whole configuration.', basename(root), by);
 }
 
 export interface ServerState {
@@ -101,6 +117,7 @@ function findingOf(diagnostic: Diagnostic, findings: readonly Finding[], version
 
 export function startServer(connection: Connection, options: { cacheDir?: string | undefined } = {}): void {
   const documents = new TextDocuments(TextDocument);
+  const workspace = new WorkspaceIncludes(documents);
   let engine: Engine | undefined;
   let thread: AnalysisThread | undefined;
   let hasConfiguration = false;
@@ -146,13 +163,24 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     return pending;
   }
 
-  /** A project config changed: every file's settings and estates may have. */
-  function projectsChanged(): void {
-    projects.clear();
+  let rescan: NodeJS.Timeout | undefined;
+
+  /** Settings changed: every file's settings and include path may have, so the workspace's includes are read again too (once typing pauses). */
+  function settingsChanged(): void {
     settingsCache.clear();
     recheckAll();
+    if (rescan) clearTimeout(rescan);
+    rescan = setTimeout(() => {
+      rescan = undefined;
+      scanWorkspace().catch((error: unknown) => log(`reading the workspace's includes failed: ${String(error)}`));
+    }, DEBOUNCE_MS);
   }
 
+  /** A project config changed: its settings, estates and include path with it. */
+  function projectsChanged(): void {
+    projects.clear();
+    settingsChanged();
+  }
 
   /**
    * Analyses one snapshot: in the analysis thread when it can, otherwise here. Null: there is
@@ -167,17 +195,33 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     if (isProjectConfig(path)) return null;
     const found = engine.detect(path, text, { languageId: snapshot.languageId });
     if (!found) return null;
-    const estates = engine.estatePaths(path, projectFor(path), readText);
-    const outcome = thread ? await thread.analyze({ path, text, settings, dialect: found.dialect.id, by: found.by, confidence: found.confidence, estates }, stillWanted) : ({ kind: 'unavailable' } as const);
+    const current = engine;
+    const estates = current.estatePaths(path, projectFor(path), readText);
+    const analysis = await analyseText(current, path, text, settings, found, stillWanted, estates.length > 0 ? { estates } : {});
+    if (!analysis) return undefined;
+    if (!found.dialect.includes) return { analysis, settings };
+    // The file's own settings (editor and endpoint-lens.json) say where its includes are looked for and how the whole is analysed.
+    const includes = includeOptions(settings);
+    workspace.update(path, text, found.dialect, current, includes);
+    const assembled = workspace.configurationFor(path, text, found.dialect, current, includes);
+    if (!assembled) return { analysis, settings };
+    const whole = await analyseText(current, assembled.root, assembled.text, settings, found, stillWanted, { parts: assembled.parts });
+    if (!whole) return undefined;
+    const configuration: ConfigurationAnalysis = { configuration: assembled, analysis: whole, byFile: findingsByFile(assembled, whole.lines, whole.findings, settings.severity) };
+    return { analysis, settings, configuration };
+  }
+
+  /** One text analysed: in the analysis thread when it can, otherwise here; undefined when given up (superseded). */
+  async function analyseText(current: Engine, path: string, text: string, settings: EndpointLensSettings, found: Detection, stillWanted: () => boolean, options: AnalyzeOptions): Promise<DocumentAnalysis | undefined> {
+    const outcome = thread ? await thread.analyze({ path, text, settings, dialect: found.dialect.id, by: found.by, confidence: found.confidence, options }, stillWanted) : ({ kind: 'unavailable' } as const);
     if (outcome.kind === 'cancelled') return undefined;
     if (outcome.kind === 'out-of-memory') {
       const reason = t('Not analysed: analysing this file needed more than the {0} MB of memory the language server gives one file.', ANALYSIS_THREAD_HEAP_MB);
-      return { analysis: engine.unanalysedDocument(text, settings, found, reason), settings };
+      return current.unanalysedDocument(text, settings, found, reason);
     }
     if (outcome.kind === 'answer') {
       const { answer } = outcome;
       const lines = new LineIndex(text);
-      const current = engine;
       // Diagnostics need only the findings; the model is read back the first time something asks for it.
       let model: ConfigModel | undefined;
       let context: CheckContext | undefined;
@@ -189,7 +233,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
         }
         return model;
       };
-      const analysis: DocumentAnalysis = {
+      return {
         detection: found,
         lines,
         findings: answer.findings,
@@ -197,16 +241,15 @@ export function startServer(connection: Connection, options: { cacheDir?: string
           return modelOf();
         },
         get context(): CheckContext {
-          return (context ??= { ...current.contextFor(text, lines, modelOf(), settings, found.dialect), estates });
+          return (context ??= current.contextFor(text, lines, modelOf(), settings, found.dialect, options));
         },
         ...(answer.notice ? { notice: answer.notice } : {}),
       };
-      return { analysis, settings };
     }
     // In-process: let waiting requests through first, and skip the work if a newer version came meanwhile.
     await yieldToEventLoop();
     if (!stillWanted()) return undefined;
-    return { analysis: engine.analyzeDocument(path, text, settings, found, estates), settings };
+    return current.analyzeDocument(path, text, settings, found, options);
   }
 
   const analyses = new DocumentAnalyses<CachedAnalysis | null>(analyse, (uri) => documents.get(uri)?.version);
@@ -233,7 +276,8 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     // Diagnostics of a version the editor has moved past would land on the wrong lines.
     if (!entry || documents.get(snapshot.uri)?.version !== entry.version) return;
     const analysis = entry.value?.analysis;
-    const diagnostics: Diagnostic[] = (analysis?.findings ?? []).map((f, index) => toDiagnostic(f, snapshot.uri, { version: entry.version, index }));
+    const shown = entry.value ? shownFindings(entry.value, uriToPath(snapshot.uri)) : [];
+    const diagnostics: Diagnostic[] = shown.map((f, index) => toDiagnostic(f.finding, snapshot.uri, { version: entry.version, index }));
     if (analysis?.notice) {
       diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 3, source: 'Endpoint Lens', message: analysis.notice });
     }
@@ -286,8 +330,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
       const value = (change.settings as { endpointLens?: unknown } | undefined)?.endpointLens;
       if (value !== undefined) initialLayer = value;
     }
-    settingsCache.clear();
-    recheckAll();
+    settingsChanged();
   });
 
   connection.onRequest(CATALOG_INFO_REQUEST, async (): Promise<CatalogInfo | undefined> => {
@@ -313,10 +356,22 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     engine?.pacSandbox?.dispose();
   });
 
-  documents.onDidOpen((e) => schedule(e.document.uri, 0));
+  /** A file changed (edited, opened or closed): the open documents of its configuration are analysed again. */
+  function recheckRelated(uri: string, delay: number): void {
+    for (const related of workspace.relatedOpenDocuments(uriToPath(uri))) {
+      analyses.invalidateDocument(related);
+      schedule(related, delay);
+    }
+  }
+
+  documents.onDidOpen((e) => {
+    schedule(e.document.uri, 0);
+    recheckRelated(e.document.uri, DEBOUNCE_MS);
+  });
   documents.onDidChangeContent((e) => {
     if (isProjectConfig(uriToPath(e.document.uri))) projectsChanged();
     schedule(e.document.uri, DEBOUNCE_MS);
+    recheckRelated(e.document.uri, DEBOUNCE_MS);
   });
   connection.onDidChangeWatchedFiles((change) => {
     if (change.changes.some((c) => isProjectConfig(uriToPath(c.uri)))) projectsChanged();
@@ -328,6 +383,8 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     analyses.forget(e.document.uri);
     settingsCache.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
+    // The graph keeps what the file includes; its includers now read it from disk.
+    recheckRelated(e.document.uri, 0);
   });
 
   connection.onHover(async (params) => {
@@ -336,9 +393,13 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     if (isProjectConfig(uriToPath(document.uri))) return projectConfigHover(state, uriToPath(document.uri), document.getText(), params.position);
     const entry = await analysisOf(snapshotOf(document));
     if (!entry) return null;
-    const { analysis, settings } = entry.value;
+    const { analysis, settings, configuration } = entry.value;
     const { catalog } = engine.catalog(settings.instance, settings.catalog.pinnedVersion);
-    return hoverFor(analysis, catalog, settings.tenantName, params.position);
+    const hover = hoverFor(analysis, catalog, settings.tenantName, params.position);
+    const context = params.position.line === 0 && configuration ? configurationNote(configuration, uriToPath(document.uri)) : undefined;
+    if (!context) return hover;
+    const value = hover && typeof hover.contents === 'object' && 'value' in hover.contents ? `${context}\n\n---\n\n${hover.contents.value}` : context;
+    return { contents: { kind: 'markdown', value } };
   });
 
   connection.onCodeAction(async (params: CodeActionParams, token): Promise<CodeAction[]> => {
@@ -351,26 +412,35 @@ export function startServer(connection: Connection, options: { cacheDir?: string
       await yieldToEventLoop();
       return token.isCancellationRequested || documents.get(document.uri)?.version !== entry.version;
     };
-    const { analysis } = entry.value;
+    const { analysis, configuration } = entry.value;
     const uri = document.uri;
-    // The subject is the analysed text of this version: its context was made from the snapshot.
-    const subject = engine.editSubject(uriToPath(uri), analysis, entry.value.settings);
+    const path = uriToPath(uri);
+    const shown = shownFindings(entry.value, path);
+    // The subject is the analysed text of this version: its context was made from the snapshot. In a configuration of several files, edits are checked against the whole and offered only when they fall in this file.
+    const subject = configuration ? engine.configurationSubject(configuration, entry.value.settings) : engine.editSubject(path, analysis, entry.value.settings);
+    const subjectFindings = configuration ? configuration.analysis.findings : analysis.findings;
+    const inThisFile = (edits: TextEdit[]): TextEdit[] | undefined => (configuration ? editsInFile(configuration.configuration, configuration.analysis.lines, path, edits) : edits);
     const edit = (edits: TextEdit[]): WorkspaceEdit => workspaceEdit(uri, entry.version, edits);
     const only = params.context.only;
     const actions: CodeAction[] = [];
     if (!only || only.some((k) => k === QUICK_FIX || QUICK_FIX.startsWith(k))) {
       for (const diagnostic of params.context.diagnostics) {
-        const finding = findingOf(diagnostic, analysis.findings, entry.version);
+        const shownFinding = findingOf(diagnostic, shown.map((f) => f.finding), entry.version);
+        const source = shownFinding ? shown.find((f) => f.finding === shownFinding)?.source : undefined;
+        const finding = source === undefined ? undefined : subjectFindings[source];
         if (!finding) continue;
         const offered = await offeredFixes(subject, finding, moveOn);
         if (!offered) return [];
-        for (const fix of offered) actions.push({ title: fix.title, kind: QUICK_FIX, diagnostics: [diagnostic], ...(fix.preferred ? { isPreferred: true } : {}), edit: edit(fix.edits) });
+        for (const fix of offered) {
+          const edits = inThisFile(fix.edits);
+          if (edits) actions.push({ title: fix.title, kind: QUICK_FIX, diagnostics: [diagnostic], ...(fix.preferred ? { isPreferred: true } : {}), edit: edit(edits) });
+        }
       }
     }
     if (only?.some((k) => FIX_ALL.startsWith(k))) {
       if (await moveOn()) return [];
-      const edits = fixAllEdits(subject);
-      if (edits.length > 0) actions.push({ title: t('Fix all Endpoint Lens problems that have a verified fix'), kind: FIX_ALL, edit: edit(edits) });
+      const edits = inThisFile(fixAllEdits(subject));
+      if (edits && edits.length > 0) actions.push({ title: t('Fix all Endpoint Lens problems that have a verified fix'), kind: FIX_ALL, edit: edit(edits) });
     }
     return actions;
   });
@@ -395,7 +465,68 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     },
   };
 
-  connection.onExecuteCommand(async (params) => executeServerCommand(state, params.command, params.arguments ?? []));
+  /** Reads the workspace's files once, so a snippet opened first is known to be included; then the open documents are analysed again. */
+  async function scanWorkspace(): Promise<void> {
+    const current = engine;
+    if (!current) return;
+    const read = workspace.reader();
+    for (const file of workspace.files(workspaceFolders)) {
+      await yieldToEventLoop();
+      const text = read(file);
+      if (!text.ok) continue;
+      const found = current.detect(file, text.text);
+      if (found?.dialect.includes) workspace.update(file, text.text, found.dialect, current, includeOptions(await settingsFor(pathToUri(file))));
+    }
+    for (const document of documents.all()) {
+      analyses.invalidateDocument(document.uri);
+      schedule(document.uri, 0);
+    }
+  }
+
+  /** "Check workspace": diagnostics for every workspace file that is not open, each configuration analysed once as a whole. */
+  async function checkWorkspace(): Promise<CheckWorkspaceResult> {
+    const current = engine;
+    if (!current) return { files: 0, findings: 0 };
+    const open = new Set(documents.all().map((d) => uriToPath(d.uri)));
+    const read = workspace.reader();
+    const done = new Set<string>();
+    let findings = 0;
+    const send = async (file: string, shown: readonly Finding[]): Promise<void> => {
+      done.add(file);
+      if (open.has(file)) return;
+      findings += shown.length;
+      // Version -1 matches no document version, so these diagnostics never carry fixes; opening the file analyses it with its version.
+      await connection.sendDiagnostics({ uri: pathToUri(file), diagnostics: shown.map((f, index) => toDiagnostic(f, pathToUri(file), { version: -1, index })) });
+    };
+    for (const file of workspace.files(workspaceFolders)) {
+      await yieldToEventLoop();
+      if (done.has(file) || open.has(file)) continue;
+      const settings = await settingsFor(pathToUri(file));
+      if (isExcluded(file, settings.exclude, workspaceFolders)) continue;
+      const text = read(file);
+      if (!text.ok) continue;
+      if (isProjectConfig(file)) {
+        await send(file, parseProjectConfig(file, text.text, fileExists).findings);
+        continue;
+      }
+      const found = current.detect(file, text.text);
+      if (!found) continue;
+      const assembled = workspace.configurationFor(file, text.text, found.dialect, current, includeOptions(settings));
+      if (assembled && isMultiFile(assembled)) {
+        const whole = current.analyzeConfiguration(assembled, settings, found);
+        for (const [member, list] of whole.byFile) if (!done.has(member)) await send(member, list.map((f) => f.finding));
+      } else {
+        const estates = current.estatePaths(file, projectFor(file), readText);
+        await send(file, current.analyzeDocument(file, text.text, settings, found, estates.length > 0 ? { estates } : {}).findings);
+      }
+    }
+    return { files: [...done].filter((f) => !open.has(f)).length, findings };
+  }
+
+  connection.onExecuteCommand(async (params) => (params.command === SERVER_COMMANDS.checkWorkspace ? checkWorkspace() : executeServerCommand(state, params.command, params.arguments ?? [])));
+  connection.onInitialized(() => {
+    scanWorkspace().catch((error: unknown) => log(`reading the workspace's includes failed: ${String(error)}`));
+  });
 
   documents.listen(connection);
   connection.listen();

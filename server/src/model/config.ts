@@ -170,9 +170,42 @@ export interface EvaluationPath {
   id: string;
   name: string;
   direction?: TrafficDirection;
-  /** List ids in the order the device applies them. */
+  /** List ids in the order the device applies them; empty for a routed path where nothing filters (every client gets through). */
   stages: string[];
+  /**
+   * Unset: every stage must let a flow through. `first-match`: the stages read as one list (an ASA
+   * interface ACL, then the global ACL): the first rule that matches in any stage decides, and
+   * only the last stage's default applies.
+   */
+  stageOrder?: 'first-match';
   range: Range;
+  /** For a device that routes a connection by its listener and a request by its path: which flows take this path. */
+  route?: PathRoute;
+}
+
+/**
+ * How a request path selects a location, in nginx's terms: `exact` (`=`), `prefix`, `prefix-final`
+ * (`^~`, a match that stops the regular-expression search) and `regex` (`~`, `~*` when `caseless`).
+ */
+export interface LocationMatch {
+  kind: 'exact' | 'prefix' | 'prefix-final' | 'regex';
+  pattern: string;
+  caseless?: boolean;
+}
+
+/**
+ * The connections and requests a path receives. A flow takes it only on one of the listener's
+ * protocols and ports; of the paths of one `server`, a request takes the one whose chain of
+ * locations it selects (the server's own path when it selects none), and a flow with no known
+ * request path takes every one of them.
+ */
+export interface PathRoute {
+  /** `addresses`: the local addresses a listener is bound to; absent when it takes every address of the host. */
+  listeners: Array<{ protocol: 'tcp' | 'udp'; ports: PortRange[]; addresses?: IpInterval[] }>;
+  /** Shared by the paths of one listener block. */
+  server: string;
+  /** From the outermost location down to this path's own; empty for the server itself. */
+  locations: Array<{ id: string; match: LocationMatch }>;
 }
 
 export interface SyntaxProblem {
@@ -257,6 +290,14 @@ export interface ConfigModel {
    * says (a vendor's own list or application signature): markdown for the hover.
    */
   annotations?: Annotation[];
+  /** Commands that apply a filter the file does not define, which the device accepts and then filters nothing with. */
+  undefinedFilters?: UndefinedFilter[];
+}
+
+/** A filter applied by name that the file does not define (IOS `ip access-group` naming no list); the message, localised, says what the device does. */
+export interface UndefinedFilter {
+  range: Range;
+  message: string;
 }
 
 export interface Annotation {

@@ -25,6 +25,8 @@ export interface Flow {
   remote: { kind: 'addresses'; intervals: IpInterval[] } | { kind: 'host'; pattern: string };
   /** Addresses of the customer's own server for inbound flows (Exchange hybrid), when known. */
   local?: IpInterval[];
+  /** The request path of a web request, when the traffic is one service of the server (`/EWS/mrsproxy.svc`); absent when any path may be asked for. */
+  requestPath?: string;
 }
 
 export type VerdictValue = 'allowed' | 'blocked' | 'unknown';
@@ -94,6 +96,8 @@ export interface PolicyEntry {
    * rule matches. Absent means any local address.
    */
   localAddresses?: IpInterval[];
+  /** The request path the entry's web requests use, for a device that routes requests by path (see Flow.requestPath). */
+  requestPath?: string;
 }
 
 export interface RenderedBlock {

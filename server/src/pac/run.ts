@@ -9,7 +9,8 @@ import {
   type QuickJSWASMModule,
 } from 'quickjs-emscripten';
 import { LineIndex } from '../model/range';
-import { PAC_STACK_BYTES } from '../limits';
+import { PAC_STACK_BYTES, PAC_WALL_CLOCK_FACTOR } from '../limits';
+import { threadCpuClock } from './threadClock';
 import { PAC_HELPERS_SOURCE } from './helpers';
 import { instrumentProgram } from './instrument';
 import { defaultTotalTimeout, type PacQuery, type PacRunOptions, type RawPacResult } from './types';
@@ -117,14 +118,17 @@ export function runPacQueries(
   };
   // Mutated by the finally blocks below: a runtime that fails to tear down also marks the module.
   const outcome = { hostFailure: false };
-  const callDeadline = Date.now() + defaultTotalTimeout(options);
-  const clock = { runDeadline: 0, interrupted: false };
+  const cpu = threadCpuClock();
+  const total = defaultTotalTimeout(options);
+  const call = { cpu: cpu() + total, wall: Date.now() + total * PAC_WALL_CLOCK_FACTOR };
+  const clock = { cpu: 0, wall: 0, interrupted: false };
   const startRun = (): void => {
     clock.interrupted = false;
-    clock.runDeadline = Date.now() + options.timeoutMs;
+    clock.cpu = cpu() + options.timeoutMs;
+    clock.wall = Date.now() + options.timeoutMs * PAC_WALL_CLOCK_FACTOR;
   };
   const interrupted = (): boolean => clock.interrupted;
-  const callBudgetSpent = (): boolean => Date.now() > callDeadline;
+  const callBudgetSpent = (): boolean => cpu() > call.cpu || Date.now() > call.wall;
   const instrumented = instrumentProgram(program);
   const lines = new LineIndex(program);
   const returnLines = new Map(instrumented.returns.map((r) => [r.id, lines.positionAt(r.start).line]));
@@ -140,7 +144,7 @@ export function runPacQueries(
     runtime.setMemoryLimit(options.memoryBytes);
     runtime.setMaxStackSize(PAC_STACK_BYTES);
     runtime.setInterruptHandler(() => {
-      if (Date.now() > Math.min(clock.runDeadline, callDeadline)) clock.interrupted = true;
+      if (cpu() > Math.min(clock.cpu, call.cpu) || Date.now() > Math.min(clock.wall, call.wall)) clock.interrupted = true;
       return clock.interrupted;
     });
     const context = runtime.newContext();

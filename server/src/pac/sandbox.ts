@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { t } from '../l10n';
-import { PAC_THREAD_HEAP_MB } from '../limits';
+import { PAC_THREAD_HEAP_MB, PAC_WALL_CLOCK_FACTOR } from '../limits';
 import { defaultTotalTimeout, type PacQuery, type PacRunOptions, type PacRunResult, type RawPacResult } from './types';
 import type { PacJob, PacWorkerMessage } from './worker';
 
@@ -161,10 +161,11 @@ export async function createPacSandbox(): Promise<PacSandbox> {
       const job: PacJob = { type: 'job', program, queries: queries.map((q) => ({ url: q.url, host: q.host })), options };
       current.port.postMessage(job);
       const results: PacRunResult[] = [];
-      const callDeadline = Date.now() + defaultTotalTimeout(options) + KILL_GRACE_MS;
+      // The thread stops itself by CPU time or at the wall-clock backstop; these deadlines only catch a thread that does not.
+      const callDeadline = Date.now() + defaultTotalTimeout(options) * PAC_WALL_CLOCK_FACTOR + KILL_GRACE_MS;
       // Loading the helpers and the program each have a run budget before the first answer.
-      let runDeadline = Date.now() + 3 * options.timeoutMs + KILL_GRACE_MS;
-      const nextRunDeadline = (): number => Date.now() + 2 * options.timeoutMs + KILL_GRACE_MS;
+      let runDeadline = Date.now() + 3 * options.timeoutMs * PAC_WALL_CLOCK_FACTOR + KILL_GRACE_MS;
+      const nextRunDeadline = (): number => Date.now() + 2 * options.timeoutMs * PAC_WALL_CLOCK_FACTOR + KILL_GRACE_MS;
       for (;;) {
         const message = nextMessage(current, Math.min(runDeadline, callDeadline));
         if (!message) {

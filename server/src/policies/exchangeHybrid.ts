@@ -17,6 +17,7 @@ import {
   type PolicyResult,
 } from './common';
 import { announcedParameters, catalogWithAnnounced } from './announced';
+import { requestPathOf } from '../catalog/requestPaths';
 
 export interface ExchangeHybridOptions {
   features: readonly string[];
@@ -141,8 +142,15 @@ function inboundFromExchangeOnline(b: Builder, row: number): void {
       addresses: catalogIntervals(set.ips),
       urls: [],
       localAddresses: b.servers,
+      ...requestPathOfRow(row),
     });
   }
+}
+
+/** The request path of an inbound row's web requests, for placing its rules where that path is served. */
+function requestPathOfRow(row: number): { requestPath?: string } {
+  const path = requestPathOf({ source: 'other-endpoints', row });
+  return path ? { requestPath: path } : {};
 }
 
 /** Rows whose destinations are Microsoft's own (outbound), or the Microsoft side of an inbound row. */
@@ -168,7 +176,7 @@ function rowEntries(b: Builder, row: number, direction: 'inbound' | 'outbound'):
         ports,
         addresses: catalogIntervals(group.ips),
         urls: [...group.urls],
-        ...(direction === 'inbound' ? { localAddresses: b.servers } : {}),
+        ...(direction === 'inbound' ? { localAddresses: b.servers, ...requestPathOfRow(row) } : {}),
       });
     }
   }

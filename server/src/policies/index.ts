@@ -129,10 +129,11 @@ export function flowsOfEntry(policy: Policy, index: number): Flow[] {
       ports: entry.ports,
       remote: { kind: 'addresses', intervals },
       ...(localOfFamily ? { local: localOfFamily } : {}),
+      ...(entry.requestPath ? { requestPath: entry.requestPath } : {}),
     });
   }
   for (const url of entry.urls) {
-    flows.push({ origin: entry.origin, direction, protocol: entry.protocol, ports: entry.ports, remote: { kind: 'host', pattern: url }, ...(local ? { local } : {}) });
+    flows.push({ origin: entry.origin, direction, protocol: entry.protocol, ports: entry.ports, remote: { kind: 'host', pattern: url }, ...(local ? { local } : {}), ...(entry.requestPath ? { requestPath: entry.requestPath } : {}) });
   }
   return flows;
 }

@@ -134,7 +134,6 @@ export function settingsForFile(filePath: string, project: ProjectConfig | undef
   return layerSettings(editor, { ...project.settings, ...(exclude ? { exclude } : {}) }, byGlob, commandLine);
 }
 
-/** Whether a path names a project config file. */
 /** Reads and parses the project config at `path`; a file that cannot be read is one finding on it. */
 export function loadProjectConfig(path: string, read: (path: string) => string | undefined, exists: (path: string) => boolean): ProjectConfig {
   const text = read(path);
@@ -143,6 +142,7 @@ export function loadProjectConfig(path: string, read: (path: string) => string |
   return { path, dir: dirname(path), settings: {}, directionGlobs: [], estates: [], findings: [configFinding({ start: at, end: at }, t('{0} cannot be read; none of it is used.', PROJECT_CONFIG_NAME), 'error')] };
 }
 
+/** Whether a path names a project config file. */
 export function isProjectConfig(path: string): boolean {
   return path.replace(/\\/g, '/').split('/').pop() === PROJECT_CONFIG_NAME;
 }

@@ -31,6 +31,8 @@ export interface PolicyPlan {
   notExpressible: string[];
   /** Entries (by label) no place in the file lets take effect, with the reason. */
   notPlaced: Array<{ labels: string[]; reason: string }>;
+  /** Indexes of the policy's entries that no round placed anywhere (those of `notPlaced`): the edit is not meant to let them through. */
+  unplacedEntries: number[];
   /** Broken markers of this purpose; when present nothing is edited, since the block's extent is unknown. */
   problems: ManagedBlockProblem[];
 }
@@ -100,12 +102,12 @@ function renderBlockPart(
   // At the end of a file without a final line break the block must start on a line of its own.
   if (offset === text.length && text.length > 0 && !/[\r\n]$/.test(text)) block = lineBreakOf(text) + block;
   const line = new LineIndex(text).positionAt(offset).line + 1;
-  const count = entries.length;
+  const count = entries.length === 1 ? t('1 entry') : t('{0} entries', entries.length);
   let summary: string;
   if (kept && kept.text === block) summary = t('The managed block "{0}" on line {1} is already up to date.', policy.purpose, line);
-  else if (kept) summary = t('Replaced the managed block "{0}" on line {1} ({2} entries, catalogue {3}).', policy.purpose, line, count, policy.catalogVersion);
-  else if (existing.some((e) => !e.used)) summary = t('Moved the managed block "{0}" {1} ({2} entries, catalogue {3}).', policy.purpose, part.point.description, count, policy.catalogVersion);
-  else summary = t('Inserted the managed block "{0}" ({1} entries, catalogue {2}) {3}.', policy.purpose, count, policy.catalogVersion, part.point.description);
+  else if (kept) summary = t('Replaced the managed block "{0}" on line {1} ({2}, catalogue {3}).', policy.purpose, line, count, policy.catalogVersion);
+  else if (existing.some((e) => !e.used)) summary = t('Moved the managed block "{0}" {1} ({2}, catalogue {3}).', policy.purpose, part.point.description, count, policy.catalogVersion);
+  else summary = t('Inserted the managed block "{0}" ({1}, catalogue {2}) {3}.', policy.purpose, count, policy.catalogVersion, part.point.description);
   if (problem) summary += ` ${t('Warning: {0}.', problem)}`;
   return { offset, end: offset, text: block, summary };
 }
@@ -132,7 +134,8 @@ function withoutBlockLists(parsed: Parsed<unknown>, occupied: readonly ManagedBl
   const ruleLists = parsed.model.ruleLists.filter((l) => !created(l));
   if (ruleLists.length === parsed.model.ruleLists.length) return parsed;
   const kept = new Set(ruleLists.map((l) => l.id));
-  const paths = parsed.model.paths.map((p) => ({ ...p, stages: p.stages.filter((id) => kept.has(id)) })).filter((p) => p.stages.length > 0);
+  // A path that lost every list to the blocks goes; one that never had any (a routed place nothing filters) stays.
+  const paths = parsed.model.paths.filter((p) => p.stages.length === 0 || p.stages.some((id) => kept.has(id))).map((p) => ({ ...p, stages: p.stages.filter((id) => kept.has(id)) }));
   return { ...parsed, model: { ...parsed.model, ruleLists, paths } };
 }
 
@@ -173,6 +176,7 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
     replaced: false,
     notExpressible: [],
     notPlaced: [],
+    unplacedEntries: [],
     problems: [],
     ...extra,
   });
@@ -183,13 +187,15 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
   const { base, existing } = withoutBlocks(subject.text, own);
   const summaries: string[] = [];
   const notExpressible: string[] = [];
-  const notPlaced = new Map<string, { labels: string[]; reason: string }>();
+  const notPlaced = new Map<string, { labels: string[]; reason: string; entries: number[] }>();
+  const placedEntries = new Set<number>();
   let current = base;
   let alreadyAllowed = false;
   let placedAny = false;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const occupied = findManagedBlocks(current, commentSyntaxOf(dialect, current)).blocks;
-    const parsed = withoutBlockLists(dialect.parse(current, subject.parseContext), occupied);
+    // The policy's own blocks of earlier rounds count: the next round starts from what they did.
+    const parsed = withoutBlockLists(dialect.parse(current, subject.parseContext), occupied.filter((b) => b.purpose !== policy.purpose));
     const { decisions, allAllowed } = decisionsToPlace(policyDecisions(parsed.model, policy, subject.catalog));
     if (round > 0 && allAllowed) break;
     if (round === 0) alreadyAllowed = allAllowed && decisions.length > 0 && !decisions.some((d) => sentToProxy(parsed.model, d));
@@ -200,14 +206,20 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
       policy,
       decisions,
       occupied,
+      ...(round === 0 && existing.length > 0 ? { replacedBlocks: existing.map((e) => e.baseOffset) } : {}),
       catalog: subject.catalog,
       ...(subject.keepOnProxy ? { keepOnProxy: subject.keepOnProxy } : {}),
     });
     for (const missing of placement.notPlaced) {
+      // An entry an earlier round placed is not "not placed" because a later round finds it let through.
+      const entries = missing.entries.filter((i) => !placedEntries.has(i));
+      if (entries.length === 0) continue;
       // Entries of one set come one per protocol under one label; the reason names it once.
-      const labels = [...new Set(missing.entries.map((i) => policy.entries[i]?.label ?? '').filter((l) => l !== ''))];
-      notPlaced.set(`${missing.reason}|${labels.join(',')}`, { labels, reason: missing.reason });
+      const labels = [...new Set(entries.map((i) => policy.entries[i]?.label ?? '').filter((l) => l !== ''))];
+      const key = `${missing.reason}|${labels.join(',')}`;
+      notPlaced.set(key, { labels, reason: missing.reason, entries: [...new Set([...(notPlaced.get(key)?.entries ?? []), ...entries])] });
     }
+    for (const part of placement.parts) for (const i of part.entries) placedEntries.add(i);
     const placed: PlacedPart[] = [];
     if (placement.parts.length > 0) placedAny = true;
     for (const part of placement.parts) {
@@ -222,24 +234,25 @@ export function planPolicy(subject: EditSubject, policy: Policy): PolicyPlan {
     }
     current = next;
   }
-  const notPlacedList = [...notPlaced.values()];
+  const unplacedEntries = [...new Set([...notPlaced.values()].flatMap((n) => n.entries))].filter((i) => !placedEntries.has(i)).sort((a, b) => a - b);
+  const notPlacedList = [...notPlaced.values()].map(({ labels, reason }) => ({ labels, reason }));
   const reasons = notPlacedReasons(notPlacedList);
   // A block the file already has is never dropped because nothing of the new policy can be placed.
   if (own.length > 0 && !placedAny) {
-    return nothing(t('The managed block "{0}" on line {1} is left as it is: {2}', policy.purpose, own[0]!.beginLine + 1, reasons.join(' ') || t('no place found where the rules would take effect')), { replaced: true, notPlaced: notPlacedList });
+    return nothing(t('The managed block "{0}" on line {1} is left as it is: {2}', policy.purpose, own[0]!.beginLine + 1, reasons.join('; ') || t('no place found where the rules would take effect')), { replaced: true, notPlaced: notPlacedList });
   }
   const edits = diffEdits(subject.text, current);
   if (own.length > 0 && edits.length === 0) {
     return nothing(t('The managed block "{0}" on line {1} is already up to date.', policy.purpose, own[0]!.beginLine + 1), { replaced: true, notPlaced: notPlacedList });
   }
   if (edits.length === 0) {
-    const why = reasons.length > 0 ? reasons.join(' ') : t('no place found where the rules would take effect');
+    const why = reasons.length > 0 ? reasons.join('; ') : t('no place found where the rules would take effect');
     return nothing(t('Nothing inserted for "{0}": {1}', policy.purpose, why), { notPlaced: notPlacedList });
   }
   const notes = [...summaries];
   if (alreadyAllowed && own.length === 0) notes.push(t('This file already lets all of it through; the block keeps it so if the rules around it change.'));
-  if (reasons.length > 0) notes.push(t('Not placed: {0}', reasons.join(' ')));
-  return { edits, newText: current, summary: notes.join(' '), replaced: own.length > 0, notExpressible, notPlaced: notPlacedList, problems: [] };
+  if (reasons.length > 0) notes.push(t('Not placed: {0}', reasons.join('; ')));
+  return { edits, newText: current, summary: notes.join(' '), replaced: own.length > 0, notExpressible, notPlaced: notPlacedList, unplacedEntries, problems: [] };
 }
 
 /** Each entry no place was found for, with the reason, as a sentence of a summary. */

@@ -106,7 +106,7 @@ export function verifyEdit(
     const n = (seen.get(key) ?? 0) + 1;
     seen.set(key, n);
     if (n <= (previous.get(key) ?? 0) || RANK[f.severity] < RANK.warning || isOverride(f, after.model, overridden)) continue;
-    return { ok: false, reason: t('the edit would add {0} on line {1}: {2}', f.code, f.range.start.line + 1, f.message) };
+    return { ok: false, reason: t('the edit would add {0} on line {1}: {2}', f.code, f.range.start.line + 1, f.message.replace(/\.$/, '')) };
   }
   const alsoResolved = before.findings.filter((f) => {
     const key = findingIdentity(f);

@@ -427,3 +427,40 @@ test('a byte-order mark does not hide the first command', () => {
   assert.equal(model.ruleLists.length, 1);
   assert.equal(model.references[0]?.range.start.character, '\uFEFFaccess-list 10 permit '.length);
 });
+
+void test('ASA: an interface in-list is read before the global list, which alone filters interfaces without one', () => {
+  const { model } = parseCisco(
+    [
+      'ASA Version 9.16(4)',
+      'interface GigabitEthernet0/0',
+      ' nameif outside',
+      'interface GigabitEthernet0/1',
+      ' nameif inside',
+      'access-list inside_in extended permit tcp any any eq 22',
+      'access-list global_acl extended deny ip any 52.112.0.0 255.252.0.0',
+      'access-list global_acl extended permit ip any any',
+      'access-group inside_in in interface inside',
+      'access-group global_acl global',
+    ].join('\n'),
+  );
+  const paths = model.paths.map((p) => `${p.name} | ${p.direction ?? ''} | ${p.stages.join(',')} | ${p.stageOrder ?? ''}`);
+  assert.deepEqual(paths, [
+    'ACL inside_in on inside in, then ACL global_acl global | outbound | ACL inside_in,ACL global_acl | first-match',
+    'ACL global_acl global, on outside in | inbound | ACL global_acl | ',
+  ]);
+});
+
+void test('unbound lists are evaluated and named as not bound; IOS bindings of undefined lists are accepted by the device and said so', () => {
+  const asa = parseCisco('ASA Version 9.16(4)\naccess-list spare extended deny ip any any\n').model;
+  assert.equal(asa.ruleLists[0]!.name, 'access list spare (not bound to an interface)');
+  assert.equal(asa.paths.length, 1);
+  const ios = parseCisco('hostname r1\ninterface Gi0/1\n ip access-group NOPE in\nline vty 0 4\n access-class VTY in\n').model;
+  assert.deepEqual(ios.problems, []);
+  assert.deepEqual(
+    (ios.undefinedFilters ?? []).map((f) => `${f.range.start.line}: ${f.message}`),
+    [
+      '2: Access list NOPE is not defined in this file. IOS accepts ip access-group with it anyway and permits all traffic here until the list exists.',
+      '4: Access list VTY is not defined in this file. IOS accepts access-class with it anyway and permits all traffic here until the list exists.',
+    ],
+  );
+});

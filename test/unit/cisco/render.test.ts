@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCisco } from '../../../server/src/dialects/cisco/parse';
 import { ciscoDialect, ciscoTarget, renderCisco, type CiscoTarget } from '../../../server/src/dialects/cisco';
+import { numberedLines, sequenceNumbers } from '../../../server/src/dialects/cisco/render';
 import { cidrToInterval, parseCidr, parseIp, type IpInterval } from '../../../server/src/model/address';
 import type { AddressMatch, ConfigModel } from '../../../server/src/model/config';
 import type { Policy, PolicyEntry } from '../../../server/src/model/policy';
@@ -248,7 +249,7 @@ test('inbound IPv6 ranges without an IPv6 server address are named in a comment,
     entries: [{ ...exchangeInbound.entries[0]!, localAddresses: [cidr(`${mailServerV4}/32`)] }],
   };
   const block = renderCisco(policy, { platform: 'asa' });
-  assert.match(block.text, /the IPv6 addresses are not rendered because no on-premises IPv6 address was given/);
+  assert.match(block.text, /The IPv6 addresses are not rendered because no on-premises IPv6 address was given\./);
   assert.ok(block.notExpressible.some((n) => n.endsWith('IPv6')));
 });
 
@@ -296,4 +297,40 @@ test('entries with the same addresses, protocol and ports give one ACL line and 
   assert.equal(lines.filter((l) => l.startsWith('object-group network')).length, 1);
   assert.equal(lines.filter((l) => l.includes(' extended permit ')).length, 1);
   assert.equal(lines.filter((l) => l.includes(' remark ')).length, 1);
+});
+
+void test('IOS sequence numbers: steps of 10 where the gap has room, smaller steps where not, none when it is full', () => {
+  assert.deepEqual(sequenceNumbers({ after: 20, before: 100 }, 3), [30, 40, 50]);
+  assert.deepEqual(sequenceNumbers({ after: 0, before: 10 }, 3), [2, 4, 6]);
+  assert.deepEqual(sequenceNumbers({ after: 10, before: 20 }, 9), [11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  assert.equal(sequenceNumbers({ after: 20, before: 21 }, 1), undefined);
+  assert.deepEqual(sequenceNumbers({ after: 40 }, 2), [50, 60]);
+});
+
+void test('remarks stay within 100 characters and descriptions within 200, cut between words only', () => {
+  const words = Array.from({ length: 60 }, (_v, i) => `word${i}`).join(' ');
+  const policy: Policy = { ...teamsOutbound, entries: [entry(words, 12, 'tcp', [[443, 443]], ['52.112.0.0/14', '52.122.0.0/15'])] };
+  const lines = renderCisco(policy, { platform: 'asa' }).text.split('\n');
+  const remark = lines.find((l) => l.includes(' remark '))!.replace(/^access-list \S+ remark /, '');
+  const description = lines.find((l) => l.startsWith(' description '))!.replace(/^ description /, '');
+  for (const [text, limit] of [[remark, 100], [description, 200]] as const) {
+    assert.ok(text.length <= limit, text);
+    assert.ok(text.endsWith('…'));
+    assert.ok(words.startsWith(text.slice(0, -1)) && words[text.length - 1] === ' ', `${text} ends at a word`);
+  }
+});
+
+void test('entries of an IOS named list take the numbers of their gap; remarks give way to comments when the gap is small', () => {
+  const lines = [' remark set 12 Teams', ' permit tcp any 52.112.0.0 0.3.255.255 eq 443'];
+  assert.deepEqual(numberedLines(lines, { after: 20, before: 100 }, false), [' 30 remark set 12 Teams', ' 40 permit tcp any 52.112.0.0 0.3.255.255 eq 443']);
+  assert.deepEqual(numberedLines(lines, { after: 20, before: 22 }, false), ['! set 12 Teams', ' 21 permit tcp any 52.112.0.0 0.3.255.255 eq 443']);
+  assert.equal(numberedLines(lines, { after: 20, before: 21 }, false), undefined);
+});
+
+void test('entries for an IOS IPv6 list are numbered with sequence N; its remarks are comments', () => {
+  const numbered = numberedLines([' remark set 11 Teams', ' permit udp any 2603:1063::/38 range 3478 3481'], { after: 10, before: 100 }, true)!;
+  assert.deepEqual(numbered, ['! set 11 Teams', ' sequence 20 permit udp any 2603:1063::/38 range 3478 3481']);
+  const model = parseCisco(`ipv6 access-list LAN6-IN\n sequence 10 permit udp any any eq domain\n${numbered.join('\n')}\n sequence 100 deny ipv6 any any\n`).model;
+  assert.deepEqual(model.problems, []);
+  assert.deepEqual(model.ruleLists.find((l) => l.id === 'IPv6 ACL LAN6-IN')!.rules.map((r) => r.action.type), ['accept', 'accept', 'drop']);
 });

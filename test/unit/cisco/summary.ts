@@ -13,6 +13,8 @@ export interface CiscoSummary {
   lists: Record<string, { families: string; defaultAction: string; rules: string[] }>;
   paths: string[];
   problems: string[];
+  /** Bindings of lists the file does not define, which IOS accepts (absent when there are none). */
+  undefinedFilters?: string[];
   comments: number;
 }
 
@@ -71,6 +73,7 @@ export function summarize(model: ConfigModel, extra: CiscoVendor): CiscoSummary 
     lists,
     paths: model.paths.map((p) => `${p.name} | ${p.direction ?? 'unbound'} | ${p.stages.join(',')} | ${formatRange(p.range)}`),
     problems: model.problems.map((p) => `${formatRange(p.range)} ${p.severity} ${p.message}`),
+    ...(model.undefinedFilters ? { undefinedFilters: model.undefinedFilters.map((f) => `${formatRange(f.range)} ${f.message}`) } : {}),
     comments: model.comments.length,
   };
 }

@@ -41,8 +41,10 @@ void test('a FIFO and a symlink to /dev/zero are refused at once as not regular 
   symlinkSync('/dev/zero', join(dir, 'zero.rules'));
   copyFileSync(join(ROOT, 'examples/m365.nft'), join(dir, 'm365.nft'));
   const walked = cli(['check', '.', '--format', 'json', '--fail-on', 'warning'], { cwd: dir });
-  assert.equal(walked.signal, null);
-  assert.ok(walked.ms < 10_000, `took ${walked.ms} ms`);
+  assert.equal(walked.signal, null, 'the run ended by itself');
+  // Refused at once: the run costs about what the one regular file costs on its own, however busy the machine.
+  const alone = cli(['check', 'm365.nft', '--format', 'json'], { cwd: dir });
+  assert.ok(walked.ms < 2 * alone.ms + 2000, `took ${walked.ms} ms; m365.nft alone ${alone.ms} ms`);
   assert.deepEqual(summary(report(walked.out)), {
     'fifo.rules': `not-analysed: Not analysed: not a regular file: ${join(dir, 'fifo.rules')} (a FIFO)`,
     'm365.nft': 'nftables 11 findings',
@@ -68,8 +70,7 @@ void test('a FIFO where the cached catalogue belongs hangs no command: the shipp
     ['pac-test', join(ROOT, 'examples/proxy.pac'), '--format', 'json', '--cache', dir],
   ]) {
     const run = cli(args);
-    assert.equal(run.signal, null, args[0]);
-    assert.ok(run.ms < 20_000, `${args[0]} took ${run.ms} ms`);
+    assert.equal(run.signal, null, `${args[0]} ended by itself (a read of the FIFO would block until the 120 s kill)`);
     assert.match(run.err, /not a regular file: .*worldwide\.json \(a FIFO\).*shipped/, args[0]);
   }
   const checked = report(cli(['check', join(ROOT, 'examples/m365.nft'), '--format', 'json', '--cache', dir]).out);
@@ -117,13 +118,13 @@ void test('a file whose analysis hangs or exhausts its thread\'s heap is reporte
     mkdirSync(join(dir, folder));
     copyFileSync(join(ROOT, 'examples/egress.rules.v4'), join(dir, folder, 'rules.v4'));
   }
-  const run = cli(['check', '.', '--format', 'json', '--jobs', '2', '--file-timeout', '3', '--max-memory', '256'], { cwd: dir, nodeArgs: ['--import', FAULTS] });
+  const run = cli(['check', '.', '--format', 'json', '--jobs', '2', '--file-timeout', '15', '--max-memory', '256'], { cwd: dir, nodeArgs: ['--import', FAULTS] });
   assert.equal(run.signal, null);
   assert.ok(run.code === 0 || run.code === 1, `exit ${run.code}: ${run.err}`);
   assert.deepEqual(summary(report(run.out)), {
     'a-ok/rules.v4': 'iptables 11 findings',
     'exhausts-heap/rules.v4': 'not-analysed: Not analysed: the analysis needed more than 256 MB of memory and was stopped (--max-memory).',
-    'hangs/rules.v4': 'not-analysed: Not analysed: the analysis did not finish within 3 s and was stopped (--file-timeout).',
+    'hangs/rules.v4': 'not-analysed: Not analysed: the analysis did not finish within 15 s and was stopped (--file-timeout).',
     'z-ok/rules.v4': 'iptables 11 findings',
   });
   });

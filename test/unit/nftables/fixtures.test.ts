@@ -1,6 +1,6 @@
 // Each fixture in test/fixtures/nftables has an `.expected.json` with every reference, rule, path
 // and problem the parser must produce. After a deliberate parser change, regenerate with
-// `UPDATE_EXPECTED=1 node scripts/test.mjs unit/nftables/fixtures` and review the diff.
+// `ENDPOINT_LENS_UPDATE_GOLDEN=1 node scripts/test.mjs unit/nftables/fixtures` and review the diff.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -20,7 +20,7 @@ for (const name of inputs) {
     const text = readFileSync(join(dir, name), 'utf8');
     const summary = summarize(parseNftables(text, { fileName: name }).model);
     const expectedPath = join(dir, `${name}.expected.json`);
-    if (process.env.UPDATE_EXPECTED) writeFileSync(expectedPath, JSON.stringify(summary, null, 2) + '\n');
+    if (process.env.ENDPOINT_LENS_UPDATE_GOLDEN === '1') writeFileSync(expectedPath, JSON.stringify(summary, null, 2) + '\n');
     assert.ok(existsSync(expectedPath), `missing ${expectedPath}`);
     assert.deepEqual(summary, JSON.parse(readFileSync(expectedPath, 'utf8')));
   });

@@ -46,7 +46,10 @@ function snapshot(model: ConfigModel, extra: NginxVendor): unknown {
       ...(l.families ? { families: l.families } : {}),
       rules: l.rules.map((r) => describeRule(model, r)),
     })),
-    paths: model.paths.map((p) => `${p.direction ?? '-'} ${p.stages.join(' | ')}`),
+    paths: model.paths.map((p) => {
+      const listeners = (p.route?.listeners ?? []).map((l) => `${l.protocol} ${l.ports.map((r) => (r.from === r.to ? `${r.from}` : `${r.from}-${r.to}`)).join(',')}`).join(' ');
+      return `${p.direction ?? '-'} [${listeners}] ${p.name}: ${p.stages.join(' | ') || 'nothing filters'}`;
+    }),
     problems: model.problems.map((p) => ({
       message: p.message,
       severity: p.severity,

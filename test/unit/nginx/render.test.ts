@@ -89,7 +89,7 @@ function formatIp(family: 4 | 6, value: bigint): string {
   return groups.join(':');
 }
 
-test('allow-list for a location: merged, deduplicated, v4 then v6, labels, URLs as comments, deny all', () => {
+test('allow-list for a location: merged, deduplicated, v4 then v6, labels, URLs as comments; the rules already there decide the rest', () => {
   const list = locationList('http {\n    server {\n        location /EWS/ {\n            allow 10.0.0.0/8;\n        }\n    }\n}\n', '/EWS/');
   const block = renderNginx(hybrid, { mode: 'access', list });
   const i = ' '.repeat(12);
@@ -112,13 +112,14 @@ test('allow-list for a location: merged, deduplicated, v4 then v6, labels, URLs 
     '#   *.outlook.com',
     '# row 9 Exchange hybrid: nginx allow/deny match client addresses, not host names; these need a rule elsewhere:',
     '#   autodiscover.*.onmicrosoft.com',
-    'deny all;',
     '# END endpoint-lens exchange-hybrid',
   ]
     .map((l) => i + l)
     .join('\n');
   assert.equal(block.text, expected + '\n');
   assert.deepEqual(block.notExpressible, ['outlook.office.com', '*.outlook.com', 'autodiscover.*.onmicrosoft.com']);
+  // On its own, with no list around it, an allow-list needs its own final deny.
+  assert.match(renderNginx(hybrid, { mode: 'access' }).text, /\ndeny all;\n# END endpoint-lens exchange-hybrid\n$/);
 });
 
 test('no second deny all when the target list already ends in one', () => {

@@ -24,3 +24,21 @@ void test('Cisco blocks for every policy parse back without problems in ASA and 
     }
   }
 });
+
+// The gateway corpus after every verified fix and insert: what was written parses back as cleanly as the file did.
+void test('Cisco gateway configurations parse back without new problems after every fix and insert', async () => {
+  const { analyserFor, fixedText, gatewayCases, insertedTexts } = await import('../../gateways/harness');
+  const cases = gatewayCases('cisco');
+  assert.ok(cases.some((c) => c.name.endsWith('.asa')) && cases.some((c) => c.name.endsWith('.ios')), 'an ASA and an IOS gateway');
+  let fixes = 0;
+  for (const gateway of cases) {
+    const analysed = await analyserFor(gateway);
+    const problems = (text: string): string[] => ciscoDialect.parse(text).model.problems.map((p) => p.message);
+    const before = problems(gateway.text);
+    const fixed = fixedText(gateway, analysed);
+    fixes += fixed.applied;
+    assert.deepEqual(problems(fixed.text), before, `${gateway.name}: fixed text`);
+    for (const inserted of insertedTexts(gateway, analysed)) assert.deepEqual(problems(inserted.text), before, inserted.label);
+  }
+  assert.ok(fixes > 0, 'some fix applies');
+});

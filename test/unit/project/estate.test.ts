@@ -45,7 +45,7 @@ async function pathFindings(dir: string): Promise<Finding[]> {
   const text = readFileSync(pac, 'utf8');
   const detection = e.detect(pac, text);
   assert.ok(detection);
-  const analysis = e.analyzeDocument(pac, text, settingsForFile(pac, project, {}), detection, e.estatePaths(pac, project, readDiskFile));
+  const analysis = e.analyzeDocument(pac, text, settingsForFile(pac, project, {}), detection, { estates: e.estatePaths(pac, project, readDiskFile) });
   assert.deepEqual(analysis.findings.filter((f) => f.code === 'pac-runtime-error').map((f) => f.message), [], 'the PAC file ran');
   return analysis.findings.filter((f) => f.code === 'path-inconsistent');
 }

@@ -60,6 +60,18 @@ void test('render --into prints the file with the block where it takes effect, a
   }
 });
 
+// The editor's "Insert rules for endpoint sets" on the shipped example: an inserted IPv6 Teams line
+// once made the TCP list's IPv6 gap a new finding, and verification refused the whole insert.
+void test('set 11 inserted into the nftables example is verified and applied', async () => {
+  const example = join(__dirname, '..', '..', '..', 'examples', 'm365.nft');
+  const result = await render('sets', '--dialect', 'nftables', '--sets', '11', '--into', example);
+  assert.equal(result.code, 0, result.err);
+  assert.match(result.err, /Inserted the managed block "sets-11" \(1 entry, catalogue \d{10}\)/);
+  const block = findManagedBlocks(result.out, '#').blocks.find((b) => b.purpose === 'sets-11');
+  assert.ok(block, 'the block is in the printed file');
+  assert.match(result.out.slice(block.startOffset, block.endOffset), /2603:1063::\/38/);
+});
+
 void test('exchange-hybrid without --features renders every feature and says so', async () => {
   const result = await render('exchange-hybrid', '--dialect', 'cisco', '--server', '192.0.2.10');
   assert.equal(result.code, 0, result.err);

@@ -102,7 +102,7 @@ export interface BlockedDescription {
 export function describeBlocked(context: CheckContext, group: BlockedGroup): BlockedDescription {
   const { model, catalog } = context;
   const location = group.point
-    ? decidingLocation(model, group.point)
+    ? decidingLocation(model, group.point, context)
     : { range: model.paths.find((p) => group.paths.has(p.name))?.range ?? model.paths[0]!.range, label: [...group.paths].join(', ') };
   const what = [...group.pieces.values()]
     .map(({ flow, intervals }) => {

@@ -1,5 +1,6 @@
 import { mergeIntervals, type IpInterval } from '../../model/address';
-import type { Rule, RuleList } from '../../model/config';
+import type { ConfigModel, Rule, RuleList } from '../../model/config';
+import { listenedPorts } from '../../model/routing';
 import type { EndpointSet } from '../../catalog/types';
 import type { Flow } from '../../model/policy';
 import { t } from '../../l10n';
@@ -21,6 +22,16 @@ function acceptedIntervals(list: RuleList, set?: EndpointSet): IpInterval[] {
     .flatMap((r) => [r.sources, r.destinations])
     .filter((side) => side !== undefined && !side.negated && !side.unresolved)
     .flatMap((side) => side!.intervals);
+}
+
+/**
+ * Whether the list sees any of the set's traffic: a list only routed paths reach (an nginx server
+ * block) sees just the protocols and ports its listeners take; any other list sees every port.
+ */
+function seesSetPorts(model: ConfigModel, list: RuleList, set: EndpointSet): boolean {
+  const paths = model.paths.filter((p) => p.stages.includes(list.id));
+  if (paths.length === 0 || paths.some((p) => !p.route)) return true;
+  return paths.some((p) => listenedPorts(p.route!, 'tcp', set.tcpPorts).length > 0 || listenedPorts(p.route!, 'udp', set.udpPorts).length > 0);
 }
 
 /** The first rule that lets part of the set through: where the author wrote the list. */
@@ -48,7 +59,7 @@ export const incompleteSet: Check = (context: CheckContext) => {
     }
     for (const id of candidateSets) {
       const set = catalog.sets.find((s) => s.id === id);
-      if (!set || !setInScope(set, context.settings)) continue;
+      if (!set || !setInScope(set, context.settings) || !seesSetPorts(model, list, set)) continue;
       // What the set gained since the list was written is catalog-change-impact's to report.
       const gained = gainedSinceWritten(context, list, set.id);
       const fitting = mergeIntervals(acceptedIntervals(list, set));

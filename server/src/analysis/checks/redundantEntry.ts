@@ -6,7 +6,8 @@ import type { Finding } from '../finding';
 import { coveringRules, sameAction } from './ruleCoverage';
 
 /** Duplicates: a rule repeating an earlier one, or an address inside another of the same list. */
-export const redundantEntry: Check = ({ model }) => {
+export const redundantEntry: Check = (context) => {
+  const { model } = context;
   const out: Finding[] = [];
   for (const list of model.ruleLists) {
     if (list.kind === 'proxy-selection') continue;
@@ -17,7 +18,7 @@ export const redundantEntry: Check = ({ model }) => {
       out.push({
         code: 'redundant-entry',
         severity: 'information',
-        message: t('This rule repeats line {0}, which already matches everything it matches with the same action.', lineLabel(earlier.range)),
+        message: t('This rule repeats line {0}, which already matches everything it matches with the same action.', lineLabel(earlier.range, context)),
         subject: `${list.id}|${ruleLabel(rule)}|${ruleLabel(earlier)}`,
         range: rule.range,
         related: [{ message: t('The earlier rule'), range: earlier.range }],

@@ -7,11 +7,13 @@ import { planFileFixes, type FixOutcome } from '../../features/fileFixes';
 import type { FixSubject } from '../../render/fixes';
 import { digestOf, readDiskFile, readRegularFile, type FileStamp } from '../../fileAccess';
 import type { EndpointLensSettings } from '../../protocol';
-import type { Range } from '../../model/range';
+import type { LineIndex, Range } from '../../model/range';
 import { t } from '../../l10n';
 import { unifiedDiff } from './unifiedDiff';
 import { notConfigReason } from '../../dialects/detect';
 import type { FileProject } from './project';
+import type { IncludeOptions } from '../../dialects/dialect';
+import { diskReader, isMultiFile } from '../../workspace/includes';
 
 /** What `check` asks of every file; the same for every file of a run. */
 export interface CheckRequest {
@@ -23,6 +25,8 @@ export interface CheckRequest {
   fixEdits: boolean;
   /** How paths are named in diffs. */
   displayPath: string;
+  /** Where includes are looked for: the include path of this file's settings (see includeOptions). */
+  includes?: IncludeOptions;
 }
 
 /** Findings of one text, with what SARIF needs to name them stably. */
@@ -47,6 +51,8 @@ export interface FileOutcome {
   dialect?: string;
   /** The file is a document, source or log, not a configuration: it is listed as skipped, with this reason, and has no findings. */
   skipped?: string;
+  /** For the root of a configuration of several files: the findings of each other file in it, in its own lines. */
+  members?: Array<{ path: string; result: FindingsOfText }>;
   /** The findings of the file as it is after the fixes (or as it is, without --fix). */
   result: FindingsOfText;
   /** With fixes to write: the findings of the file as it was, for when the write is refused. */
@@ -63,14 +69,13 @@ function notAnalysed(reason: string, settings: EndpointLensSettings, dialect?: s
 /** Longer ranges are cut here; the start of a rule is what tells it apart. */
 const ANCHOR_RANGE_CHARS = 200;
 
-function anchorOf(analysis: DocumentAnalysis, range: Range): string {
-  const { lines } = analysis;
-  const rangeText = analysis.context.text.slice(lines.offsetAt(range.start), Math.min(lines.offsetAt(range.end), lines.offsetAt(range.start) + ANCHOR_RANGE_CHARS));
+function anchorOf(text: string, lines: LineIndex, range: Range): string {
+  const rangeText = text.slice(lines.offsetAt(range.start), Math.min(lines.offsetAt(range.end), lines.offsetAt(range.start) + ANCHOR_RANGE_CHARS));
   return `${lines.lineText(range.start.line).trim()}\u0000${rangeText}`;
 }
 
 function describe(analysis: DocumentAnalysis, request: CheckRequest, subject: () => FixSubject): FindingsOfText {
-  const anchors = analysis.findings.map((f) => anchorOf(analysis, f.range));
+  const anchors = analysis.findings.map((f) => anchorOf(analysis.context.text, analysis.lines, f.range));
   if (!request.fixEdits) return { findings: analysis.findings, anchors };
   // SARIF carries only fixes that are verified, as the editor offers them.
   const fixEdits = analysis.findings.map((finding) => {
@@ -104,8 +109,27 @@ export function analyseFile(engine: Engine, path: string, request: CheckRequest,
   if (notConfig) return { skipped: notConfig, result: { findings: [], anchors: [] } };
   if (!detection && looksBinary(text)) return notAnalysed(t('Not analysed: this looks like a binary file, not a configuration.'), settings);
   if (!detection) return notAnalysed(t('Not analysed: not recognised as nginx, PAC, iptables, nftables or Cisco; name the dialect with --dialect, or leave the file out with --exclude.'), settings);
+  const configuration = engine.assemble(path, text, detection.dialect, diskReader(request.maxBytes), request.includes);
+  if (configuration && isMultiFile(configuration)) {
+    // Each file of the configuration is reported in its own lines; fixes are planned in the editor, where every file's edit is checked against the whole.
+    const whole = engine.analyzeConfiguration(configuration, settings, detection);
+    if (whole.analysis.notice) return notAnalysed(whole.analysis.notice, settings, detection.dialect.id);
+    const resultOf = (file: string): FindingsOfText => {
+      const entry = configuration.files.get(file)!;
+      const findings = (whole.byFile.get(file) ?? []).map((f) => f.finding);
+      return { findings, anchors: findings.map((f) => anchorOf(entry.text, entry.lines, f.range)) };
+    };
+    const members = [...configuration.files.keys()].filter((file) => file !== path).map((file) => ({ path: file, result: resultOf(file) }));
+    const reason = t('This file is part of a configuration of several files; fix it in the editor, which checks each edit against the whole configuration.');
+    const notApplied = (whole.byFile.get(path) ?? []).flatMap(({ finding, source }) => {
+      const fix = source === undefined ? undefined : preferredFix(whole.analysis.findings[source]!);
+      return fix ? [{ code: finding.code, line: finding.range.start.line + 1, title: fix.title, finding: finding.message, reason }] : [];
+    });
+    const fixes: FileFixReport | undefined = request.fix ? { applied: [], notApplied } : undefined;
+    return { dialect: detection.dialect.id, result: resultOf(path), members, ...(fixes ? { fixes } : {}) };
+  }
   const estates = engine.estatePaths(path, project, readDiskFile);
-  const analyse = (content: string): DocumentAnalysis => engine.analyzeDocument(path, content, settings, detection, estates);
+  const analyse = (content: string): DocumentAnalysis => engine.analyzeDocument(path, content, settings, detection, estates.length > 0 ? { estates } : {});
   const analysis = analyse(text);
   const dialect = detection.dialect.id;
   if (analysis.notice) return notAnalysed(analysis.notice, settings, dialect);

@@ -2,9 +2,7 @@ import { readdirSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isExcluded } from '../../features/exclude';
 import { t } from '../../l10n';
-
-/** Folders of tools and builds, never configuration. */
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'out', '.vscode-test']);
+import { SKIPPED_FOLDERS } from '../../workspace/files';
 
 /** The entry's status through symlinks; undefined when it does not exist, null when it cannot be looked at. */
 function statOf(path: string): Stats | undefined | null {

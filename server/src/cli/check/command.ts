@@ -4,7 +4,8 @@ import { FINDING_CODES, isFindingCode, type FindingCode, type FindingSeverity } 
 import { notAnalysedFinding } from '../../analysis/notAnalysed';
 import { instanceFromString } from '../../catalog/load';
 import { DIALECT_IDS } from '../../dialects/all';
-import { isCalendarDay, loadCatalogWithHistory } from '../../engine';
+import { includeOptions, isCalendarDay, loadCatalogWithHistory } from '../../engine';
+import type { IncludeOptions } from '../../dialects/dialect';
 import { layerSettings, sanitiseSettings, type SettingsLayer } from '../../settings';
 import type { EndpointLensSettings } from '../../protocol';
 import type { Direction } from '../../model/policy';
@@ -18,6 +19,7 @@ import { catalogHeader, catalogJson, catalogUsage, CATALOG_FLAGS, chooseCatalog 
 import { DEFAULT_MAX_INPUT_BYTES, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, lastFlag, listFlag, parseCommandLine, usageError, type CliCommand, type CliIo, type ParsedArgs } from '../io';
 import type { CheckRequest, FileFixReport, FindingsOfText } from './analyseFile';
 import { collectFiles } from './collect';
+import { configurationRoots } from './configurations';
 import { analyseInWorkers } from './pool';
 import { sarifLog } from './sarif';
 import { formatJson, formatText, type CheckedFile, type SkippedFile } from './report';
@@ -203,8 +205,12 @@ export const run: CliCommand = async (argv, io) => {
   for (const path of configFiles) projects.load(path);
   const display = (p: string): string => relative(io.cwd, p) || p;
   const bundle = currentBundle();
+  const projectOf = new Map(kept.map((f) => [f.path, f.project]));
+  // Each file's includes are looked for where its own settings say (the project config's include path).
+  const includesFor = (file: string): IncludeOptions => includeOptions(projectOf.get(file)?.settings ?? settings);
+  const { roots, rootOf } = configurationRoots(files, { maxBytes: options.request.maxBytes, ...(options.request.dialect ? { dialect: options.request.dialect } : {}), includesFor });
   const outcomes = await analyseInWorkers(
-    kept.map((f) => ({ path: f.path, displayPath: display(f.path), project: f.project })),
+    roots.map((path) => ({ path, displayPath: display(path), project: projectOf.get(path)! })),
     {
       jobs: options.jobs,
       memoryMb: options.memoryMb,
@@ -212,18 +218,10 @@ export const run: CliCommand = async (argv, io) => {
       data: { ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(options.asOf ? { asOf: options.asOf } : {}), trusted: options.trusted, ...(bundle ? { l10nBundle: bundle } : {}), request: options.request },
     },
   );
+  const outcomeOf = new Map(roots.map((root, i) => [root, outcomes[i]!]));
 
-  const skipped: SkippedFile[] = [];
-  const checked: CheckedFile[] = files.flatMap((path, i): CheckedFile[] => {
-    const outcome = outcomes[i]!;
-    if (outcome.ok && outcome.outcome.skipped) {
-      skipped.push({ displayPath: display(path), reason: outcome.outcome.skipped });
-      return [];
-    }
-    return [checkedFile(path, i)];
-  });
-  function checkedFile(path: string, i: number): CheckedFile {
-    const outcome = outcomes[i]!;
+  const checkRoot = (path: string): CheckedFile => {
+    const outcome = outcomeOf.get(path)!;
     if (!outcome.ok) {
       const finding = notAnalysedFinding(outcome.reason, settings.severity);
       const findings: FindingsOfText = { findings: finding ? [finding] : [], anchors: finding ? [''] : [] };
@@ -236,6 +234,35 @@ export const run: CliCommand = async (argv, io) => {
     if (written.ok) return { ...base, findings: result, fixes: { applied: fixes.applied, notApplied: fixes.notApplied }, written: true };
     errors.push(written.message);
     return { ...base, findings: before ?? result, fixes: refused(fixes, written.message) };
+  };
+  /** A file read inside its root's configuration: the root's analysis says its findings, in its own lines. */
+  const checkMember = (path: string, root: string): CheckedFile => {
+    const outcome = outcomeOf.get(root);
+    const rootDialect = outcome?.ok ? outcome.outcome.dialect : undefined;
+    const member = outcome?.ok ? outcome.outcome.members?.find((m) => m.path === path) : undefined;
+    const findings: FindingsOfText = member?.result ?? { findings: [], anchors: [] };
+    return { path, displayPath: display(path), ...(rootDialect ? { dialect: rootDialect } : {}), findings, includedBy: display(root) };
+  };
+  const skipped: SkippedFile[] = [];
+  const checked: CheckedFile[] = files.flatMap((path): CheckedFile[] => {
+    const root = rootOf.get(path) ?? path;
+    if (root !== path) return [checkMember(path, root)];
+    const outcome = outcomeOf.get(path)!;
+    if (outcome.ok && outcome.outcome.skipped) {
+      skipped.push({ displayPath: display(path), reason: outcome.outcome.skipped });
+      return [];
+    }
+    return [checkRoot(path)];
+  });
+  // Files brought in from outside the folders named (an absolute include) are reported too, once.
+  const reported = new Set(files);
+  for (const root of roots) {
+    const outcome = outcomeOf.get(root);
+    for (const member of outcome?.ok ? (outcome.outcome.members ?? []) : []) {
+      if (reported.has(member.path)) continue;
+      reported.add(member.path);
+      checked.push(checkMember(member.path, root));
+    }
   }
 
   // Each project config that applied is reported too, with what was wrong in it.

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { t } from '../../l10n';
+import { THREAD_START_TIMEOUT_MS } from '../../limits';
 import type { FileOutcome } from './analyseFile';
 import type { FileProject } from './project';
 import { CHECK_WORKER_ROLE, type CheckWorkerData, type FromCheckWorker, type ToCheckWorker } from './worker';
@@ -167,8 +168,9 @@ class WorkerPool {
     }
     const slot: Slot = { worker, ready: false, finished: false };
     this.slots.add(slot);
-    // A thread that never gets ready is given up on after one file's time.
-    slot.timer = setTimeout(() => this.failedToStart(slot, t('it did not start within {0} s', this.seconds)), this.options.fileTimeoutMs);
+    // A thread that never gets ready is given up on; starting is not the file's time, and a busy machine may take a while.
+    const startMs = Math.max(this.options.fileTimeoutMs, THREAD_START_TIMEOUT_MS);
+    slot.timer = setTimeout(() => this.failedToStart(slot, t('it did not start within {0} s', startMs / 1000)), startMs);
     worker.on('message', (message: FromCheckWorker) => this.receive(slot, message));
     worker.on('error', (error: Error & { code?: string }) => {
       this.lost(

@@ -12,6 +12,8 @@ export interface CheckedFile {
   fixes?: Omit<FileFixReport, 'write'>;
   /** The fixed text was written to the file. */
   written?: boolean;
+  /** Set for a file read inside another file's configuration: that file, as displayed. */
+  includedBy?: string;
 }
 
 /** A file a run did not read as a configuration (a README, a source file, a log), and why. */
@@ -55,6 +57,7 @@ export function formatJson(files: readonly CheckedFile[], catalog: Record<string
     files: files.map((file) => ({
       path: file.displayPath,
       dialect: file.dialect ?? null,
+      ...(file.includedBy ? { includedBy: file.includedBy } : {}),
       findings: file.findings.findings.map(jsonFinding),
       ...(file.fixes
         ? {
@@ -91,6 +94,7 @@ export function formatText(files: readonly CheckedFile[], header: string, skippe
   let notAnalysed = 0;
   for (const file of files) {
     lines.push('', `${file.displayPath}${file.dialect ? `  [${file.dialect}]` : ''}`);
+    if (file.includedBy) lines.push(`  ${t('read as part of {0}', file.includedBy)}`);
     lines.push(...fixLines(file));
     const findings = file.findings.findings;
     if (findings.some((f) => f.code === 'not-analysed')) notAnalysed++;
@@ -98,6 +102,7 @@ export function formatText(files: readonly CheckedFile[], header: string, skippe
     for (const f of findings) {
       total++;
       lines.push(`  ${String(f.range.start.line + 1).padStart(4)}:${String(f.range.start.character + 1).padEnd(3)} ${severityWord(f.severity).padEnd(7)} ${f.message}  [${f.code}]`);
+      for (const r of f.related) if (r.path && r.range) lines.push(`             ${r.message}`);
     }
   }
   lines.push('', t('{0} problem(s) in {1} file(s).', total, files.length));

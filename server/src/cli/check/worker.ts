@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { Engine } from '../../engine';
+import { Engine, includeOptions } from '../../engine';
 import { useBundle } from '../../l10n';
 import { analyseFile, type CheckRequest, type FileOutcome } from './analyseFile';
 import type { FileProject } from './project';
@@ -45,7 +45,7 @@ export function runCheckWorker(): void {
       engine.catalog(data.request.settings.instance, data.request.settings.catalog.pinnedVersion);
       port.on('message', (message: ToCheckWorker) => {
         try {
-          const outcome = analyseFile(engine, message.path, { ...data.request, settings: message.project.settings, displayPath: message.displayPath }, message.project.project);
+          const outcome = analyseFile(engine, message.path, { ...data.request, settings: message.project.settings, includes: includeOptions(message.project.settings), displayPath: message.displayPath }, message.project.project);
           port.postMessage({ type: 'done', id: message.id, outcome } satisfies FromCheckWorker);
         } catch (error) {
           port.postMessage({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies FromCheckWorker);

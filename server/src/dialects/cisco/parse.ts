@@ -16,6 +16,7 @@ import type {
   AddressMatch,
   AnalysisLimit,
   Comment,
+  ConfigModel,
   EvaluationPath,
   PortRange,
   Reference,
@@ -25,6 +26,7 @@ import type {
   RuleList,
   SyntaxProblem,
   TrafficDirection,
+  UndefinedFilter,
 } from '../../model/config';
 import type { Range } from '../../model/range';
 import { t } from '../../l10n';
@@ -44,6 +46,12 @@ export interface CiscoNetworkGroup {
   range: Range;
   /** Why membership is not fully known (FQDN members, unknown or cyclic nested groups). */
   unresolved?: string;
+  /** 0-based line of the group's last member, where new members go; absent when it has none. */
+  lastMemberLine?: number;
+  /** The ACL entries that name the group, by list id and line, the side and the action. */
+  uses: Array<{ listId: string; line: number; side: 'source' | 'destination'; accept: boolean }>;
+  /** Words naming the group outside those entries and its own header (nested groups, NAT, other commands). */
+  otherMentions: number;
 }
 
 /** The access list behind each RuleList, in the device's own terms. */
@@ -58,6 +66,8 @@ export interface CiscoAcl {
    * crypto map, NAT, split tunnel, line vty access-class); such a list gets no EvaluationPath.
    */
   usedFor?: string[];
+  /** IOS named lists: the sequence number of each numbered line (entries and remarks), by 0-based line. */
+  sequences?: Array<{ line: number; sequence: number }>;
 }
 
 export interface CiscoBinding {
@@ -121,6 +131,8 @@ interface AclState {
   nextSequence: number;
   /** Entries by sequence number, so duplicates and `no N` are found without scanning the list. */
   live: Map<number, RuleDraft>;
+  /** Remarks written with a sequence number, which takes that number on the device too. */
+  numberedRemarks: Array<{ line: number; sequence: number }>;
 }
 
 /** One member of a network object or object-group. */
@@ -134,6 +146,7 @@ interface NetworkGroupDef {
   kind: 'object' | 'object-group';
   range: Range;
   members: NetworkMember[];
+  lastMemberLine?: number;
 }
 
 /** One protocol/port combination a service object or service group stands for. */
@@ -327,6 +340,8 @@ class CiscoParser {
   private readonly serviceDefs = new Map<string, ServiceGroupDef>();
   private readonly names = new Map<string, { refId: number; interval: IpInterval }>();
   private readonly bindings: PendingBinding[] = [];
+  /** Every `interface` block, for the ones an ASA global list is the only filter of. */
+  private readonly interfaces: InterfaceState[] = [];
   private readonly resolvedNetworks = new Map<string, ResolvedNetwork | 'visiting'>();
   private readonly resolvedServices = new Map<string, ResolvedService | 'visiting'>();
   /** Bit 1: used as a source, bit 2: as a destination; decides the role of object members. */
@@ -340,6 +355,9 @@ class CiscoParser {
   /** ASA releases before 9.0 keep IPv4 and IPv6 in separate lists; `access-list` then matches IPv4 only. */
   private legacyAsa = false;
   private readonly limits: AnalysisLimit[] = [];
+  private readonly undefinedFilters: UndefinedFilter[] = [];
+  /** ACL entries naming each network group, filled as lists are built. */
+  private readonly groupUses = new Map<string, CiscoNetworkGroup['uses']>();
 
   constructor(private readonly text: string) {
     const lines = lexCisco(text);
@@ -357,7 +375,9 @@ class CiscoParser {
     for (const state of this.acls.values()) {
       ruleLists.push(this.buildList(state));
       const uses = this.otherUses.get(state.acl.name);
-      acls.push(uses === undefined ? state.acl : { ...state.acl, usedFor: uses });
+      const acl: CiscoAcl = uses === undefined ? { ...state.acl } : { ...state.acl, usedFor: uses };
+      if (state.sequenced) acl.sequences = sequencesOf(state);
+      acls.push(acl);
     }
     const paths = this.buildPaths(ruleLists);
     for (let id = 0; id < this.references.length; id++) {
@@ -367,10 +387,13 @@ class CiscoParser {
       reference.role = use === 1 ? 'source' : use === 2 ? 'destination' : 'other';
     }
     const networkGroups: CiscoNetworkGroup[] = [];
+    const mentions = this.wordCounts();
     for (const def of this.networkDefs.values()) {
       const resolved = this.resolveNetwork(def.name, 0);
-      const group: CiscoNetworkGroup = { name: def.name, kind: def.kind, intervals: resolved.intervals, range: def.range };
+      const uses = this.groupUses.get(def.name) ?? [];
+      const group: CiscoNetworkGroup = { name: def.name, kind: def.kind, intervals: resolved.intervals, range: def.range, uses, otherMentions: (mentions.get(def.name) ?? 0) - 1 - uses.length };
       if (resolved.unresolved !== undefined) group.unresolved = resolved.unresolved;
+      if (def.lastMemberLine !== undefined) group.lastMemberLine = def.lastMemberLine;
       networkGroups.push(group);
     }
     const vendor: CiscoVendor = {
@@ -385,7 +408,16 @@ class CiscoParser {
       }),
     };
     if (this.hostname !== undefined) vendor.hostname = this.hostname;
-    return { vendor, model: { dialect: 'cisco', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, limits: this.limits } };
+    const model: ConfigModel = { dialect: 'cisco', references: this.references, ruleLists, paths, problems: this.problems, comments: this.comments, limits: this.limits };
+    if (this.undefinedFilters.length > 0) model.undefinedFilters = this.undefinedFilters;
+    return { vendor, model };
+  }
+
+  /** How often each word occurs in the file, to tell where a group is named. */
+  private wordCounts(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const line of this.lines) for (const token of line.tokens) if (this.networkDefs.has(token.text)) counts.set(token.text, (counts.get(token.text) ?? 0) + 1);
+    return counts;
   }
 
   private lineRange(line: CiscoLine): Range {
@@ -514,8 +546,11 @@ class CiscoParser {
     switch (mode.type) {
       case 'acl':
         return this.parseNamedAclLine(line, mode.state);
-      case 'network':
-        return this.parseNetworkMember(line, mode.def);
+      case 'network': {
+        const member = this.parseNetworkMember(line, mode.def);
+        if (member && !['description', 'nat'].includes(word)) mode.def.lastMemberLine = line.line;
+        return member;
+      }
       case 'service':
         return this.parseServiceMember(line, mode.def, mode.protocolHint);
       case 'ignored-group':
@@ -575,7 +610,9 @@ class CiscoParser {
           this.missing(line, t('an interface name'));
           return;
         }
-        this.mode = { type: 'interface', state: { name } };
+        const state: InterfaceState = { name };
+        this.interfaces.push(state);
+        this.mode = { type: 'interface', state };
         return;
       }
       case 'line':
@@ -693,6 +730,7 @@ class CiscoParser {
         sequenced: form === 'ios-named' || (form === 'ipv6' && this.platform === 'ios'),
         nextSequence: 10,
         live: new Map(),
+        numberedRemarks: [],
       };
       this.acls.set(listId, state);
     }
@@ -833,6 +871,7 @@ class CiscoParser {
     }
     if (word === 'remark') {
       this.addRemark(line, i, state);
+      if (sequence !== undefined && state.sequenced) state.numberedRemarks.push({ line: line.line, sequence });
       return true;
     }
     if (word === 'no' && tokens[1] !== undefined && /^\d+$/.test(tokens[1].text)) {
@@ -1799,6 +1838,12 @@ class CiscoParser {
     const rules: Rule[] = [];
     const families = new Set<4 | 6>();
     for (const draft of drafts) {
+      for (const [side, spec] of [['source', draft.source], ['destination', draft.destination]] as const) {
+        if (spec.type !== 'named') continue;
+        const uses = this.groupUses.get(spec.name) ?? [];
+        uses.push({ listId: state.acl.listId, line: draft.line.line, side, accept: draft.accept });
+        this.groupUses.set(spec.name, uses);
+      }
       const source = this.addressMatch(draft.source, 'source');
       const destination = this.addressMatch(draft.destination, 'destination');
       const sourcePorts = this.portRangesOf(draft.sourcePorts);
@@ -1881,50 +1926,116 @@ class CiscoParser {
     return [...joined.values()];
   }
 
+  /**
+   * One path per binding. On ASA an interface's `in` list is read with the global list after it
+   * (what neither matches meets the implicit deny), and the global list alone filters traffic
+   * entering an interface without an `in` list. A list bound nowhere is evaluated on its own and
+   * named as not bound, unless another command uses it to select routes, VPN or NAT traffic.
+   */
   private buildPaths(lists: readonly RuleList[]): EvaluationPath[] {
     const paths: EvaluationPath[] = [];
     const bound = new Set<string>();
     const byId = new Map(lists.map((l) => [l.id, l]));
-    for (const binding of this.bindings) {
+    const targetsOf = (binding: PendingBinding): string[] => {
       const candidates: string[] = [];
       if (binding.families !== 'ipv6') candidates.push(`ACL ${binding.acl}`);
       if (binding.families !== 'ip') candidates.push(`IPv6 ACL ${binding.acl}`);
-      const targets = candidates.filter((id) => byId.has(id));
+      return candidates.filter((id) => byId.has(id));
+    };
+    const resolved = this.bindings.map((binding) => ({ binding, targets: targetsOf(binding) }));
+    const globals = resolved.filter((r) => r.binding.direction === 'global' && r.targets.length > 0);
+    const globalOf = (listId: string): { listId: string; binding: PendingBinding } | undefined => {
+      const family = listId.startsWith('IPv6 ') ? 'IPv6 ' : '';
+      for (const g of globals) {
+        const match = g.targets.find((id) => (id.startsWith('IPv6 ') ? 'IPv6 ' : '') === family);
+        if (match !== undefined) return { listId: match, binding: g.binding };
+      }
+      return undefined;
+    };
+    const filtered = new Set<string>();
+    for (const { binding, targets } of resolved) {
       if (targets.length === 0) {
-        this.tokenProblem(binding.line, binding.aclToken, t('Access list {0} is not defined in this file.', binding.acl), 'warning');
+        this.undefinedBinding(binding);
         continue;
       }
+      for (const listId of targets) bound.add(listId);
+      // Traffic to the device itself (vty logins, ASA control plane) is never a Microsoft 365 flow.
+      if (binding.management || binding.direction === 'global') continue;
       const iface = binding.interfaceState;
       const interfaceName = iface?.nameif ?? iface?.name ?? binding.interfaceName;
-      if (binding.management) {
-        // Traffic to the device itself (vty logins, ASA control plane) is never a Microsoft 365 flow.
-        for (const listId of targets) bound.add(listId);
-        continue;
-      }
+      if (binding.direction === 'in' && interfaceName !== undefined) filtered.add(interfaceName);
       const direction = directionOf([iface?.nameif, iface?.name ?? binding.interfaceName, iface?.description], binding.direction);
       for (const listId of targets) {
-        bound.add(listId);
-        const name =
-          binding.direction === 'global'
-            ? t('ACL {0} global', binding.acl)
-            : t('ACL {0} on {1} {2}', binding.acl, interfaceName ?? '', binding.direction);
+        const global = binding.direction === 'in' ? globalOf(listId) : undefined;
+        const name = global
+          ? t('ACL {0} on {1} in, then ACL {2} global', binding.acl, interfaceName ?? '', global.binding.acl)
+          : t('ACL {0} on {1} {2}', binding.acl, interfaceName ?? '', binding.direction);
         paths.push({
           id: `${listId} @${binding.line.line + 1}`,
           name: targets.length > 1 && listId.startsWith('IPv6') ? `${name} (IPv6)` : name,
           direction,
-          stages: [listId],
+          stages: global ? [listId, global.listId] : [listId],
+          ...(global ? { stageOrder: 'first-match' as const } : {}),
           range: this.lineRange(binding.line),
         });
       }
     }
+    for (const { binding, targets } of globals) paths.push(...this.globalPaths(binding, targets, filtered));
     for (const list of lists) {
       if (bound.has(list.id)) continue;
       // A list that only selects routes, VPN or NAT traffic filters nothing; a list with no use in
       // this file may be bound elsewhere, so it is evaluated on its own.
-      if (this.otherUses.has(list.id.replace(/^(IPv6 )?ACL /, ''))) continue;
-      paths.push({ id: list.id, name: t('ACL {0} (not bound to an interface)', list.id.replace(/^(IPv6 )?ACL /, '')), stages: [list.id], range: list.range });
+      const aclName = list.id.replace(/^(IPv6 )?ACL /, '');
+      if (this.otherUses.has(aclName)) continue;
+      list.name = list.id.startsWith('IPv6 ') ? t('IPv6 access list {0} (not bound to an interface)', aclName) : t('access list {0} (not bound to an interface)', aclName);
+      paths.push({ id: list.id, name: t('ACL {0} (not bound to an interface)', aclName), stages: [list.id], range: list.range });
     }
     return paths;
+  }
+
+  /**
+   * The global list on its own: for each named interface without an `in` list, in the direction
+   * its name says; once, as forwarded traffic, when the file declares no named interfaces.
+   */
+  private globalPaths(binding: PendingBinding, targets: readonly string[], filtered: ReadonlySet<string>): EvaluationPath[] {
+    const named = this.interfaces.filter((i) => i.nameif !== undefined);
+    const open = named.filter((i) => !filtered.has(i.nameif!));
+    const range = this.lineRange(binding.line);
+    const paths: EvaluationPath[] = [];
+    for (const listId of targets) {
+      const suffix = targets.length > 1 && listId.startsWith('IPv6') ? ' (IPv6)' : '';
+      if (named.length === 0) {
+        paths.push({ id: `${listId} @${binding.line.line + 1}`, name: t('ACL {0} global', binding.acl) + suffix, direction: 'forward', stages: [listId], range });
+        continue;
+      }
+      for (const iface of open) {
+        paths.push({
+          id: `${listId} @${binding.line.line + 1} ${iface.nameif!}`,
+          name: t('ACL {0} global, on {1} in', binding.acl, iface.nameif!) + suffix,
+          direction: directionOf([iface.nameif, iface.name, iface.description], 'in'),
+          stages: [listId],
+          range,
+        });
+      }
+    }
+    return paths;
+  }
+
+  /**
+   * A binding of a list the file does not define. IOS accepts it and filters nothing there until
+   * the list exists; ASA refuses the command.
+   */
+  private undefinedBinding(binding: PendingBinding): void {
+    const token = binding.aclToken;
+    if (this.platform !== 'ios') {
+      this.tokenProblem(binding.line, token, t('Access list {0} is not defined in this file.', binding.acl), 'warning');
+      return;
+    }
+    const command = binding.management ? 'access-class' : binding.families === 'ipv6' ? 'ipv6 traffic-filter' : 'ip access-group';
+    this.undefinedFilters.push({
+      range: rangeOnLine(binding.line, token.start, token.end),
+      message: t('Access list {0} is not defined in this file. IOS accepts {1} with it anyway and permits all traffic here until the list exists.', binding.acl, command),
+    });
   }
 }
 
@@ -1961,6 +2072,12 @@ function applyInsertions(drafts: readonly RuleDraft[]): RuleDraft[] {
     for (let i = slot + 1; i <= n; i += i & -i) tree[i]! -= 1;
   }
   return out;
+}
+
+/** The numbers a sequenced list holds on the device: its live entries and its numbered remarks, in order. */
+function sequencesOf(state: AclState): Array<{ line: number; sequence: number }> {
+  const entries = [...state.live.values()].map((d) => ({ line: d.line.line, sequence: d.sequence }));
+  return [...entries, ...state.numberedRemarks].sort((a, b) => a.sequence - b.sequence);
 }
 
 function isStandardNumber(n: number): boolean {

@@ -16,8 +16,10 @@ import type { CiscoPlatform, CiscoVendor } from './parse';
 
 /** ASA rejects object and ACL names longer than this. */
 const MAX_NAME = 64;
-/** ASA truncates remarks beyond this length. */
-const MAX_REMARK = 100;
+/** ASA and IOS refuse remarks beyond this length. */
+export const MAX_REMARK = 100;
+/** Longest object-group description ASA and IOS accept. */
+const MAX_DESCRIPTION = 200;
 
 interface Names {
   platform: CiscoPlatform;
@@ -30,9 +32,13 @@ interface Names {
   prefix: string;
 }
 
+/** Text on one line within `max` characters: whole words only, "…" where words were left out. */
 function oneLine(text: string, max = MAX_REMARK): string {
-  const flat = text.replace(/[\r\n]+/g, ' ').trim();
-  return flat.length <= max ? flat : flat.slice(0, max - 1) + '…';
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const room = flat.slice(0, max - 1);
+  const cut = room.lastIndexOf(' ');
+  return `${(cut > 0 ? room.slice(0, cut) : room).replace(/[\s,;:]+$/, '')}…`;
 }
 
 function ipv4Mask(prefixLength: number, wildcard: boolean): string {
@@ -47,6 +53,11 @@ function operand(cidr: Cidr, wildcard: boolean): string {
   if (cidr.prefixLength === bits) return `host ${address}`;
   if (cidr.family === 6) return `${address}/${cidr.prefixLength}`;
   return `${address} ${ipv4Mask(cidr.prefixLength, wildcard)}`;
+}
+
+/** A member line of a network object-group, without its indentation. */
+export function groupMember(platform: CiscoPlatform, cidr: Cidr): string {
+  return platform === 'asa' ? `network-object ${operand(cidr, false)}` : operand(cidr, false);
 }
 
 function cidrsOf(intervals: readonly IpInterval[], family: AddressFamily): Cidr[] {
@@ -64,6 +75,18 @@ function originTag(entry: PolicyEntry): string {
   return entry.origin.source === 'web-service' ? `SET${entry.origin.setId}` : `ROW${entry.origin.row}`;
 }
 
+/** The parts of one policy entry a place has to let through (what the file does not already), found by `entryKey`. */
+export interface EntryPieces {
+  key: string;
+  pieces: Array<{ addresses: IpInterval[]; ports: PortRange[] }>;
+}
+
+/** Free sequence numbers of an IOS named list around the place: after `after`, before `before` (none: the end of the list). */
+export interface SequenceGap {
+  after: number;
+  before?: number;
+}
+
 /** Where a Cisco block goes: the platform's syntax, the ACL it adds to (its list id), and object-groups to reuse. */
 export interface CiscoTarget {
   platform: CiscoPlatform;
@@ -71,6 +94,44 @@ export interface CiscoTarget {
   aclId?: string;
   /** Network object-groups of the file that hold whole address lists: name → addresses. */
   existingGroups?: ReadonlyMap<string, IpInterval[]>;
+  /** Entries narrowed to what the place must let through; entries not named are written whole. */
+  pieces?: EntryPieces[];
+  /** For a place inside an IOS named list: the free numbers there, which its entries must fit (they are numbered when the block is fitted). */
+  sequence?: SequenceGap;
+  /** Object names other blocks of the same edit define; this block takes others. */
+  reservedNames?: readonly string[];
+}
+
+/** The object and object-group names a rendered block defines. */
+export function definedNames(text: string): string[] {
+  return [...text.matchAll(/^object(?:-group)? (?:network|service) (\S+)/gm)].map((m) => m[1]!);
+}
+
+export function entryKey(entry: PolicyEntry): string {
+  const ports = entry.ports.map((p) => `${p.from}-${p.to}`).join(',');
+  const addresses = entry.addresses.map((iv) => `${iv.family}:${iv.first}-${iv.last}`).join(',');
+  return `${entry.label}|${entry.protocol}|${ports}|${addresses}`;
+}
+
+/** The policy's entries as the place needs them: each narrowed entry replaced by its pieces. */
+function narrowedEntries(entries: readonly PolicyEntry[], pieces: readonly EntryPieces[] | undefined): PolicyEntry[] {
+  if (!pieces || pieces.length === 0) return [...entries];
+  const byKey = new Map(pieces.map((p) => [p.key, p.pieces]));
+  return entries.flatMap((entry) => {
+    const parts = byKey.get(entryKey(entry));
+    return parts ? parts.map((part) => ({ ...entry, addresses: part.addresses, ports: part.ports })) : [entry];
+  });
+}
+
+/**
+ * Sequence numbers for `count` lines between the gap's ends: steps of 10 where there is room,
+ * smaller ones where not; undefined when the gap holds fewer free numbers than lines.
+ */
+export function sequenceNumbers(gap: SequenceGap, count: number): number[] | undefined {
+  const before = gap.before;
+  const step = before === undefined ? 10 : Math.min(10, Math.floor((before - gap.after) / (count + 1)));
+  if (step < 1) return undefined;
+  return Array.from({ length: count }, (_v, i) => gap.after + step * (i + 1));
 }
 
 function namesFor(policy: Policy, target: CiscoTarget): Names {
@@ -119,6 +180,7 @@ export function renderCisco(policy: Policy, target: CiscoTarget): RenderedBlock 
   const lastRemark = new Map<string[], string>();
   const emitted = new Set<string>();
 
+  for (const name of target.reservedNames ?? []) usedNames.add(name);
   for (const [name, intervals] of target.existingGroups ?? []) {
     const key = addressKey(intervals);
     if (key !== '' && !groupByKey.has(key)) groupByKey.set(key, name);
@@ -140,8 +202,8 @@ export function renderCisco(policy: Policy, target: CiscoTarget): RenderedBlock 
     const name = uniqueName(wanted);
     groupByKey.set(key, name);
     definitions.push(`object-group network ${name}`);
-    definitions.push(` description ${oneLine(description, 200)}`);
-    for (const cidr of cidrs) definitions.push(asa ? ` network-object ${operand(cidr, false)}` : ` ${operand(cidr, false)}`);
+    definitions.push(` description ${oneLine(description, MAX_DESCRIPTION)}`);
+    for (const cidr of cidrs) definitions.push(` ${groupMember(names.platform, cidr)}`);
     return name;
   };
 
@@ -165,7 +227,8 @@ export function renderCisco(policy: Policy, target: CiscoTarget): RenderedBlock 
     return [`object-group ${networkGroup(wanted, cidrs, description)}`];
   };
 
-  for (const entry of policy.entries) {
+  let missingLocal6 = false;
+  for (const entry of narrowedEntries(policy.entries, target.pieces)) {
     const tag = originTag(entry);
     const label = entry.label;
     const ports = mergePorts(entry.ports);
@@ -175,7 +238,8 @@ export function renderCisco(policy: Policy, target: CiscoTarget): RenderedBlock 
       if (remote.length === 0) continue;
       const local = entry.localAddresses === undefined ? undefined : cidrsOf(entry.localAddresses, family);
       if (inbound && local !== undefined && local.length === 0) {
-        notes.push(`! ${t('{0}: the IPv{1} addresses are not rendered because no on-premises IPv{1} address was given.', oneLine(label, 200), family)}`);
+        if (family === 6) missingLocal6 = true;
+        else notes.push(`! ${t('{0}: the IPv{1} addresses are not rendered because no on-premises IPv{1} address was given.', oneLine(label, MAX_DESCRIPTION), family)}`);
         notExpressible.push(`${label} IPv${family}`);
         continue;
       }
@@ -238,9 +302,12 @@ export function renderCisco(policy: Policy, target: CiscoTarget): RenderedBlock 
     }
   }
 
+  // One pointer for every entry whose IPv6 senders have no server to reach, not one per entry.
+  if (missingLocal6) notes.unshift(`! ${t('The IPv6 addresses are not rendered because no on-premises IPv6 address was given.')}`);
+  const targetIsIpv6 = target.aclId?.startsWith('IPv6 ') ?? false;
   const out: string[] = [];
   out.push(`! BEGIN endpoint-lens ${policy.purpose} ${policy.instance} ${policy.catalogVersion}`);
-  if (policy.title.trim() !== '') out.push(`! ${oneLine(policy.title, 200)}`);
+  if (policy.title.trim() !== '') out.push(`! ${oneLine(policy.title, MAX_DESCRIPTION)}`);
   out.push(...notes);
   out.push(...definitions);
   const ipv4Section: string[] = [];
@@ -251,11 +318,48 @@ export function renderCisco(policy: Policy, target: CiscoTarget): RenderedBlock 
   const ipv6Section = acl6Lines.length > 0 ? [`ipv6 access-list ${names.acl6}`, ...acl6Lines] : [];
   // IOS list modes last until the next top-level command, so the list the block was placed in is
   // entered last: the lines after the block then still belong to that list, in text order.
-  const targetIsIpv6 = target.aclId?.startsWith('IPv6 ') ?? false;
   if (targetIsIpv6) out.push(...ipv4Section, ...ipv6Section);
   else out.push(...ipv6Section, ...ipv4Section);
   out.push(`! END endpoint-lens ${policy.purpose}`);
   return { text: out.join('\n') + '\n', notExpressible };
+}
+
+/**
+ * The entries of an IOS named list with their sequence numbers (`sequence N` in an IPv6 list);
+ * when the gap is too small for the remarks too, or the list is an IPv6 one, whose remarks take no
+ * number, the remarks become comments. Undefined when even the entries do not fit.
+ */
+export function numberedLines(lines: readonly string[], gap: SequenceGap, ipv6: boolean): string[] | undefined {
+  const isRemark = (line: string): boolean => /^\s+remark\s/.test(line);
+  const number = (line: string, n: number): string => line.replace(/^(\s+)/, `$1${ipv6 ? 'sequence ' : ''}${n} `);
+  const all = ipv6 ? undefined : sequenceNumbers(gap, lines.length);
+  if (all) return lines.map((line, i) => number(line, all[i]!));
+  const entries = lines.filter((l) => !isRemark(l));
+  const some = sequenceNumbers(gap, entries.length);
+  if (!some) return undefined;
+  let next = 0;
+  return lines.map((line) => (isRemark(line) ? `!${line.replace(/^\s+remark/, '')}` : number(line, some[next++]!)));
+}
+
+/** Whether the block's entries fit the sequence numbers free at its place (always, away from an IOS named list). */
+export function fitsSequence(policy: Policy, target: CiscoTarget): boolean {
+  const { sequence, ...unnumbered } = target;
+  if (!sequence) return true;
+  const ipv6 = target.aclId?.startsWith('IPv6 ') ?? false;
+  const lines = listSection(renderCisco(policy, unnumbered).text, ipv6);
+  return lines.length === 0 || numberedLines(lines, sequence, ipv6 && target.platform === 'ios') !== undefined;
+}
+
+/** The entry and remark lines of the block's IPv4 or IPv6 list section. */
+function listSection(text: string, ipv6: boolean): string[] {
+  const out: string[] = [];
+  let inSection = false;
+  for (const line of text.split('\n')) {
+    if (/^ip(v6)? access-list /.test(line)) inSection = line.startsWith('ipv6') === ipv6;
+    else if (!/^\s/.test(line)) inSection = false;
+    else if (inSection) out.push(line);
+  }
+  return out;
 }
 
 function remarkLine(names: Names, ipv6: boolean, text: string): string {

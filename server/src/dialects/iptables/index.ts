@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect';
+import { iptablesIncludes } from './includes';
 import { parseIptables, type IptablesVendor } from './parse';
 import { placeIptables } from './place';
 import { COMMENT_LIMIT, renderIptables, type IptablesTarget } from './render';
@@ -40,4 +41,5 @@ export const iptablesDialect: Dialect<IptablesVendor, IptablesTarget> = {
   parse: parseIptables,
   place: placeIptables,
   render: renderIptables,
+  includes: iptablesIncludes,
 };

@@ -250,6 +250,8 @@ class IptablesParser {
   private readonly setUses: SetUse[] = [];
   private readonly jumpUses: JumpUse[] = [];
   private saveFamily: Family = 4;
+  /** For a text of several files (rules.v4 then rules.v6): the family of save data in each, from its start. */
+  private partFamilies: Array<{ offset: number; family: Family }> = [];
   private sawSaveSyntax = false;
   private sawTableHeader = false;
   /** Top-level rule and chain lines before any table: warnings, or one note when the file has no table line at all. */
@@ -272,6 +274,8 @@ class IptablesParser {
 
   parse(): Parsed<IptablesVendor> {
     this.saveFamily = this.guessSaveFamily();
+    const parts = this.options.parts ?? [];
+    this.partFamilies = parts.map((part, i) => ({ offset: part.offset, family: this.guessSaveFamily(part.fileName, this.text.slice(part.offset, parts[i + 1]?.offset ?? this.text.length)) }));
     const readable = readableText(this.text, this.index);
     if (readable.limit) this.stop(readable.limit, readable.text.length);
     const lexed = lexShell(this.text, 0, readable.text.length, (command) => {
@@ -328,13 +332,13 @@ class IptablesParser {
   }
 
   /** An ip6tables-save file says so in its header comment, its name, or its addresses. */
-  private guessSaveFamily(): Family {
-    const name = (this.options.fileName ?? '').replace(/\\/g, '/').split('/').pop() ?? '';
+  private guessSaveFamily(fileName = this.options.fileName ?? '', text = this.text): Family {
+    const name = fileName.replace(/\\/g, '/').split('/').pop() ?? '';
     if (/^ip6tables|\.v6$|rules6|6\.rules$|\.ip6tables$/i.test(name)) return 6;
     if (/^iptables|\.v4$|\.iptables$/i.test(name)) return 4;
-    if (/^#.*ip6tables-(save|restore)/m.test(this.text)) return 6;
-    const v6 = /(?:-s|-d|--source|--destination)[ \t]+(?:![ \t]+)?[0-9a-fA-F]*:|icmpv6|ipv6-icmp/.test(this.text);
-    const v4 = /(?:-s|-d|--source|--destination)[ \t]+(?:![ \t]+)?\d+\.\d/.test(this.text);
+    if (/^#.*ip6tables-(save|restore)/m.test(text)) return 6;
+    const v6 = /(?:-s|-d|--source|--destination)[ \t]+(?:![ \t]+)?[0-9a-fA-F]*:|icmpv6|ipv6-icmp/.test(text);
+    const v4 = /(?:-s|-d|--source|--destination)[ \t]+(?:![ \t]+)?\d+\.\d/.test(text);
     return v6 && !v4 ? 6 : 4;
   }
 
@@ -418,6 +422,7 @@ class IptablesParser {
   }
 
   private topLevel(command: ShellCommand): void {
+    for (const part of this.partFamilies) if (part.offset <= command.start) this.saveFamily = part.family;
     let words = command.words;
     const first = words[0]!.raw;
     if (/^\[\d+:\d+\]$/.test(first)) words = words.slice(1);

@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect';
+import { nftablesIncludes } from './includes';
 import { parseNftables, type NftVendor } from './parse';
 import { placeNftables } from './place';
 import { RULE_COMMENT_LIMIT, renderNftables, type NftablesTarget } from './render';
@@ -36,4 +37,5 @@ export const nftablesDialect: Dialect<NftVendor, NftablesTarget> = {
   parse: parseNftables,
   place: placeNftables,
   render: renderNftables,
+  includes: nftablesIncludes,
 };

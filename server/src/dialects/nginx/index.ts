@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect';
+import { nginxIncludes } from './includes';
 import { parseNginx, type NginxVendor } from './parse';
 import { placeNginx } from './place';
 import { renderNginx, type NginxTarget } from './render';
@@ -95,4 +96,5 @@ export const nginxDialect: Dialect<NginxVendor, NginxTarget> = {
   parse: parseNginx,
   place: placeNginx,
   render: renderNginx,
+  includes: nginxIncludes,
 };

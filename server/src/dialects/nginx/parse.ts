@@ -5,6 +5,9 @@ import type {
   Comment,
   EvaluationPath,
   HostMatcher,
+  LocationMatch,
+  PathRoute,
+  PortRange,
   Reference,
   ReferenceKind,
   ReferenceRole,
@@ -16,6 +19,7 @@ import { LineIndex, type Range } from '../../model/range';
 import type { ParseContext, Parsed } from '../dialect';
 import { readableText, stopAt } from '../bounds';
 import { MAX_NESTING_DEPTH } from '../../limits';
+import { ALL_PORTS } from '../../model/ports';
 import { lex, type NginxToken } from './lexer';
 
 /** The kinds of block nginx gives meaning to; `other` is any block this parser does not model. */
@@ -68,6 +72,20 @@ export interface NginxContextInfo {
   /** Whether the list is written here (true) or inherited from an enclosing block (false). */
   accessListOwn?: boolean;
   listenPorts: number[];
+  /** The protocol of each listen directive's port, in the same order (`udp` for `listen 53 udp` and HTTP/3 `quic`). */
+  listenProtocols: ('tcp' | 'udp')[];
+  /** The address each listen directive is bound to, in the same order; undefined for every address (`listen 443`, `*:443`, a host name). */
+  listenAddresses: (IpInterval | undefined)[];
+  /** For location blocks: how a request path selects it; absent for named locations (`@name`), which no request path selects. */
+  location?: LocationMatch;
+  /** `ssl_preread on` in a stream server: it reads the TLS server name to route the connection. */
+  sslPreread?: boolean;
+  /** `satisfy any` here: a client that passes authentication gets in although allow/deny refuse it. */
+  satisfyAny?: boolean;
+  /** Offset of the block's `{` and `}`, when it has a block in this file. */
+  block?: { open: number; close: number };
+  /** `if` blocks here that end a request with an error status, by a variable's value. */
+  guards?: NginxGuard[];
   /**
    * For server blocks: the address families the listen directives accept connections on (`listen 443`
    * is IPv4 only, `[::]:443` IPv6 only unless `ipv6only=off`). Absent when it cannot be told.
@@ -97,6 +115,29 @@ export interface NginxMapInfo {
   defaultValue?: string;
 }
 
+/** A `geo` block: the variable it sets from the client address and the value each network gets. */
+export interface NginxGeoInfo {
+  variable: string;
+  /** The variable the address is read from; `$remote_addr` unless the block names another. */
+  source: string;
+  ranges: boolean;
+  entries: Array<{ interval: IpInterval; value: string; range: Range; referenceId: number }>;
+  defaultValue: string;
+  defaultRange?: Range;
+  /** Offsets of the block's braces. */
+  block?: { open: number; close: number };
+  /** `proxy`, `delete` or an `include`: entries this file does not show or that change the address. */
+  unsettled?: string;
+}
+
+/** `if (…) { return 4xx; }` in a server or location: requests whose variable has a refusing value end there. */
+export interface NginxGuard {
+  variable: string;
+  /** Which values refuse: equal to (`=`), different from (`!=`), empty or "0" (`!$v`), anything else (`$v`). */
+  test: { op: '=' | '!='; value: string } | { op: 'false' | 'true' };
+  range: Range;
+}
+
 /** What the nginx parser knows beyond the common model: the directive tree, contexts, includes and maps. */
 export interface NginxVendor {
   /** True when the file has no main-context directives and is read as an included fragment. */
@@ -107,6 +148,9 @@ export interface NginxVendor {
   contexts: NginxContextInfo[];
   includes: NginxInclude[];
   maps: NginxMapInfo[];
+  geos: NginxGeoInfo[];
+  /** The rule lists made of a geo block as a guard reads it: which geo (index into `geos`) and guard. */
+  guardLists: Array<{ listId: string; geo: number; guard: NginxGuard }>;
   upstreams: string[];
 }
 
@@ -430,6 +474,89 @@ function hostPattern(value: string, wildcards: boolean): { kind: ReferenceKind; 
   return { kind: 'hostname', matchers: [{ kind: 'exact', host: value }] };
 }
 
+/** An `if` that ends the request with an error status when a variable has (or lacks) a value; undefined for any other `if`. */
+function guardOf(d: NginxDirective, range: Range): NginxGuard | undefined {
+  const refuses = (d.block ?? []).some((c) => c.name === 'return' && /^(4\d\d|5\d\d)$/.test(c.args[0]?.value ?? ''));
+  if (!refuses) return undefined;
+  const condition = d.args.map((a) => a.value).join(' ');
+  const m = /^\(\s*(!?)\s*(\$\w+)\s*(?:(=|!=)\s*(.*?))?\s*\)$/.exec(condition);
+  if (!m) return undefined;
+  const [, not, variable, op, value] = m;
+  if (op === '=' || op === '!=') return { variable: variable!, test: { op, value: (value ?? '').replace(/^"(.*)"$/, '$1') }, range };
+  return { variable: variable!, test: { op: not === '!' ? 'false' : 'true' }, range };
+}
+
+/** Whether a guard refuses a request whose variable has `value`. */
+export function guardRefuses(guard: NginxGuard, value: string): boolean {
+  const test = guard.test;
+  if (test.op === '=') return value === test.value;
+  if (test.op === '!=') return value !== test.value;
+  const falsy = value === '' || value === '0';
+  return test.op === 'false' ? falsy : !falsy;
+}
+
+/** How a `location` block's arguments select requests; undefined for a named location or arguments nginx rejects. */
+function locationMatch(d: NginxDirective): LocationMatch | undefined {
+  const [first, second] = d.args.map((a) => a.value);
+  if (first === undefined) return undefined;
+  if (second !== undefined) {
+    if (first === '=') return { kind: 'exact', pattern: second };
+    if (first === '^~') return { kind: 'prefix-final', pattern: second };
+    if (first === '~') return { kind: 'regex', pattern: second };
+    if (first === '~*') return { kind: 'regex', pattern: second, caseless: true };
+    return undefined;
+  }
+  if (first.startsWith('@')) return undefined;
+  return { kind: 'prefix', pattern: first };
+}
+
+/** Ports a web server block is taken to listen on when its listen lines may be in an include this file does not show. */
+const WEB_PORTS_WHEN_UNSAID: PortRange[] = [
+  { from: 80, to: 80 },
+  { from: 443, to: 443 },
+  { from: 8080, to: 8080 },
+  { from: 8443, to: 8443 },
+];
+
+/**
+ * The listeners of a server block: its listen lines; nginx's `*:80` for an http server without
+ * any; the web ports (http) or every port (stream) when an include may hold them.
+ */
+function listenersOf(server: NginxContextInfo | undefined, stream: boolean): PathRoute['listeners'] {
+  if (server && server.listenPorts.length > 0) {
+    return server.listenPorts.map((port, i) => {
+      const address = server.listenAddresses[i];
+      return { protocol: server.listenProtocols[i] ?? 'tcp', ports: [{ from: port, to: port }], ...(address ? { addresses: [address] } : {}) };
+    });
+  }
+  const unsaid = !server || server.includes.some((path) => !PARAMETER_FILES.test(path));
+  if (!unsaid) return stream ? [] : [{ protocol: 'tcp', ports: [{ from: 80, to: 80 }] }];
+  return stream ? [{ protocol: 'tcp', ports: ALL_PORTS }, { protocol: 'udp', ports: ALL_PORTS }] : [{ protocol: 'tcp', ports: WEB_PORTS_WHEN_UNSAID }];
+}
+
+const ROUTED_CONTEXTS = new Set<NginxContextKind>(['server', 'stream-server', 'location', 'limit_except']);
+
+/**
+ * Which connections and requests reach a context: those of its server's listeners, and of the
+ * requests the chain of locations down to it selects. An http or stream block is a place of its
+ * own only in a file without server blocks (a fragment); a named location has no route.
+ */
+function routeOf(wc: WalkContext, server: WalkContext | undefined, hasServers: boolean): PathRoute | undefined {
+  const kind = wc.info.kind;
+  const stream = kind === 'stream-server' || kind === 'stream' || server?.info.kind === 'stream-server' || wc.info.kind === 'stream';
+  if (!ROUTED_CONTEXTS.has(kind)) {
+    if ((kind !== 'http' && kind !== 'stream') || hasServers || wc.info.accessListId === undefined) return undefined;
+    return { listeners: listenersOf(undefined, stream), server: wc.info.id, locations: [] };
+  }
+  const locations: PathRoute['locations'] = [];
+  for (let at: WalkContext | undefined = wc; at && at !== server && at.parent !== undefined; at = at.parent) {
+    if (at.info.kind !== 'location') continue;
+    if (!at.info.location) return undefined;
+    locations.unshift({ id: at.info.id, match: at.info.location });
+  }
+  return { listeners: listenersOf(server?.info, stream), server: server?.info.id ?? 'fragment', locations };
+}
+
 interface WalkContext {
   info: NginxContextInfo;
   index: number;
@@ -506,6 +633,7 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
   const walkContexts: WalkContext[] = [];
   const includes: NginxInclude[] = [];
   const maps: NginxMapInfo[] = [];
+  const geos: NginxGeoInfo[] = [];
   const ruleLists: RuleList[] = [];
   const paths: EvaluationPath[] = [];
   const usedIds = new Set<string>();
@@ -595,11 +723,18 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
       name,
       range: d ? rangeOf(d.start, headerEnd(d)) : rangeOf(0, text.length),
       listenPorts: [],
+      listenProtocols: [],
+      listenAddresses: [],
       listenFamilies: [],
       serverNames: [],
       includes: [],
     };
     if (parent) info.parent = parent.index;
+    if (d?.openOffset !== undefined && d.closeOffset !== undefined) info.block = { open: d.openOffset, close: d.closeOffset };
+    if (kind === 'location' && d) {
+      const match = locationMatch(d);
+      if (match) info.location = match;
+    }
     contexts.push(info);
     const wc: WalkContext = { info, index: contexts.length - 1, ownRules: [] };
     if (parent) wc.parent = parent;
@@ -658,8 +793,14 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
       port = colon < 0 ? undefined : v.slice(colon + 1);
     }
     const portNumber = port ? Number(port) : 80;
-    if (Number.isInteger(portNumber) && portNumber > 0 && portNumber < 65536) ctx.info.listenPorts.push(portNumber);
+    if (Number.isInteger(portNumber) && portNumber > 0 && portNumber < 65536) {
+      ctx.info.listenPorts.push(portNumber);
+      ctx.info.listenProtocols.push(d.args.some((a) => a.value === 'udp' || a.value === 'quic') ? 'udp' : 'tcp');
+    }
     const ip = parseIp(host ?? '');
+    if (Number.isInteger(portNumber) && portNumber > 0 && portNumber < 65536) {
+      ctx.info.listenAddresses.push(ip.ok ? { family: ip.value.family, first: ip.value.value, last: ip.value.value } : undefined);
+    }
     if (offset === 1) ctx.info.listenFamilies.push(d.args.some((a) => a.value === 'ipv6only=off') ? [4, 6] : [6]);
     else if (host === undefined || host === '*' || (ip.ok && ip.value.family === 4)) ctx.info.listenFamilies.push([4]);
     else ctx.info.listenFamilies.push([4, 6]);
@@ -715,7 +856,7 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
     if (!entries) ctx.info.includes.push(arg.value);
   };
 
-  const handleGeoEntries = (entries: NginxDirective[], ctx: WalkContext, rangesMode: boolean): void => {
+  const handleGeoEntries = (entries: NginxDirective[], ctx: WalkContext, rangesMode: boolean, info?: NginxGeoInfo): void => {
     let ranges = rangesMode;
     // nginx warns about a network given twice and keeps the later value.
     const networks = new Set<string>();
@@ -723,15 +864,20 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
       if (e.block) problem(e.start, (e.openOffset ?? e.start) + 1, t('Unexpected "{0}"', '{'));
       if (e.name === 'ranges' && e.args.length === 0) {
         ranges = true;
+        if (info) info.ranges = true;
         continue;
       }
       if (e.name === 'proxy_recursive') continue;
       if (e.name === 'include') {
         handleInclude(e, ctx, 'geo');
+        if (info) info.unsettled = t('{0} may hold more of its networks', shown(e.args[0]?.value ?? ''));
         continue;
       }
       if (e.name === 'default') {
-        argCount(e, 1, 1);
+        if (argCount(e, 1, 1) && info) {
+          info.defaultValue = e.args[0]!.value;
+          info.defaultRange = directiveRange(e);
+        }
         continue;
       }
       // In `ranges` mode keys (and what `delete` removes) are `first-last`; otherwise networks.
@@ -745,15 +891,22 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
       };
       if (e.name === 'proxy') {
         if (argCount(e, 1, 1)) addReference(e.args[0]!, 'source', classifyAddress(e.args[0]!.value));
+        if (info) info.unsettled = t('"proxy" reads the client address from a header for some senders');
         continue;
       }
       if (e.name === 'delete') {
         if (argCount(e, 1, 1)) geoKey(e.args[0]!);
+        if (info) info.unsettled = t('"delete" takes networks out again');
         continue;
       }
-      argCount(e, 1, 1);
+      const counted = argCount(e, 1, 1);
       const id = geoKey(e.nameToken);
       const interval = id === undefined ? undefined : references[id]!.interval;
+      if (interval && counted && id !== undefined && info) {
+        // A network given twice keeps its later value, as nginx does.
+        info.entries = info.entries.filter((x) => x.interval.family !== interval.family || x.interval.first !== interval.first || x.interval.last !== interval.last);
+        info.entries.push({ interval, value: e.args[0]!.value, range: directiveRange(e), referenceId: id });
+      }
       if (interval) {
         const key = `${interval.family}:${interval.first}:${interval.last}`;
         if (networks.has(key)) problem(e.nameToken.start, e.nameToken.end, t('Duplicate network "{0}"; nginx keeps the later value', shown(e.name)), 'warning');
@@ -925,6 +1078,12 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
       case 'include':
         handleInclude(d, ctx);
         break;
+      case 'ssl_preread':
+        if (d.args[0]?.value === 'on') ctx.info.sslPreread = true;
+        break;
+      case 'satisfy':
+        if (d.args[0]?.value === 'any') ctx.info.satisfyAny = true;
+        break;
       case 'server':
         if (kind === 'upstream' || kind === 'stream-upstream') handleUpstreamServer(d);
         break;
@@ -934,9 +1093,18 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
       case 'geo':
         if (d.block) {
           argCount(d, 1, 2);
-          handleGeoEntries(d.block, ctx, false);
+          const variable = d.args[d.args.length - 1]?.value ?? '';
+          const info: NginxGeoInfo = { variable, source: d.args.length === 2 ? d.args[0]!.value : '$remote_addr', ranges: false, entries: [], defaultValue: '' };
+          if (d.openOffset !== undefined && d.closeOffset !== undefined) info.block = { open: d.openOffset, close: d.closeOffset };
+          handleGeoEntries(d.block, ctx, false, info);
+          geos.push(info);
         }
         continue;
+      case 'if': {
+        const guard = guardOf(d, rangeOf(d.start, d.end));
+        if (guard) (ctx.info.guards ??= []).push(guard);
+        break;
+      }
       default:
         break;
     }
@@ -1023,7 +1191,55 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
     ruleLists.push(list);
     wc.info.accessListId = list.id;
     wc.info.accessListOwn = own;
-    paths.push({ id: `path:${list.id}`, name: list.name, direction: 'inbound', stages: [list.id], range: list.range });
+  }
+
+  // A guard on a geo variable refuses the clients whose networks get a refusing value: a list of its own, most specific network first, as geo matches.
+  const guardLists = new Map<WalkContext, string[]>();
+  const guardListInfo: NginxVendor['guardLists'] = [];
+  for (const wc of walkContexts) {
+    for (const guard of wc.info.guards ?? []) {
+      const geo = [...geos].reverse().find((g) => g.variable === guard.variable);
+      if (!geo) continue;
+      const unsettled = geo.unsettled ?? (geo.source !== '$remote_addr' ? t('geo {0} reads the address from {1}', geo.variable, geo.source) : undefined);
+      const entries = [...geo.entries].sort((a, b) => (a.interval.last - a.interval.first < b.interval.last - b.interval.first ? -1 : a.interval.last - a.interval.first > b.interval.last - b.interval.first ? 1 : 0));
+      const list: RuleList = {
+        id: uniqueId(`${wc.info.id} | geo ${geo.variable}`),
+        name: t('geo {0} as the "if" on line {1} reads it', geo.variable, guard.range.start.line + 1),
+        kind: 'http-access',
+        rules: entries.map((e) => ({
+          range: e.range,
+          actionRange: e.range,
+          action: { type: guardRefuses(guard, e.value) ? 'drop' : 'accept' },
+          sources: { referenceIds: [e.referenceId], intervals: [e.interval], negated: false },
+          ...(unsettled ? { unknownConditions: [unsettled] } : {}),
+          text: text.slice(lines.offsetAt(e.range.start), lines.offsetAt(e.range.end)),
+        })),
+        defaultAction: guardRefuses(guard, geo.defaultValue) ? 'drop' : 'accept',
+        range: guard.range,
+      };
+      if (geo.defaultRange) list.defaultRange = geo.defaultRange;
+      const families = serverFamilies(wc);
+      if (families) list.families = families;
+      ruleLists.push(list);
+      guardLists.set(wc, [...(guardLists.get(wc) ?? []), list.id]);
+      guardListInfo.push({ listId: list.id, geo: geos.indexOf(geo), guard });
+    }
+  }
+  /** The guard lists a request meets on its way to a context: the server's first, then each location's. */
+  const guardsOnTheWay = (wc: WalkContext): string[] => {
+    const chain: WalkContext[] = [];
+    for (let at: WalkContext | undefined = wc; at; at = at.parent) chain.unshift(at);
+    return chain.flatMap((c) => guardLists.get(c) ?? []);
+  };
+
+  // Paths: each server and location a request can end in, with the listeners and locations that lead there.
+  const hasServers = walkContexts.some((wc) => wc.info.kind === 'server' || wc.info.kind === 'stream-server');
+  for (const wc of walkContexts) {
+    const route = routeOf(wc, enclosingServer(wc), hasServers);
+    if (!route) continue;
+    const listId = wc.info.accessListId;
+    const stages = [...guardsOnTheWay(wc), ...(listId ? [listId] : [])];
+    paths.push({ id: `path:${wc.info.id}`, name: wc.info.name, direction: 'inbound', stages, range: wc.info.range, route });
   }
 
   const vendor: NginxVendor = {
@@ -1033,6 +1249,8 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
     contexts,
     includes,
     maps,
+    geos,
+    guardLists: guardListInfo,
     upstreams: tree.upstreams,
   };
   problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);

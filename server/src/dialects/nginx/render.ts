@@ -1,6 +1,6 @@
 import { t } from '../../l10n';
 import { formatCidr, intervalToCidrs, mergeIntervals, subtractIntervals, type IpInterval } from '../../model/address';
-import type { HostMatcher, RuleList } from '../../model/config';
+import type { HostMatcher, Rule, RuleList } from '../../model/config';
 import type { Policy, PolicyEntry, RenderedBlock } from '../../model/policy';
 
 const INDENT_STEP = '    ';
@@ -9,6 +9,13 @@ const INDENT_STEP = '    ';
 export interface NginxTarget {
   mode: 'access' | 'sni-map';
   list?: RuleList;
+  /**
+   * Rules the context inherits, written after the new ones: once a context has allow/deny of its
+   * own nginx stops applying the enclosing block's, so every other client keeps its answer.
+   */
+  keep?: { rules: readonly Rule[]; from: string };
+  /** The request path of a new location that holds the lines (no location of the server serves it). */
+  location?: string;
 }
 
 /** Body indentation for a block inside the target's context: one step deeper than its header. */
@@ -68,13 +75,13 @@ function renderAccess(policy: Policy, target: NginxTarget, indent: string, lines
       notExpressible.push(url);
     }
   }
-  if (policy.action === 'allow') {
-    // nginx lets a request through when no rule matches, so an allow-list means nothing without a
-    // final `deny all`. When the list already ends in its own `deny all` we leave that one to do the
-    // job: a second one here would shadow every allow the author wrote below this block.
-    const hasDenyAll = target.list?.rules.some((r) => r.action.type === 'drop' && r.sources === undefined) ?? false;
-    if (!hasDenyAll) lines.push(`${indent}deny all;`);
+  if (target.keep) {
+    lines.push(`${indent}# ${t('The rules this context inherited from {0}, which no longer apply here once it has allow/deny of its own:', target.keep.from)}`);
+    for (const rule of target.keep.rules) lines.push(`${indent}${rule.text.replace(/\s+/g, ' ').trim()}`);
+    return;
   }
+  // Beside rules of the user's, those decide every other client; an allow-list on its own means nothing without a final `deny all`, since nginx lets through what no rule matches.
+  if (policy.action === 'allow' && (target.list?.rules.length ?? 0) === 0) lines.push(`${indent}deny all;`);
 }
 
 /**
@@ -147,13 +154,22 @@ function renderSniMap(policy: Policy, target: NginxTarget, lines: string[], notE
   if (!existing) lines.push('}');
 }
 
+/** A request path as a location argument: quoted when nginx would otherwise split or misread it. */
+function quotedPath(path: string): string {
+  return /[\s;{}#"'\\]/.test(path) ? `"${path.replace(/["\\]/g, '\\$&')}"` : path;
+}
+
 export function renderNginx(policy: Policy, target: NginxTarget): RenderedBlock {
   const notExpressible: string[] = [];
   const sni = target.mode === 'sni-map' || target.list?.kind === 'sni-routing';
   const indent = sni && target.list?.kind !== 'sni-routing' ? '' : bodyIndent(target.list);
   const body: string[] = [];
   if (sni) renderSniMap(policy, target, body, notExpressible);
-  else renderAccess(policy, target, '', body, notExpressible);
+  else if (target.location) {
+    body.push(`location ${quotedPath(target.location)} {`);
+    renderAccess(policy, target, INDENT_STEP, body, notExpressible);
+    body.push('}');
+  } else renderAccess(policy, target, '', body, notExpressible);
   const lines = [beginMarker(policy), `# ${policy.title.replace(/[\r\n]+/g, ' ')}`, ...body, endMarker(policy)];
   const text = lines.map((l) => (l.length > 0 ? indent + l : l)).join('\n') + '\n';
   return { text, notExpressible };
