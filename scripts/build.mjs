@@ -34,6 +34,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   absWorkingDir: root,
+  // jsonc-parser's UMD build loads its parts with a require the bundler cannot follow; its ES build bundles whole.
+  mainFields: ['module', 'main'],
   // quickjs-emscripten is an ES module that asks import.meta.url where it lives; in a CommonJS
   // bundle that is the bundle file itself.
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -1,6 +1,7 @@
 // Writes what follows from the dialect folders and the finding codes: the dialect registry, the
 // client's language table, and in package.json the languages, their grammars and activation
-// events, the menus' language conditions, the per-dialect direction and per-code severity settings.
+// events, the menus' language conditions, the per-dialect direction and per-code severity settings,
+// and the same two lists in the project config's schema.
 // A new dialect is a folder; run this once and the rest of the program knows it.
 // `--check` reports what differs instead of writing (the manifest test runs it).
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ const manifestPath = join(root, 'package.json');
 const clientPath = join(root, 'client', 'src', 'dialectLanguages.generated.ts');
 const dialectsDir = join(root, 'server', 'src', 'dialects');
 const registryPath = join(dialectsDir, 'registry.generated.ts');
+const schemaPath = join(root, 'schemas', 'endpoint-lens.schema.json');
 
 /** Every folder of server/src/dialects with an index.ts is a dialect; its index exports `<folder>Dialect`. */
 function registry(): string {
@@ -117,6 +119,20 @@ function generate(manifest: Manifest): Manifest {
   return out;
 }
 
+interface ProjectSchema {
+  properties: Record<string, { properties?: Record<string, unknown> }>;
+}
+
+/** The project config's schema with the severity keys of every finding code and the direction key of every dialect. */
+function projectSchema(schema: ProjectSchema): ProjectSchema {
+  const out = structuredClone(schema);
+  const direction = out.properties.direction;
+  if (direction) direction.properties = Object.fromEntries(ids.map((id) => [id, { enum: ['outbound', 'inbound', 'both'] }]));
+  const severity = out.properties.severity;
+  if (severity) severity.properties = Object.fromEntries(FINDING_CODES.map((code) => [code, { enum: ['error', 'warning', 'information', 'hint', 'off'] }]));
+  return out;
+}
+
 function clientTable(): string {
   const patterns = [...new Set(DIALECTS.flatMap((d) => d.fileNamePatterns.map((p) => `**/${p}`)))];
   return [
@@ -146,12 +162,15 @@ async function main(): Promise<void> {
   const manifestText = readFileSync(manifestPath, 'utf8');
   const generatedManifest = `${JSON.stringify(generate(JSON.parse(manifestText) as Manifest), null, 2)}\n`;
   const generatedClient = clientTable();
+  const schemaText = readFileSync(schemaPath, 'utf8');
+  const generatedSchema = `${JSON.stringify(projectSchema(JSON.parse(schemaText) as ProjectSchema), null, 2)}\n`;
   const clientText = existsSync(clientPath) ? readFileSync(clientPath, 'utf8') : '';
   if (check) {
     const stale = [
       manifestText !== generatedManifest ? 'package.json' : '',
       clientText !== generatedClient ? 'client/src/dialectLanguages.generated.ts' : '',
       registryText !== generatedRegistry ? 'server/src/dialects/registry.generated.ts' : '',
+      schemaText !== generatedSchema ? 'schemas/endpoint-lens.schema.json' : '',
     ].filter(Boolean);
     if (stale.length > 0) {
       console.error(`out of date with the dialect folders and finding codes: ${stale.join(', ')}; run npm run manifest`);
@@ -161,6 +180,7 @@ async function main(): Promise<void> {
   }
   writeFileSync(manifestPath, generatedManifest);
   writeFileSync(clientPath, generatedClient);
+  writeFileSync(schemaPath, generatedSchema);
 }
 
 void main();

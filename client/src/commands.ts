@@ -7,6 +7,7 @@ import {
   SERVER_COMMANDS,
   type CatalogReportParams,
   type CheckWorkspaceResult,
+  type DescribeEstateParams,
   type ExchangeHybridFeature,
   type InsertPolicyParams,
   type InsertPolicyResult,
@@ -342,6 +343,59 @@ async function testPac(session: Session): Promise<MarkdownReport | undefined> {
   return report;
 }
 
+/** Firewall dialects an estate's egress can be (PAC and nginx are not on the packet path). */
+const FIREWALL_LANGUAGES = ['iptables', 'nftables', 'cisco', 'panos', 'fortios', 'junos'];
+
+interface EstateArgs {
+  egressUris?: string[];
+  clients?: string[];
+}
+
+/**
+ * "Describe this estate": from the open PAC file, the open firewall files the user picks as the
+ * estate's egress, and the client networks typed in, an estate entry in endpoint-lens.json.
+ */
+async function describeEstate(session: Session, args?: EstateArgs): Promise<InsertPolicyResult | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || !(editor.document.languageId === 'pac' || /\.pac$|wpad\.dat$/i.test(editor.document.fileName))) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('Open a PAC file first.'));
+    return undefined;
+  }
+  let egressUris = args?.egressUris;
+  if (!egressUris) {
+    const firewalls = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file' && FIREWALL_LANGUAGES.includes(d.languageId));
+    if (firewalls.length === 0) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Open the egress firewall files of the estate (iptables, nftables, Cisco, PAN-OS, FortiOS or Junos) as well, then run the command again.'));
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      firewalls.map((d) => ({ label: vscode.workspace.asRelativePath(d.uri), description: d.languageId, picked: true, uri: d.uri.toString() })),
+      { canPickMany: true, title: vscode.l10n.t('Egress firewalls of this estate'), placeHolder: vscode.l10n.t('Pick the firewalls between these clients and the internet.'), ignoreFocusOut: true },
+    );
+    if (!picked || picked.length === 0) return undefined;
+    egressUris = picked.map((p) => p.uri);
+  }
+  let clients = args?.clients;
+  if (!clients) {
+    const typed = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Client networks'),
+      prompt: vscode.l10n.t('The networks whose browsers use this PAC file (CIDRs, separated by commas or spaces).'),
+      placeHolder: '10.20.0.0/16, 2001:db8:20::/48',
+      ignoreFocusOut: true,
+      validateInput: (text) => validateAddresses(text, true),
+    });
+    if (typed === undefined) return undefined;
+    clients = splitAddresses(typed);
+  }
+  const params: DescribeEstateParams = { uri: editor.document.uri.toString(), egressUris, clients };
+  const result = await executeServerCommand<InsertPolicyResult>(session, SERVER_COMMANDS.describeEstate, params);
+  if (!result) return undefined;
+  session.output.info(`describe estate: ${result.message}`);
+  if (result.applied) void vscode.window.showInformationMessage(result.message);
+  else void vscode.window.showWarningMessage(result.message);
+  return result;
+}
+
 /** "Check workspace": the server publishes diagnostics for the files that are not open, each read in its configuration. */
 async function checkWorkspace(session: Session): Promise<CheckWorkspaceResult | undefined> {
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the workspace') }, () =>
@@ -403,6 +457,7 @@ export function registerCommands(session: Session): void {
   register('endpointLens.updateCatalog', () => updateCatalogNow(session));
   register('endpointLens.showCatalogReport', () => showCatalogReport(session));
   register('endpointLens.testPac', () => testPac(session));
+  register('endpointLens.describeEstate', (args?: unknown) => describeEstate(session, callerArgs<EstateArgs>(args)));
   register('endpointLens.checkWorkspace', () => checkWorkspace(session));
   register('endpointLens.showOutput', () => session.output.show());
   register('endpointLens.openExample', () => openExample(session));

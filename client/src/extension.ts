@@ -6,6 +6,7 @@ import type { InitializationOptions } from '../../server/src/protocol';
 import { CatalogUpdater } from './catalogUpdates';
 import { registerCommands, type Session } from './commands';
 import { documentSelector } from './languages';
+import { PROJECT_CONFIG_NAME } from '../../server/src/protocol';
 import { affectsSettings, SECTION } from './settings';
 import { StatusBar } from './statusBar';
 import { watchTrust } from './trust';
@@ -52,7 +53,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Endpoi
   if (bundle) initializationOptions.l10nBundle = bundle;
   const clientOptions: LanguageClientOptions = {
     documentSelector: documentSelector(),
-    synchronize: { configurationSection: SECTION },
+    // A project config edited outside the editor (or on disk by `git pull`) changes every file below it.
+    synchronize: { configurationSection: SECTION, fileEvents: vscode.workspace.createFileSystemWatcher(`**/${PROJECT_CONFIG_NAME}`) },
     initializationOptions,
     outputChannel: output,
   };

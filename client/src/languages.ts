@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DocumentSelector } from 'vscode-languageclient/node';
 import { FILE_PATTERNS, LANGUAGE_IDS } from './dialectLanguages.generated';
+import { PROJECT_CONFIG_NAME } from '../../server/src/protocol';
 
 export function documentSelector(): DocumentSelector {
   return [
@@ -9,6 +10,8 @@ export function documentSelector(): DocumentSelector {
       { scheme: 'untitled', language },
     ]),
     ...FILE_PATTERNS.map((pattern) => ({ scheme: 'file', pattern })),
+    // The project config: the server reports its bad values and hovers over its estates.
+    { scheme: 'file', pattern: `**/${PROJECT_CONFIG_NAME}` },
   ];
 }
 

@@ -3,10 +3,13 @@ import { catalogAsOf, type CatalogAsOf } from './catalog/asOf';
 import type { Catalog } from './catalog/index';
 import { loadCatalog, loadOtherEndpoints } from './catalog/load';
 import type { InstanceId } from './catalog/types';
-import { INSTANCES } from './catalog/types';
 import { TENANT_RESTRICTION_HOSTS } from './catalog/tenantRestrictions';
 import { analyze } from './analysis/analyze';
-import type { AnalysisSettings, CheckContext } from './analysis/context';
+import { withoutIPv6 } from './analysis/scope';
+import type { AnalysisSettings, CheckContext, EstatePath } from './analysis/context';
+import { relative } from 'node:path';
+import type { ProjectConfig } from './project/config';
+import { estatesOf } from './project/estate';
 import type { Finding } from './analysis/finding';
 import { parserFailureModel, type Dialect, type IncludeOptions, type ParseContext } from './dialects/dialect';
 import { assembleConfiguration, type AssembledConfiguration, type ReadText } from './workspace/includes';
@@ -19,7 +22,8 @@ import { createPacSandbox, type PacSandbox } from './pac/sandbox';
 import { looksBinary } from './fileAccess';
 import { EDITOR_MAX_ANALYSED_BYTES, PAC_BUDGET } from './limits';
 import { boundRules } from './dialects/bounds';
-import { DEFAULT_SETTINGS, type CatalogInfo, type EndpointLensSettings } from './protocol';
+import type { CatalogInfo, EndpointLensSettings } from './protocol';
+export { resolveSettings } from './settings';
 import { t } from './l10n';
 import type { FixSubject } from './render/fixes';
 
@@ -38,6 +42,14 @@ function shiftedParts(parts: ParseContext['parts'], before: string, after: strin
   while (prefix < shortest && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
   const delta = after.length - before.length;
   return parts.map((part) => (part.offset > prefix ? { ...part, offset: part.offset + delta } : part));
+}
+
+/** What an analysis knows besides the text and its settings. */
+export interface AnalyzeOptions {
+  /** For a configuration assembled from several files: where each file starts in the text. */
+  parts?: ParseContext['parts'];
+  /** For a PAC file that estates of the project config name: the paths it is checked along (see Engine.estatePaths). */
+  estates?: readonly EstatePath[];
 }
 
 export interface LoadedCatalog {
@@ -63,37 +75,6 @@ export interface DocumentAnalysis {
   notice?: string;
 }
 
-/** Merge user settings over the defaults, tolerating any shape (settings come from JSON). */
-export function resolveSettings(partial: unknown): EndpointLensSettings {
-  const p = (partial && typeof partial === 'object' ? partial : {}) as Partial<EndpointLensSettings>;
-  const d = DEFAULT_SETTINGS;
-  const strings = (v: unknown, fallback: string[]): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : fallback);
-  const record = <T>(v: unknown, fallback: Record<string, T>): Record<string, T> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, T>) : fallback);
-  const instance = INSTANCES.find((i) => i.toLowerCase() === String(p.instance ?? '').toLowerCase()) ?? d.instance;
-  const catalog = record<unknown>(p.catalog, {});
-  const pac = record<unknown>(p.pac, {});
-  return {
-    instance,
-    serviceAreas: strings(p.serviceAreas, d.serviceAreas),
-    categories: strings(p.categories, d.categories).filter((c): c is 'Optimize' | 'Allow' | 'Default' => ['Optimize', 'Allow', 'Default'].includes(c)),
-    includeOptional: typeof p.includeOptional === 'boolean' ? p.includeOptional : d.includeOptional,
-    tenantName: typeof p.tenantName === 'string' ? p.tenantName : d.tenantName,
-    tenantRestrictions: typeof p.tenantRestrictions === 'boolean' ? p.tenantRestrictions : d.tenantRestrictions,
-    direction: record(p.direction, d.direction),
-    exclude: strings(p.exclude, d.exclude),
-    severity: record(p.severity, d.severity),
-    catalog: {
-      autoUpdate: typeof catalog.autoUpdate === 'boolean' ? catalog.autoUpdate : d.catalog.autoUpdate,
-      url: typeof catalog.url === 'string' && catalog.url ? catalog.url : d.catalog.url,
-      pinnedVersion: typeof catalog.pinnedVersion === 'string' ? catalog.pinnedVersion : d.catalog.pinnedVersion,
-    },
-    pac: {
-      hostAddresses: record(pac.hostAddresses, d.pac.hostAddresses),
-      clientAddress: typeof pac.clientAddress === 'string' && pac.clientAddress ? pac.clientAddress : d.pac.clientAddress,
-    },
-  };
-}
-
 export function analysisSettings(settings: EndpointLensSettings, dialect: Dialect, trusted: boolean): AnalysisSettings {
   const direction = settings.direction[dialect.id];
   return {
@@ -103,10 +84,16 @@ export function analysisSettings(settings: EndpointLensSettings, dialect: Dialec
     includeOptional: settings.includeOptional,
     tenantName: settings.tenantName,
     tenantRestrictions: settings.tenantRestrictions,
+    noIPv6: settings.noIPv6,
     direction: direction === 'inbound' || direction === 'outbound' || direction === 'both' ? direction : dialect.defaultDirection,
     trusted,
     pac: settings.pac,
   };
+}
+
+/** Where includes are looked for under these settings: the include path (the project config's is already absolute); the nginx prefix is found from nginx.conf. */
+export function includeOptions(settings: EndpointLensSettings): IncludeOptions {
+  return settings.includePath.length > 0 ? { includePath: settings.includePath } : {};
 }
 
 export { looksBinary } from './fileAccess';
@@ -214,8 +201,8 @@ export class Engine {
     return detectDialect(path, text, options);
   }
 
-  /** Parse and analyse one document (or an assembled configuration, whose `parts` say where each file starts). Never throws on user text. */
-  analyzeDocument(path: string, text: string, settings: EndpointLensSettings, detection: Detection, parts?: ParseContext['parts']): DocumentAnalysis {
+  /** Parse and analyse one document (or an assembled configuration, whose `options.parts` say where each file starts). Never throws on user text. */
+  analyzeDocument(path: string, text: string, settings: EndpointLensSettings, detection: Detection, options: AnalyzeOptions = {}): DocumentAnalysis {
     const dialect = detection.dialect;
     const lines = new LineIndex(text);
     const empty: ConfigModel = { dialect: dialect.id, references: [], ruleLists: [], paths: [], problems: [], comments: [] };
@@ -230,13 +217,40 @@ export class Engine {
     }
     let model: ConfigModel;
     try {
-      model = boundRules(dialect.parse(text, { fileName: path, ...(parts ? { parts } : {}) }).model);
+      model = boundRules(dialect.parse(text, { fileName: path, ...(options.parts ? { parts: options.parts } : {}) }).model);
     } catch (error) {
       model = parserFailureModel(dialect.id, dialect.displayName, error);
     }
-    const context = this.contextFor(text, lines, model, settings, dialect, parts);
+    const context = this.contextFor(text, lines, model, settings, dialect, options);
     const findings = analyze(context, { severity: settings.severity });
     return { ...base, model, findings, context };
+  }
+
+  /**
+   * The estates of a project config whose PAC file is `pacPath`, each with its egress firewalls
+   * read (`read` gives a file's text: the editor's copy of an open file, else the disk's) and
+   * parsed. A firewall that cannot be read or recognised is left out of the path; the project
+   * config's own check reports a missing file.
+   */
+  estatePaths(pacPath: string, project: Pick<ProjectConfig, 'path' | 'dir' | 'estates'> | undefined, read: (path: string) => string | undefined): EstatePath[] {
+    if (!project) return [];
+    const { asPac } = estatesOf(project.estates, pacPath);
+    return asPac.map((estate) => ({
+      estate,
+      configPath: project.path,
+      firewalls: estate.egress.flatMap((file) => {
+        const text = read(file);
+        const detection = text === undefined ? undefined : detectDialect(file, text);
+        if (text === undefined || !detection || looksBinary(text)) return [];
+        let model: ConfigModel;
+        try {
+          model = boundRules(detection.dialect.parse(text, { fileName: file }).model);
+        } catch {
+          return [];
+        }
+        return [{ path: file, name: relative(project.dir, file) || file, model }];
+      }),
+    }));
   }
 
   /**
@@ -250,7 +264,7 @@ export class Engine {
 
   /** Analyse an assembled configuration as one text and report each finding in the file it lies in. */
   analyzeConfiguration(configuration: AssembledConfiguration, settings: EndpointLensSettings, detection: Detection): ConfigurationAnalysis {
-    const analysis = this.analyzeDocument(configuration.root, configuration.text, settings, detection, configuration.parts);
+    const analysis = this.analyzeDocument(configuration.root, configuration.text, settings, detection, { parts: configuration.parts });
     return { configuration, analysis, byFile: findingsByFile(configuration, analysis.lines, analysis.findings, settings.severity) };
   }
 
@@ -262,7 +276,7 @@ export class Engine {
       ...subject,
       parseContext: { fileName: configuration.root, parts: configuration.parts },
       reanalyse: (text) => {
-        const again = this.analyzeDocument(configuration.root, text, settings, analysis.detection, shiftedParts(configuration.parts, configuration.text, text));
+        const again = this.analyzeDocument(configuration.root, text, settings, analysis.detection, { parts: shiftedParts(configuration.parts, configuration.text, text) });
         return { findings: again.findings, model: again.model };
       },
     };
@@ -291,7 +305,8 @@ export class Engine {
       model: analysis.model,
       ...(settings.tenantRestrictions ? { keepOnProxy: TENANT_RESTRICTION_HOSTS } : {}),
       reanalyse: (text) => {
-        const again = this.analyzeDocument(path, text, settings, detection);
+        // The same estates, so a fix is judged against the same paths as the findings it came from.
+        const again = this.analyzeDocument(path, text, settings, detection, context.estates ? { estates: context.estates } : {});
         return { findings: again.findings, model: again.model };
       },
     };
@@ -301,7 +316,8 @@ export class Engine {
    * What the checks, hovers and fixes of one document see. Also used to rebuild the context of an
    * analysis made in the server's analysis thread from the model it sent back.
    */
-  contextFor(text: string, lines: LineIndex, model: ConfigModel, settings: EndpointLensSettings, dialect: Dialect, parts?: ParseContext['parts']): CheckContext {
+  contextFor(text: string, lines: LineIndex, model: ConfigModel, settings: EndpointLensSettings, dialect: Dialect, options: AnalyzeOptions = {}): CheckContext {
+    const { parts, estates } = options;
     const { history } = this.catalog(settings.instance, settings.catalog.pinnedVersion);
     const catalog = this.catalogAsOf(settings.instance, settings.catalog.pinnedVersion);
     return {
@@ -309,11 +325,12 @@ export class Engine {
       text,
       lines,
       dialect,
-      catalog,
+      catalog: settings.noIPv6 ? withoutIPv6(catalog) : catalog,
       today: catalog.asOf,
       settings: analysisSettings(settings, dialect, this.trusted),
       ...(history ? { history } : {}),
       ...(parts ? { parts } : {}),
+      ...(estates && estates.length > 0 ? { estates: [...estates] } : {}),
       ...(this.sandbox && this.trusted && dialect.id === 'pac' ? { pac: { sandbox: this.sandbox, options: { ...PAC_BUDGET, hostAddresses: {}, clientAddress: settings.pac.clientAddress } } } : {}),
     };
   }

@@ -2,11 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   closeSync,
   constants,
+  existsSync,
   fchmodSync,
   fchownSync,
   fstatSync,
   fsyncSync,
   openSync,
+  readFileSync,
   readSync,
   realpathSync,
   renameSync,
@@ -290,4 +292,18 @@ export function replaceEditedFile(path: string, original: { stamp: FileStamp; di
     owner: { uid: original.stamp.uid, gid: original.stamp.gid },
     beforeRename: changed,
   });
+}
+
+/** A regular file's text from disk; undefined when it is not one or cannot be read. */
+export function readDiskFile(path: string): string | undefined {
+  try {
+    return statSync(path).isFile() ? readFileSync(path, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether anything is at the path (a project config, a file an estate names). */
+export function fileExists(path: string): boolean {
+  return existsSync(path);
 }

@@ -16,6 +16,9 @@ export interface InitializationOptions {
   settings?: Partial<EndpointLensSettings>;
 }
 
+/** The project config's file name; the nearest one up the tree from a file applies to it. */
+export const PROJECT_CONFIG_NAME = 'endpoint-lens.json';
+
 export type Severity = 'error' | 'warning' | 'information' | 'hint' | 'off';
 
 /** The `endpointLens` configuration section, typed. */
@@ -32,6 +35,13 @@ export interface EndpointLensSettings {
    * proxy (no `proxied-optimize` for them, no edit sends them DIRECT, a DIRECT for them is reported).
    */
   tenantRestrictions: boolean;
+  /**
+   * The site has no IPv6 egress (the web service's `NoIPv6`): the catalogue's IPv6 prefixes are out
+   * of scope, so nothing is reported about them.
+   */
+  noIPv6: boolean;
+  /** Folders `include` looks in after the including file's own (nftables `-I`), absolute or relative to the project config. */
+  includePath: string[];
   /** Per dialect id: which traffic the file's rules are checked for. */
   direction: Record<string, 'outbound' | 'inbound' | 'both'>;
   exclude: string[];
@@ -47,6 +57,8 @@ export const DEFAULT_SETTINGS: EndpointLensSettings = {
   includeOptional: false,
   tenantName: '',
   tenantRestrictions: false,
+  noIPv6: false,
+  includePath: [],
   direction: {},
   exclude: [],
   severity: {},
@@ -85,8 +97,16 @@ export const SERVER_COMMANDS = {
   refreshManagedBlocks: 'endpointLens.server.refreshManagedBlocks',
   testPac: 'endpointLens.server.testPac',
   catalogReport: 'endpointLens.server.catalogReport',
+  describeEstate: 'endpointLens.server.describeEstate',
   checkWorkspace: 'endpointLens.server.checkWorkspace',
 } as const;
+
+/** "Describe this estate": the open PAC file, the firewall files its clients leave through, and the client networks. */
+export interface DescribeEstateParams {
+  uri: string;
+  egressUris: string[];
+  clients: string[];
+}
 
 /** What "Check workspace" did: files it published diagnostics for (those not open) and the findings in them. */
 export interface CheckWorkspaceResult {

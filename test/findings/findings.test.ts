@@ -22,7 +22,9 @@ test('there are at least 60 fixture pairs, covering every dialect and every find
   const dialects = new Set(withExpected.map((p) => p.dialect));
   assert.deepEqual(DIALECT_IDS.filter((d) => !dialects.has(d)), []);
   const codes = new Set(withExpected.flatMap((p) => readExpected(p.expectedPath).findings.map((f) => f.code)));
-  assert.deepEqual(FINDING_CODES.filter((c) => !codes.has(c)), []);
+  // Codes about several files (an estate) or about endpoint-lens.json have their cases in test/unit/project.
+  const projectCodes = new Set(['path-inconsistent', 'config-problem']);
+  assert.deepEqual(FINDING_CODES.filter((c) => !codes.has(c) && !projectCodes.has(c)), []);
   assert.ok(withExpected.some((p) => readExpected(p.expectedPath).findings.length === 0), 'some files have nothing wrong');
 });
 

@@ -57,3 +57,11 @@ test('Check workspace publishes diagnostics for files that are not open, each in
   assert.ok(result.files >= 10, `files checked: ${result.files}`);
   assert.ok(result.findings > 0);
 });
+
+test('an nftables include found only in the include path of endpoint-lens.json resolves in the editor', async () => {
+  const main = await client.open('test/fixtures/includes/include-path/fw/main.nft', 'nftables');
+  const published = await client.waitForDiagnostics(main, (p) => p.version === 1);
+  assert.ok(!published.diagnostics.some((d) => d.code === 'include-problem' || d.code === 'syntax-error'), JSON.stringify(published.diagnostics.map((d) => [d.code, d.message])));
+  const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: main }, position: { line: 0, character: 2 } });
+  assert.match((hover?.contents as MarkupContent).value, /Read with the 1 files it includes/);
+});

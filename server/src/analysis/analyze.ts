@@ -17,6 +17,7 @@ import { managedBlockOutdated } from './checks/managedBlockOutdated';
 import { pendingAddition } from './checks/pendingAddition';
 import { catalogChangeImpact } from './checks/catalogChangeImpact';
 import { analysisLimit } from './checks/analysisLimit';
+import { pathInconsistent } from './checks/pathInconsistent';
 import { undefinedFilter } from './checks/undefinedFilter';
 import { tlsInspected } from './checks/tlsInspected';
 import { proxyAuthRequired } from './checks/proxyAuthRequired';
@@ -43,6 +44,7 @@ export const CHECKS: readonly Check[] = [
   managedBlockOutdated,
   pendingAddition,
   catalogChangeImpact,
+  pathInconsistent,
   analysisLimit,
 ];
 

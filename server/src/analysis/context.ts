@@ -8,6 +8,7 @@ import type { PacRunOptions, PacSandbox } from '../pac/sandbox';
 import type { PendingAddition, RemovedEntry } from '../catalog/history';
 import type { SetChange } from '../catalog/setChanges';
 import type { Direction } from '../model/policy';
+import type { Estate } from '../project/estate';
 
 /**
  * What the analysis needs of the catalogue; the catalogue index satisfies it, and so does the
@@ -46,6 +47,8 @@ export interface AnalysisSettings {
   tenantName: string;
   /** Sign-in hosts stay on the proxy, which adds the tenant-restriction headers (catalog/tenantRestrictions.ts). */
   tenantRestrictions: boolean;
+  /** No IPv6 egress: the catalogue's IPv6 prefixes are not asked of the file. */
+  noIPv6: boolean;
   direction: Direction;
   /** Workspace Trust: PAC programs run only when true. */
   trusted: boolean;
@@ -66,6 +69,23 @@ export interface CheckContext {
   parts?: ParseContext['parts'];
   /** Present for PAC files in trusted workspaces: the sandbox and the budget of a run. */
   pac?: { sandbox: PacSandbox; options: PacRunOptions };
+  /** Present for a PAC file that estates of the project config name: the paths `path-inconsistent` checks. */
+  estates?: EstatePath[];
+}
+
+/** One egress firewall of an estate as its own parse read it. */
+export interface EgressFirewall {
+  path: string;
+  /** As files are named in messages (relative to the project config). */
+  name: string;
+  model: ConfigModel;
+}
+
+/** An estate of `endpoint-lens.json` whose PAC file is the one analysed, with its firewalls read. */
+export interface EstatePath {
+  estate: Estate;
+  configPath: string;
+  firewalls: EgressFirewall[];
 }
 
 export type Check = (context: CheckContext) => Finding[];

@@ -18,12 +18,14 @@ export const FINDING_CODES = [
   'tenant-restrictions-bypass',
   'tls-inspected',
   'proxy-auth-required',
+  'path-inconsistent',
   'managed-block-outdated',
   'pending-addition',
   'catalog-change-impact',
   'syntax-error',
   'not-analysed',
   'analysis-limit',
+  'config-problem',
   'include-problem',
 ] as const;
 
@@ -47,12 +49,14 @@ export const DEFAULT_SEVERITY: Record<FindingCode, FindingSeverity> = {
   'tenant-restrictions-bypass': 'warning',
   'tls-inspected': 'error',
   'proxy-auth-required': 'error',
+  'path-inconsistent': 'warning',
   'managed-block-outdated': 'information',
   'pending-addition': 'warning',
   'catalog-change-impact': 'warning',
   'syntax-error': 'error',
   'not-analysed': 'warning',
   'analysis-limit': 'warning',
+  'config-problem': 'warning',
   'include-problem': 'warning',
 };
 
@@ -78,9 +82,9 @@ export type CatalogReference = { source: 'web-service'; instance: string; id: nu
 
 export interface RelatedInformation {
   message: string;
-  range?: Range;
-  /** The file `range` is in when it is not the finding's own (the include that brought an included file in). */
+  /** Absolute path of the file `range` is in when it is not the finding's own (a firewall on the path, endpoint-lens.json, the include that brought an included file in). */
   path?: string;
+  range?: Range;
   catalog?: CatalogReference;
 }
 

@@ -159,3 +159,24 @@ export function portsFit(rule: Rule, set: EndpointSet): boolean {
 export function originKey(origin: FlowOrigin): string {
   return origin.source === 'web-service' ? `set:${origin.setId}` : `row:${origin.row}`;
 }
+
+function ipv4Only(ips: readonly string[]): string[] {
+  return ips.filter((ip) => !ip.includes(':'));
+}
+
+/**
+ * The catalogue as a site without IPv6 egress sees it (`noIPv6`, as the web service's `NoIPv6`
+ * parameter): no set, row or announced addition asks for an IPv6 prefix. Lookups stay whole, so a
+ * hover over an IPv6 address still says which set it belongs to.
+ */
+export function withoutIPv6(catalog: CatalogView): CatalogView {
+  return {
+    instance: catalog.instance,
+    version: catalog.version,
+    sets: catalog.sets.map((s) => ({ ...s, ips: ipv4Only(s.ips) })),
+    otherRows: catalog.otherRows.map((r) => ({ ...r, destinations: r.destinations.map((d) => ({ ...d, ips: ipv4Only(d.ips) })) })),
+    ...(catalog.announced ? { announced: catalog.announced.map((a) => ({ ...a, ips: ipv4Only(a.ips) })).filter((a) => a.ips.length > 0 || a.urls.length > 0) } : {}),
+    lookupAddress: (interval) => catalog.lookupAddress(interval),
+    lookupHost: (host, tenant) => catalog.lookupHost(host, tenant),
+  };
+}

@@ -106,6 +106,16 @@ export function describeCode(code: FindingCode): { short: string; full: string }
         short: t('A required Optimize or Allow endpoint sits behind proxy authentication'),
         full: t('Traffic to a required endpoint of an Optimize or Allow set gets through the proxy only after the client has authenticated; Microsoft asks for these endpoints to be exempt from proxy authentication. Reported at the rule that asks for credentials.'),
       };
+    case 'path-inconsistent':
+      return {
+        short: t('The PAC file and a firewall on the path disagree'),
+        full: t('In an estate of endpoint-lens.json, the PAC file sends a catalogue host DIRECT (or to a proxy) and an egress firewall of that estate blocks the set\'s addresses or ports from the client networks (or from the proxy), so the connection fails although each file looks right on its own.'),
+      };
+    case 'config-problem':
+      return {
+        short: t('A value in endpoint-lens.json is not valid'),
+        full: t('A key of the project config has a value of the wrong type or out of range, or names a file that is not there; the default (or the editor setting) is used for that key instead.'),
+      };
     case 'not-analysed':
       return {
         short: t('The file was not analysed'),

@@ -1,8 +1,7 @@
 import { serialize } from 'node:v8';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
-import { Engine } from '../engine';
+import { Engine, type AnalyzeOptions } from '../engine';
 import type { Detection } from '../dialects/detect';
-import type { ParseContext } from '../dialects/dialect';
 import { dialectById } from '../dialects/all';
 import type { Finding } from '../analysis/finding';
 import type { DialectId } from '../model/config';
@@ -32,8 +31,8 @@ export interface AnalysisRequest {
   dialect: DialectId;
   by: Detection['by'];
   confidence: number;
-  /** For an assembled configuration: where each file's text starts. */
-  parts?: ParseContext['parts'];
+  /** The assembled configuration's parts and the estates of a PAC file (see Engine.estatePaths), as analyzeDocument takes them. */
+  options?: AnalyzeOptions;
 }
 
 export interface AnalysisAnswer {
@@ -81,7 +80,7 @@ export function runAnalysisThread(): void {
           return;
         }
         try {
-          const analysis = engine.analyzeDocument(message.path, message.text, message.settings, { dialect, by: message.by, confidence: message.confidence }, message.parts);
+          const analysis = engine.analyzeDocument(message.path, message.text, message.settings, { dialect, by: message.by, confidence: message.confidence }, message.options);
           const answer: AnalysisAnswer = { model: serialize(analysis.model), findings: analysis.findings, ...(analysis.notice ? { notice: analysis.notice } : {}) };
           // Handing the buffer over instead of copying it keeps the server's thread free for requests.
           const { buffer } = answer.model;

@@ -1,5 +1,9 @@
-import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { WorkspaceEdit } from 'vscode-languageserver/node';
+import { describeEstate } from '../features/describeEstate';
+import { fileExists } from '../fileAccess';
+import { PROJECT_CONFIG_NAME } from '../project/config';
 import { buildPolicies, requestFromInsertParams } from '../policies';
 import { insertPolicies, refreshBlocks as refreshDocumentBlocks } from '../features/edits';
 import { changesMarkdown } from '../features/changes';
@@ -9,6 +13,7 @@ import { t } from '../l10n';
 import {
   SERVER_COMMANDS,
   type CatalogReportParams,
+  type DescribeEstateParams,
   type InsertPolicyParams,
   type InsertPolicyResult,
   type MarkdownReport,
@@ -117,6 +122,43 @@ async function catalogReport(state: ServerState, params: CatalogReportParams): P
   return { title: t('Catalogue {0} {1}', loaded.catalog.instance, loaded.catalog.version), markdown };
 }
 
+/**
+ * Writes an estate entry for the PAC file into the project config that applies to it (or a new
+ * endpoint-lens.json in its workspace folder), after reading the result back as a project config.
+ */
+async function describeEstateCommand(state: ServerState, params: DescribeEstateParams): Promise<InsertPolicyResult> {
+  const pacPath = uriToFilePath(params.uri);
+  const pacText = pacPath ? state.readText(pacPath) : undefined;
+  if (!pacPath || pacText === undefined) return { applied: false, message: t('Open the PAC file of the estate first.') };
+  const egress = params.egressUris.map(uriToFilePath).filter((p): p is string => p !== undefined);
+  if (egress.length === 0) return { applied: false, message: t('Name at least one egress firewall file.') };
+  const existing = state.projectFor(pacPath)?.path;
+  const folder = state.workspaceFolders.find((f) => pacPath.startsWith(f)) ?? dirname(pacPath);
+  const configPath = existing ?? join(folder, PROJECT_CONFIG_NAME);
+  const configText = existing ? state.readText(existing) : undefined;
+  const result = describeEstate({ configPath, configText, pacPath, pacText, egress, clients: params.clients, exists: fileExists });
+  if (!result.ok) return { applied: false, message: result.reason };
+  const uri = pathToFileURL(configPath).href;
+  const open = state.documents.get(uri);
+  const edit: WorkspaceEdit = configText === undefined
+    ? { documentChanges: [{ kind: 'create', uri, options: { ignoreIfExists: true } }, { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: result.text }] }] }
+    : open
+      ? state.workspaceEdit(uri, open.version, diffEdits(open.getText(), result.text))
+      : { changes: { [uri]: diffEdits(configText, result.text) } };
+  const applied = await state.connection.workspace.applyEdit({ label: t('Describe this estate'), edit });
+  if (!applied.applied) return { applied: false, message: t('The editor did not apply the change to {0}.', basename(configPath)) };
+  const what = result.entry.proxy ? t('proxy {0}:{1}', result.entry.proxy.address, result.entry.proxy.port) : t('no proxy (the PAC file names none by address; add "proxy" to check proxied traffic)');
+  return { applied: true, message: t('Estate "{0}" written to {1}: clients {2}, {3}, egress {4}.', result.entry.name, basename(configPath), result.entry.clients.join(', '), what, result.entry.egress.join(', ')) };
+}
+
+function uriToFilePath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function executeServerCommand(state: ServerState, command: string, args: unknown[]): Promise<unknown> {
   const params = (args[0] ?? {}) as Record<string, unknown>;
   switch (command) {
@@ -128,6 +170,8 @@ export async function executeServerCommand(state: ServerState, command: string, 
       return testPac(state, params as unknown as TestPacParams);
     case SERVER_COMMANDS.catalogReport:
       return catalogReport(state, params);
+    case SERVER_COMMANDS.describeEstate:
+      return describeEstateCommand(state, params as unknown as DescribeEstateParams);
     default:
       return { applied: false, message: t('Unknown command {0}.', command) };
   }

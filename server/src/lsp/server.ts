@@ -11,9 +11,12 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Engine, resolveSettings, type ConfigurationAnalysis, type DocumentAnalysis } from '../engine';
+import { Engine, includeOptions, type AnalyzeOptions, type ConfigurationAnalysis, type DocumentAnalysis } from '../engine';
+import { sanitiseSettings } from '../settings';
+import { fileExists, readDiskFile } from '../fileAccess';
+import { findProjectConfig, isProjectConfig, parseProjectConfig, settingsForFile, type ProjectConfig } from '../project/config';
+import { projectConfigHover } from './projectHover';
 import type { Detection } from '../dialects/detect';
-import type { ParseContext } from '../dialects/dialect';
 import { findingsByFile, type FileFinding } from '../workspace/configuration';
 import { editsInFile, pathToUri, uriToPath, WorkspaceIncludes } from './workspace';
 import { isMultiFile } from '../workspace/includes';
@@ -85,6 +88,11 @@ export interface ServerState {
   documents: TextDocuments<TextDocument>;
   engine: Engine;
   settingsFor(uri: string): Promise<EndpointLensSettings>;
+  /** The project config that applies to a file (the nearest endpoint-lens.json up to its workspace folder). */
+  projectFor(path: string): ProjectConfig | undefined;
+  /** A file's text: the editor's copy when it is open, else the disk's. */
+  readText(this: void, path: string): string | undefined;
+  readonly workspaceFolders: readonly string[];
   /** The analysis of exactly this version, or undefined when it is not analysed (a newer version came first, or the file is excluded). */
   analysisOf(snapshot: Snapshot): Promise<VersionedAnalysis | undefined>;
   /** An edit that the editor applies only to the version it was computed for (when it supports versioned edits). */
@@ -114,26 +122,65 @@ export function startServer(connection: Connection, options: { cacheDir?: string
   let thread: AnalysisThread | undefined;
   let hasConfiguration = false;
   let versionedEdits = false;
-  let initialSettings: EndpointLensSettings = resolveSettings(undefined);
+  let initialLayer: unknown = undefined;
   const settingsCache = new Map<string, Promise<EndpointLensSettings>>();
   const timers = new Map<string, NodeJS.Timeout>();
 
   const log = (message: string): void => connection.console.log(message);
 
+  let workspaceFolders: string[] = [];
+  const projects = new Map<string, ProjectConfig>();
+
+  function readText(path: string): string | undefined {
+    const open = documents.all().find((d) => uriToPath(d.uri) === path);
+    return open ? open.getText() : readDiskFile(path);
+  }
+
+  /** The project config of a file, read once until any endpoint-lens.json changes (then every cache is dropped). */
+  function projectFor(path: string): ProjectConfig | undefined {
+    const folder = workspaceFolders.find((f) => path.startsWith(f));
+    const exists = (p: string): boolean => documents.all().some((d) => uriToPath(d.uri) === p) || fileExists(p);
+    const found = isProjectConfig(path) ? path : findProjectConfig(path, exists, folder);
+    if (!found) return undefined;
+    let project = projects.get(found);
+    if (!project) {
+      const text = readText(found);
+      if (text === undefined) return undefined;
+      project = parseProjectConfig(found, text, fileExists);
+      projects.set(found, project);
+    }
+    return project;
+  }
+
+  /** The editor's settings for a file under its project config: defaults < editor < endpoint-lens.json. */
   async function settingsFor(uri: string): Promise<EndpointLensSettings> {
-    if (!hasConfiguration) return initialSettings;
     let pending = settingsCache.get(uri);
     if (!pending) {
-      pending = connection.workspace
-        .getConfiguration({ scopeUri: uri, section: 'endpointLens' })
-        .then((value: unknown) => resolveSettings(value ?? initialSettings))
-        .catch(() => initialSettings);
+      const editor: Promise<unknown> = hasConfiguration ? connection.workspace.getConfiguration({ scopeUri: uri, section: 'endpointLens' }).then((v: unknown) => v ?? initialLayer, () => initialLayer) : Promise.resolve(initialLayer);
+      pending = editor.then((value) => settingsForFile(uriToPath(uri), uri ? projectFor(uriToPath(uri)) : undefined, sanitiseSettings(value).layer));
       settingsCache.set(uri, pending);
     }
     return pending;
   }
 
-  let workspaceFolders: string[] = [];
+  let rescan: NodeJS.Timeout | undefined;
+
+  /** Settings changed: every file's settings and include path may have, so the workspace's includes are read again too (once typing pauses). */
+  function settingsChanged(): void {
+    settingsCache.clear();
+    recheckAll();
+    if (rescan) clearTimeout(rescan);
+    rescan = setTimeout(() => {
+      rescan = undefined;
+      scanWorkspace().catch((error: unknown) => log(`reading the workspace's includes failed: ${String(error)}`));
+    }, DEBOUNCE_MS);
+  }
+
+  /** A project config changed: its settings, estates and include path with it. */
+  function projectsChanged(): void {
+    projects.clear();
+    settingsChanged();
+  }
 
   /**
    * Analyses one snapshot: in the analysis thread when it can, otherwise here. Null: there is
@@ -145,23 +192,28 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     const path = uriToPath(snapshot.uri);
     if (isExcluded(path, settings.exclude, workspaceFolders)) return null;
     const { text } = snapshot;
+    if (isProjectConfig(path)) return null;
     const found = engine.detect(path, text, { languageId: snapshot.languageId });
     if (!found) return null;
-    const analysis = await analyseText(engine, path, text, settings, found, stillWanted);
+    const current = engine;
+    const estates = current.estatePaths(path, projectFor(path), readText);
+    const analysis = await analyseText(current, path, text, settings, found, stillWanted, estates.length > 0 ? { estates } : {});
     if (!analysis) return undefined;
     if (!found.dialect.includes) return { analysis, settings };
-    workspace.update(path, text, found.dialect, engine);
-    const assembled = workspace.configurationFor(path, text, found.dialect, engine);
+    // The file's own settings (editor and endpoint-lens.json) say where its includes are looked for and how the whole is analysed.
+    const includes = includeOptions(settings);
+    workspace.update(path, text, found.dialect, current, includes);
+    const assembled = workspace.configurationFor(path, text, found.dialect, current, includes);
     if (!assembled) return { analysis, settings };
-    const whole = await analyseText(engine, assembled.root, assembled.text, settings, found, stillWanted, assembled.parts);
+    const whole = await analyseText(current, assembled.root, assembled.text, settings, found, stillWanted, { parts: assembled.parts });
     if (!whole) return undefined;
     const configuration: ConfigurationAnalysis = { configuration: assembled, analysis: whole, byFile: findingsByFile(assembled, whole.lines, whole.findings, settings.severity) };
     return { analysis, settings, configuration };
   }
 
   /** One text analysed: in the analysis thread when it can, otherwise here; undefined when given up (superseded). */
-  async function analyseText(current: Engine, path: string, text: string, settings: EndpointLensSettings, found: Detection, stillWanted: () => boolean, parts?: ParseContext['parts']): Promise<DocumentAnalysis | undefined> {
-    const outcome = thread ? await thread.analyze({ path, text, settings, dialect: found.dialect.id, by: found.by, confidence: found.confidence, ...(parts ? { parts } : {}) }, stillWanted) : ({ kind: 'unavailable' } as const);
+  async function analyseText(current: Engine, path: string, text: string, settings: EndpointLensSettings, found: Detection, stillWanted: () => boolean, options: AnalyzeOptions): Promise<DocumentAnalysis | undefined> {
+    const outcome = thread ? await thread.analyze({ path, text, settings, dialect: found.dialect.id, by: found.by, confidence: found.confidence, options }, stillWanted) : ({ kind: 'unavailable' } as const);
     if (outcome.kind === 'cancelled') return undefined;
     if (outcome.kind === 'out-of-memory') {
       const reason = t('Not analysed: analysing this file needed more than the {0} MB of memory the language server gives one file.', ANALYSIS_THREAD_HEAP_MB);
@@ -189,7 +241,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
           return modelOf();
         },
         get context(): CheckContext {
-          return (context ??= current.contextFor(text, lines, modelOf(), settings, found.dialect, parts));
+          return (context ??= current.contextFor(text, lines, modelOf(), settings, found.dialect, options));
         },
         ...(answer.notice ? { notice: answer.notice } : {}),
       };
@@ -197,7 +249,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     // In-process: let waiting requests through first, and skip the work if a newer version came meanwhile.
     await yieldToEventLoop();
     if (!stillWanted()) return undefined;
-    return current.analyzeDocument(path, text, settings, found, parts);
+    return current.analyzeDocument(path, text, settings, found, options);
   }
 
   const analyses = new DocumentAnalyses<CachedAnalysis | null>(analyse, (uri) => documents.get(uri)?.version);
@@ -213,6 +265,13 @@ export function startServer(connection: Connection, options: { cacheDir?: string
   }
 
   async function publish(snapshot: Snapshot): Promise<void> {
+    const configPath = uriToPath(snapshot.uri);
+    if (isProjectConfig(configPath)) {
+      const project = parseProjectConfig(configPath, snapshot.text, fileExists);
+      const diagnostics = project.findings.map((f, index) => toDiagnostic(f, snapshot.uri, { version: snapshot.version, index }));
+      await connection.sendDiagnostics({ uri: snapshot.uri, version: snapshot.version, diagnostics });
+      return;
+    }
     const entry = await analyses.analysisOf(snapshot);
     // Diagnostics of a version the editor has moved past would land on the wrong lines.
     if (!entry || documents.get(snapshot.uri)?.version !== entry.version) return;
@@ -250,7 +309,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     useBundle(initialization.l10nBundle);
     hasConfiguration = params.capabilities.workspace?.configuration === true;
     versionedEdits = params.capabilities.workspace?.workspaceEdit?.documentChanges === true;
-    initialSettings = resolveSettings(initialization.settings);
+    initialLayer = initialization.settings;
     const cacheDir = initialization.catalogCacheDir ?? options.cacheDir;
     const trusted = initialization.trusted ?? true;
     engine = await Engine.create({ ...(cacheDir ? { cacheDir } : {}), trusted });
@@ -269,10 +328,9 @@ export function startServer(connection: Connection, options: { cacheDir?: string
   connection.onDidChangeConfiguration((change) => {
     if (!hasConfiguration) {
       const value = (change.settings as { endpointLens?: unknown } | undefined)?.endpointLens;
-      if (value !== undefined) initialSettings = resolveSettings(value);
+      if (value !== undefined) initialLayer = value;
     }
-    settingsCache.clear();
-    recheckAll();
+    settingsChanged();
   });
 
   connection.onRequest(CATALOG_INFO_REQUEST, async (): Promise<CatalogInfo | undefined> => {
@@ -311,8 +369,12 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     recheckRelated(e.document.uri, DEBOUNCE_MS);
   });
   documents.onDidChangeContent((e) => {
+    if (isProjectConfig(uriToPath(e.document.uri))) projectsChanged();
     schedule(e.document.uri, DEBOUNCE_MS);
     recheckRelated(e.document.uri, DEBOUNCE_MS);
+  });
+  connection.onDidChangeWatchedFiles((change) => {
+    if (change.changes.some((c) => isProjectConfig(uriToPath(c.uri)))) projectsChanged();
   });
   documents.onDidClose((e) => {
     const timer = timers.get(e.document.uri);
@@ -328,6 +390,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
   connection.onHover(async (params) => {
     const document = documents.get(params.textDocument.uri);
     if (!document || !engine) return null;
+    if (isProjectConfig(uriToPath(document.uri))) return projectConfigHover(state, uriToPath(document.uri), document.getText(), params.position);
     const entry = await analysisOf(snapshotOf(document));
     if (!entry) return null;
     const { analysis, settings, configuration } = entry.value;
@@ -390,6 +453,11 @@ export function startServer(connection: Connection, options: { cacheDir?: string
       return engine;
     },
     settingsFor,
+    projectFor,
+    readText,
+    get workspaceFolders(): readonly string[] {
+      return workspaceFolders;
+    },
     analysisOf,
     workspaceEdit,
     get versionedEdits(): boolean {
@@ -407,7 +475,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
       const text = read(file);
       if (!text.ok) continue;
       const found = current.detect(file, text.text);
-      if (found?.dialect.includes) workspace.update(file, text.text, found.dialect, current);
+      if (found?.dialect.includes) workspace.update(file, text.text, found.dialect, current, includeOptions(await settingsFor(pathToUri(file))));
     }
     for (const document of documents.all()) {
       analyses.invalidateDocument(document.uri);
@@ -437,13 +505,20 @@ export function startServer(connection: Connection, options: { cacheDir?: string
       if (isExcluded(file, settings.exclude, workspaceFolders)) continue;
       const text = read(file);
       if (!text.ok) continue;
+      if (isProjectConfig(file)) {
+        await send(file, parseProjectConfig(file, text.text, fileExists).findings);
+        continue;
+      }
       const found = current.detect(file, text.text);
       if (!found) continue;
-      const assembled = workspace.configurationFor(file, text.text, found.dialect, current);
+      const assembled = workspace.configurationFor(file, text.text, found.dialect, current, includeOptions(settings));
       if (assembled && isMultiFile(assembled)) {
         const whole = current.analyzeConfiguration(assembled, settings, found);
         for (const [member, list] of whole.byFile) if (!done.has(member)) await send(member, list.map((f) => f.finding));
-      } else await send(file, current.analyzeDocument(file, text.text, settings, found).findings);
+      } else {
+        const estates = current.estatePaths(file, projectFor(file), readText);
+        await send(file, current.analyzeDocument(file, text.text, settings, found, estates.length > 0 ? { estates } : {}).findings);
+      }
     }
     return { files: [...done].filter((f) => !open.has(f)).length, findings };
   }

@@ -1,7 +1,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Dialect } from '../dialects/dialect';
+import type { Dialect, IncludeOptions } from '../dialects/dialect';
 import { readRegularFile } from '../fileAccess';
 import { IncludeGraph } from '../workspace/graph';
 import { filesUnder } from '../workspace/files';
@@ -51,26 +51,27 @@ export class WorkspaceIncludes {
   }
 
   /** Records what `path` includes, read as a root with this text. */
-  update(path: string, text: string, dialect: Dialect, engine: Engine): void {
-    const assembled = engine.assemble(path, text, dialect, this.reader(new Map([[path, text]])));
+  update(path: string, text: string, dialect: Dialect, engine: Engine, includes: IncludeOptions): void {
+    const assembled = engine.assemble(path, text, dialect, this.reader(new Map([[path, text]])), includes);
     if (assembled) this.graph.set(path, assembled.files.keys());
   }
 
   /**
    * The configuration `path` is read in, with `text` as its content (the exact version being
-   * analysed): its root's, with its includes followed. Undefined when the file stands alone.
+   * analysed): its root's, with its includes followed (looked for as `includes` says). Undefined
+   * when the file stands alone.
    */
-  configurationFor(path: string, text: string, dialect: Dialect, engine: Engine): AssembledConfiguration | undefined {
+  configurationFor(path: string, text: string, dialect: Dialect, engine: Engine, includes: IncludeOptions): AssembledConfiguration | undefined {
     if (!dialect.includes) return undefined;
     const read = this.reader(new Map([[path, text]]));
     const root = this.graph.rootOf(path);
     const rootText = root === path ? { ok: true as const, text } : read(root);
     if (rootText.ok && root !== path) {
-      const assembled = assembleConfiguration(root, rootText.text, dialect.includes, read, { maxTotalChars: EDITOR_MAX_ANALYSED_BYTES });
+      const assembled = assembleConfiguration(root, rootText.text, dialect.includes, read, { ...includes, maxTotalChars: EDITOR_MAX_ANALYSED_BYTES });
       // The includer may have stopped including this file since the graph was made.
       if (assembled.files.has(path)) return assembled;
     }
-    const own = engine.assemble(path, text, dialect, read);
+    const own = engine.assemble(path, text, dialect, read, includes);
     return own && isMultiFile(own) ? own : undefined;
   }
 

@@ -78,7 +78,8 @@ test('commands are in the Endpoint Lens category and menus name only contributed
 test('languages, grammars and walkthrough media point at files that exist and parse', () => {
   const languages = manifest.contributes.languages.map((l) => l.id);
   assert.deepEqual([...languages].sort(), DIALECTS.map((d) => d.language.id).sort());
-  assert.deepEqual([...manifest.activationEvents].sort(), languages.map((l) => `onLanguage:${l}`).sort());
+  // A folder with a project config activates the extension too, so endpoint-lens.json is checked before any config file is opened.
+  assert.deepEqual([...manifest.activationEvents].sort(), [...languages.map((l) => `onLanguage:${l}`), 'workspaceContains:**/endpoint-lens.json'].sort());
   for (const language of manifest.contributes.languages) {
     readJson(language.configuration);
     assert.ok(existsSync(join(root, language.icon.light)) && existsSync(join(root, language.icon.dark)), language.id);

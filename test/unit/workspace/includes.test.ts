@@ -79,6 +79,29 @@ test('nftables: sets and defines from included files are known where used; a mis
   assert.ok(alone.files[0]!.findings.some((f) => f.code === 'syntax-error'), 'alone, the set is not defined');
 });
 
+test('nftables: an include found only in the include path of endpoint-lens.json resolves, relative to that file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'endpoint-lens-include-path-'));
+  try {
+    mkdirSync(join(dir, 'fw'));
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(join(dir, 'lib', 'sets.nft'), 'table inet filter {\n    set m365_optimize_v4 {\n        type ipv4_addr\n        flags interval\n        elements = { 13.107.64.0/18, 52.112.0.0/14 }\n    }\n}\n');
+    writeFileSync(
+      join(dir, 'fw', 'main.nft'),
+      'include "sets.nft"\ntable inet filter {\n    chain output {\n        type filter hook output priority 0; policy drop;\n        ip daddr @m365_optimize_v4 tcp dport 443 accept\n    }\n}\n',
+    );
+    const without = await checkJson(['fw', '--direction', 'outbound'], dir);
+    const alone = fileOf(without, 'fw/main.nft');
+    assert.ok(alone.findings.some((f) => f.code === 'include-problem' && f.line === 1 && /^sets\.nft does not exist/.test(f.message)), JSON.stringify(alone.findings));
+    writeFileSync(join(dir, 'fw', 'endpoint-lens.json'), '{ "includePath": ["../lib"] }\n');
+    const report = await checkJson(['fw', '--direction', 'outbound'], dir);
+    const main = fileOf(report, 'fw/main.nft');
+    assert.ok(!main.findings.some((f) => f.code === 'include-problem' || f.code === 'syntax-error'), JSON.stringify(main.findings));
+    assert.equal(fileOf(report, 'lib/sets.nft').includedBy, 'fw/main.nft');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('iptables: rules.v6 beside rules.v4 judges IPv6; without it IPv6 is not reported', async () => {
   const paired = await checkJson(['test/fixtures/includes/iptables/paired', '--direction', 'outbound']);
   const v6 = fileOf(paired, 'paired/rules.v6');

@@ -5,14 +5,15 @@ import { notAnalysedFinding } from '../../analysis/notAnalysed';
 import { looksBinary, type DocumentAnalysis, type Engine } from '../../engine';
 import { planFileFixes, type FixOutcome } from '../../features/fileFixes';
 import type { FixSubject } from '../../render/fixes';
-import { digestOf, readRegularFile, type FileStamp } from '../../fileAccess';
+import { digestOf, readDiskFile, readRegularFile, type FileStamp } from '../../fileAccess';
 import type { EndpointLensSettings } from '../../protocol';
-import type { Range } from '../../model/range';
+import type { LineIndex, Range } from '../../model/range';
 import { t } from '../../l10n';
 import { unifiedDiff } from './unifiedDiff';
+import { notConfigReason } from '../../dialects/detect';
+import type { FileProject } from './project';
 import type { IncludeOptions } from '../../dialects/dialect';
 import { diskReader, isMultiFile } from '../../workspace/includes';
-import type { LineIndex } from '../../model/range';
 
 /** What `check` asks of every file; the same for every file of a run. */
 export interface CheckRequest {
@@ -24,7 +25,7 @@ export interface CheckRequest {
   fixEdits: boolean;
   /** How paths are named in diffs. */
   displayPath: string;
-  /** Where includes are looked for (the project configuration's include path and nginx prefix). */
+  /** Where includes are looked for: the include path of this file's settings (see includeOptions). */
   includes?: IncludeOptions;
 }
 
@@ -48,6 +49,8 @@ export interface FileFixReport {
 
 export interface FileOutcome {
   dialect?: string;
+  /** The file is a document, source or log, not a configuration: it is listed as skipped, with this reason, and has no findings. */
+  skipped?: string;
   /** For the root of a configuration of several files: the findings of each other file in it, in its own lines. */
   members?: Array<{ path: string; result: FindingsOfText }>;
   /** The findings of the file as it is after the fixes (or as it is, without --fix). */
@@ -89,7 +92,7 @@ function describe(analysis: DocumentAnalysis, request: CheckRequest, subject: ()
  * size limit), recognise, analyse, plan the fixes. Every way a file can fail to be analysed ends
  * in a `not-analysed` finding on it.
  */
-export function analyseFile(engine: Engine, path: string, request: CheckRequest): FileOutcome {
+export function analyseFile(engine: Engine, path: string, request: CheckRequest, project?: FileProject['project']): FileOutcome {
   const { settings } = request;
   const read = readRegularFile(path, { maxBytes: request.maxBytes });
   if (!read.ok) {
@@ -102,6 +105,8 @@ export function analyseFile(engine: Engine, path: string, request: CheckRequest)
   const text = read.text;
   const detection = engine.detect(path, text, request.dialect ? { dialect: request.dialect } : {});
   if (text.trim() === '') return notAnalysed(t('Not analysed: the file is empty.'), settings, detection?.dialect.id);
+  const notConfig = detection ? undefined : notConfigReason(path, text);
+  if (notConfig) return { skipped: notConfig, result: { findings: [], anchors: [] } };
   if (!detection && looksBinary(text)) return notAnalysed(t('Not analysed: this looks like a binary file, not a configuration.'), settings);
   if (!detection) return notAnalysed(t('Not analysed: not recognised as nginx, PAC, iptables, nftables or Cisco; name the dialect with --dialect, or leave the file out with --exclude.'), settings);
   const configuration = engine.assemble(path, text, detection.dialect, diskReader(request.maxBytes), request.includes);
@@ -123,7 +128,8 @@ export function analyseFile(engine: Engine, path: string, request: CheckRequest)
     const fixes: FileFixReport | undefined = request.fix ? { applied: [], notApplied } : undefined;
     return { dialect: detection.dialect.id, result: resultOf(path), members, ...(fixes ? { fixes } : {}) };
   }
-  const analyse = (content: string): DocumentAnalysis => engine.analyzeDocument(path, content, settings, detection);
+  const estates = engine.estatePaths(path, project, readDiskFile);
+  const analyse = (content: string): DocumentAnalysis => engine.analyzeDocument(path, content, settings, detection, estates.length > 0 ? { estates } : {});
   const analysis = analyse(text);
   const dialect = detection.dialect.id;
   if (analysis.notice) return notAnalysed(analysis.notice, settings, dialect);

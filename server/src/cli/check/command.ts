@@ -4,7 +4,14 @@ import { FINDING_CODES, isFindingCode, type FindingCode, type FindingSeverity } 
 import { notAnalysedFinding } from '../../analysis/notAnalysed';
 import { instanceFromString } from '../../catalog/load';
 import { DIALECT_IDS } from '../../dialects/all';
-import { isCalendarDay, loadCatalogWithHistory, resolveSettings } from '../../engine';
+import { includeOptions, isCalendarDay, loadCatalogWithHistory } from '../../engine';
+import type { IncludeOptions } from '../../dialects/dialect';
+import { layerSettings, sanitiseSettings, type SettingsLayer } from '../../settings';
+import type { EndpointLensSettings } from '../../protocol';
+import type { Direction } from '../../model/policy';
+import { isExcluded } from '../../features/exclude';
+import { isProjectConfig } from '../../project/config';
+import { RunProjects } from './project';
 import { formatBytes, replaceEditedFile } from '../../fileAccess';
 import { currentBundle, t } from '../../l10n';
 import { packageVersion } from '../../paths';
@@ -15,7 +22,7 @@ import { collectFiles } from './collect';
 import { configurationRoots } from './configurations';
 import { analyseInWorkers } from './pool';
 import { sarifLog } from './sarif';
-import { formatJson, formatText, type CheckedFile } from './report';
+import { formatJson, formatText, type CheckedFile, type SkippedFile } from './report';
 
 const RANK: Record<FindingSeverity, number> = { error: 3, warning: 2, information: 1, hint: 0 };
 const FAIL_ON: Record<string, number> = { error: 3, warning: 2, info: 1, information: 1, hint: 0, never: 99 };
@@ -37,6 +44,7 @@ export function checkUsage(): string {
     t('  --include-optional           also check sets marked not required and the other-endpoints rows'),
     t('  --tenant NAME                fills <tenant> in catalogue URLs'),
     t('  --tenant-restrictions        the proxy adds tenant-restriction headers: sign-in hosts stay on it'),
+    t('  --no-ipv6                    the site has no IPv6 egress: the catalogue\'s IPv6 prefixes are out of scope'),
     t('  --direction outbound|inbound|both'),
     t('  --dialect D                  read every file as {0}', DIALECT_IDS.join('|')),
     t('  --exclude GLOB               leave out files matching GLOB, relative to this folder (repeatable)'),
@@ -75,6 +83,8 @@ function positiveNumber(text: string | undefined, fallback: number, max: number)
 
 interface RunOptions {
   format: string;
+  /** Settings the flags give; they win over the project config. */
+  commandLine: SettingsLayer;
   failOn: number;
   request: Omit<CheckRequest, 'displayPath'>;
   jobs: number;
@@ -120,19 +130,24 @@ function readOptions(args: ParsedArgs, io: CliIo): RunOptions | number {
   if (!choice.ok) return fail(choice.message);
   const asOf = lastFlag(args, 'as-of');
   if (asOf !== undefined && !isCalendarDay(asOf)) return fail(t('--as-of needs a day written YYYY-MM-DD, not "{0}".', asOf));
-  const settings = resolveSettings({
-    instance,
-    serviceAreas: listFlag(args, 'service-areas'),
-    categories: listFlag(args, 'categories'),
-    includeOptional: args.flags.has('include-optional'),
-    tenantName: lastFlag(args, 'tenant') ?? '',
-    tenantRestrictions: args.flags.has('tenant-restrictions'),
-    direction: direction ? Object.fromEntries(DIALECT_IDS.map((d) => [d, direction])) : {},
-    catalog: { pinnedVersion: lastFlag(args, 'pinned-version') ?? '' },
-  });
+  // Only what was given on the command line: the project config and the defaults fill the rest.
+  const commandLine: SettingsLayer = {
+    ...(instanceText ? { instance } : {}),
+    ...(args.flags.has('service-areas') ? { serviceAreas: listFlag(args, 'service-areas') } : {}),
+    ...(args.flags.has('categories') ? { categories: listFlag(args, 'categories') as EndpointLensSettings['categories'] } : {}),
+    ...(args.flags.has('include-optional') ? { includeOptional: true } : {}),
+    ...(args.flags.has('tenant') ? { tenantName: lastFlag(args, 'tenant') ?? '' } : {}),
+    ...(args.flags.has('tenant-restrictions') ? { tenantRestrictions: true } : {}),
+    ...(args.flags.has('no-ipv6') ? { noIPv6: true } : {}),
+    ...(direction ? { direction: Object.fromEntries(DIALECT_IDS.map((d) => [d, direction as Direction])) } : {}),
+    ...(args.flags.has('pinned-version') ? { catalog: { pinnedVersion: lastFlag(args, 'pinned-version') ?? '' } } : {}),
+  };
+  const checked = sanitiseSettings(commandLine);
+  const settings = layerSettings(checked.layer);
   return {
     format,
     failOn,
+    commandLine: checked.layer,
     request: { settings, maxBytes, ...(dialect ? { dialect } : {}), ...(fix ? { fix } : {}), fixEdits: format === 'sarif' },
     jobs,
     memoryMb: Math.floor(memoryMb),
@@ -170,18 +185,29 @@ export const run: CliCommand = async (argv, io) => {
   const parsed = parseCommandLine(argv, io, {
     usage: checkUsage,
     values: ['format', 'instance', 'service-areas', 'categories', 'tenant', 'direction', 'fail-on', 'dialect', 'pinned-version', 'as-of', 'max-size', 'jobs', 'max-memory', 'file-timeout', 'fix-level', 'fix-codes', 'exclude', ...CATALOG_FLAGS.values],
-    booleans: ['fix', 'dry-run', 'include-optional', 'untrusted', 'tenant-restrictions', ...CATALOG_FLAGS.booleans],
+    booleans: ['fix', 'dry-run', 'include-optional', 'untrusted', 'tenant-restrictions', 'no-ipv6', ...CATALOG_FLAGS.booleans],
   });
   if (!parsed.ok) return parsed.exit;
   const options = readOptions(parsed.args, io);
   if (typeof options === 'number') return options;
   const { settings } = options.request;
-  const { files, errors } = collectFiles(parsed.args.positionals, io.cwd, options.exclude);
+  const collected = collectFiles(parsed.args.positionals, io.cwd, options.exclude);
+  const { errors } = collected;
+  const projects = new RunProjects(options.commandLine);
+  const configFiles = collected.files.filter(isProjectConfig);
+  const planned = collected.files.filter((p) => !isProjectConfig(p)).map((path) => ({ path, project: projects.forFile(path) }));
+  // The project config's exclude globs leave files out as --exclude does.
+  const kept = planned.filter((f) => !isExcluded(f.path, f.project.settings.exclude, [io.cwd]));
+  const files = kept.map((f) => f.path);
+  for (const path of configFiles) projects.load(path);
   const display = (p: string): string => relative(io.cwd, p) || p;
   const bundle = currentBundle();
-  const { roots, rootOf } = configurationRoots(files, { maxBytes: options.request.maxBytes, ...(options.request.dialect ? { dialect: options.request.dialect } : {}), ...(options.request.includes ? { includes: options.request.includes } : {}) });
+  const projectOf = new Map(kept.map((f) => [f.path, f.project]));
+  // Each file's includes are looked for where its own settings say (the project config's include path).
+  const includesFor = (file: string): IncludeOptions => includeOptions(projectOf.get(file)?.settings ?? settings);
+  const { roots, rootOf } = configurationRoots(files, { maxBytes: options.request.maxBytes, ...(options.request.dialect ? { dialect: options.request.dialect } : {}), includesFor });
   const analysed = analyseInWorkers(
-    roots.map((path) => ({ path, displayPath: display(path) })),
+    roots.map((path) => ({ path, displayPath: display(path), project: projectOf.get(path)! })),
     {
       jobs: options.jobs,
       memoryMb: options.memoryMb,
@@ -218,9 +244,16 @@ export const run: CliCommand = async (argv, io) => {
     const findings: FindingsOfText = member?.result ?? { findings: [], anchors: [] };
     return { path, displayPath: display(path), ...(rootDialect ? { dialect: rootDialect } : {}), findings, includedBy: display(root) };
   };
-  const checked: CheckedFile[] = files.map((path) => {
+  const skipped: SkippedFile[] = [];
+  const checked: CheckedFile[] = files.flatMap((path): CheckedFile[] => {
     const root = rootOf.get(path) ?? path;
-    return root === path ? checkRoot(path) : checkMember(path, root);
+    if (root !== path) return [checkMember(path, root)];
+    const outcome = outcomeOf.get(path)!;
+    if (outcome.ok && outcome.outcome.skipped) {
+      skipped.push({ displayPath: display(path), reason: outcome.outcome.skipped });
+      return [];
+    }
+    return [checkRoot(path)];
   });
   // Files brought in from outside the folders named (an absolute include) are reported too, once.
   const reported = new Set(files);
@@ -233,9 +266,17 @@ export const run: CliCommand = async (argv, io) => {
     }
   }
 
-  if (options.format === 'json') io.out(JSON.stringify(formatJson(checked, catalogJson(catalogInfo, options.cacheDir), errors), null, 2));
+  // Each project config that applied is reported too, with what was wrong in it.
+  const configs: CheckedFile[] = projects.loaded().map((config) => ({
+    path: config.path,
+    displayPath: display(config.path),
+    dialect: 'endpoint-lens.json',
+    findings: { findings: config.findings, anchors: config.findings.map(() => '') },
+  }));
+  checked.push(...configs);
+  if (options.format === 'json') io.out(JSON.stringify(formatJson(checked, catalogJson(catalogInfo, options.cacheDir), errors, skipped), null, 2));
   else if (options.format === 'sarif') io.out(JSON.stringify(sarifLog(checked.map((c) => ({ path: c.path, findings: c.findings })), io.cwd, packageVersion()), null, 2));
-  else io.out(formatText(checked, catalogHeader(catalogInfo, options.cacheDir)));
+  else io.out(formatText(checked, catalogHeader(catalogInfo, options.cacheDir), skipped));
   for (const e of errors) io.err(e);
   if (errors.length > 0) return EXIT_USAGE;
   const worst = Math.max(-1, ...checked.flatMap((c) => c.findings.findings.map((f) => RANK[f.severity])));

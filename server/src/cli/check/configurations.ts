@@ -9,7 +9,7 @@ import type { IncludeOptions } from '../../dialects/dialect';
  * includes (and the first of a cycle). The others are reported from their root's analysis, in
  * context, once.
  */
-export function configurationRoots(files: readonly string[], options: { maxBytes: number; dialect?: string; includes?: IncludeOptions }): { roots: string[]; rootOf: Map<string, string> } {
+export function configurationRoots(files: readonly string[], options: { maxBytes: number; dialect?: string; includesFor: (file: string) => IncludeOptions }): { roots: string[]; rootOf: Map<string, string> } {
   const graph = new IncludeGraph();
   const read = diskReader(options.maxBytes);
   for (const file of files) {
@@ -17,7 +17,7 @@ export function configurationRoots(files: readonly string[], options: { maxBytes
     if (!text.ok) continue;
     const syntax = detectDialect(file, text.text, options.dialect ? { dialect: options.dialect } : {})?.dialect.includes;
     if (!syntax) continue;
-    graph.set(file, assembleConfiguration(file, text.text, syntax, read, options.includes ?? {}).files.keys());
+    graph.set(file, assembleConfiguration(file, text.text, syntax, read, options.includesFor(file)).files.keys());
   }
   const rootOf = new Map<string, string>();
   const roots: string[] = [];

@@ -4,6 +4,7 @@ import { t } from '../../l10n';
 import { THREAD_START_TIMEOUT_MS } from '../../limits';
 import type { FileOutcome } from './analyseFile';
 import type { CatalogInfo } from '../../protocol';
+import type { FileProject } from './project';
 import { CHECK_WORKER_ROLE, type CheckWorkerData, type FromCheckWorker, type ToCheckWorker } from './worker';
 
 export interface PoolOptions {
@@ -27,6 +28,7 @@ export interface PoolOutcome {
 interface PoolFile {
   path: string;
   displayPath: string;
+  project: FileProject;
 }
 
 /** A thread that fails this many times in a row before it is ready is not started again. */
@@ -119,7 +121,7 @@ class WorkerPool {
       this.record(index, { ok: false, reason: t('Not analysed: the analysis did not finish within {0} s and was stopped (--file-timeout).', this.seconds) });
       this.replace();
     }, this.options.fileTimeoutMs);
-    slot.worker.postMessage({ type: 'file', id: index, path: file.path, displayPath: file.displayPath } satisfies ToCheckWorker);
+    slot.worker.postMessage({ type: 'file', id: index, path: file.path, displayPath: file.displayPath, project: file.project } satisfies ToCheckWorker);
   }
 
   /** A thread that died before it was ready counts against starting more; past the limit the remaining files fail. */

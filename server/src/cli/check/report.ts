@@ -16,6 +16,12 @@ export interface CheckedFile {
   includedBy?: string;
 }
 
+/** A file a run did not read as a configuration (a README, a source file, a log), and why. */
+export interface SkippedFile {
+  displayPath: string;
+  reason: string;
+}
+
 export function severityWord(severity: FindingSeverity): string {
   return severity === 'information' ? 'info' : severity;
 }
@@ -45,7 +51,7 @@ function jsonFix(outcome: FixOutcome) {
 }
 
 /** `check --format json`. */
-export function formatJson(files: readonly CheckedFile[], catalog: Record<string, unknown>, errors: readonly string[]): Record<string, unknown> {
+export function formatJson(files: readonly CheckedFile[], catalog: Record<string, unknown>, errors: readonly string[], skipped: readonly SkippedFile[] = []): Record<string, unknown> {
   return {
     catalog,
     files: files.map((file) => ({
@@ -64,6 +70,7 @@ export function formatJson(files: readonly CheckedFile[], catalog: Record<string
           }
         : {}),
     })),
+    skipped: skipped.map((s) => ({ path: s.displayPath, reason: s.reason })),
     errors,
   };
 }
@@ -81,7 +88,7 @@ function fixLines(file: CheckedFile): string[] {
 }
 
 /** `check` as people read it: a header naming the catalogue, then each file with its findings. */
-export function formatText(files: readonly CheckedFile[], header: string): string {
+export function formatText(files: readonly CheckedFile[], header: string, skipped: readonly SkippedFile[] = []): string {
   const lines = [header];
   let total = 0;
   let notAnalysed = 0;
@@ -100,5 +107,9 @@ export function formatText(files: readonly CheckedFile[], header: string): strin
   }
   lines.push('', t('{0} problem(s) in {1} file(s).', total, files.length));
   if (notAnalysed > 0) lines.push(t('{0} file(s) not analysed.', notAnalysed));
+  if (skipped.length > 0) {
+    lines.push(t('{0} file(s) skipped as not configurations:', skipped.length));
+    for (const s of skipped) lines.push(`  ${s.displayPath}: ${s.reason}`);
+  }
   return lines.join('\n');
 }

@@ -1,8 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { Engine } from '../../engine';
+import { Engine, includeOptions } from '../../engine';
 import type { CatalogInfo } from '../../protocol';
 import { useBundle } from '../../l10n';
 import { analyseFile, type CheckRequest, type FileOutcome } from './analyseFile';
+import type { FileProject } from './project';
 
 /**
  * `check` analyses each file in a worker thread of its own (see pool.ts), so one file that throws,
@@ -22,7 +23,7 @@ export interface CheckWorkerData {
   request: Omit<CheckRequest, 'displayPath'>;
 }
 
-export type ToCheckWorker = { type: 'file'; id: number; path: string; displayPath: string };
+export type ToCheckWorker = { type: 'file'; id: number; path: string; displayPath: string; project: FileProject };
 
 export type FromCheckWorker =
   | { type: 'ready'; catalog: CatalogInfo }
@@ -45,7 +46,7 @@ export function runCheckWorker(): void {
       const { info } = engine.catalog(data.request.settings.instance, data.request.settings.catalog.pinnedVersion);
       port.on('message', (message: ToCheckWorker) => {
         try {
-          const outcome = analyseFile(engine, message.path, { ...data.request, displayPath: message.displayPath });
+          const outcome = analyseFile(engine, message.path, { ...data.request, settings: message.project.settings, includes: includeOptions(message.project.settings), displayPath: message.displayPath }, message.project.project);
           port.postMessage({ type: 'done', id: message.id, outcome } satisfies FromCheckWorker);
         } catch (error) {
           port.postMessage({ type: 'failed', id: message.id, message: error instanceof Error ? error.message : String(error) } satisfies FromCheckWorker);

@@ -33,6 +33,9 @@ export const iptablesDialect: Dialect<IptablesVendor, IptablesTarget> = {
     if (/^\$\{?IP6?T(ABLES)?\w*\}? +(-t +\w+ +)?-[AIPNF] /m.test(head)) return 0.85;
     if (/^:(INPUT|OUTPUT|FORWARD) (ACCEPT|DROP) /m.test(head)) return 0.9;
     if (/^-A (INPUT|OUTPUT|FORWARD) /m.test(head)) return 0.7;
+    // Rule lines of user chains, or the chain headers of a dump cut before COMMIT.
+    if (/^-[AI] [\w-]+ (?:-[a-zA-Z!]|--[a-z])/m.test(head) && /^(?:-[AI] [\w-]+ .*\n?){2,}/m.test(head)) return 0.7;
+    if (/^\*(filter|nat|mangle|raw|security)[ \t]*$/m.test(head) && /^:[\w-]+ (ACCEPT|DROP|-) \[\d+:\d+\]/m.test(head)) return 0.8;
     return 0;
   },
   parse: parseIptables,
