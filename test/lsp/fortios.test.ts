@@ -62,8 +62,8 @@ test('the deep-inspection line carries tls-inspected, and its quick fix puts a p
   const after = await client.waitForDiagnostics(uri, (p) => !p.diagnostics.some((d) => d.code === 'tls-inspected' && /endpoint set 12/.test(messageOf(d))));
   const text = client.documents.get(uri)!.getText();
   assert.match(text, /# BEGIN endpoint-lens \S+ Worldwide \d+\n/);
-  // Before policy 2, the deny that decides the set's UDP 443, and so also before policy 3, which inspects its TCP 443.
-  assert.match(text, /config firewall policy\n {4}move 4 before 2\nend\n# END endpoint-lens sets-12\n/);
+  // Before policy 3, the first in the list: it inspects the set's TCP 443 (and policy 2 denies its UDP further down).
+  assert.match(text, /config firewall policy\n {4}move 4 before 3\nend\n# END endpoint-lens sets-12\n/);
   assert.ok(!codes(after.diagnostics).includes('syntax-error'), 'the edited file still parses');
 });
 

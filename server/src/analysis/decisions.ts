@@ -4,7 +4,7 @@ import type { FlowDecision } from '../dialects/dialect';
 import { flowsOfEntry } from '../policies';
 import { carriedPart, catalogueMembership } from './carriers';
 import type { CatalogView } from './context';
-import { evaluateFlow } from './evaluate';
+import { evaluateFlow, evaluateTlsInterception } from './evaluate';
 
 /**
  * Where each flow of a policy is decided in this model: the evaluator's verdicts, traces and paths,
@@ -22,7 +22,8 @@ export function policyDecisions(model: ConfigModel, policy: Policy, catalog: Pic
           // A host flow is decided by name on the paths that take it; its piece keeps the name.
           const remote: Flow['remote'] = evaluation.flow.remote.kind === 'host' ? evaluation.flow.remote : { kind: 'addresses', intervals: outcome.region.intervals };
           const piece: Flow = { ...evaluation.flow, ports: outcome.region.ports, remote };
-          decisions.push({ entry: index, flow: piece, path: evaluation.path, outcome });
+          const inspected = evaluateTlsInterception(model, evaluation, outcome).some((o) => o.value === 'inspect');
+          decisions.push({ entry: index, flow: piece, path: evaluation.path, outcome, ...(inspected ? { inspected } : {}) });
         }
       }
     }
@@ -30,8 +31,8 @@ export function policyDecisions(model: ConfigModel, policy: Policy, catalog: Pic
   return decisions;
 }
 
-/** The decisions an edit has to change: those that block or leave the flow unknown; all of them when none do. */
+/** The decisions an edit has to change: those that block, inspect or leave the flow unknown; all of them when none do. */
 export function decisionsToPlace(decisions: readonly FlowDecision[]): { decisions: FlowDecision[]; allAllowed: boolean } {
-  const open = decisions.filter((d) => d.outcome.value !== 'allowed');
+  const open = decisions.filter((d) => d.outcome.value !== 'allowed' || d.inspected === true);
   return open.length > 0 ? { decisions: open, allAllowed: false } : { decisions: [...decisions], allAllowed: true };
 }

@@ -38,6 +38,8 @@ interface ListOutcome {
   reason?: string;
   /** For `translate`: the destination-NAT rule's new local side. */
   translation?: { to?: IpInterval[]; toPorts?: PortRange[] };
+  /** See RegionOutcome.alsoDecidedBy. */
+  alsoDecidedBy?: DecidingPoint[];
 }
 
 function intersectRegions(a: Region, b: Region): Region | undefined {
@@ -57,11 +59,19 @@ function combineUncertain(ifMatched: ListOutcome[], ifNot: ListOutcome[], point:
     for (const b of ifNot) {
       const region = intersectRegions(a.region, b.region);
       if (!region) continue;
-      if (a.result === b.result && a.result !== 'unknown') out.push({ ...b, region });
+      if (a.result === b.result && a.result !== 'unknown') out.push({ ...b, region, ...alsoDecided(a, b) });
       else out.push({ region, result: 'unknown', decidedBy: point, trace: a.result === 'accept' && b.trace.length > 0 ? b.trace : trace, reason: b.reason ?? a.reason ?? reason });
     }
   }
   return out;
+}
+
+/** When an uncertain rule and the rules after it decide alike, which rules may have decided besides the one recorded. */
+function alsoDecided(a: ListOutcome, b: ListOutcome): Pick<ListOutcome, 'alsoDecidedBy'> {
+  const others = [...(a.decidedBy ? [a.decidedBy] : []), ...(a.alsoDecidedBy ?? []), ...(b.alsoDecidedBy ?? [])].filter(
+    (p) => !b.decidedBy || p.listId !== b.decidedBy.listId || p.ruleIndex !== b.decidedBy.ruleIndex,
+  );
+  return others.length > 0 ? { alsoDecidedBy: others } : {};
 }
 
 class Evaluator {
@@ -398,7 +408,8 @@ function evaluateStages(model: ConfigModel, path: EvaluationPath, flow: Flow, re
       const result = byDefault ? (list.defaultAction ?? 'accept') : o.result;
       const point = byDefault && list.defaultAction ? { listId: list.id, ruleIndex: -1 } : o.decidedBy;
       const trace = byDefault ? (point ? [point] : []) : o.trace;
-      const outcome = (value: RegionOutcome['value']): RegionOutcome => ({ region: o.region, value, trace, ...(point ? { decidedBy: point } : {}) });
+      const alternatives = !byDefault && o.alsoDecidedBy ? { alsoDecidedBy: o.alsoDecidedBy } : {};
+      const outcome = (value: RegionOutcome['value']): RegionOutcome => ({ region: o.region, value, trace, ...(point ? { decidedBy: point } : {}), ...alternatives });
       if (result === 'drop') outcomes.push(outcome('blocked'));
       else if (result === 'unknown') outcomes.push({ ...outcome('unknown'), ...(o.reason ? { reason: o.reason } : {}) });
       else if (last || passOn) outcomes.push(outcome('allowed'));
@@ -458,6 +469,13 @@ export function evaluateTlsInterception(model: ConfigModel, evaluation: PathEval
   const decider = outcome.decidedBy && outcome.decidedBy.ruleIndex >= 0 ? model.ruleLists.find((l) => l.id === outcome.decidedBy!.listId)?.rules[outcome.decidedBy.ruleIndex] : undefined;
   const listId = decider?.tlsInterception ?? evaluation.path.tlsInterception;
   if (listId === undefined) return [];
+  // A rule whose condition the file cannot settle may decide instead, and it may inspect otherwise.
+  const ruleAt = (p: DecidingPoint): Rule | undefined => (p.ruleIndex >= 0 ? model.ruleLists.find((l) => l.id === p.listId)?.rules[p.ruleIndex] : undefined);
+  const differs = (outcome.alsoDecidedBy ?? []).find((p) => (ruleAt(p)?.tlsInterception ?? evaluation.path.tlsInterception) !== listId);
+  if (differs) {
+    const other = ruleAt(differs);
+    return [{ region: outcome.region, value: 'unknown', reason: t('whether TLS is inspected depends on the rule on line {0}, which may decide this traffic with other inspection settings', (other?.range.start.line ?? 0) + 1) }];
+  }
   const ports = minusPorts(outcome.region.ports, PLAIN_HTTP);
   if (ports.length === 0) return [];
   const region: Region = { intervals: outcome.region.intervals, ports };

@@ -96,6 +96,8 @@ export interface FlowDecision {
   flow: Flow;
   path: EvaluationPath;
   outcome: RegionOutcome;
+  /** The flow is let through but its TLS is decrypted on the way, which an edit has to change too. */
+  inspected?: boolean;
 }
 
 /** A place for a new block: the start of a line (or the end of the text) and the indentation it takes there. */

@@ -60,6 +60,12 @@ export interface RegionOutcome {
   translatedBy?: DecidingPoint;
   /** For a host flow: the host name, one the flow's pattern stands for, this outcome is about. */
   host?: string;
+  /**
+   * Rules that decide the same way when a condition the file cannot settle goes the other way (an
+   * ISDB or App-ID match before a general rule): the verdict stands, but what else a rule does
+   * (its TLS inspection) may come from either.
+   */
+  alsoDecidedBy?: DecidingPoint[];
 }
 
 export interface PathEvaluation {
