@@ -13,11 +13,12 @@ export const processIo: CliIo = {
   cwd: process.cwd(),
 };
 
+let endsQuietly = false;
+
 /**
  * A reader that stops early (`endpoint-lens changes | head`) closes the pipe; like other Unix tools
  * the command then ends quietly instead of dying on an unhandled EPIPE.
  */
-let endsQuietly = false;
 export function endQuietlyOnClosedOutput(): void {
   if (endsQuietly) return;
   endsQuietly = true;
