@@ -143,7 +143,8 @@ export function lexShell(text: string, from = 0, to = text.length, onCommand?: (
     knownLineEnd = j;
     return j;
   };
-  let braceSearchFrom = -1;
+  // No search made yet: the first `${` searches (a cached "none found" is only true from where a search started).
+  let braceSearchFrom = Number.POSITIVE_INFINITY;
   let braceFound = -1;
   const closeBrace = (start: number, limit: number): number => {
     if (!(start >= braceSearchFrom && (braceFound < 0 || braceFound >= start))) {
