@@ -487,7 +487,8 @@ class IptablesParser {
     }
     const policy = policyWord.raw;
     if (policy === '-') {
-      if (builtin) this.problem(policyWord.start, policyWord.end, t('Built-in chain {0} needs a policy of ACCEPT or DROP', name));
+      // iptables-restore keeps the policy the chain has; on a host that boots with this file that is the kernel's ACCEPT.
+      if (builtin) this.problem(policyWord.start, policyWord.end, t('"-" keeps the policy {0} already has; Endpoint Lens reads it as ACCEPT, the policy a built-in chain starts with', name), 'info');
       return;
     }
     if (!builtin) {
@@ -1365,7 +1366,12 @@ class IptablesParser {
           this.problem(piece.start, piece.end, t('Invalid port {0}', piece.text));
           return undefined;
         }
-        out.push(from <= to ? { from, to } : { from: to, to: from });
+        if (from > to) {
+          // iptables refuses the whole command ("invalid portrange (min > max)"); it never reaches the kernel.
+          this.problem(piece.start, piece.end, t('Invalid port range {0}: the first port is above the second, which iptables refuses', piece.text));
+          return undefined;
+        }
+        out.push({ from, to });
       }
     }
     if (value.unresolved) {
