@@ -838,6 +838,8 @@ class IptablesParser {
       negation = undefined;
       let value = take(option);
       if (value?.text === '!') {
+        // The old `-d ! ADDR` form: current iptables refuses the whole command.
+        this.problem(value.start, value.end, t('"{0} !" is the old form that current iptables refuses; write "! {0} …"', option.text));
         negated = !negated;
         value = take(option);
       }
