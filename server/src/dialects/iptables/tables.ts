@@ -410,12 +410,17 @@ export const OPTION_ARITY: Record<string, number> = {
   '--restore': 0,
   '--ctstate': 1,
   '--state': 1,
+  // SYNPROXY's own options.
+  '--sack-perm': 0,
+  '--timestamp': 0,
+  '--wscale': 1,
+  '--ecn': 0,
 };
 
 /** Options that configure a target rather than match packets: never conditions of the rule. */
 export const TARGET_OPTIONS = new Set(
   Object.keys(OPTION_ARITY).filter((o) =>
-    /^--(log|nflog|ulog|reject|to-|random|persistent|set-|and-mark|or-mark|xor-mark|save-mark|restore-mark|nfmask|ctmask|clamp|notrack|zone|ctevents|expevents|timeout|queue|ttl-set|ttl-dec|ttl-inc|hl-set|hl-dec|hl-inc|add-set|del-set|map-set|exist|gateway|checksum|on-|tproxy|selctx|save$|restore$)/.test(o),
+    /^--(log|nflog|ulog|reject|to-|random|persistent|set-|and-mark|or-mark|xor-mark|save-mark|restore-mark|nfmask|ctmask|clamp|notrack|zone|ctevents|expevents|timeout|queue|ttl-set|ttl-dec|ttl-inc|hl-set|hl-dec|hl-inc|add-set|del-set|map-set|exist|gateway|checksum|on-|tproxy|selctx|save$|restore$|sack-perm|timestamp|wscale|ecn$)/.test(o),
   ),
 );
 
