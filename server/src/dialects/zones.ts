@@ -27,3 +27,41 @@ export function directionOf(from: string, to: string, anyFacesInternet: boolean,
   if (a && !b) return 'inbound';
   return undefined;
 }
+
+/** A zone (or interface) pair of a zone firewall, with the direction its traffic has when flows take it. */
+export interface ZonePair {
+  from: string;
+  to: string;
+  direction?: TrafficDirection;
+}
+
+/**
+ * The pairs that get a list of their own, each with the rules (by index) that apply to it: every
+ * pair traffic takes, then for each rule with content that no such pair reaches the first pair it
+ * applies to, so every rule is read somewhere. Pairs with the same rules share one array, so
+ * coverage checks work it out once for them.
+ */
+export function pairLists<R>(pairs: readonly ZonePair[], rulesOf: readonly (readonly R[])[], applies: (rule: number, from: string, to: string) => boolean): Array<{ pair: ZonePair; indices: number[]; rules: R[] }> {
+  const applying = (pair: ZonePair): number[] => rulesOf.map((_, i) => (applies(i, pair.from, pair.to) ? i : -1)).filter((i) => i >= 0);
+  const needed = pairs.filter((p) => p.direction !== undefined);
+  const covered = new Set<number>();
+  for (const pair of needed) for (const i of applying(pair)) covered.add(i);
+  rulesOf.forEach((rules, i) => {
+    if (covered.has(i) || rules.length === 0) return;
+    const pair = pairs.find((q) => applies(i, q.from, q.to) && !needed.includes(q));
+    if (!pair) return;
+    needed.push(pair);
+    for (const j of applying(pair)) covered.add(j);
+  });
+  const shared = new Map<string, R[]>();
+  return needed.map((pair) => {
+    const indices = applying(pair);
+    const key = indices.join(',');
+    let rules = shared.get(key);
+    if (!rules) {
+      rules = indices.flatMap((i) => [...rulesOf[i]!]);
+      shared.set(key, rules);
+    }
+    return { pair, indices, rules };
+  });
+}

@@ -2,7 +2,7 @@ import { mergePorts } from '../../model/ports';
 import type { AddressMatch, Annotation, ConfigModel, EvaluationPath, Reference, Rule, RuleAction, RuleList, SyntaxProblem, Comment } from '../../model/config';
 import type { Range } from '../../model/range';
 import { t } from '../../l10n';
-import { directionOf, facesInternet } from '../zones';
+import { directionOf, facesInternet, pairLists, type ZonePair } from '../zones';
 import { describeInternetService } from './predefined';
 import { profileListId, profileLists } from './tls';
 import { Resolver, type ResolvedAddresses, type ResolvedServices } from './resolve';
@@ -209,33 +209,14 @@ export function convert(input: ConvertInput): Converted {
     for (const family of families) {
       const rulesOf = converted.get(family)!;
       const named = (from: string, to: string): boolean => from === ANY_INTERFACE || scope.policies.some((p, i) => rulesOf[i]!.length > 0 && applies(p, from, to));
-      const pairs: Array<{ from: string; to: string; direction?: EvaluationPath['direction'] }> = [];
+      const pairs: ZonePair[] = [];
       for (const from of universe) {
         for (const to of universe) {
           const direction = from === ANY_INTERFACE ? 'forward' : directionOf(from, to, anyInternet, faces);
           pairs.push({ from, to, ...(direction && named(from, to) ? { direction } : {}) });
         }
       }
-      const needed = pairs.filter((p) => p.direction !== undefined);
-      const applying = (from: string, to: string): number[] => scope.policies.map((p, i) => (applies(p, from, to) ? i : -1)).filter((i) => i >= 0);
-      const covered = new Set<number>();
-      for (const pair of needed) for (const i of applying(pair.from, pair.to)) covered.add(i);
-      scope.policies.forEach((p, i) => {
-        if (covered.has(i) || rulesOf[i]!.length === 0) return;
-        const pair = pairs.find((q) => applies(p, q.from, q.to) && !needed.includes(q));
-        if (!pair) return;
-        needed.push(pair);
-        for (const j of applying(pair.from, pair.to)) covered.add(j);
-      });
-      const shared = new Map<string, Rule[]>();
-      for (const pair of needed) {
-        const indices = applying(pair.from, pair.to);
-        const key = indices.join(',');
-        let rules = shared.get(key);
-        if (!rules) {
-          rules = indices.flatMap((i) => rulesOf[i]!);
-          shared.set(key, rules);
-        }
+      for (const { pair, indices, rules } of pairLists(pairs, rulesOf, (i, from, to) => applies(scope.policies[i]!, from, to))) {
         const owners = indices.flatMap((i) => rulesOf[i]!.map(() => scope.policies[i]!));
         const id = `${prefix}${pair.from}>${pair.to}|v${family}`;
         ruleLists.push({ id, name, kind: 'packet-filter', rules, defaultAction: 'drop', range, families: [family] });

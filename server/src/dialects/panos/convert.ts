@@ -6,7 +6,7 @@ import type { VendorBuilder } from './builder';
 import { describeApplication } from './predefined';
 import { Resolver, type ResolvedAddresses, type ServiceEntry } from './resolve';
 import type { Member, PanosRule, PanosScope, PanosVendor } from './vendor';
-import { directionOf, facesInternet } from '../zones';
+import { directionOf, facesInternet, pairLists, type ZonePair } from '../zones';
 
 /** One rulebase the firewall evaluates: a vsys, or a device group with the shared rules around it. */
 export interface PanosRulebase {
@@ -245,34 +245,14 @@ export function convert(b: VendorBuilder, vendor: PanosVendor): Converted {
     // A pair no rule applies to is one the device is not set up to pass (a DMZ that only receives
     // mail): like an empty forward chain, it is not reported as blocking Microsoft 365.
     const named = (from: string, to: string): boolean => from === ANY_ZONE || rulebase.rules.some((r, i) => converted[i]!.length > 0 && applies(r.rule, from, to));
-    const pairs: Array<{ from: string; to: string; direction?: EvaluationPath['direction'] }> = [];
+    const pairs: ZonePair[] = [];
     for (const from of zones) {
       for (const to of zones) {
         const direction = from === ANY_ZONE ? 'forward' : directionOf(from, to, anyInternet);
         pairs.push({ from, to, ...(direction && named(from, to) ? { direction } : {}) });
       }
     }
-    const needed = pairs.filter((p) => p.direction !== undefined);
-    const covered = new Set<number>();
-    const applying = (from: string, to: string): number[] => rulebase.rules.map((r, i) => (applies(r.rule, from, to) ? i : -1)).filter((i) => i >= 0);
-    for (const pair of needed) for (const i of applying(pair.from, pair.to)) covered.add(i);
-    rulebase.rules.forEach((entry, i) => {
-      if (covered.has(i) || converted[i]!.length === 0) return;
-      const pair = pairs.find((p) => applies(entry.rule, p.from, p.to) && !needed.includes(p));
-      if (!pair) return;
-      needed.push(pair);
-      for (const j of applying(pair.from, pair.to)) covered.add(j);
-    });
-    // Pairs with the same rules share one array, so coverage is worked out once for them.
-    const shared = new Map<string, Rule[]>();
-    for (const pair of needed) {
-      const indices = applying(pair.from, pair.to);
-      const key = indices.join(',');
-      let rules = shared.get(key);
-      if (!rules) {
-        rules = indices.flatMap((i) => converted[i]!);
-        shared.set(key, rules);
-      }
+    for (const { pair, indices, rules } of pairLists(pairs, converted, (i, from, to) => applies(rulebase.rules[i]!.rule, from, to))) {
       const owners = indices.flatMap((i) => converted[i]!.map(() => rulebase.rules[i]!));
       const intrazone = pair.from === pair.to && pair.from !== ANY_ZONE;
       const stated = intrazone ? defaults.intrazone : defaults.interzone;
