@@ -1,4 +1,4 @@
-import { minimatch } from 'minimatch';
+import { Minimatch } from 'minimatch';
 import type { Dialect } from './dialect';
 import { DIALECTS, dialectById } from './all';
 import { t } from '../l10n';
@@ -16,12 +16,24 @@ export interface Detection {
   confidence: number;
 }
 
+/** Compiled name patterns: compiling a glob costs far more than matching it, and the patterns are few. */
+const compiledPatterns = new Map<string, Minimatch>();
+
+function globMatches(text: string, pattern: string): boolean {
+  let compiled = compiledPatterns.get(pattern);
+  if (!compiled) {
+    compiled = new Minimatch(pattern, { nocase: true, dot: true });
+    compiledPatterns.set(pattern, compiled);
+  }
+  return compiled.match(text);
+}
+
 /** Name patterns match the basename, or the end of the path for patterns with a folder part. */
 function nameMatches(path: string, pattern: string): boolean {
   const normal = path.replace(/\\/g, '/');
   const base = normal.slice(normal.lastIndexOf('/') + 1);
-  if (!pattern.includes('/')) return minimatch(base, pattern, { nocase: true, dot: true });
-  return minimatch(normal, `**/${pattern}`, { nocase: true, dot: true }) || minimatch(normal, pattern, { nocase: true, dot: true });
+  if (!pattern.includes('/')) return globMatches(base, pattern);
+  return globMatches(normal, `**/${pattern}`) || globMatches(normal, pattern);
 }
 
 /**

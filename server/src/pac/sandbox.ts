@@ -130,13 +130,13 @@ export function describeFailure(result: RawPacResult): PacRunResult {
 }
 
 /**
- * `waitOnFirstUse` starts the worker now but waits for it only at the first evaluation, so a
- * process that may never see a PAC file (a `check` thread) does not wait for QuickJS to load;
- * otherwise it waits now and a failure to start throws here.
+ * `waitOnFirstUse` starts the worker only at the first evaluation, so a process that may never see
+ * a PAC file (a `check` thread) spends neither the time nor the memory of loading QuickJS;
+ * otherwise it starts and waits now, and a failure to start throws here.
  */
 export async function createPacSandbox(options: { waitOnFirstUse?: boolean } = {}): Promise<PacSandbox> {
-  let thread: Thread | undefined = spawn();
-  if (!options.waitOnFirstUse) {
+  let thread: Thread | undefined = options.waitOnFirstUse ? undefined : spawn();
+  if (thread) {
     const first = thread;
     // Give the first worker its start-up time without blocking the caller's event loop.
     await new Promise<void>((resolve) => setImmediate(resolve));
