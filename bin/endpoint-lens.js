@@ -8,7 +8,7 @@ if (!fs.existsSync(cli)) {
   process.stderr.write('endpoint-lens: dist/cli.js is missing; run `npm run build` first.\n');
   process.exit(2);
 }
-require(cli).main(process.argv.slice(2)).then(
+require('./load-bundle').loadBundle(cli).main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (error) => { process.stderr.write(`endpoint-lens: internal error: ${error && error.stack ? error.stack : error}\n`); process.exitCode = 3; },
 );

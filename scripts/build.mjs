@@ -1,10 +1,11 @@
 // Bundles the client, the language server and the CLI with esbuild, and merges the Danish l10n
 // sources into the one bundle both the client (vscode.l10n) and the server (@vscode/l10n) read.
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
@@ -43,6 +44,8 @@ const common = {
 };
 
 mkdirSync(join(root, 'dist'), { recursive: true });
+// A code cache of an earlier bundle must not outlive it (see bin/load-bundle.js).
+rmSync(join(root, 'dist', 'cli.js.codecache'), { force: true });
 const count = mergeL10n();
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'] }),
@@ -59,3 +62,12 @@ copyFileSync(
 );
 
 console.log(`built dist/client.js, dist/server.js, dist/cli.js (${count} Danish strings)`);
+
+// V8's code cache of the CLI bundle (bin/load-bundle.js reads it), taken after one real check so it
+// holds the functions a run compiles; without it the CLI still works, only its start is slower.
+const warmUp = spawnSync(process.execPath, [join(root, 'bin', 'endpoint-lens.js'), 'check', join(root, 'examples'), '--fail-on', 'never', '--jobs', '1'], {
+  cwd: root,
+  env: { ...process.env, ENDPOINT_LENS_WRITE_CODE_CACHE: '1' },
+  stdio: 'ignore',
+});
+if (warmUp.status !== 0) console.warn(`dist/cli.js.codecache not written: the warm-up check exited with ${warmUp.status ?? warmUp.signal}`);

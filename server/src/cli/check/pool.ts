@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { t } from '../../l10n';
@@ -34,9 +35,15 @@ interface PoolFile {
 /** A thread that fails this many times in a row before it is ready is not started again. */
 const MAX_START_FAILURES = 3;
 
-/** The bundle starts itself; from the sources, the worker module is loaded through tsx. */
+/**
+ * The bundle starts itself, through bin/check-thread.js and its code cache where the package has it;
+ * from the sources, the worker module is loaded through tsx.
+ */
 function workerEntry(): { file: string; eval: boolean } {
-  if (__filename.endsWith('.js')) return { file: __filename, eval: false };
+  if (__filename.endsWith('.js')) {
+    const entry = join(__dirname, '..', 'bin', 'check-thread.js');
+    return { file: existsSync(entry) ? entry : __filename, eval: false };
+  }
   // Only the sources take this path, where tsx (a development dependency) is installed; the name is
   // not a literal so the bundler does not try to resolve it.
   const tsx = require.resolve(['tsx', 'cjs'].join('/'));
