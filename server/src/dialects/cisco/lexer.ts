@@ -78,3 +78,11 @@ export function positionOnLine(line: CiscoLine, offset: number): Position {
 export function rangeOnLine(line: CiscoLine, start: number, end: number): Range {
   return { start: positionOnLine(line, start), end: positionOnLine(line, end) };
 }
+
+/** From the line's first word to its last, or the whole line when it has none. */
+export function lineRange(line: CiscoLine): Range {
+  const first = line.tokens[0];
+  const last = line.tokens[line.tokens.length - 1];
+  if (first === undefined || last === undefined) return rangeOnLine(line, line.start, line.end);
+  return rangeOnLine(line, first.start, last.end);
+}
