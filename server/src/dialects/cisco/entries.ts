@@ -19,6 +19,16 @@ const LOG_LEVELS = new Set([
   'default',
 ]);
 
+/** Where a parsed entry goes: its list, and the position or sequence number the command gives it. */
+interface EntryTarget {
+  state: AccessList;
+  insertAt: number | undefined;
+  sequence: number | undefined;
+}
+
+/** The parts every entry has, known once its action word is read. */
+type EntryHead = Pick<AclEntry, 'line' | 'text' | 'actionToken' | 'accept' | 'unknownConditions'>;
+
 /**
  * One permit/deny entry from the action word on. Standard lists match one address (the source
  * on IOS, the destination on ASA, where standard lists select routes and split-tunnel networks).
@@ -33,8 +43,7 @@ export function parseEntry(
   insertAt: number | undefined,
   sequence?: number,
 ): void {
-  const tokens = line.tokens;
-  const actionToken = tokens[start];
+  const actionToken = line.tokens[start];
   if (actionToken === undefined) {
     r.missing(line, t('permit or deny'));
     return;
@@ -44,97 +53,84 @@ export function parseEntry(
     r.tokenProblem(line, actionToken, t('Expected permit or deny, found "{0}".', actionToken.text));
     return;
   }
-  const unknownConditions: string[] = [];
-  let i = start + 1;
-  const text = r.lineText(line);
-  const accept = action === 'permit';
-  if (standard) {
-    const role: ReferenceRole = state.acl.form === 'asa' ? 'destination' : 'source';
-    const address = parseAddress(r, line, i, role, maskForm, true);
-    if (address === undefined) return;
-    i = address.next;
-    const trailing = parseOptions(r, line, i, null, unknownConditions);
-    if (trailing === undefined) return;
-    const anyAddress: AddressSpec = { type: 'any' };
-    const draft: AclEntry = {
-      line,
-      text,
-      actionToken,
-      accept,
-      unknownConditions,
-      protocol: { type: 'protocol', protocol: null },
-      source: role === 'source' ? address.spec : anyAddress,
-      destination: role === 'destination' ? address.spec : anyAddress,
-      sequence: 0,
-    };
-    pushDraft(r, state, draft, trailing.inactive, insertAt, sequence ?? trailing.sequence);
-    return;
-  }
-  while (['user', 'user-group', 'object-group-user', 'security-group'].includes(lower(tokens[i]))) {
-    const what = tokens[i]!.text;
-    unknownConditions.push(t('identity condition {0}', what));
-    i += lower(tokens[i]) === 'security-group' ? 3 : 2;
-  }
-  const protocolToken = tokens[i];
-  if (protocolToken === undefined) {
-    r.missing(line, t('a protocol'));
-    return;
-  }
-  let protocol: ProtocolSpec;
-  const protocolWord = lower(protocolToken);
-  if (protocolWord === 'object-group' || protocolWord === 'object') {
-    const nameToken = tokens[i + 1];
-    if (nameToken === undefined) {
-      r.missing(line, t('an object name'));
-      return;
-    }
-    const type = r.groupTypes.get(nameToken.text);
-    if (type === 'network') {
-      r.tokenProblem(line, nameToken, t('{0} is a network object-group; a service or protocol object-group is expected here.', nameToken.text));
-      return;
-    }
-    protocol = { type: 'group', name: nameToken.text, token: nameToken, line };
-    i += 2;
-  } else {
-    const name = protocolName(protocolToken.text);
-    if (name === undefined) {
-      r.tokenProblem(line, protocolToken, t('Unknown protocol "{0}".', protocolToken.text));
-      return;
-    }
-    // In an IPv6 list `icmp` is ICMPv6, the only ICMP such a list can see.
-    protocol = { type: 'protocol', protocol: name === 'icmp' && state.acl.form === 'ipv6' ? 'icmp6' : name };
-    i += 1;
-  }
-  const portsAllowed = protocol.type === 'group' || (protocol.protocol !== null && hasPorts(protocol.protocol));
-  const source = parseAddress(r, line, i, 'source', maskForm, false);
-  if (source === undefined) return;
-  i = source.next;
-  const afterSource = parsePortSpec(r, line, i, portsAllowed, true);
-  if (afterSource === undefined) return;
-  const sourcePorts = afterSource.spec;
-  i = afterSource.next;
-  const destination = parseAddress(r, line, i, 'destination', maskForm, false);
-  if (destination === undefined) return;
-  i = destination.next;
-  const afterDestination = parsePortSpec(r, line, i, portsAllowed, false);
-  if (afterDestination === undefined) return;
-  i = afterDestination.next;
-  const trailing = parseOptions(r, line, i, protocol.type === 'protocol' ? protocol.protocol : 'service', unknownConditions);
+  const head: EntryHead = { line, text: r.lineText(line), actionToken, accept: action === 'permit', unknownConditions: [] };
+  const target: EntryTarget = { state, insertAt, sequence };
+  if (standard) parseStandardEntry(r, head, start + 1, maskForm, target);
+  else parseExtendedEntry(r, head, start + 1, maskForm, target);
+}
+
+function parseStandardEntry(r: Reader, head: EntryHead, start: number, maskForm: MaskForm, target: EntryTarget): void {
+  const role: ReferenceRole = target.state.acl.form === 'asa' ? 'destination' : 'source';
+  const address = parseAddress(r, head.line, start, role, maskForm, true);
+  if (address === undefined) return;
+  const trailing = parseOptions(r, head.line, address.next, null, head.unknownConditions);
   if (trailing === undefined) return;
+  const anyAddress: AddressSpec = { type: 'any' };
   const draft: AclEntry = {
-    line,
-    text,
-    actionToken,
-    accept,
-    unknownConditions,
-    protocol,
-    source: source.spec,
-    destination: destination.spec,
+    ...head,
+    protocol: { type: 'protocol', protocol: null },
+    source: role === 'source' ? address.spec : anyAddress,
+    destination: role === 'destination' ? address.spec : anyAddress,
     sequence: 0,
   };
-  if (sourcePorts !== undefined) draft.sourcePorts = sourcePorts;
+  pushDraft(r, target.state, draft, trailing.inactive, target.insertAt, target.sequence ?? trailing.sequence);
+}
+
+function parseExtendedEntry(r: Reader, head: EntryHead, start: number, maskForm: MaskForm, target: EntryTarget): void {
+  const line = head.line;
+  const tokens = line.tokens;
+  let i = start;
+  while (['user', 'user-group', 'object-group-user', 'security-group'].includes(lower(tokens[i]))) {
+    head.unknownConditions.push(t('identity condition {0}', tokens[i]!.text));
+    i += lower(tokens[i]) === 'security-group' ? 3 : 2;
+  }
+  const parsedProtocol = parseProtocol(r, line, i, target.state);
+  if (parsedProtocol === undefined) return;
+  const protocol = parsedProtocol.spec;
+  const portsAllowed = protocol.type === 'group' || (protocol.protocol !== null && hasPorts(protocol.protocol));
+  const source = parseAddress(r, line, parsedProtocol.next, 'source', maskForm, false);
+  if (source === undefined) return;
+  const afterSource = parsePortSpec(r, line, source.next, portsAllowed, true);
+  if (afterSource === undefined) return;
+  const destination = parseAddress(r, line, afterSource.next, 'destination', maskForm, false);
+  if (destination === undefined) return;
+  const afterDestination = parsePortSpec(r, line, destination.next, portsAllowed, false);
+  if (afterDestination === undefined) return;
+  const trailing = parseOptions(r, line, afterDestination.next, protocol.type === 'protocol' ? protocol.protocol : 'service', head.unknownConditions);
+  if (trailing === undefined) return;
+  const draft: AclEntry = { ...head, protocol, source: source.spec, destination: destination.spec, sequence: 0 };
+  if (afterSource.spec !== undefined) draft.sourcePorts = afterSource.spec;
   if (afterDestination.spec !== undefined) draft.destinationPorts = afterDestination.spec;
-  pushDraft(r, state, draft, trailing.inactive, insertAt, sequence ?? trailing.sequence);
+  pushDraft(r, target.state, draft, trailing.inactive, target.insertAt, target.sequence ?? trailing.sequence);
+}
+
+/** The protocol operand: a name or number, or a service or protocol object-group. */
+function parseProtocol(r: Reader, line: CiscoLine, at: number, state: AccessList): { spec: ProtocolSpec; next: number } | undefined {
+  const protocolToken = line.tokens[at];
+  if (protocolToken === undefined) {
+    r.missing(line, t('a protocol'));
+    return undefined;
+  }
+  const protocolWord = lower(protocolToken);
+  if (protocolWord === 'object-group' || protocolWord === 'object') {
+    const nameToken = line.tokens[at + 1];
+    if (nameToken === undefined) {
+      r.missing(line, t('an object name'));
+      return undefined;
+    }
+    if (r.groupTypes.get(nameToken.text) === 'network') {
+      r.tokenProblem(line, nameToken, t('{0} is a network object-group; a service or protocol object-group is expected here.', nameToken.text));
+      return undefined;
+    }
+    return { spec: { type: 'group', name: nameToken.text, token: nameToken, line }, next: at + 2 };
+  }
+  const name = protocolName(protocolToken.text);
+  if (name === undefined) {
+    r.tokenProblem(line, protocolToken, t('Unknown protocol "{0}".', protocolToken.text));
+    return undefined;
+  }
+  // In an IPv6 list `icmp` is ICMPv6, the only ICMP such a list can see.
+  return { spec: { type: 'protocol', protocol: name === 'icmp' && state.acl.form === 'ipv6' ? 'icmp6' : name }, next: at + 1 };
 }
 
 export function pushDraft(r: Reader, state: AccessList, rule: AclEntry, inactive: boolean, insertAt: number | undefined, explicitSequence: number | undefined): void {

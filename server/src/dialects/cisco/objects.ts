@@ -93,53 +93,60 @@ export function parseObjectGroupHeader(r: Reader, line: CiscoLine): void {
   r.mode = { type: 'ignored-group' };
 }
 
+/** A line inside `object network` or `object-group network`; false when it is not one (a new command). */
 export function parseNetworkMember(r: Reader, line: CiscoLine, def: NetworkObject): boolean {
+  const word = lower(line.tokens[0]);
+  if (word === 'description' || word === 'nat') return true;
+  if (def.kind !== 'object') return parseGroupMember(r, line, def);
+  // An object holds one value; a later line replaces it.
+  const member = parseObjectValue(r, line, word);
+  if (member === false) return line.indented;
+  if (member !== undefined) def.members = [member];
+  return true;
+}
+
+/** `host`, `subnet`, `range` or `fqdn` of a network object; false for a word that is none of them. */
+function parseObjectValue(r: Reader, line: CiscoLine, word: string): NetworkMember | undefined | false {
+  const tokens = line.tokens;
+  if (word === 'host') return hostMember(r, line, 1);
+  if (word === 'range') return parseRangeMember(r, line, 1);
+  if (word === 'subnet') {
+    if (tokens[1] === undefined) {
+      r.missing(line, t('a network and netmask'));
+      return undefined;
+    }
+    const literal = parseLiteralAddress(r, line, tokens, 1, undefined, 'netmask', false);
+    if (literal === undefined) r.tokenProblem(line, tokens[1], t('Expected a network and netmask, found "{0}".', tokens[1].text));
+    return literal?.member;
+  }
+  if (word !== 'fqdn') return false;
+  const family = lower(tokens[1]);
+  const hostToken = tokens[family === 'v4' || family === 'v6' ? 2 : 1];
+  if (hostToken === undefined) {
+    r.missing(line, t('a host name'));
+    return undefined;
+  }
+  const host = hostToken.text.toLowerCase();
+  const refId = r.addReference(line, hostToken.start, hostToken.end, 'hostname', undefined, { hostMatchers: [{ kind: 'exact', host }] });
+  return { type: 'fqdn', refId, host };
+}
+
+/** `host ADDRESS` (or `host ALIAS`) with the address at `at`. */
+function hostMember(r: Reader, line: CiscoLine, at: number): NetworkMember | undefined {
+  const addressToken = line.tokens[at];
+  if (addressToken === undefined) {
+    r.missing(line, t('an address after host'));
+    return undefined;
+  }
+  const spec = hostSpec(r, line, addressToken, undefined);
+  return spec.type === 'literal' ? spec : undefined;
+}
+
+/** A member line of an object-group: `network-object …`, `group-object`, or (IOS) the address alone. */
+function parseGroupMember(r: Reader, line: CiscoLine, def: NetworkObject): boolean {
   const tokens = line.tokens;
   let word = lower(tokens[0]);
   let i = 0;
-  if (word === 'description' || word === 'nat') return true;
-  if (def.kind === 'object') {
-    if (word === 'host') {
-      const addressToken = tokens[1];
-      if (addressToken === undefined) {
-        r.missing(line, t('an address after host'));
-        return true;
-      }
-      const spec = hostSpec(r, line, addressToken, undefined);
-      if (spec.type === 'literal') def.members = [spec];
-      return true;
-    }
-    if (word === 'subnet') {
-      if (tokens[1] === undefined) {
-        r.missing(line, t('a network and netmask'));
-        return true;
-      }
-      const literal = parseLiteralAddress(r, line, tokens, 1, undefined, 'netmask', false);
-      if (literal === undefined) r.tokenProblem(line, tokens[1], t('Expected a network and netmask, found "{0}".', tokens[1].text));
-      else def.members = [literal.member];
-      return true;
-    }
-    if (word === 'range') {
-      const member = parseRangeMember(r, line, 1);
-      if (member !== undefined) def.members = [member];
-      return true;
-    }
-    if (word === 'fqdn') {
-      let hostIndex = 1;
-      const family = lower(tokens[1]);
-      if (family === 'v4' || family === 'v6') hostIndex = 2;
-      const hostToken = tokens[hostIndex];
-      if (hostToken === undefined) {
-        r.missing(line, t('a host name'));
-        return true;
-      }
-      const host = hostToken.text.toLowerCase();
-      const refId = r.addReference(line, hostToken.start, hostToken.end, 'hostname', undefined, { hostMatchers: [{ kind: 'exact', host }] });
-      def.members = [{ type: 'fqdn', refId, host }];
-      return true;
-    }
-    return line.indented;
-  }
   if (word === 'network-object') {
     i = 1;
     word = lower(tokens[1]);
@@ -150,26 +157,13 @@ export function parseNetworkMember(r: Reader, line: CiscoLine, def: NetworkObjec
   }
   if (word === 'group-object' || (i === 1 && word === 'object')) {
     const nameToken = tokens[i + 1];
-    if (nameToken === undefined) {
-      r.missing(line, t('an object name'));
-      return true;
-    }
-    def.members.push({ type: 'named', name: nameToken.text, token: nameToken, line });
+    if (nameToken === undefined) r.missing(line, t('an object name'));
+    else def.members.push({ type: 'named', name: nameToken.text, token: nameToken, line });
     return true;
   }
-  if (word === 'host') {
-    const addressToken = tokens[i + 1];
-    if (addressToken === undefined) {
-      r.missing(line, t('an address after host'));
-      return true;
-    }
-    const spec = hostSpec(r, line, addressToken, undefined);
-    if (spec.type === 'literal') def.members.push(spec);
-    return true;
-  }
-  if (word === 'range') {
-    const member = parseRangeMember(r, line, i + 1);
-    if (member !== undefined) def.members.push(member);
+  const keyword = word === 'host' ? hostMember(r, line, i + 1) : word === 'range' ? parseRangeMember(r, line, i + 1) : false;
+  if (keyword !== false) {
+    if (keyword !== undefined) def.members.push(keyword);
     return true;
   }
   if (word === 'any') {
@@ -182,16 +176,11 @@ export function parseNetworkMember(r: Reader, line: CiscoLine, def: NetworkObjec
     def.members.push(literal.member);
     return true;
   }
-  if (i === 1 || line.indented) {
-    const alias = r.names.get(first.text);
-    if (alias !== undefined) {
-      def.members.push({ type: 'literal', refIds: [alias.refId], intervals: [alias.interval] });
-      return true;
-    }
-    r.tokenProblem(line, first, t('Expected an address, "host", "range" or "group-object", found "{0}".', first.text));
-    return true;
-  }
-  return false;
+  if (i !== 1 && !line.indented) return false;
+  const alias = r.names.get(first.text);
+  if (alias !== undefined) def.members.push({ type: 'literal', refIds: [alias.refId], intervals: [alias.interval] });
+  else r.tokenProblem(line, first, t('Expected an address, "host", "range" or "group-object", found "{0}".', first.text));
+  return true;
 }
 
 export function parseRangeMember(r: Reader, line: CiscoLine, index: number): NetworkMember | undefined {
@@ -254,19 +243,31 @@ export function parseServiceMember(r: Reader, line: CiscoLine, def: ServiceObjec
     return true;
   }
   // ASA `service-object tcp destination eq 443`, ASA object `service tcp …`, IOS group members `tcp eq 443`.
-  let start = 0;
-  if (word === 'service-object' || word === 'service') start = 1;
+  const entries = parseServiceEntry(r, line, word === 'service-object' || word === 'service' ? 1 : 0);
+  if (entries === false) return false;
+  if (entries === undefined) return true;
+  if (def.kind === 'service-object') def.members = entries.map((e) => ({ type: 'entry' as const, entry: e }));
+  else for (const e of entries) def.members.push({ type: 'entry', entry: e });
+  return true;
+}
+
+/**
+ * A protocol and its `source`/`destination` port conditions from `start` on; `tcp-udp` stands for
+ * two entries. False when an unindented line does not start with a protocol (a new command).
+ */
+function parseServiceEntry(r: Reader, line: CiscoLine, start: number): ServiceEntry[] | undefined | false {
+  const tokens = line.tokens;
   const protocolToken = tokens[start];
   if (protocolToken === undefined) {
     r.missing(line, t('a protocol'));
-    return true;
+    return undefined;
   }
   const protocolWord = protocolToken.text.toLowerCase();
   const protocol = protocolWord === 'tcp-udp' ? 'tcp-udp' : protocolName(protocolToken.text);
   if (protocol === undefined || (start === 0 && !line.indented && protocol === null)) {
     if (start === 0 && !line.indented) return false;
     r.tokenProblem(line, protocolToken, t('Unknown protocol "{0}".', protocolToken.text));
-    return true;
+    return undefined;
   }
   const portsAllowed = protocol === 'tcp-udp' || (protocol !== null && hasPorts(protocol));
   const entry: ServiceEntry = { protocol: protocol === 'tcp-udp' ? 'tcp' : protocol };
@@ -279,20 +280,17 @@ export function parseServiceMember(r: Reader, line: CiscoLine, def: ServiceObjec
       i++;
     }
     const ports = parsePortSpec(r, line, i, portsAllowed, false);
-    if (ports === undefined) return true;
+    if (ports === undefined) return undefined;
     if (ports.spec === undefined || ports.spec.type !== 'ranges') {
       if (protocol === 'icmp' || protocol === 'icmp6') break;
       const at = tokens[i];
       if (at === undefined) r.missing(line, t('eq, lt, gt, neq or range'));
       else r.tokenProblem(line, at, t('Expected eq, lt, gt, neq or range, found "{0}".', at.text));
-      return true;
+      return undefined;
     }
     if (side === 'source') entry.sourcePorts = ports.spec.ranges;
     else entry.destinationPorts = ports.spec.ranges;
     i = ports.next;
   }
-  const entries: ServiceEntry[] = protocol === 'tcp-udp' ? [entry, { ...entry, protocol: 'udp' }] : [entry];
-  if (def.kind === 'service-object') def.members = entries.map((e) => ({ type: 'entry' as const, entry: e }));
-  else for (const e of entries) def.members.push({ type: 'entry', entry: e });
-  return true;
+  return protocol === 'tcp-udp' ? [entry, { ...entry, protocol: 'udp' }] : [entry];
 }
