@@ -59,6 +59,12 @@ export function parseEntry(
   else parseExtendedEntry(r, head, start + 1, maskForm, target);
 }
 
+/** Every entry gets the same fields in the same order, so entries share one object shape. */
+function entryOf(head: EntryHead, protocol: ProtocolSpec, source: AddressSpec, destination: AddressSpec): AclEntry {
+  const { line, text, actionToken, accept, unknownConditions } = head;
+  return { line, text, actionToken, accept, unknownConditions, protocol, source, destination, sequence: 0 };
+}
+
 function parseStandardEntry(r: Reader, head: EntryHead, start: number, maskForm: MaskForm, target: EntryTarget): void {
   const role: ReferenceRole = target.state.acl.form === 'asa' ? 'destination' : 'source';
   const address = parseAddress(r, head.line, start, role, maskForm, true);
@@ -66,13 +72,9 @@ function parseStandardEntry(r: Reader, head: EntryHead, start: number, maskForm:
   const trailing = parseOptions(r, head.line, address.next, null, head.unknownConditions);
   if (trailing === undefined) return;
   const anyAddress: AddressSpec = { type: 'any' };
-  const draft: AclEntry = {
-    ...head,
-    protocol: { type: 'protocol', protocol: null },
-    source: role === 'source' ? address.spec : anyAddress,
-    destination: role === 'destination' ? address.spec : anyAddress,
-    sequence: 0,
-  };
+  const source = role === 'source' ? address.spec : anyAddress;
+  const destination = role === 'destination' ? address.spec : anyAddress;
+  const draft = entryOf(head, { type: 'protocol', protocol: null }, source, destination);
   pushDraft(r, target.state, draft, trailing.inactive, target.insertAt, target.sequence ?? trailing.sequence);
 }
 
@@ -98,7 +100,7 @@ function parseExtendedEntry(r: Reader, head: EntryHead, start: number, maskForm:
   if (afterDestination === undefined) return;
   const trailing = parseOptions(r, line, afterDestination.next, protocol.type === 'protocol' ? protocol.protocol : 'service', head.unknownConditions);
   if (trailing === undefined) return;
-  const draft: AclEntry = { ...head, protocol, source: source.spec, destination: destination.spec, sequence: 0 };
+  const draft = entryOf(head, protocol, source.spec, destination.spec);
   if (afterSource.spec !== undefined) draft.sourcePorts = afterSource.spec;
   if (afterDestination.spec !== undefined) draft.destinationPorts = afterDestination.spec;
   pushDraft(r, target.state, draft, trailing.inactive, target.insertAt, target.sequence ?? trailing.sequence);
