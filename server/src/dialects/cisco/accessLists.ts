@@ -41,12 +41,12 @@ export function parseAccessListCommand(r: Reader, line: CiscoLine): void {
   }
   let i = 2;
   let insertAt: number | undefined;
-  if (lower(tokens[i]) === 'line' && tokens[i + 1] !== undefined && /^\d+$/.test(tokens[i + 1]!.text)) {
+  if (lower(tokens[i]) === 'line' && tokens[i + 1] !== undefined && tokens[i + 1]!.kind === 'number') {
     insertAt = Number(tokens[i + 1]!.text);
     i += 2;
   }
   const keyword = lower(tokens[i]);
-  const numbered = /^\d+$/.test(nameToken.text);
+  const numbered = nameToken.kind === 'number';
   if (keyword === '') {
     r.missing(line, t('extended, standard, remark, permit or deny'));
     return;
@@ -136,7 +136,7 @@ export function parseIpv6AccessList(r: Reader, line: CiscoLine): void {
   }
   let i = 3;
   let insertAt: number | undefined;
-  if (keyword === 'line' && tokens[4] !== undefined && /^\d+$/.test(tokens[4].text)) {
+  if (keyword === 'line' && tokens[4] !== undefined && tokens[4].kind === 'number') {
     insertAt = Number(tokens[4].text);
     i = 5;
   }
@@ -151,10 +151,10 @@ export function parseNamedAclLine(r: Reader, line: CiscoLine, state: AccessList)
   const tokens = line.tokens;
   let i = 0;
   let sequence: number | undefined;
-  if (/^\d+$/.test(tokens[0]!.text)) {
+  if (tokens[0]!.kind === 'number') {
     sequence = Number(tokens[0]!.text);
     i = 1;
-  } else if (lower(tokens[0]) === 'sequence' && tokens[1] !== undefined && /^\d+$/.test(tokens[1].text)) {
+  } else if (lower(tokens[0]) === 'sequence' && tokens[1] !== undefined && tokens[1].kind === 'number') {
     sequence = Number(tokens[1].text);
     i = 2;
   }
@@ -168,7 +168,7 @@ export function parseNamedAclLine(r: Reader, line: CiscoLine, state: AccessList)
     if (sequence !== undefined && state.sequenced) state.numberedRemarks.push({ line: line.line, sequence });
     return true;
   }
-  if (word === 'no' && tokens[1] !== undefined && /^\d+$/.test(tokens[1].text)) {
+  if (word === 'no' && tokens[1] !== undefined && tokens[1].kind === 'number') {
     const removed = state.live.get(Number(tokens[1].text));
     if (removed !== undefined) {
       removed.removed = true;

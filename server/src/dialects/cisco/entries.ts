@@ -215,7 +215,7 @@ export function parseOptions(
       if (lower(tokens[i]) === 'timeout') i += 2;
       continue;
     }
-    if (word === 'sequence' && tokens[i + 1] !== undefined && /^\d+$/.test(tokens[i + 1]!.text)) {
+    if (word === 'sequence' && tokens[i + 1] !== undefined && tokens[i + 1]!.kind === 'number') {
       sequence = Number(tokens[i + 1]!.text);
       i += 2;
       continue;

@@ -108,70 +108,62 @@ function parseSubLine(r: Reader, line: CiscoLine, mode: Exclude<Mode, { type: 'n
   }
 }
 
-function parseTopLevel(r: Reader, line: CiscoLine): void {
-  const tokens = line.tokens;
-  const a = lower(tokens[0]);
-  const b = lower(tokens[1]);
-  switch (a) {
-    case 'access-list':
-      parseAccessListCommand(r, line);
-      return;
-    case 'ip':
-      if (b === 'access-list') parseIpAccessListHeader(r, line);
-      else if (b === 'name-server') parseResolvers(r, line, 2);
-      else parseOtherAddresses(r, line);
-      return;
-    case 'name-server':
-      parseResolvers(r, line, 1);
-      return;
-    case 'ipv6':
-      if (b === 'access-list') parseIpv6AccessList(r, line);
-      else parseOtherAddresses(r, line);
-      return;
-    case 'object':
-      parseObjectHeader(r, line);
-      return;
-    case 'object-group':
-      parseObjectGroupHeader(r, line);
-      return;
-    case 'access-group':
-      parseAccessGroup(r, line);
-      return;
-    case 'interface': {
-      const nameTokens = tokens.slice(1);
-      const name = nameTokens.map((x) => x.text).join(' ');
-      if (name.length === 0) {
-        r.missing(line, t('an interface name'));
-        return;
-      }
-      const state: CiscoInterface = { name };
-      r.config.interfaces.push(state);
-      r.mode = { type: 'interface', state };
-      return;
-    }
-    case 'line':
-      r.mode = { type: 'line', name: r.lineText(line) };
-      return;
-    case 'name':
-      parseNameCommand(r, line);
-      return;
-    case 'banner':
-      parseBanner(r, line);
-      return;
-    case 'hostname':
-      if (tokens[1] !== undefined) r.config.hostname = tokens[1].text;
-      return;
-    case 'asa':
-      if (b === 'version' && /^[1-8]\./.test(tokens[2]?.text ?? '')) r.config.legacyAsa = true;
-      return;
-    case 'description':
-    case 'remark':
-    case 'domain-name':
-      return;
-    default:
-      parseOtherAddresses(r, line);
-      return;
+/** `interface NAME` opens the interface's sub-mode; the name may be several words (`Ethernet 1/1`). */
+function parseInterfaceHeader(r: Reader, line: CiscoLine): void {
+  const name = line.tokens.slice(1).map((x) => x.text).join(' ');
+  if (name.length === 0) {
+    r.missing(line, t('an interface name'));
+    return;
   }
+  const state: CiscoInterface = { name };
+  r.config.interfaces.push(state);
+  r.mode = { type: 'interface', state };
+}
+
+function parseIpCommand(r: Reader, line: CiscoLine): void {
+  const b = lower(line.tokens[1]);
+  if (b === 'access-list') parseIpAccessListHeader(r, line);
+  else if (b === 'name-server') parseResolvers(r, line, 2);
+  else parseOtherAddresses(r, line);
+}
+
+/** `line vty 0 4` opens the sub-mode its `access-class` lines belong to. */
+function parseLineHeader(r: Reader, line: CiscoLine): void {
+  r.mode = { type: 'line', name: r.lineText(line) };
+}
+
+function parseHostname(r: Reader, line: CiscoLine): void {
+  if (line.tokens[1] !== undefined) r.config.hostname = line.tokens[1].text;
+}
+
+function parseAsaVersion(r: Reader, line: CiscoLine): void {
+  if (lower(line.tokens[1]) === 'version' && /^[1-8]\./.test(line.tokens[2]?.text ?? '')) r.config.legacyAsa = true;
+}
+
+function ignoreCommand(): void {}
+
+/** Top-level commands by their first word; any other line is only searched for addresses. */
+const COMMANDS = new Map<string, (r: Reader, line: CiscoLine) => void>([
+  ['access-list', parseAccessListCommand],
+  ['ip', parseIpCommand],
+  ['name-server', (r, line) => parseResolvers(r, line, 1)],
+  ['ipv6', (r, line) => (lower(line.tokens[1]) === 'access-list' ? parseIpv6AccessList(r, line) : parseOtherAddresses(r, line))],
+  ['object', parseObjectHeader],
+  ['object-group', parseObjectGroupHeader],
+  ['access-group', parseAccessGroup],
+  ['interface', parseInterfaceHeader],
+  ['line', parseLineHeader],
+  ['name', parseNameCommand],
+  ['banner', parseBanner],
+  ['hostname', parseHostname],
+  ['asa', parseAsaVersion],
+  ['description', ignoreCommand],
+  ['remark', ignoreCommand],
+  ['domain-name', ignoreCommand],
+]);
+
+function parseTopLevel(r: Reader, line: CiscoLine): void {
+  (COMMANDS.get(lower(line.tokens[0])) ?? parseOtherAddresses)(r, line);
 }
 
 /**
