@@ -12,7 +12,7 @@ function isExtendedNumber(n: number): boolean {
   return (n >= 100 && n <= 199) || (n >= 2000 && n <= 2699);
 }
 
-export function aclState(r: Reader, name: string, token: CiscoToken, line: CiscoLine, form: CiscoAcl['form'], standard: boolean): AccessList {
+function aclState(r: Reader, name: string, token: CiscoToken, line: CiscoLine, form: CiscoAcl['form'], standard: boolean): AccessList {
   const listId = form === 'ipv6' ? `IPv6 ACL ${name}` : `ACL ${name}`;
   let state = r.config.accessLists.get(listId);
   if (state === undefined) {
@@ -88,7 +88,7 @@ export function parseAccessListCommand(r: Reader, line: CiscoLine): void {
   r.tokenProblem(line, token, t('Unknown access-list keyword "{0}".', token.text));
 }
 
-export function addRemark(r: Reader, line: CiscoLine, remarkIndex: number, state: AccessList): void {
+function addRemark(r: Reader, line: CiscoLine, remarkIndex: number, state: AccessList): void {
   const next = line.tokens[remarkIndex + 1];
   const last = line.tokens[line.tokens.length - 1];
   if (next !== undefined && last !== undefined) state.remarks.push(r.text.slice(next.start, last.end));

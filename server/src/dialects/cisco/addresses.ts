@@ -17,7 +17,7 @@ import type { AddressSpec, MaskForm, NetworkMember } from './vendor';
 export const IPV4_ANY: IpInterval = { family: 4, first: 0n, last: 0xffffffffn };
 export const IPV6_ANY: IpInterval = { family: 6, first: 0n, last: (1n << 128n) - 1n };
 
-export function looksLikeIpv4(text: string): boolean {
+function looksLikeIpv4(text: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){0,3}\.?$/.test(text) && text.includes('.');
 }
 
@@ -25,7 +25,7 @@ export function looksLikeIpv4(text: string): boolean {
  * Meant as an IPv6 address or prefix: two or more colons among letters, digits and dots, so
  * `2001:db8::zz/64` is a bad address rather than an unknown word.
  */
-export function looksLikeIpv6(text: string): boolean {
+function looksLikeIpv6(text: string): boolean {
   return text.length <= 60 && /^[0-9A-Za-z.]*:[0-9A-Za-z.]*:[0-9A-Za-z:.]*(\/\d*)?$/.test(text);
 }
 
@@ -172,7 +172,7 @@ export function parseAddress(
   return undefined;
 }
 
-export function pairWithAlias(
+function pairWithAlias(
   r: Reader,
   line: CiscoLine,
   interval: IpInterval,
@@ -278,7 +278,7 @@ export function parseLiteralAddress(
 }
 
 /** A wildcard where a netmask belongs (or the reverse) is the commonest ACL typo; say which was meant. */
-export function hintMaskForm(r: Reader, line: CiscoLine, maskToken: CiscoToken, maskForm: MaskForm, address: string): void {
+function hintMaskForm(r: Reader, line: CiscoLine, maskToken: CiscoToken, maskForm: MaskForm, address: string): void {
   const otherForm = maskForm === 'netmask' ? parseWildcardPair(address, maskToken.text) : parseNetmaskPair(address, maskToken.text);
   if (!otherForm.ok) return;
   const flipped = formatIpv4(parseIpValue(maskToken.text) ^ 0xffffffffn);

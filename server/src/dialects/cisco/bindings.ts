@@ -4,7 +4,7 @@ import type { CiscoLine } from './lexer';
 import { lower, type Reader } from './reader';
 import type { AclBinding, CiscoInterface } from './vendor';
 
-export function noteUse(r: Reader, name: string | undefined, use: string): void {
+function noteUse(r: Reader, name: string | undefined, use: string): void {
   if (name === undefined || name.length === 0) return;
   const uses = r.config.otherUses.get(name) ?? [];
   // A few examples say enough; a cap keeps thousands of route-map lines linear.

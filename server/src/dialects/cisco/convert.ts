@@ -342,7 +342,6 @@ class Converter {
   }
 }
 
-
 /**
  * Final order of entries that were each inserted at a position of the list as it was then (ASA
  * `access-list NAME line N`; appends insert at the end). Placed from the last insertion back,

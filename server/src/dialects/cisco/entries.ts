@@ -75,7 +75,7 @@ function parseStandardEntry(r: Reader, head: EntryHead, start: number, maskForm:
   const source = role === 'source' ? address.spec : anyAddress;
   const destination = role === 'destination' ? address.spec : anyAddress;
   const draft = entryOf(head, { type: 'protocol', protocol: null }, source, destination);
-  pushDraft(r, target.state, draft, trailing.inactive, target.insertAt, target.sequence ?? trailing.sequence);
+  addEntry(r, target.state, draft, trailing.inactive, target.insertAt, target.sequence ?? trailing.sequence);
 }
 
 function parseExtendedEntry(r: Reader, head: EntryHead, start: number, maskForm: MaskForm, target: EntryTarget): void {
@@ -103,7 +103,7 @@ function parseExtendedEntry(r: Reader, head: EntryHead, start: number, maskForm:
   const draft = entryOf(head, protocol, source.spec, destination.spec);
   if (afterSource.spec !== undefined) draft.sourcePorts = afterSource.spec;
   if (afterDestination.spec !== undefined) draft.destinationPorts = afterDestination.spec;
-  pushDraft(r, target.state, draft, trailing.inactive, target.insertAt, target.sequence ?? trailing.sequence);
+  addEntry(r, target.state, draft, trailing.inactive, target.insertAt, target.sequence ?? trailing.sequence);
 }
 
 /** The protocol operand: a name or number, or a service or protocol object-group. */
@@ -135,7 +135,7 @@ function parseProtocol(r: Reader, line: CiscoLine, at: number, state: AccessList
   return { spec: { type: 'protocol', protocol: name === 'icmp' && state.acl.form === 'ipv6' ? 'icmp6' : name }, next: at + 1 };
 }
 
-export function pushDraft(r: Reader, state: AccessList, rule: AclEntry, inactive: boolean, insertAt: number | undefined, explicitSequence: number | undefined): void {
+function addEntry(r: Reader, state: AccessList, rule: AclEntry, inactive: boolean, insertAt: number | undefined, explicitSequence: number | undefined): void {
   const comment = state.remarks.length > 0 ? state.remarks.join('\n') : undefined;
   state.remarks = [];
   // An inactive entry stays in the file but the device skips it; its remark goes with it.
@@ -159,7 +159,7 @@ export function pushDraft(r: Reader, state: AccessList, rule: AclEntry, inactive
 }
 
 /** Trailing keywords after the addresses and ports. */
-export function parseOptions(
+function parseOptions(
   r: Reader,
   line: CiscoLine,
   start: number,

@@ -183,7 +183,7 @@ function parseGroupMember(r: Reader, line: CiscoLine, def: NetworkObject): boole
   return true;
 }
 
-export function parseRangeMember(r: Reader, line: CiscoLine, index: number): NetworkMember | undefined {
+function parseRangeMember(r: Reader, line: CiscoLine, index: number): NetworkMember | undefined {
   const firstToken = line.tokens[index];
   const lastToken = line.tokens[index + 1];
   if (firstToken === undefined || lastToken === undefined) {
