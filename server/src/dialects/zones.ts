@@ -1,4 +1,7 @@
-import type { TrafficDirection } from '../model/config';
+import { mergePorts } from '../model/ports';
+import type { PortRange, Reference, Rule, RuleList, TrafficDirection } from '../model/config';
+import type { PlacementRequest } from './dialect';
+import { editSites, entriesBySite, type EditSite } from './placement';
 
 /** Words in a zone or interface name that say it faces the Internet, the way admins name them (`L3-Untrust`, `wan1`, `sd-wan`; PAN-OS, FortiOS, Junos). */
 const INTERNET_WORDS = new Set(['untrust', 'untrusted', 'outside', 'internet', 'inet', 'wan', 'external', 'isp', 'public']);
@@ -64,4 +67,61 @@ export function pairLists<R>(pairs: readonly ZonePair[], rulesOf: readonly (read
     }
     return { pair, indices, rules };
   });
+}
+
+/** A service's ports for one protocol, from any source port unless it names some. */
+export interface ProtocolPorts {
+  protocol: string;
+  ports: PortRange[];
+  sourcePorts?: PortRange[];
+}
+
+/** Service entries by protocol and source ports, each joined into one port set. */
+function serviceSplits(entries: readonly ProtocolPorts[]): ProtocolPorts[] {
+  const byKey = new Map<string, ProtocolPorts>();
+  for (const entry of entries) {
+    const key = `${entry.protocol}|${(entry.sourcePorts ?? []).map((p) => `${p.from}-${p.to}`).join(',')}`;
+    const split = byKey.get(key) ?? { protocol: entry.protocol, ports: [], ...(entry.sourcePorts ? { sourcePorts: entry.sourcePorts } : {}) };
+    split.ports = mergePorts([...split.ports, ...entry.ports]);
+    byKey.set(key, split);
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * The model rules of one policy: one per protocol and source ports of its services, so TCP 443 and
+ * UDP 3478 never cross; the policy alone for any service, or when none is known but some is unresolved.
+ */
+export function rulesPerService(base: Rule, services: { any: true } | { any: false; entries: readonly ProtocolPorts[]; unresolved: readonly string[] }): Rule[] {
+  if (services.any) return [base];
+  const splits = serviceSplits(services.entries);
+  if (splits.length === 0) return services.unresolved.length > 0 ? [base] : [];
+  return splits.map((s) => ({ ...base, protocols: [s.protocol], ...(s.ports.length > 0 ? { destinationPorts: s.ports } : {}), ...(s.sourcePorts ? { sourcePorts: s.sourcePorts } : {}) }));
+}
+
+/** Marks each object's address reference (still 'other') as a source or destination by how rules use it. */
+export function markRolesByUse(references: Reference[], lists: readonly RuleList[]): void {
+  const use = new Map<number, number>();
+  for (const list of lists) {
+    for (const rule of list.rules) {
+      for (const id of rule.sources?.referenceIds ?? []) use.set(id, (use.get(id) ?? 0) | 1);
+      for (const id of rule.destinations?.referenceIds ?? []) use.set(id, (use.get(id) ?? 0) | 2);
+    }
+  }
+  for (const [id, bits] of use) {
+    const reference = references[id];
+    if (reference && reference.role === 'other') reference.role = bits === 1 ? 'source' : bits === 2 ? 'destination' : 'other';
+  }
+}
+
+/**
+ * The sites the evaluator's decisions name in the lists the dialect knows, with the entries each
+ * carries. Inbound traffic goes where policies already let named senders in (the mail server's
+ * zone or interface), not everywhere the Internet could reach when the file does not say which.
+ */
+export function decidedSites(request: PlacementRequest<unknown>, known: (listId: string) => boolean): { sites: EditSite[]; entries: number[][] } {
+  const all = editSites(request.parsed.model, request.decisions).filter((s) => known(s.list.id));
+  const admitting = all.filter((s) => s.list.rules.some((r) => r.action.type === 'accept' && r.sources !== undefined && !r.sources.negated));
+  const sites = request.policy.direction === 'inbound' && admitting.length > 0 ? admitting : all;
+  return { sites, entries: entriesBySite(request, sites) };
 }

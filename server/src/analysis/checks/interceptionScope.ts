@@ -5,9 +5,9 @@ import type { DecidingPoint, Flow } from '../../model/policy';
 import type { Range } from '../../model/range';
 import { t } from '../../l10n';
 import type { CatalogView, CheckContext } from '../context';
-import { decidingLocation, decidingSubject, describeIntervals, describeOrigin, formatPorts } from '../describe';
-import type { Fix } from '../finding';
-import { flowsFor, hostFlowsFor } from '../scope';
+import { catalogReference, decidingLocation, decidingSubject, describeIntervals, describeOrigin, formatPorts } from '../describe';
+import type { Finding, FindingCode, Fix } from '../finding';
+import { flowsFor, hostFlowsFor, originKey } from '../scope';
 import { fixPolicy } from './blockedRequired';
 
 /**
@@ -40,7 +40,7 @@ export function describeFlowPart(flow: Flow, ports: Flow['ports'], intervals: re
 const NAMES_SAID = 4;
 
 /** "TCP 80, 443 to a, b, c, d and 3 more; TCP 443 to e": a group's parts, by port set. */
-export function describeParts(group: InterceptionGroup): string {
+function describeParts(group: InterceptionGroup): string {
   return [...group.parts.entries()]
     .map(([ports, targets]) => {
       const names = [...targets];
@@ -72,17 +72,43 @@ export function addToGroup(groups: Map<string, InterceptionGroup>, model: Config
 }
 
 /** Where a group's finding points and how the message names it. */
-export function groupLocation(model: ConfigModel, group: InterceptionGroup): { range: Range; label: string } {
+function groupLocation(model: ConfigModel, group: InterceptionGroup): { range: Range; label: string } {
   if (group.point) return decidingLocation(model, group.point);
   return { range: model.paths[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, label: model.paths[0]?.name ?? '' };
 }
 
 /** The fix both checks offer: the set's managed block, which each dialect renders with the exemption its device needs. */
-export function exemptionFix(catalog: CatalogView, group: InterceptionGroup, title: string): Fix[] {
+function exemptionFix(catalog: CatalogView, group: InterceptionGroup, title: string): Fix[] {
   return [{ title, preferred: true, policy: fixPolicy([{ flow: group.flow, intervals: group.flow.remote.kind === 'addresses' ? group.flow.remote.intervals : [] }], catalog, describeOrigin(group.flow.origin, catalog)) }];
 }
 
 /** "endpoint set 12 (Microsoft Teams, Allow)": how a message names the set. */
-export function setSummary(set: EndpointSet, catalog: CatalogView): string {
+function setSummary(set: EndpointSet, catalog: CatalogView): string {
   return describeOrigin({ source: 'web-service', instance: catalog.instance, setId: set.id }, catalog);
+}
+
+/** What tells the findings of one interception check apart: code, subject word, message and fix title. */
+export interface InterceptionWording {
+  code: FindingCode;
+  /** The middle part of the subject (`auth`, `tls`), so the two checks never share one. */
+  subjectTag: string;
+  message: (origin: string, parts: string, location: string, category: string) => string;
+  fixTitle: (origin: string) => string;
+}
+
+/** One finding per group: an error for Optimize sets, a warning for Allow, at the deciding line. */
+export function interceptionFindings(model: ConfigModel, catalog: CatalogView, groups: Map<string, InterceptionGroup>, wording: InterceptionWording): Finding[] {
+  return [...groups.values()].map((group): Finding => {
+    const location = groupLocation(model, group);
+    const origin = setSummary(group.set, catalog);
+    return {
+      code: wording.code,
+      severity: group.set.category === 'Optimize' ? 'error' : 'warning',
+      message: wording.message(origin, describeParts(group), location.label, group.set.category),
+      subject: `${originKey(group.flow.origin)}|${wording.subjectTag}|${group.point ? decidingSubject(model, group.point) : '-'}`,
+      range: location.range,
+      related: [{ message: t('Catalogue entry for {0} (version {1})', origin, catalog.version), catalog: catalogReference(group.flow.origin) }],
+      fixes: exemptionFix(catalog, group, wording.fixTitle(origin)),
+    };
+  });
 }

@@ -2,12 +2,9 @@ import { t } from '../../l10n';
 import type { ConfigModel } from '../../model/config';
 import type { DecidingPoint, RegionOutcome } from '../../model/policy';
 import type { Check } from '../context';
-import { catalogReference, decidingSubject } from '../describe';
 import { evaluateFlow } from '../evaluate';
-import type { Finding } from '../finding';
 import { intersectPorts } from '../../model/ports';
-import { originKey } from '../scope';
-import { addToGroup, describeFlowPart, describeParts, directFlows, exemptionFix, groupLocation, setSummary, type InterceptionGroup } from './interceptionScope';
+import { addToGroup, describeFlowPart, directFlows, interceptionFindings, type InterceptionGroup } from './interceptionScope';
 
 function asksForAuthentication(model: ConfigModel, point: DecidingPoint | undefined): boolean {
   if (!point || point.ruleIndex < 0) return false;
@@ -45,17 +42,9 @@ export const proxyAuthRequired: Check = (context) => {
       }
     }
   }
-  return [...groups.values()].map((group): Finding => {
-    const location = groupLocation(model, group);
-    const origin = setSummary(group.set, catalog);
-    return {
-      code: 'proxy-auth-required',
-      severity: group.set.category === 'Optimize' ? 'error' : 'warning',
-      message: t('Required Microsoft 365 {0} gets through only after proxy authentication: {1}. Decided by {2}. Microsoft asks for {3} endpoints to be exempt from proxy authentication.', origin, describeParts(group), location.label, group.set.category),
-      subject: `${originKey(group.flow.origin)}|auth|${group.point ? decidingSubject(model, group.point) : '-'}`,
-      range: location.range,
-      related: [{ message: t('Catalogue entry for {0} (version {1})', origin, catalog.version), catalog: catalogReference(group.flow.origin) }],
-      fixes: exemptionFix(catalog, group, t('Insert rules that let {0} through without proxy authentication', origin)),
-    };
+  return interceptionFindings(model, catalog, groups, {
+    code: 'proxy-auth-required', subjectTag: 'auth',
+    message: (origin, parts, location, category) => t('Required Microsoft 365 {0} gets through only after proxy authentication: {1}. Decided by {2}. Microsoft asks for {3} endpoints to be exempt from proxy authentication.', origin, parts, location, category),
+    fixTitle: (origin) => t('Insert rules that let {0} through without proxy authentication', origin),
   });
 };

@@ -1,7 +1,9 @@
 import { familyBits, intervalToCidrs, mergeIntervals } from '../../model/address';
-import type { AddressMatch, ConfigModel, PortRange, Rule, RuleAction } from '../../model/config';
+import type { AddressMatch, ConfigModel, PortRange, Rule, RuleAction, RuleList } from '../../model/config';
 import { minusIntervals } from '../../model/address';
 import { minusPorts } from '../../model/ports';
+import { ruleLabel } from '../context';
+import type { Finding } from '../finding';
 
 /** Shared by shadowed-rule and redundant-entry: does an earlier rule match everything a later one does? */
 
@@ -195,4 +197,36 @@ export function coveringRules(rules: readonly Rule[]): Array<{ index: number; by
   });
   coverageCache.set(rules, out);
   return out;
+}
+
+/** Each rule that an earlier rule of its list matches everything of, with that earlier rule. */
+export function coveredRules(model: ConfigModel): Array<{ list: RuleList; rule: Rule; earlier: Rule }> {
+  const out: Array<{ list: RuleList; rule: Rule; earlier: Rule }> = [];
+  for (const list of coverageLists(model)) {
+    for (const { index, by } of coveringRules(list.rules)) out.push({ list, rule: list.rules[index]!, earlier: list.rules[by]! });
+  }
+  return out;
+}
+
+/** The lists whose rules are read first match, one after another: not proxy selection, not stepped through. */
+export function coverageLists(model: ConfigModel): RuleList[] {
+  const stepped = steppedLists(model);
+  return model.ruleLists.filter((list) => list.kind !== 'proxy-selection' && !stepped.has(list.id));
+}
+
+/** A finding at a covered rule, pointing back at the earlier rule that covers it. */
+export function coverageFinding(
+  covered: { list: RuleList; rule: Rule; earlier: Rule },
+  about: Pick<Finding, 'code' | 'severity' | 'message'> & { earlierLabel: string },
+): Finding {
+  const { list, rule, earlier } = covered;
+  return {
+    code: about.code,
+    severity: about.severity,
+    message: about.message,
+    subject: `${list.id}|${ruleLabel(rule)}|${ruleLabel(earlier)}`,
+    range: rule.range,
+    related: [{ message: about.earlierLabel, range: earlier.range }],
+    fixes: [],
+  };
 }

@@ -1,30 +1,17 @@
 import { t } from '../../l10n';
 import type { Check } from '../context';
-import { lineLabel, ruleLabel } from '../context';
-import type { Finding } from '../finding';
-import { coveringRules, sameAction, steppedLists } from './ruleCoverage';
+import { lineLabel } from '../context';
+import { coverageFinding, coveredRules, sameAction } from './ruleCoverage';
 
 /** A rule that never decides anything because an earlier rule with another action catches all it matches. */
-export const shadowedRule: Check = (context) => {
-  const { model } = context;
-  const out: Finding[] = [];
-  const stepped = steppedLists(model);
-  for (const list of model.ruleLists) {
-    if (list.kind === 'proxy-selection' || stepped.has(list.id)) continue;
-    for (const { index, by } of coveringRules(list.rules)) {
-      const rule = list.rules[index]!;
-      const earlier = list.rules[by]!;
-      if (sameAction(earlier.action, rule.action)) continue;
-      out.push({
+export const shadowedRule: Check = (context) =>
+  coveredRules(context.model)
+    .filter(({ rule, earlier }) => !sameAction(earlier.action, rule.action))
+    .map((covered) =>
+      coverageFinding(covered, {
         code: 'shadowed-rule',
         severity: 'warning',
-        message: t('This rule never takes effect: line {0} in {1} matches everything it matches first.', lineLabel(earlier.range, context), list.name),
-        subject: `${list.id}|${ruleLabel(rule)}|${ruleLabel(earlier)}`,
-        range: rule.range,
-        related: [{ message: t('The earlier rule that decides'), range: earlier.range }],
-        fixes: [],
-      });
-    }
-  }
-  return out;
-};
+        message: t('This rule never takes effect: line {0} in {1} matches everything it matches first.', lineLabel(covered.earlier.range, context), covered.list.name),
+        earlierLabel: t('The earlier rule that decides'),
+      }),
+    );

@@ -1,10 +1,7 @@
 import { t } from '../../l10n';
 import type { Check } from '../context';
 import { evaluateFlow, evaluateTlsInterception } from '../evaluate';
-import type { Finding } from '../finding';
-import { originKey } from '../scope';
-import { catalogReference, decidingSubject } from '../describe';
-import { addToGroup, describeFlowPart, describeParts, directFlows, exemptionFix, groupLocation, setSummary, type InterceptionGroup } from './interceptionScope';
+import { addToGroup, describeFlowPart, directFlows, interceptionFindings, type InterceptionGroup } from './interceptionScope';
 
 /**
  * Optimize and Allow traffic that the device decrypts (Squid `ssl_bump bump`, deep inspection):
@@ -27,17 +24,9 @@ export const tlsInspected: Check = (context) => {
       }
     }
   }
-  return [...groups.values()].map((group): Finding => {
-    const location = groupLocation(model, group);
-    const origin = setSummary(group.set, catalog);
-    return {
-      code: 'tls-inspected',
-      severity: group.set.category === 'Optimize' ? 'error' : 'warning',
-      message: t('TLS inspection decrypts Microsoft 365 {0}: {1}. Decided by {2}. Microsoft asks for {3} endpoints to bypass TLS break-and-inspect.', origin, describeParts(group), location.label, group.set.category),
-      subject: `${originKey(group.flow.origin)}|tls|${group.point ? decidingSubject(model, group.point) : '-'}`,
-      range: location.range,
-      related: [{ message: t('Catalogue entry for {0} (version {1})', origin, catalog.version), catalog: catalogReference(group.flow.origin) }],
-      fixes: exemptionFix(catalog, group, t('Insert rules that exempt {0} from TLS inspection', origin)),
-    };
+  return interceptionFindings(model, catalog, groups, {
+    code: 'tls-inspected', subjectTag: 'tls',
+    message: (origin, parts, location, category) => t('TLS inspection decrypts Microsoft 365 {0}: {1}. Decided by {2}. Microsoft asks for {3} endpoints to bypass TLS break-and-inspect.', origin, parts, location, category),
+    fixTitle: (origin) => t('Insert rules that exempt {0} from TLS inspection', origin),
   });
 };

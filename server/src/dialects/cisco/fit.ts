@@ -1,7 +1,7 @@
 import { LineIndex } from '../../model/range';
 import { t } from '../../l10n';
 import type { FitRequest } from '../dialect';
-import type { CiscoVendor } from './parse';
+import type { CiscoVendor } from './vendor';
 import { numberedLines } from './render';
 
 const LINE_COMMENT = '!';

@@ -7,7 +7,7 @@ import { t } from '../../l10n';
 import type { FlowDecision, PlacementPart, PlacementRequest } from '../dialect';
 import { afterLine, type EditSite } from '../placement';
 import { ruleComment } from '../ruleComment';
-import type { CiscoNetworkGroup, CiscoVendor } from './parse';
+import type { CiscoNetworkGroup, CiscoVendor } from './vendor';
 import { groupMember, MAX_REMARK, type CiscoTarget } from './render';
 
 type Request = PlacementRequest<CiscoVendor>;

@@ -1,10 +1,14 @@
 import type { Position, Range } from '../../model/range';
 
-/** One whitespace-separated word of a configuration line, with offsets into the whole text. */
+/** What a word is made of, decided while lexing: all digits (sequence numbers, ACL numbers, ports) or anything else. */
+export type TokenKind = 'number' | 'word';
+
+/** One whitespace-separated word of a configuration line: its text, offsets into the whole text and kind. */
 export interface CiscoToken {
   text: string;
   start: number;
   end: number;
+  kind: TokenKind;
 }
 
 /**
@@ -39,13 +43,14 @@ export function lexCisco(text: string): CiscoLine[] {
   let lineStart = 0;
   let tokens: CiscoToken[] = [];
   let tokenStart = -1;
+  let digits = true;
   const length = text.length;
   for (let i = 0; i <= length; i++) {
     const code = i < length ? text.charCodeAt(i) : 10;
     const isBreak = code === 10 || code === 13;
     if (isBreak || isSpace(code)) {
       if (tokenStart >= 0) {
-        tokens.push({ text: text.slice(tokenStart, i), start: tokenStart, end: i });
+        tokens.push({ text: text.slice(tokenStart, i), start: tokenStart, end: i, kind: digits ? 'number' : 'word' });
         tokenStart = -1;
       }
       if (isBreak) {
@@ -63,8 +68,12 @@ export function lexCisco(text: string): CiscoLine[] {
         lineStart = i + 1;
         if (i >= length) break;
       }
-    } else if (tokenStart < 0) {
-      tokenStart = i;
+    } else {
+      if (tokenStart < 0) {
+        tokenStart = i;
+        digits = true;
+      }
+      if (code < 48 || code > 57) digits = false;
     }
   }
   return lines;
@@ -77,4 +86,12 @@ export function positionOnLine(line: CiscoLine, offset: number): Position {
 
 export function rangeOnLine(line: CiscoLine, start: number, end: number): Range {
   return { start: positionOnLine(line, start), end: positionOnLine(line, end) };
+}
+
+/** From the line's first word to its last, or the whole line when it has none. */
+export function lineRange(line: CiscoLine): Range {
+  const first = line.tokens[0];
+  const last = line.tokens[line.tokens.length - 1];
+  if (first === undefined || last === undefined) return rangeOnLine(line, line.start, line.end);
+  return rangeOnLine(line, first.start, last.end);
 }

@@ -2,7 +2,7 @@ import type { Rule } from '../../model/config';
 import { t } from '../../l10n';
 import type { FlowDecision, InsertionPoint, Placement, PlacementPart, PlacementRequest } from '../dialect';
 import { afterLine, afterRules, editSites, endOfText, lineStart, type EditSite } from '../placement';
-import type { CiscoAcl, CiscoVendor } from './parse';
+import type { CiscoAcl, CiscoVendor } from './vendor';
 import { ciscoTarget, definedNames, entryKey, fitsSequence, renderCisco, type CiscoTarget, type EntryPieces, type SequenceGap } from './render';
 import { groupExtensions } from './groups';
 

@@ -12,7 +12,7 @@ import type { PortRange } from '../../model/config';
 import { addressKey, clampName, nameSlug } from '../objectNames';
 import type { Policy, PolicyEntry, RenderedBlock } from '../../model/policy';
 import { t } from '../../l10n';
-import type { CiscoPlatform, CiscoVendor } from './parse';
+import type { CiscoPlatform, CiscoVendor } from './vendor';
 
 /** ASA rejects object and ACL names longer than this. */
 const MAX_NAME = 64;

@@ -1,12 +1,11 @@
-import { mergePorts } from '../../model/ports';
 import type { AddressMatch, Annotation, ConfigModel, EvaluationPath, Reference, Rule, RuleAction, RuleList, SyntaxProblem, Comment } from '../../model/config';
 import type { Range } from '../../model/range';
 import { t } from '../../l10n';
-import { directionOf, facesInternet, pairLists, type ZonePair } from '../zones';
+import { directionOf, facesInternet, markRolesByUse, pairLists, rulesPerService, type ZonePair } from '../zones';
 import { describeInternetService } from './predefined';
 import { profileListId, profileLists } from './tls';
 import { Resolver, type ResolvedAddresses, type ResolvedServices } from './resolve';
-import type { FortiPolicy, FortiScope, FortiVendor, Member, ServicePorts } from './vendor';
+import type { FortiPolicy, FortiScope, FortiVendor, Member } from './vendor';
 
 /** The pseudo interface of a VDOM whose policies name none but `any`. */
 export const ANY_INTERFACE = 'any';
@@ -69,17 +68,6 @@ function sideOf(resolved: ResolvedAddresses, negated: boolean): AddressMatch | u
   if (resolved.any && !negated) return undefined;
   if (resolved.any) return { referenceIds: [], intervals: [], negated: false };
   return { referenceIds: resolved.refIds, intervals: resolved.intervals, negated, ...(resolved.unresolved.length > 0 ? { unresolved: resolved.unresolved.join('; ') } : {}) };
-}
-
-function serviceSplits(entries: readonly ServicePorts[]): Array<{ protocol: string; ports: ServicePorts['ports']; sourcePorts?: ServicePorts['ports'] }> {
-  const byKey = new Map<string, { protocol: string; ports: ServicePorts['ports']; sourcePorts?: ServicePorts['ports'] }>();
-  for (const entry of entries) {
-    const key = `${entry.protocol}|${(entry.sourcePorts ?? []).map((p) => `${p.from}-${p.to}`).join(',')}`;
-    const split = byKey.get(key) ?? { protocol: entry.protocol, ports: [], ...(entry.sourcePorts ? { sourcePorts: entry.sourcePorts } : {}) };
-    split.ports = mergePorts([...split.ports, ...entry.ports]);
-    byKey.set(key, split);
-  }
-  return [...byKey.values()];
 }
 
 /** What the file alone cannot settle about a policy: when it applies, and which services it inverts. */
@@ -147,24 +135,7 @@ function modelRules(p: FortiPolicy, family: 4 | 6, resolver: Resolver, services:
   conditions.push(...services.unresolved);
   if (conditions.length > 0) base.unknownConditions = conditions;
   if (p.comments !== undefined) base.comment = p.comments;
-  if (services.any) return [base];
-  const splits = serviceSplits(services.entries);
-  if (splits.length === 0) return services.unresolved.length > 0 ? [base] : [];
-  return splits.map((s) => ({ ...base, protocols: [s.protocol], ...(s.ports.length > 0 ? { destinationPorts: s.ports } : {}), ...(s.sourcePorts ? { sourcePorts: s.sourcePorts } : {}) }));
-}
-
-function markRoles(references: Reference[], lists: readonly RuleList[]): void {
-  const use = new Map<number, number>();
-  for (const list of lists) {
-    for (const rule of list.rules) {
-      for (const id of rule.sources?.referenceIds ?? []) use.set(id, (use.get(id) ?? 0) | 1);
-      for (const id of rule.destinations?.referenceIds ?? []) use.set(id, (use.get(id) ?? 0) | 2);
-    }
-  }
-  for (const [id, bits] of use) {
-    const reference = references[id];
-    if (reference && reference.role === 'other') reference.role = bits === 1 ? 'source' : bits === 2 ? 'destination' : 'other';
-  }
+  return rulesPerService(base, services);
 }
 
 const ORIGIN: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -232,7 +203,7 @@ export function convert(input: ConvertInput): Converted {
   }
   const evaluated = new Set(paths.map((p) => p.id));
   ruleLists.sort((a, c) => Number(!evaluated.has(a.id)) - Number(!evaluated.has(c.id)));
-  markRoles(references, ruleLists);
+  markRolesByUse(references, ruleLists);
   const hasContent = references.length > 0 || vendor.scopes.some((s) => s.policies.length > 0);
   if (!hasContent && input.statements > 0 && !problems.some((p) => p.severity === 'error')) {
     problems.push({ range: ORIGIN, message: t('No firewall policies or addresses found; nothing in this file is checked.'), severity: 'warning' });

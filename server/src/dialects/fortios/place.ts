@@ -1,6 +1,7 @@
 import { t } from '../../l10n';
 import type { InsertionPoint, Placement, PlacementPart, PlacementRequest } from '../dialect';
-import { afterLine, editSites, endOfText, entriesBySite, nowhere } from '../placement';
+import { afterLine, endOfText, nowhere } from '../placement';
+import { decidedSites } from '../zones';
 import { ANY_INTERFACE, applies, internetFacing, policyListName } from './convert';
 import type { FortiParsedVendor } from './parse';
 import type { FortiTarget } from './render';
@@ -30,12 +31,8 @@ function inBlock(request: Request, line: number): boolean {
 
 /** The evaluator's decisions as one site per VDOM, in front of the earliest policy that decides there. */
 function sitesOf(request: Request): Site[] {
-  const { vendor, model } = request.parsed;
-  const all = editSites(model, request.decisions).filter((s) => vendor.lists.has(s.list.id));
-  // Inbound traffic goes where policies already let named senders in (the mail server's interface).
-  const admitting = all.filter((s) => s.list.rules.some((r) => r.action.type === 'accept' && r.sources !== undefined && !r.sources.negated));
-  const edit = request.policy.direction === 'inbound' && admitting.length > 0 ? admitting : all;
-  const perSite = entriesBySite(request, edit);
+  const vendor = request.parsed.vendor;
+  const { sites: edit, entries: perSite } = decidedSites(request, (id) => vendor.lists.has(id));
   const byScope = new Map<FortiScope, Site & { order: number }>();
   edit.forEach((site, i) => {
     const info = vendor.lists.get(site.list.id)!;

@@ -4,7 +4,7 @@ import type { AddressMatch, Annotation, ConfigModel, EvaluationPath, PortRange, 
 import type { Range } from '../../model/range';
 import { t } from '../../l10n';
 import { MAX_OBJECT_GROUP_DEPTH } from '../../limits';
-import { directionOf, facesInternet } from '../zones';
+import { directionOf, facesInternet, markRolesByUse } from '../zones';
 import type { Built } from './grammar';
 import { PREDEFINED_APPLICATIONS } from './predefined';
 import { pairKey, type AddressBook, type ApplicationTerm, type JunosPolicy, type JunosVendor, type Member } from './vendor';
@@ -240,20 +240,6 @@ function modelRules(built: Built, resolver: Resolver, policy: JunosPolicy, from:
   }));
 }
 
-function markRoles(built: Built, lists: readonly RuleList[]): void {
-  const use = new Map<number, number>();
-  for (const list of lists) {
-    for (const rule of list.rules) {
-      for (const id of rule.sources?.referenceIds ?? []) use.set(id, (use.get(id) ?? 0) | 1);
-      for (const id of rule.destinations?.referenceIds ?? []) use.set(id, (use.get(id) ?? 0) | 2);
-    }
-  }
-  for (const [id, bits] of use) {
-    const reference = built.references[id];
-    if (reference && reference.role === 'other') reference.role = bits === 1 ? 'source' : bits === 2 ? 'destination' : 'other';
-  }
-}
-
 function zoneUniverse(vendor: JunosVendor): string[] {
   const zones = new Set<string>(vendor.zones.keys());
   for (const list of vendor.zonePolicies.values()) for (const p of list) if (p.pair) zones.add(p.pair.from).add(p.pair.to);
@@ -330,7 +316,7 @@ export function convert(built: Built): Converted {
     const made = rulesOf(pair.from, pair.to);
     if (made.owners.some((p) => !covered.has(p))) add({ from: pair.from, to: pair.to }, made);
   }
-  markRoles(built, ruleLists);
+  markRolesByUse(built.references, ruleLists);
   const hasContent = built.references.length > 0 || vendor.globalPolicies.length > 0 || [...vendor.zonePolicies.values()].some((l) => l.length > 0);
   if (!hasContent && built.statements > 0 && !built.problems.some((p) => p.severity === 'error')) {
     built.problems.push({ range: ORIGIN, message: t('No security policies or address-book entries found; nothing in this file is checked.'), severity: 'warning' });

@@ -1,12 +1,11 @@
-import { mergePorts } from '../../model/ports';
 import type { AddressMatch, Annotation, ConfigModel, EvaluationPath, Rule, RuleAction, RuleList } from '../../model/config';
 import type { Range } from '../../model/range';
 import { t } from '../../l10n';
 import type { VendorBuilder } from './builder';
 import { describeApplication } from './predefined';
-import { Resolver, type ResolvedAddresses, type ServiceEntry } from './resolve';
+import { Resolver, type ResolvedAddresses } from './resolve';
 import type { Member, PanosRule, PanosScope, PanosVendor } from './vendor';
-import { directionOf, facesInternet, pairLists, type ZonePair } from '../zones';
+import { directionOf, facesInternet, markRolesByUse, pairLists, rulesPerService, type ZonePair } from '../zones';
 
 /** One rulebase the firewall evaluates: a vsys, or a device group with the shared rules around it. */
 export interface PanosRulebase {
@@ -147,18 +146,6 @@ function sideOf(members: readonly Member[], negated: boolean, resolve: (m: Membe
   };
 }
 
-/** Service entries by protocol and source ports: one model rule each, so TCP 443 and UDP 3478 never cross. */
-function serviceSplits(entries: readonly ServiceEntry[]): Array<{ protocol: string; ports: ServiceEntry['ports']; sourcePorts?: ServiceEntry['ports'] }> {
-  const byKey = new Map<string, { protocol: string; ports: ServiceEntry['ports']; sourcePorts?: ServiceEntry['ports'] }>();
-  for (const entry of entries) {
-    const key = `${entry.protocol}|${(entry.sourcePorts ?? []).map((p) => `${p.from}-${p.to}`).join(',')}`;
-    const split = byKey.get(key) ?? { protocol: entry.protocol, ports: [], ...(entry.sourcePorts ? { sourcePorts: entry.sourcePorts } : {}) };
-    split.ports = mergePorts([...split.ports, ...entry.ports]);
-    byKey.set(key, split);
-  }
-  return [...byKey.values()];
-}
-
 /** The model rules of one vendor rule (one per protocol of its services), or none when it is off. */
 function modelRules(b: VendorBuilder, rule: PanosRule, resolver: Resolver, annotations: Annotation[]): Rule[] {
   if (rule.disabled) return [];
@@ -185,25 +172,7 @@ function modelRules(b: VendorBuilder, rule: PanosRule, resolver: Resolver, annot
   if (destinations) base.destinations = destinations;
   if (conditions.length > 0) base.unknownConditions = conditions;
   if (rule.description !== undefined) base.comment = rule.description;
-  if (services.any) return [base];
-  const splits = serviceSplits(services.entries);
-  if (splits.length === 0) return services.unresolved.length > 0 ? [base] : [];
-  return splits.map((s) => ({ ...base, protocols: [s.protocol], ...(s.ports.length > 0 ? { destinationPorts: s.ports } : {}), ...(s.sourcePorts ? { sourcePorts: s.sourcePorts } : {}) }));
-}
-
-/** Marks each object's address reference as a source or destination by how rules use it. */
-function markRoles(b: VendorBuilder, lists: readonly RuleList[]): void {
-  const use = new Map<number, number>();
-  for (const list of lists) {
-    for (const rule of list.rules) {
-      for (const id of rule.sources?.referenceIds ?? []) use.set(id, (use.get(id) ?? 0) | 1);
-      for (const id of rule.destinations?.referenceIds ?? []) use.set(id, (use.get(id) ?? 0) | 2);
-    }
-  }
-  for (const [id, bits] of use) {
-    const reference = b.references[id];
-    if (reference && reference.role === 'other') reference.role = bits === 1 ? 'source' : bits === 2 ? 'destination' : 'other';
-  }
+  return rulesPerService(base, services);
 }
 
 /** The line a rulebase's defaults are said to stand on when the file does not state them. */
@@ -269,7 +238,7 @@ export function convert(b: VendorBuilder, vendor: PanosVendor): Converted {
   // Lists with paths first, so an editor's "which rule is here" finds the one traffic is evaluated in.
   const evaluated = new Set(paths.map((p) => p.id));
   ruleLists.sort((a, c) => Number(!evaluated.has(a.id)) - Number(!evaluated.has(c.id)));
-  markRoles(b, ruleLists);
+  markRolesByUse(b.references, ruleLists);
   const hasContent = b.references.length > 0 || rulebases.some((r) => r.rules.length > 0);
   if (!hasContent && b.statements > 0 && !b.problems.some((p) => p.severity === 'error')) {
     b.problems.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, message: t('No security rules or address objects found; nothing in this file is checked.'), severity: 'warning' });

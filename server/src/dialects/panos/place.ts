@@ -2,12 +2,12 @@ import { t } from '../../l10n';
 import { leadingWhitespace } from '../../model/edit';
 import type { LineIndex } from '../../model/range';
 import type { InsertionPoint, Placement, PlacementPart, PlacementRequest } from '../dialect';
-import { afterLine, editSites, endOfText, entriesBySite, lineStart, nowhere } from '../placement';
+import { afterLine, endOfText, lineStart, nowhere } from '../placement';
 import { ANY_ZONE, applies, rulebaseName } from './convert';
 import type { PanosParsedVendor } from './parse';
 import { partHasEntries, type PanosTarget, type XmlPart } from './render';
 import type { ElementSpan, PanosRule, PanosScope, RulebaseName, XmlScopeLayout } from './vendor';
-import { facesInternet } from '../zones';
+import { decidedSites, facesInternet } from '../zones';
 
 type Request = PlacementRequest<PanosParsedVendor>;
 type Part = PlacementPart<PanosTarget>;
@@ -43,13 +43,8 @@ function inBlock(request: Request, rule: PanosRule): boolean {
 
 /** The evaluator's decisions as one site per rulebase, in front of the earliest rule that decides there. */
 function sitesOf(request: Request): Site[] {
-  const { vendor, model } = request.parsed;
-  const all = editSites(model, request.decisions).filter((s) => vendor.lists.has(s.list.id));
-  // Inbound traffic goes where the rulebase already lets named senders in (the zone of the mail
-  // server), not into every zone the Internet could reach when the file does not say which.
-  const admitting = all.filter((s) => s.list.rules.some((r) => r.action.type === 'accept' && r.sources !== undefined && !r.sources.negated));
-  const edit = request.policy.direction === 'inbound' && admitting.length > 0 ? admitting : all;
-  const perSite = entriesBySite(request, edit);
+  const vendor = request.parsed.vendor;
+  const { sites: edit, entries: perSite } = decidedSites(request, (id) => vendor.lists.has(id));
   const byRulebase = new Map<string, Site & { order: number; home: PanosScope }>();
   edit.forEach((site, i) => {
     const info = vendor.lists.get(site.list.id)!;
