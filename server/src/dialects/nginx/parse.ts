@@ -20,7 +20,7 @@ import type { ParseContext, Parsed } from '../dialect';
 import { readableText, stopAt } from '../bounds';
 import { MAX_NESTING_DEPTH } from '../../limits';
 import { ALL_PORTS } from '../../model/ports';
-import { lex, type NginxToken } from './lexer';
+import { lexCompact, type NginxToken, type NginxTokens } from './lexer';
 
 /** The kinds of block nginx gives meaning to; `other` is any block this parser does not model. */
 export type NginxContextKind =
@@ -232,12 +232,13 @@ interface BuiltTree {
 }
 
 /** How deep the blocks of the whole file go, for the message about the bound. */
-function deepestBlock(tokens: readonly NginxToken[]): number {
+function deepestBlock(tokens: NginxTokens): number {
   let depth = 0;
   let deepest = 0;
-  for (const token of tokens) {
-    if (token.kind === 'open') deepest = Math.max(deepest, ++depth);
-    else if (token.kind === 'close') depth = Math.max(0, depth - 1);
+  for (let i = 0; i < tokens.count; i++) {
+    const kind = tokens.kind(i);
+    if (kind === 'open') deepest = Math.max(deepest, ++depth);
+    else if (kind === 'close') depth = Math.max(0, depth - 1);
   }
   return deepest;
 }
@@ -266,7 +267,7 @@ const COMMON_DIRECTIVES = new Set([
  * Tokens to a directive tree with an explicit stack, so nesting depth never touches the call stack.
  * `cut`: the tokens end where reading stopped, not where the file ends, so what is still open there is no mistake.
  */
-function buildTree(text: string, tokens: NginxToken[], problem: (start: number, end: number, message: string) => void, lines: LineIndex, cut: boolean): BuiltTree {
+function buildTree(text: string, tokens: NginxTokens, problem: (start: number, end: number, message: string) => void, lines: LineIndex, cut: boolean): BuiltTree {
   const root: NginxDirective[] = [];
   const upstreams: string[] = [];
   const stack: { children: NginxDirective[]; owner?: NginxDirective }[] = [{ children: root }];
@@ -307,18 +308,20 @@ function buildTree(text: string, tokens: NginxToken[], problem: (start: number, 
   };
 
   let limit: AnalysisLimit | undefined;
-  for (const token of tokens) {
-    if (token.kind === 'open' && stack.length > MAX_NESTING_DEPTH) {
-      limit = stopAt(lines, 'nesting', token.start, deepestBlock(tokens), MAX_NESTING_DEPTH);
+  for (let i = 0; i < tokens.count; i++) {
+    const kind = tokens.kind(i);
+    if (kind === 'comment') continue;
+    if (kind === 'word') {
+      words.push(tokens.token(i));
+      continue;
+    }
+    if (kind === 'open' && stack.length > MAX_NESTING_DEPTH) {
+      limit = stopAt(lines, 'nesting', tokens.start(i), deepestBlock(tokens), MAX_NESTING_DEPTH);
       break;
     }
-    if (words.length > 1 && token.kind !== 'word' && token.kind !== 'comment') words = splitMissingSemicolons(words);
+    if (words.length > 1) words = splitMissingSemicolons(words);
+    const token = tokens.token(i);
     switch (token.kind) {
-      case 'comment':
-        break;
-      case 'word':
-        words.push(token);
-        break;
       case 'semicolon':
         if (words.length === 0) {
           problem(token.start, token.end, t('Unexpected "{0}"', ';'));
@@ -610,7 +613,7 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
 
   const readable = readableText(text, lines);
   const cut = readable.limit !== undefined;
-  const lexed = lex(readable.text);
+  const lexed = lexCompact(readable.text);
   for (const p of lexed.problems) {
     // What is left open where reading stopped says nothing about the file.
     if (cut && p.end >= readable.text.length) continue;
@@ -618,9 +621,10 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
     else if (p.code === 'unexpected-after-quote') problem(p.start, p.end, t('Unexpected "{0}" after a quoted string', p.detail ?? ''));
     else problem(p.start, p.end, t('Unterminated Lua block'));
   }
-  const comments: Comment[] = lexed.tokens
-    .filter((tok) => tok.kind === 'comment')
-    .map((tok) => ({ range: rangeOf(tok.start, tok.end), text: tok.value.trim() }));
+  const comments: Comment[] = [];
+  for (let i = 0; i < lexed.tokens.count; i++) {
+    if (lexed.tokens.kind(i) === 'comment') comments.push({ range: rangeOf(lexed.tokens.start(i), lexed.tokens.end(i)), text: lexed.tokens.value(i).trim() });
+  }
 
   const tree = buildTree(text, lexed.tokens, problem, lines, cut);
   const limits = [readable.limit, tree.limit].filter((l): l is AnalysisLimit => l !== undefined);
