@@ -169,7 +169,7 @@ export class NginxTokens {
   /** Words: the value nginx sees; comments: the text after `#`; punctuation: its character. */
   value(i: number): string {
     const at = i * STRIDE;
-    const raw = this.text.slice(this.slots[at + 3]!, this.slots[at + 4]!);
+    const raw = this.text.slice(this.slots[at + 3], this.slots[at + 4]);
     return (this.slots[at]! & ESCAPED) !== 0 ? unescape(raw) : raw;
   }
 
