@@ -181,6 +181,8 @@ const NO_ACCESS_CONTEXTS = new Set<NginxContextKind>(['main', 'events', 'if', 'u
 const PARAMETER_FILES = /(^|\/)(proxy_params|fastcgi_params|fastcgi\.conf|uwsgi_params|scgi_params|mime\.types|fastcgi-php\.conf|snakeoil\.conf)$/;
 const HOST_VARIABLES = new Set(['$ssl_preread_server_name', '$host', '$http_host', '$server_name']);
 const MAP_SPECIAL = new Set(['hostnames', 'volatile']);
+/** Variables that hold the client's address as text. */
+const CLIENT_ADDRESS_VARIABLES = new Set(['$remote_addr', '$realip_remote_addr']);
 
 function childContext(parent: NginxContextKind, name: string): NginxContextKind {
   switch (parent) {
@@ -730,6 +732,20 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
     }
   };
 
+  /**
+   * A map on anything but a host name compares strings, so an address key (`52.112.0.0/14 1;`) matches
+   * only that text; it is still an address the reader wants named, and an address value (`52.96.0.1:443`)
+   * is where the variable may send traffic.
+   */
+  const addressEntryReferences = (e: NginxDirective, key: string, valueToken: NginxToken, keyRole: ReferenceRole): void => {
+    if (!key.startsWith('~') && e.name === key && /^[\d.]+(\/\d+)?$|:.*:/.test(key)) {
+      const cls = classifyAddress(key);
+      if (cls.kind !== 'hostname' && !cls.invalidReason) addReference(e.nameToken, keyRole, cls);
+    }
+    const hp = splitHostPort(valueToken.value, false);
+    if (hp && parseIp(hp.host).ok) hostReference(valueToken, 'destination', valueToken.value, 0, false);
+  };
+
   const handleMapEntries = (entries: NginxDirective[], ctx: WalkContext, info: NginxMapInfo, hostKeys: boolean): Rule[] => {
     const rules: Rule[] = [];
     // nginx reads `hostnames` as a switch: only the entries after it get wildcard meaning.
@@ -782,6 +798,8 @@ export function parseNginx(text: string, options?: ParseContext): Parsed<NginxVe
           }
         }
         hostReference(valueToken, 'destination', valueToken.value, 0, false);
+      } else {
+        addressEntryReferences(e, key, valueToken, CLIENT_ADDRESS_VARIABLES.has(info.source) ? 'source' : 'other');
       }
       info.entries.push(entry);
     }
