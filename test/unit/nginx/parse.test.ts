@@ -109,7 +109,7 @@ test('map: hostnames semantics only with `hostnames`; $ssl_preread_server_name m
     { kind: 'glob', glob: '*.contoso.com' },
   ]);
   const other = parseNginx('map $remote_addr $u {\n  10.0.0.1 a;\n}\n').model;
-  assert.equal(other.references.length, 0);
+  assert.deepEqual([refs(other), other.ruleLists.length], [['10.0.0.1 ipv4 source'], 0], 'a client-address key is named, but routes nothing');
   const sni = parseNginx('map $ssl_preread_server_name $u {\n  hostnames;\n  ~*^x\\. a:1;\n  default up:443;\n}\n').model;
   assert.deepEqual(sni.ruleLists[0]!.rules[0]!.hosts!.matchers, [{ kind: 'regex', source: '^x\\.', flags: 'i' }]);
   assert.deepEqual([sni.ruleLists[0]!.defaultAction, sni.ruleLists[0]!.defaultRange?.start.line], ['accept', 3]);
@@ -195,4 +195,18 @@ test('detection by content and registration', () => {
   assert.ok(nginxDialect.detect('', 'default 0;\n40.92.0.0/15 1;\n') >= 0.5, 'a geo body');
   assert.ok(nginxDialect.detect('', 'hostnames;\n.sharepoint.com sp;\n') >= 0.5, 'a map body');
   assert.ok(nginxDialect.detect('', 'table inet filter {\n  set m365 { type ipv4_addr; flags interval; elements = { 40.92.0.0/15 } ; }\n}\n') === 0);
+});
+
+test('addresses in map keys and values are references; numbers, names and regexes are not', () => {
+  const m = parseNginx(
+    'stream {\n  map $remote_addr $relay {\n    default 127.0.0.1:9;\n    52.112.0.0/14 52.112.0.1:3478;\n    2603:1063::/38 [2603:1063::1]:443;\n    10.2 1;\n    ~^10\\. 192.0.2.7:443;\n    office.example 1;\n  }\n  map $http_x $y { 10.0.0.1 on; }\n}\n',
+  ).model;
+  assert.deepEqual(refs(m), [
+    '52.112.0.0/14 cidr source',
+    '52.112.0.1 ipv4 destination',
+    '2603:1063::/38 cidr source',
+    '2603:1063::1 ipv6 destination',
+    '192.0.2.7 ipv4 destination',
+    '10.0.0.1 ipv4 other',
+  ]);
 });

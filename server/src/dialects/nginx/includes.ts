@@ -1,5 +1,5 @@
 import type { IncludeStatement, IncludeSyntax } from '../dialect';
-import { lex } from './lexer';
+import { lexCompact, type NginxTokens } from './lexer';
 
 /**
  * nginx reads `include PATTERN;` where a directive may stand, in any block (map and geo bodies
@@ -7,19 +7,32 @@ import { lex } from './lexer';
  * configuration prefix, the folder of the main nginx.conf.
  */
 function includeStatements(text: string): IncludeStatement[] {
-  const tokens = lex(text).tokens.filter((token) => token.kind !== 'comment');
+  if (!text.includes('include')) return [];
+  const { tokens } = lexCompact(text);
   const out: IncludeStatement[] = [];
-  for (let i = 0; i + 2 < tokens.length; i++) {
-    const head = tokens[i]!;
-    const previous = tokens[i - 1];
-    const atStatementStart = !previous || previous.kind === 'semicolon' || previous.kind === 'open' || previous.kind === 'close' || previous.kind === 'raw-block';
-    if (!atStatementStart || head.kind !== 'word' || head.quoted || head.value !== 'include') continue;
-    const pattern = tokens[i + 1]!;
-    const end = tokens[i + 2]!;
-    if (pattern.kind !== 'word' || end.kind !== 'semicolon' || pattern.value.length === 0 || pattern.value.includes('$')) continue;
-    out.push({ pattern: pattern.value, start: head.start, end: end.end });
+  let atStatementStart = true;
+  for (let i = 0; i < tokens.count; i++) {
+    const kind = tokens.kind(i);
+    if (kind === 'comment') continue;
+    const head = i;
+    const startsStatement = atStatementStart;
+    atStatementStart = kind !== 'word';
+    if (!startsStatement || !tokens.isBare(head, 'include')) continue;
+    const pattern = nextToken(tokens, head + 1);
+    const end = nextToken(tokens, pattern + 1);
+    if (end >= tokens.count || tokens.kind(pattern) !== 'word' || tokens.kind(end) !== 'semicolon') continue;
+    const value = tokens.value(pattern);
+    if (value.length === 0 || value.includes('$')) continue;
+    out.push({ pattern: value, start: tokens.start(head), end: tokens.end(end) });
   }
   return out;
+}
+
+/** The first token at or after `i` that is not a comment. */
+function nextToken(tokens: NginxTokens, i: number): number {
+  let j = i;
+  while (j < tokens.count && tokens.kind(j) === 'comment') j++;
+  return j;
 }
 
 export const nginxIncludes: IncludeSyntax = {
