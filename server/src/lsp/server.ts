@@ -47,9 +47,9 @@ import type { CheckContext } from '../analysis/context';
 import { ANALYSIS_THREAD_HEAP_MB } from '../limits';
 import { DocumentAnalyses, snapshotOf, type Snapshot, type VersionedResult } from './analyses';
 import { executeServerCommand } from './commands';
+import { AdaptiveDebounce, MAX_DEBOUNCE_MS } from './debounce';
+import { performance } from 'node:perf_hooks';
 
-/** Edits typed in quick succession are analysed once, this long after the last one. */
-const DEBOUNCE_MS = 250;
 
 export interface CachedAnalysis {
   analysis: DocumentAnalysis;
@@ -125,6 +125,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
   let initialLayer: unknown = undefined;
   const settingsCache = new Map<string, Promise<EndpointLensSettings>>();
   const timers = new Map<string, NodeJS.Timeout>();
+  const debounce = new AdaptiveDebounce();
 
   const log = (message: string): void => connection.console.log(message);
 
@@ -173,7 +174,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     rescan = setTimeout(() => {
       rescan = undefined;
       scanWorkspace().catch((error: unknown) => log(`reading the workspace's includes failed: ${String(error)}`));
-    }, DEBOUNCE_MS);
+    }, MAX_DEBOUNCE_MS);
   }
 
   /** A project config changed: its settings, estates and include path with it. */
@@ -197,8 +198,10 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     if (!found) return null;
     const current = engine;
     const estates = current.estatePaths(path, projectFor(path), readText);
+    const started = performance.now();
     const analysis = await analyseText(current, path, text, settings, found, stillWanted, estates.length > 0 ? { estates } : {});
     if (!analysis) return undefined;
+    debounce.analysed(snapshot.uri, performance.now() - started);
     if (!found.dialect.includes) return { analysis, settings };
     // The file's own settings (editor and endpoint-lens.json) say where its includes are looked for and how the whole is analysed.
     const includes = includeOptions(settings);
@@ -366,12 +369,12 @@ export function startServer(connection: Connection, options: { cacheDir?: string
 
   documents.onDidOpen((e) => {
     schedule(e.document.uri, 0);
-    recheckRelated(e.document.uri, DEBOUNCE_MS);
+    recheckRelated(e.document.uri, MAX_DEBOUNCE_MS);
   });
   documents.onDidChangeContent((e) => {
     if (isProjectConfig(uriToPath(e.document.uri))) projectsChanged();
-    schedule(e.document.uri, DEBOUNCE_MS);
-    recheckRelated(e.document.uri, DEBOUNCE_MS);
+    schedule(e.document.uri, debounce.delayFor(e.document.uri, performance.now()));
+    recheckRelated(e.document.uri, MAX_DEBOUNCE_MS);
   });
   connection.onDidChangeWatchedFiles((change) => {
     if (change.changes.some((c) => isProjectConfig(uriToPath(c.uri)))) projectsChanged();
@@ -381,6 +384,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     if (timer) clearTimeout(timer);
     timers.delete(e.document.uri);
     analyses.forget(e.document.uri);
+    debounce.forget(e.document.uri);
     settingsCache.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
     // The graph keeps what the file includes; its includers now read it from disk.
