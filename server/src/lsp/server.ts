@@ -48,6 +48,7 @@ import { ANALYSIS_THREAD_HEAP_MB } from '../limits';
 import { DocumentAnalyses, snapshotOf, type Snapshot, type VersionedResult } from './analyses';
 import { executeServerCommand } from './commands';
 import { AdaptiveDebounce, MAX_DEBOUNCE_MS } from './debounce';
+import { contentKey, LastAnalysisCache } from './contentCache';
 import { performance } from 'node:perf_hooks';
 
 
@@ -126,6 +127,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
   const settingsCache = new Map<string, Promise<EndpointLensSettings>>();
   const timers = new Map<string, NodeJS.Timeout>();
   const debounce = new AdaptiveDebounce();
+  const reused = new LastAnalysisCache<DocumentAnalysis>();
 
   const log = (message: string): void => connection.console.log(message);
 
@@ -214,13 +216,34 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     return { analysis, settings, configuration };
   }
 
-  /** One text analysed: in the analysis thread when it can, otherwise here; undefined when given up (superseded). */
+  /** Where a text's last analysis is kept: a file's own, or the whole configuration it is the root of. */
+  const slotOf = (path: string, whole: boolean): string => `${whole ? 'configuration' : 'file'}:${path}`;
+
+  /**
+   * One text analysed, or its last analysis again when nothing it is computed from changed. A PAC
+   * file checked along estates is always analysed again: the firewalls of its paths are other files.
+   */
   async function analyseText(current: Engine, path: string, text: string, settings: EndpointLensSettings, found: Detection, stillWanted: () => boolean, options: AnalyzeOptions): Promise<DocumentAnalysis | undefined> {
+    if (options.estates) return (await analyseFresh(current, path, text, settings, found, stillWanted, options))?.analysis;
+    const slot = slotOf(path, options.parts !== undefined);
+    const key = contentKey([path, text, found.dialect.id, found.by, String(found.confidence), JSON.stringify(settings), JSON.stringify(options.parts ?? null), String(current.trusted), current.today()]);
+    const kept = reused.get(slot, key);
+    if (kept) return kept;
+    const fresh = await analyseFresh(current, path, text, settings, found, stillWanted, options);
+    if (fresh?.reusable) reused.set(slot, key, fresh.analysis);
+    return fresh?.analysis;
+  }
+
+  /**
+   * One text analysed: in the analysis thread when it can, otherwise here; undefined when given up
+   * (superseded). Not reusable when the thread ran out of memory: a new thread may manage it.
+   */
+  async function analyseFresh(current: Engine, path: string, text: string, settings: EndpointLensSettings, found: Detection, stillWanted: () => boolean, options: AnalyzeOptions): Promise<{ analysis: DocumentAnalysis; reusable: boolean } | undefined> {
     const outcome = thread ? await thread.analyze({ path, text, settings, dialect: found.dialect.id, by: found.by, confidence: found.confidence, options }, stillWanted) : ({ kind: 'unavailable' } as const);
     if (outcome.kind === 'cancelled') return undefined;
     if (outcome.kind === 'out-of-memory') {
       const reason = t('Not analysed: analysing this file needed more than the {0} MB of memory the language server gives one file.', ANALYSIS_THREAD_HEAP_MB);
-      return current.unanalysedDocument(text, settings, found, reason);
+      return { analysis: current.unanalysedDocument(text, settings, found, reason), reusable: false };
     }
     if (outcome.kind === 'answer') {
       const { answer } = outcome;
@@ -236,7 +259,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
         }
         return model;
       };
-      return {
+      const analysis: DocumentAnalysis = {
         detection: found,
         lines,
         findings: answer.findings,
@@ -248,11 +271,12 @@ export function startServer(connection: Connection, options: { cacheDir?: string
         },
         ...(answer.notice ? { notice: answer.notice } : {}),
       };
+      return { analysis, reusable: true };
     }
     // In-process: let waiting requests through first, and skip the work if a newer version came meanwhile.
     await yieldToEventLoop();
     if (!stillWanted()) return undefined;
-    return current.analyzeDocument(path, text, settings, found, options);
+    return { analysis: current.analyzeDocument(path, text, settings, found, options), reusable: true };
   }
 
   const analyses = new DocumentAnalyses<CachedAnalysis | null>(analyse, (uri) => documents.get(uri)?.version);
@@ -302,6 +326,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
 
   function recheckAll(): void {
     analyses.invalidate();
+    reused.clear();
     for (const document of documents.all()) schedule(document.uri, 0);
   }
 
@@ -385,6 +410,8 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     timers.delete(e.document.uri);
     analyses.forget(e.document.uri);
     debounce.forget(e.document.uri);
+    reused.forget(slotOf(uriToPath(e.document.uri), false));
+    reused.forget(slotOf(uriToPath(e.document.uri), true));
     settingsCache.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
     // The graph keeps what the file includes; its includers now read it from disk.
