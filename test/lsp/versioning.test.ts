@@ -151,3 +151,25 @@ test('a client without versioned edits gets `changes`', { timeout: 60_000 }, asy
     await plain.close();
   }
 });
+
+test('edits that change the verdict and back change the diagnostics each time, each for its own version', { timeout: 60_000 }, async () => {
+  const uri = await client.open('examples/verdict-flip.rules.v4', 'iptables', '*filter\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n');
+  const policy = { start: { line: 1, character: 8 }, end: { line: 1, character: 14 } };
+  assert.deepEqual((await client.waitForDiagnostics(uri)).diagnostics, []);
+  await client.edit(uri, [{ range: policy, newText: 'DROP' }]);
+  const dropped = await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);
+  assert.equal(dropped.version, 2);
+  assert.ok(dropped.diagnostics.every((d) => d.code === 'blocked-required'));
+  await client.edit(uri, [{ range: { start: policy.start, end: { line: 1, character: 12 } }, newText: 'ACCEPT' }]);
+  const accepted = await client.waitForDiagnostics(uri);
+  assert.equal(accepted.version, 3);
+  assert.deepEqual(accepted.diagnostics, []);
+  await client.edit(uri, [{ range: policy, newText: 'DROP' }]);
+  const again = await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);
+  assert.equal(again.version, 4);
+  assert.deepEqual(summary(again.diagnostics), summary(dropped.diagnostics));
+  for (const diagnostic of again.diagnostics) assert.equal((diagnostic.data as { version?: number } | undefined)?.version, 4);
+  const actions = await codeActions(uri, again.diagnostics.slice(0, 1));
+  assert.ok(actions.length > 0, 'the blocked set has a fix');
+  for (const action of actions) assert.deepEqual(versionsOf(action.edit), [4]);
+});

@@ -47,9 +47,10 @@ import type { CheckContext } from '../analysis/context';
 import { ANALYSIS_THREAD_HEAP_MB } from '../limits';
 import { DocumentAnalyses, snapshotOf, type Snapshot, type VersionedResult } from './analyses';
 import { executeServerCommand } from './commands';
+import { AdaptiveDebounce, MAX_DEBOUNCE_MS } from './debounce';
+import { contentKey, LastAnalysisCache } from './contentCache';
+import { performance } from 'node:perf_hooks';
 
-/** Edits typed in quick succession are analysed once, this long after the last one. */
-const DEBOUNCE_MS = 250;
 
 export interface CachedAnalysis {
   analysis: DocumentAnalysis;
@@ -125,6 +126,8 @@ export function startServer(connection: Connection, options: { cacheDir?: string
   let initialLayer: unknown = undefined;
   const settingsCache = new Map<string, Promise<EndpointLensSettings>>();
   const timers = new Map<string, NodeJS.Timeout>();
+  const debounce = new AdaptiveDebounce();
+  const reused = new LastAnalysisCache<DocumentAnalysis>();
 
   const log = (message: string): void => connection.console.log(message);
 
@@ -173,7 +176,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     rescan = setTimeout(() => {
       rescan = undefined;
       scanWorkspace().catch((error: unknown) => log(`reading the workspace's includes failed: ${String(error)}`));
-    }, DEBOUNCE_MS);
+    }, MAX_DEBOUNCE_MS);
   }
 
   /** A project config changed: its settings, estates and include path with it. */
@@ -197,8 +200,10 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     if (!found) return null;
     const current = engine;
     const estates = current.estatePaths(path, projectFor(path), readText);
+    const started = performance.now();
     const analysis = await analyseText(current, path, text, settings, found, stillWanted, estates.length > 0 ? { estates } : {});
     if (!analysis) return undefined;
+    debounce.analysed(snapshot.uri, performance.now() - started);
     if (!found.dialect.includes) return { analysis, settings };
     // The file's own settings (editor and endpoint-lens.json) say where its includes are looked for and how the whole is analysed.
     const includes = includeOptions(settings);
@@ -211,13 +216,34 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     return { analysis, settings, configuration };
   }
 
-  /** One text analysed: in the analysis thread when it can, otherwise here; undefined when given up (superseded). */
+  /** Where a text's last analysis is kept: a file's own, or the whole configuration it is the root of. */
+  const slotOf = (path: string, whole: boolean): string => `${whole ? 'configuration' : 'file'}:${path}`;
+
+  /**
+   * One text analysed, or its last analysis again when nothing it is computed from changed. A PAC
+   * file checked along estates is always analysed again: the firewalls of its paths are other files.
+   */
   async function analyseText(current: Engine, path: string, text: string, settings: EndpointLensSettings, found: Detection, stillWanted: () => boolean, options: AnalyzeOptions): Promise<DocumentAnalysis | undefined> {
+    if (options.estates) return (await analyseFresh(current, path, text, settings, found, stillWanted, options))?.analysis;
+    const slot = slotOf(path, options.parts !== undefined);
+    const key = contentKey([path, text, found.dialect.id, found.by, String(found.confidence), JSON.stringify(settings), JSON.stringify(options.parts ?? null), String(current.trusted), current.today()]);
+    const kept = reused.get(slot, key);
+    if (kept) return kept;
+    const fresh = await analyseFresh(current, path, text, settings, found, stillWanted, options);
+    if (fresh?.reusable) reused.set(slot, key, fresh.analysis);
+    return fresh?.analysis;
+  }
+
+  /**
+   * One text analysed: in the analysis thread when it can, otherwise here; undefined when given up
+   * (superseded). Not reusable when the thread ran out of memory: a new thread may manage it.
+   */
+  async function analyseFresh(current: Engine, path: string, text: string, settings: EndpointLensSettings, found: Detection, stillWanted: () => boolean, options: AnalyzeOptions): Promise<{ analysis: DocumentAnalysis; reusable: boolean } | undefined> {
     const outcome = thread ? await thread.analyze({ path, text, settings, dialect: found.dialect.id, by: found.by, confidence: found.confidence, options }, stillWanted) : ({ kind: 'unavailable' } as const);
     if (outcome.kind === 'cancelled') return undefined;
     if (outcome.kind === 'out-of-memory') {
       const reason = t('Not analysed: analysing this file needed more than the {0} MB of memory the language server gives one file.', ANALYSIS_THREAD_HEAP_MB);
-      return current.unanalysedDocument(text, settings, found, reason);
+      return { analysis: current.unanalysedDocument(text, settings, found, reason), reusable: false };
     }
     if (outcome.kind === 'answer') {
       const { answer } = outcome;
@@ -233,7 +259,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
         }
         return model;
       };
-      return {
+      const analysis: DocumentAnalysis = {
         detection: found,
         lines,
         findings: answer.findings,
@@ -245,11 +271,12 @@ export function startServer(connection: Connection, options: { cacheDir?: string
         },
         ...(answer.notice ? { notice: answer.notice } : {}),
       };
+      return { analysis, reusable: true };
     }
     // In-process: let waiting requests through first, and skip the work if a newer version came meanwhile.
     await yieldToEventLoop();
     if (!stillWanted()) return undefined;
-    return current.analyzeDocument(path, text, settings, found, options);
+    return { analysis: current.analyzeDocument(path, text, settings, found, options), reusable: true };
   }
 
   const analyses = new DocumentAnalyses<CachedAnalysis | null>(analyse, (uri) => documents.get(uri)?.version);
@@ -299,6 +326,7 @@ export function startServer(connection: Connection, options: { cacheDir?: string
 
   function recheckAll(): void {
     analyses.invalidate();
+    reused.clear();
     for (const document of documents.all()) schedule(document.uri, 0);
   }
 
@@ -366,12 +394,12 @@ export function startServer(connection: Connection, options: { cacheDir?: string
 
   documents.onDidOpen((e) => {
     schedule(e.document.uri, 0);
-    recheckRelated(e.document.uri, DEBOUNCE_MS);
+    recheckRelated(e.document.uri, MAX_DEBOUNCE_MS);
   });
   documents.onDidChangeContent((e) => {
     if (isProjectConfig(uriToPath(e.document.uri))) projectsChanged();
-    schedule(e.document.uri, DEBOUNCE_MS);
-    recheckRelated(e.document.uri, DEBOUNCE_MS);
+    schedule(e.document.uri, debounce.delayFor(e.document.uri, performance.now()));
+    recheckRelated(e.document.uri, MAX_DEBOUNCE_MS);
   });
   connection.onDidChangeWatchedFiles((change) => {
     if (change.changes.some((c) => isProjectConfig(uriToPath(c.uri)))) projectsChanged();
@@ -381,6 +409,9 @@ export function startServer(connection: Connection, options: { cacheDir?: string
     if (timer) clearTimeout(timer);
     timers.delete(e.document.uri);
     analyses.forget(e.document.uri);
+    debounce.forget(e.document.uri);
+    reused.forget(slotOf(uriToPath(e.document.uri), false));
+    reused.forget(slotOf(uriToPath(e.document.uri), true));
     settingsCache.delete(e.document.uri);
     connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }).catch(() => undefined);
     // The graph keeps what the file includes; its includers now read it from disk.
