@@ -360,7 +360,7 @@ class NftParser {
     const out: Token[] = [];
     const open: Token[] = [];
     // Inside `jump { … }` a newline ends a statement of the anonymous chain, so it is kept.
-    const anonymousChains = new Set<Token>();
+    let anonymousChains: Set<Token> | undefined;
     this.endedByBrace = false;
     while (this.pos < this.tokens.length) {
       const token = this.tokens[this.pos]!;
@@ -376,7 +376,7 @@ class NftParser {
       }
       this.pos++;
       if (token.kind === 'newline') {
-        if (open.length > 0 && anonymousChains.has(open[open.length - 1]!)) out.push(token);
+        if (anonymousChains && open.length > 0 && anonymousChains.has(open[open.length - 1]!)) out.push(token);
         continue;
       }
       if (token.kind === 'punct') {
@@ -384,7 +384,7 @@ class NftParser {
           this.stop(stopAt(this.index, 'nesting', token.start, this.deepestBrackets(), MAX_NESTING_DEPTH));
           return [];
         }
-        if (token.text === '{' && (out.at(-1)?.text === 'jump' || out.at(-1)?.text === 'goto')) anonymousChains.add(token);
+        if (token.text === '{' && (out.at(-1)?.text === 'jump' || out.at(-1)?.text === 'goto')) (anonymousChains ??= new Set()).add(token);
         if (token.text === '{' || token.text === '(' || token.text === '[') open.push(token);
         else if (token.text === '}' || token.text === ')' || token.text === ']') open.pop();
       }
@@ -1251,12 +1251,13 @@ class NftParser {
    * Undefined for a statement without a concatenation the file decides (negated, run-time sets, other maps).
    */
   private concatenationRules(stmt: Token[], chain: ChainState): Rule[] | undefined {
-    const dot = stmt.findIndex((tk, i) => tk.text === '.' && i >= 2 && stmt[i - 2]!.kind === 'word' && Object.hasOwn(FIELDS, stmt[i - 2]!.text) && FIELDS[stmt[i - 2]!.text]!.includes(stmt[i - 1]!.text));
+    let dot = -1;
+    for (let i = 2; i < stmt.length && dot < 0; i++) if (stmt[i]!.text === '.' && isSelector(stmt[i - 2]!, stmt[i - 1]!)) dot = i;
     if (dot < 0) return undefined;
     const start = dot - 2;
     const selectors: Token[][] = [];
     let k = start;
-    while (stmt[k] && stmt[k + 1] && Object.hasOwn(FIELDS, stmt[k]!.text) && FIELDS[stmt[k]!.text]!.includes(stmt[k + 1]!.text)) {
+    while (stmt[k] && stmt[k + 1] && isSelector(stmt[k]!, stmt[k + 1]!)) {
       selectors.push([stmt[k]!, stmt[k + 1]!]);
       k += 2;
       if (stmt[k]?.text !== '.') break;
@@ -1829,6 +1830,11 @@ class NftParser {
 
 /** More elements than this in a concatenation's set leave the rule uncertain instead of one rule per element. */
 const MAX_CONCATENATION_ELEMENTS = 4096;
+
+/** `ip daddr`, `tcp dport`: a header and one of its fields. */
+function isSelector(header: Token, field: Token): boolean {
+  return header.kind === 'word' && Object.hasOwn(FIELDS, header.text) && FIELDS[header.text]!.includes(field.text);
+}
 
 /** Tokens split at each `sep` word (`52.112.0.0/14 . 443` → two components). */
 function splitAt(tokens: Token[], sep: string): Token[][] {
