@@ -205,3 +205,42 @@ insert rule inet f out udp dport 443 drop
     ['inet f:out #1 destinations inet f:entra_v4', 'inet f:out #2 destinations negated inet f:from_define', 'inet f:out #3 sources inet f:out#3:sources'],
   );
 });
+
+test('a concatenation is one rule per element with a match per component; the catch-all comes last; a masked comparison is uncertain', () => {
+  const model = parseNftables(`table inet f {
+set s { type ipv4_addr . inet_service; flags interval; elements = { 52.112.0.0/14 . 443, 13.107.64.0/18 . 3478-3481 } }
+chain c {
+type filter hook output priority 0; policy drop;
+ip daddr . udp dport @s accept
+ip daddr vmap { * : drop, 10.0.0.0/8 : accept }
+ip saddr & 0.0.0.255 < 0.0.0.127 accept
+ip daddr < 10.0.0.0 accept
+}
+}
+`).model;
+  assert.deepEqual(model.problems, []);
+  const rules = model.ruleLists[0]!.rules;
+  assert.deepEqual(rules.map((r) => r.destinations?.intervals.map(formatInterval).join(',')), ['52.112.0.0/14', '13.107.64.0/18', '10.0.0.0/8', '0.0.0.0/0', '0.0.0.0/0', '0.0.0.0-9.255.255.255']);
+  assert.deepEqual(rules.slice(0, 2).map((r) => r.destinationPorts), [[{ from: 443, to: 443 }], [{ from: 3478, to: 3481 }]]);
+  assert.deepEqual(rules.map((r) => r.action.type), ['accept', 'accept', 'accept', 'drop', 'accept', 'accept']);
+  assert.deepEqual(rules[4]!.unknownConditions, ['ip saddr & 0.0.0.255 < 0.0.0.127']);
+  assert.ok(model.references.some((r) => r.text === '13.107.64.0/18' && r.role === 'destination'));
+});
+
+test('jump { … } is a chain of its own, reached from its rule, whose statements end at a newline or ;', () => {
+  const model = parseNftables(`table inet f {
+chain c {
+type filter hook output priority 0; policy drop;
+ip daddr 52.112.0.0/14 jump {
+udp dport 3478-3481 accept
+tcp dport 443 accept; drop
+}
+}
+}
+`).model;
+  assert.deepEqual(model.problems, []);
+  const [base, anonymous] = model.ruleLists;
+  assert.equal(base!.rules[0]!.action.type, 'jump');
+  assert.equal(base!.rules[0]!.action.type === 'jump' ? base!.rules[0]!.action.target : '', anonymous!.id);
+  assert.deepEqual(anonymous!.rules.map((r) => r.action.type), ['accept', 'accept', 'drop']);
+});

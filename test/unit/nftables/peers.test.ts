@@ -75,3 +75,18 @@ test('every statement form nft accepts in valid-statements.nft parses with no pr
   assert.deepEqual(model.problems.map((p) => `${p.range.start.line + 1} ${p.message}`), []);
   assert.ok(model.ruleLists.reduce((n, l) => n + l.rules.length, 0) > 60);
 });
+
+test('the forms of reading-forms.nft that nft accepts parse with no problem, concatenations and anonymous chains read', { skip: checkVariant ? false : (missingTool('nft') ?? 'nft -c cannot run here') }, () => {
+  const path = join(fixtures, '../findings/nftables/reading-forms.nft');
+  const command = [...checkVariant!, 'nft', '-c', '-f', path];
+  const result = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  const model = parseNftables(readFileSync(path, 'utf8')).model;
+  assert.deepEqual(model.problems.map((p) => `${p.range.start.line + 1} ${p.message}`), []);
+  // Every address literal but the two of the masked comparison is a reference.
+  assert.ok(['52.112.0.0/14', '13.107.64.0/18', '52.96.0.0/14', '1.1.1.1', '3.3.3.3', '127.0.0.3'].every((a) => model.references.some((r) => r.text === a)));
+  assert.ok(!model.references.some((r) => r.text === '1024-65535' || r.text === '*'));
+  const anonymous = model.ruleLists.filter((l) => l.id.includes('/jump@'));
+  assert.equal(anonymous.length, 2);
+  assert.ok(anonymous.every((l) => l.rules.length >= 1));
+});

@@ -215,6 +215,8 @@ interface ChainState {
   rules: Rule[];
   order: number;
   bodies: BraceSpan[];
+  /** A chain written inside a rule (`jump { … }`), reached only from that rule. */
+  anonymous?: boolean;
 }
 
 interface SetState {
@@ -357,6 +359,8 @@ class NftParser {
   private readStatement(): Token[] {
     const out: Token[] = [];
     const open: Token[] = [];
+    // Inside `jump { … }` a newline ends a statement of the anonymous chain, so it is kept.
+    let anonymousChains: Set<Token> | undefined;
     this.endedByBrace = false;
     while (this.pos < this.tokens.length) {
       const token = this.tokens[this.pos]!;
@@ -371,12 +375,16 @@ class NftParser {
         }
       }
       this.pos++;
-      if (token.kind === 'newline') continue;
+      if (token.kind === 'newline') {
+        if (anonymousChains && open.length > 0 && anonymousChains.has(open[open.length - 1]!)) out.push(token);
+        continue;
+      }
       if (token.kind === 'punct') {
         if ((token.text === '{' || token.text === '(' || token.text === '[') && open.length + this.blockDepth >= MAX_NESTING_DEPTH) {
           this.stop(stopAt(this.index, 'nesting', token.start, this.deepestBrackets(), MAX_NESTING_DEPTH));
           return [];
         }
+        if (token.text === '{' && (out.at(-1)?.text === 'jump' || out.at(-1)?.text === 'goto')) (anonymousChains ??= new Set()).add(token);
         if (token.text === '{' || token.text === '(' || token.text === '[') open.push(token);
         else if (token.text === '}' || token.text === ')' || token.text === ']') open.pop();
       }
@@ -802,7 +810,7 @@ class NftParser {
         return;
       }
       this.addElements(set, stmt.slice(brace), stmt[0]!.start);
-    } else if (!['timeout', 'size', 'counter', 'comment', 'auto-merge', 'policy', 'gc-interval', 'quota', 'automerge'].includes(head)) {
+    } else if (!['timeout', 'size', 'counter', 'comment', 'auto-merge', 'policy', 'gc-interval', 'quota', 'automerge', 'limit', 'ct', 'last'].includes(head)) {
       this.tokenProblem(stmt[0]!, t('Unexpected {0} in set {1}', head, set.name));
     }
   }
@@ -815,7 +823,8 @@ class NftParser {
     const last = elements[elements.length - 1]?.at(-1);
     if (written && close && close.text === '}') set.groups.push({ open: group[0]!.start, close: close.start, ...(last ? { lastElementEnd: last.end } : {}) });
     else set.literal = false;
-    for (const element of elements) {
+    for (const written of elements) {
+      const element = elementKey(written);
       set.elements.push(element);
       const key = element[0];
       const type = set.keyType.replace(/^map:/, '');
@@ -1106,8 +1115,8 @@ class NftParser {
       next += 2;
     }
     value.elements = [element];
-    // `ct state established,related`: a bare comma list is an anonymous set too.
-    while (tokens[next]?.text === ',' && tokens[next]!.kind === 'punct' && tokens[next + 1]?.kind === 'word') {
+    // `ct state established,related` is an anonymous set too, and `ct state established | related` the same flags as a bitmask.
+    while ((tokens[next]?.text === ',' || tokens[next]?.text === '|') && tokens[next]!.kind === 'punct' && tokens[next + 1]?.kind === 'word') {
       value.elements.push([tokens[next + 1]!]);
       next += 2;
     }
@@ -1157,6 +1166,14 @@ class NftParser {
       return match;
     }
     for (const element of value.elements) this.addressElement(element, role, family, match);
+    const bound = match.intervals.length === 1 ? match.intervals[0]! : undefined;
+    if (bound && value.operator !== 'eq' && value.operator !== 'ne') {
+      // `ip saddr < 10.0.0.0` compares the address as a number.
+      const max = familyMax(family);
+      const below = (last: bigint): IpInterval[] => (last < 0n ? [] : [{ family, first: 0n, last }]);
+      const above = (first: bigint): IpInterval[] => (first > max ? [] : [{ family, first, last: max }]);
+      match.intervals = value.operator === 'lt' ? below(bound.first - 1n) : value.operator === 'le' ? below(bound.last) : value.operator === 'gt' ? above(bound.last + 1n) : above(bound.first);
+    }
     return match;
   }
 
@@ -1221,8 +1238,71 @@ class NftParser {
     return out;
   }
 
-  /** One rule statement; a verdict map yields one rule per element. */
+  /** One rule statement; a verdict map, and a concatenation with its set of elements, yield one rule per element. */
   private rule(stmt: Token[], chain: ChainState): Rule[] {
+    const expanded = this.concatenationRules(stmt, chain);
+    if (expanded) return expanded;
+    return this.singleRule(stmt, chain);
+  }
+
+  /**
+   * `ip daddr . tcp dport @m365`, `… { 52.112.0.0/14 . 443 }`, `… vmap { a . b : accept }`: a flow matches when every
+   * component matches one element, so each element becomes the rule with one match per component (the catch-all last).
+   * Undefined for a statement without a concatenation the file decides (negated, run-time sets, other maps).
+   */
+  private concatenationRules(stmt: Token[], chain: ChainState): Rule[] | undefined {
+    let dot = -1;
+    for (let i = 2; i < stmt.length && dot < 0; i++) if (stmt[i]!.text === '.' && isSelector(stmt[i - 2]!, stmt[i - 1]!)) dot = i;
+    if (dot < 0) return undefined;
+    const start = dot - 2;
+    const selectors: Token[][] = [];
+    let k = start;
+    while (stmt[k] && stmt[k + 1] && isSelector(stmt[k]!, stmt[k + 1]!)) {
+      selectors.push([stmt[k]!, stmt[k + 1]!]);
+      k += 2;
+      if (stmt[k]?.text !== '.') break;
+      k++;
+    }
+    if (selectors.length < 2 || stmt[k - 1]?.text === '.') return undefined;
+    const table = chain.table;
+    let elements: Token[][];
+    let end: number;
+    const head = stmt[k];
+    if (head?.text.startsWith('@')) {
+      const set = table.sets.get(head.text.slice(1));
+      if (!set || set.dynamic || set.elements.length === 0) return undefined;
+      elements = set.elements;
+      end = k + 1;
+    } else if (head?.text === '{' || (head?.text === 'vmap' && stmt[k + 1]?.text === '{')) {
+      const open = head.text === '{' ? k : k + 1;
+      end = this.matchingBrace(stmt, open) + 1;
+      elements = this.splitGroup(stmt, open).elements;
+      if (head.text === '{' && elements.some((e) => e.some((tk) => tk.text === ':'))) return undefined;
+    } else return undefined;
+    if (elements.length > MAX_CONCATENATION_ELEMENTS) return undefined;
+    const whole = this.range(stmt[0]!.start, stmt[stmt.length - 1]!.end);
+    const text = this.text.slice(stmt[0]!.start, stmt[stmt.length - 1]!.end);
+    const byElement: Rule[][] = [];
+    const catchAll: Rule[][] = [];
+    for (const element of elements) {
+      const colon = element.findIndex((tk) => tk.text === ':');
+      const key = colon < 0 ? element : element.slice(0, colon);
+      const verdict = colon < 0 ? [] : element.slice(colon + 1);
+      const components = splitAt(key, '.');
+      const isCatchAll = key.length === 1 && key[0]!.text === '*';
+      if (!isCatchAll && components.length !== selectors.length) return undefined;
+      const matches = isCatchAll ? [] : selectors.flatMap((selector, i) => [...selector, ...components[i]!]);
+      const rules = this.singleRule([...stmt.slice(0, start), ...matches, ...verdict, ...stmt.slice(end)], chain);
+      for (const r of rules) {
+        r.range = whole;
+        r.text = text;
+      }
+      (isCatchAll ? catchAll : byElement).push(rules);
+    }
+    return [...byElement, ...catchAll].flat();
+  }
+
+  private singleRule(stmt: Token[], chain: ChainState): Rule[] {
     const first = stmt[0]!;
     const last = stmt[stmt.length - 1]!;
     const rule: Rule = {
@@ -1277,6 +1357,19 @@ class NftParser {
       const field = stmt[k + 1]?.text ?? '';
       if ((word === 'ip' || word === 'ip6') && (field === 'saddr' || field === 'daddr')) {
         const family: Family = word === 'ip' ? 4 : 6;
+        if (stmt[k + 2]?.text === 'set') {
+          // `ip daddr set 127.0.0.1` rewrites the header: a statement, not a match.
+          k = this.objectMap(stmt, k + 3);
+          continue;
+        }
+        if (stmt[k + 2]?.kind === 'punct' && ['&', '|', '^'].includes(stmt[k + 2]!.text)) {
+          // `ip saddr & 0.0.0.255 < 0.0.0.127`: a masked comparison the model cannot hold, so the rule is uncertain.
+          const { next } = this.value(stmt, k + 4);
+          unknown.push(phrase(k, next));
+          familyRestriction = family;
+          k = next;
+          continue;
+        }
         const { value, next } = this.value(stmt, k + 2);
         const side: Side = field === 'saddr' ? 'sources' : 'destinations';
         if (value.concatenation || value.unresolvedMap) {
@@ -1363,6 +1456,13 @@ class NftParser {
         case 'jump':
         case 'goto': {
           const target = stmt[k + 1];
+          if (target?.kind === 'punct' && target.text === '{') {
+            const close = this.matchingBrace(stmt, k + 1);
+            const anonymous = this.anonymousChain(chain, target, stmt.slice(k + 2, close));
+            setAction({ type: word, target: nftListId(table.family, table.name, anonymous.name) }, token);
+            k = close + 1;
+            continue;
+          }
           if (!target || target.kind !== 'word') {
             this.tokenProblem(token, t('Missing chain name after {0}', word));
             k++;
@@ -1396,12 +1496,27 @@ class NftParser {
           k = stmt.length;
           continue;
         case 'counter':
+        case 'quota':
+          if (word === 'quota' && stmt[k + 1]?.text !== 'name') break;
           k++;
+          if (stmt[k]?.text === 'name' && stmt[k + 2] && (stmt[k + 2]!.text === 'map' || stmt[k + 2]!.text === '.' || FIELDS[stmt[k + 1]!.text]?.includes(stmt[k + 2]!.text))) {
+            k = this.objectMap(stmt, k + 1);
+            continue;
+          }
           while (k + 1 < stmt.length && (stmt[k]!.text === 'packets' || stmt[k]!.text === 'bytes' || stmt[k]!.text === 'name')) k += 2;
           continue;
         case 'log':
           k++;
-          while (k < stmt.length && ['prefix', 'level', 'group', 'snaplen', 'queue-threshold', 'flags'].includes(stmt[k]!.text)) k += 2;
+          while (k < stmt.length && ['prefix', 'level', 'group', 'snaplen', 'queue-threshold', 'flags'].includes(stmt[k]!.text)) {
+            // `flags tcp sequence,options`, `flags ip options`, `flags skuid`: the header names the flags that follow.
+            const header = stmt[k]!.text === 'flags' && (stmt[k + 1]?.text === 'tcp' || stmt[k + 1]?.text === 'ip') ? 1 : 0;
+            k += 2 + header;
+            while (stmt[k]?.text === ',' && stmt[k + 1]) k += 2;
+          }
+          continue;
+        case 'dup':
+          k = this.objectMap(stmt, k + (stmt[k + 1]?.text === 'to' ? 2 : 1));
+          if (stmt[k]?.text === 'device') k += 2;
           continue;
         case 'comment':
           if (stmt[k + 1]?.kind === 'string') rule.comment = stmt[k + 1]!.text;
@@ -1419,7 +1534,13 @@ class NftParser {
           break;
       }
       if ((word === 'add' || word === 'update' || word === 'delete') && stmt[k + 1]?.text.startsWith('@')) {
-        k = this.phraseEnd(stmt, k + 2);
+        if (stmt[k + 2]?.text === '{') {
+          const close = this.matchingBrace(stmt, k + 2);
+          // A stateful statement on the element (`{ ip saddr limit rate over 10/second }`) decides whether the rule goes on.
+          const stateful = stmt.slice(k + 3, close).findIndex((tk) => tk.kind === 'word' && (tk.text === 'limit' || tk.text === 'quota' || tk.text === 'ct'));
+          if (stateful >= 0) unknown.push(phrase(k, close + 1));
+          k = close + 1;
+        } else k = this.phraseEnd(stmt, k + 2);
         continue;
       }
       if (token.kind === 'punct' && token.text !== '{') {
@@ -1467,9 +1588,11 @@ class NftParser {
     if (unknown.length > 0) rule.unknownConditions = unknown;
     if (!vmap?.value.vmap) return [rule];
     const rules: Rule[] = [];
-    for (const element of vmap.value.vmap) {
+    // The catch-all element `*` is looked up only when no other key matched, so it comes last and matches anything.
+    const catchAll = (element: { key: Token[] }): boolean => element.key.length === 1 && element.key[0]!.text === '*';
+    for (const element of [...vmap.value.vmap.filter((e) => !catchAll(e)), ...vmap.value.vmap.filter(catchAll)]) {
       const copy: Rule = structuredClone(rule);
-      vmap.apply(copy, element.key);
+      if (!catchAll(element)) vmap.apply(copy, element.key);
       const verdict = element.verdict[0];
       if (verdict) {
         copy.actionRange = this.tokenRange(verdict);
@@ -1485,14 +1608,62 @@ class NftParser {
     return rules;
   }
 
+  /**
+   * An expression whose value a statement uses (`dup to 10.0.0.1`, `counter name ip daddr map { … }`):
+   * one word, or selectors joined by `.` and a `map { … }`. Its addresses are references; returns where it ends.
+   */
+  private objectMap(stmt: Token[], k: number): number {
+    let j = k;
+    if (RULE_KEYWORDS.has(stmt[k]?.text ?? '')) {
+      while (j < stmt.length && stmt[j]!.kind === 'word' && stmt[j]!.text !== 'map') j++;
+    }
+    if (stmt[j]?.text === 'map' && stmt[j + 1]?.text === '{') j = this.matchingBrace(stmt, j + 1) + 1;
+    else j = k + 1;
+    this.translationReferences(stmt.slice(k, j));
+    return j;
+  }
+
+  /** Index of the `}` closing the `{` at `open` (the end of `tokens` when it is not closed). */
+  private matchingBrace(tokens: Token[], open: number): number {
+    let depth = 0;
+    for (let j = open; j < tokens.length; j++) {
+      const text = tokens[j]!.kind === 'punct' ? tokens[j]!.text : '';
+      if (text === '{') depth++;
+      else if (text === '}' && --depth === 0) return j;
+    }
+    return tokens.length;
+  }
+
+  /** `jump { … }`: a chain of its own, named after the rule's chain and line, whose statements end at `;` or a newline. */
+  private anonymousChain(parent: ChainState, open: Token, body: Token[]): ChainState {
+    const line = this.index.positionAt(open.start).line + 1;
+    const name = `${parent.name}/jump@${line}:${this.index.positionAt(open.start).character + 1}`;
+    const chain: ChainState = { table: parent.table, name, range: this.tokenRange(open), rules: [], order: this.chainOrder++, bodies: [], anonymous: true };
+    parent.table.chains.set(name, chain);
+    let depth = 0;
+    let current: Token[] = [];
+    const flush = (): void => {
+      if (current.length > 0) this.chainStatement(chain, current, 'append');
+      current = [];
+    };
+    for (const token of body) {
+      if (token.kind === 'punct' && token.text === '{') depth++;
+      else if (token.kind === 'punct' && token.text === '}') depth--;
+      if (depth === 0 && (token.kind === 'newline' || (token.kind === 'punct' && token.text === ';'))) flush();
+      else if (token.kind !== 'newline') current.push(token);
+    }
+    flush();
+    return chain;
+  }
+
   /** Translation targets are addresses too (`snat to 192.0.2.1-192.0.2.10`, a map's values), with no side in the match. */
   private translationReferences(tokens: Token[]): void {
     for (const target of tokens) {
-      if (target.kind === 'word' && /^[0-9.]+-[0-9.]+$/.test(target.text)) {
+      if (target.kind === 'word' && /^\d+\.[0-9.]+-\d+\.[0-9.]+$/.test(target.text)) {
         this.addressReference(target, 'other');
         continue;
       }
-      const address = target.kind === 'word' ? /^\[?([0-9a-fA-F:.]+?)\]?(?::\d+(?:-\d+)?)?$/.exec(target.text)?.[1] : undefined;
+      const address = target.kind === 'word' ? /^\[?([0-9a-fA-F:.]+?(?:\/\d+)?)\]?(?::\d+(?:-\d+)?)?$/.exec(target.text)?.[1] : undefined;
       if (address && this.looksLikeAddress(address) && (address.includes('.') || target.text.startsWith('[') || !/:\d+$/.test(target.text))) {
         this.addressReference({ kind: 'word', text: address, start: target.start + (target.text.startsWith('[') ? 1 : 0), end: target.start + (target.text.startsWith('[') ? 1 : 0) + address.length }, 'other');
       }
@@ -1592,7 +1763,7 @@ class NftParser {
         }
         ruleLists.push(list);
         const positioned = chain.rules.flatMap((rule, index) => (this.positionedRules.has(rule) ? [index] : []));
-        chains.push({ id, family: table.family, table: table.name, name: chain.name, bodies: chain.bodies, positioned });
+        if (!chain.anonymous) chains.push({ id, family: table.family, table: table.name, name: chain.name, bodies: chain.bodies, positioned });
         chain.rules.forEach((rule, ruleIndex) => {
           for (const use of this.ruleSets.get(rule) ?? []) setUses.push({ listId: id, ruleIndex, set: nftListId(table.family, table.name, use.set.name), side: use.side, negated: use.negated });
           for (const use of this.ruleGroups.get(rule) ?? []) {
@@ -1619,7 +1790,7 @@ class NftParser {
     const tables = [...this.tables.values()];
     const vendor: NftVendor = {
       includes: this.includes,
-      tables: tables.map((table) => ({ family: table.family, name: table.name, range: table.range, chains: [...table.chains.keys()], sets: [...table.sets.keys()], blocks: table.blocks })),
+      tables: tables.map((table) => ({ family: table.family, name: table.name, range: table.range, chains: [...table.chains.values()].filter((c) => !c.anonymous).map((c) => c.name), sets: [...table.sets.keys()], blocks: table.blocks })),
       style: this.sawTableBlock || this.tables.size === 0 ? 'tables' : 'commands',
       chains,
       sets: tables.flatMap((table) =>
@@ -1655,6 +1826,35 @@ class NftParser {
       },
     };
   }
+}
+
+/** More elements than this in a concatenation's set leave the rule uncertain instead of one rule per element. */
+const MAX_CONCATENATION_ELEMENTS = 4096;
+
+/** `ip daddr`, `tcp dport`: a header and one of its fields. */
+function isSelector(header: Token, field: Token): boolean {
+  return header.kind === 'word' && Object.hasOwn(FIELDS, header.text) && FIELDS[header.text]!.includes(field.text);
+}
+
+/** Tokens split at each `sep` word (`52.112.0.0/14 . 443` → two components). */
+function splitAt(tokens: Token[], sep: string): Token[][] {
+  const out: Token[][] = [[]];
+  for (const token of tokens) {
+    if (token.text === sep) out.push([]);
+    else out[out.length - 1]!.push(token);
+  }
+  return out;
+}
+
+/** Words that start a statement attached to a set element (`1.2.3.4 limit rate 1/second counter`), after its key. */
+const ELEMENT_STATEMENTS = new Set(['limit', 'counter', 'quota', 'timeout', 'expires', 'comment', 'ct', 'last']);
+
+/** A set element without the statements written after its key; a map element keeps its `: value`. */
+function elementKey(element: Token[]): Token[] {
+  const at = element.findIndex((tk, i) => i > 0 && tk.kind === 'word' && ELEMENT_STATEMENTS.has(tk.text));
+  if (at < 0) return element;
+  const colon = element.findIndex((tk, i) => i > at && tk.text === ':');
+  return colon < 0 ? element.slice(0, at) : [...element.slice(0, at), ...element.slice(colon)];
 }
 
 /** `443`, `https`, `3478-3481`. */
